@@ -14,6 +14,30 @@ the engine. Every other device ("Python device": the block device today) lives i
 Python; an access to one of its pages stops the engine with :attr:`StopReason.MMIO`, the
 Machine performs it, then calls :meth:`Engine.complete_mmio` — the instruction retires
 only then, so the guest sees the access as one instruction.
+
+Engine rules beyond the ISA (both engines, exactly):
+
+- Scheduling: CPUs run round-robin, ``config.quantum`` steps each, starting with CPU 0
+  and a full quantum. ``run`` stops mid-quantum when it must; the next ``run``
+  continues the same CPU with the steps left. Stopped CPUs take idle steps too.
+- A step begins as ISA.md §10 says. A breakpoint is checked only when the step is about
+  to execute an instruction (after events, waking and interrupt delivery): if the pc is
+  armed and the CPU's ``bp_skip`` flag is clear, ``run`` returns BREAKPOINT without
+  consuming the step and sets ``bp_skip``; the flag clears after that CPU's next step.
+- IDLE: at the start of a step, if every CPU is waiting (without wake condition) or
+  stopped, no CPU has its timer enabled and no line is scheduled, ``run`` returns IDLE
+  without consuming the step (only host input can change anything).
+- MMIO: the access is found during execution; ``run`` returns MMIO without consuming
+  the step; ``complete_mmio`` finishes it (value or BUS_ERROR) and counts the step.
+- HALT: the store retires (counted), then ``run`` returns HALT; later calls return
+  HALT with 0 steps. MACHINE_CHECK: the step does not complete; later calls return it
+  again.
+- Counters: ``tlb_hits`` counts useg accesses that matched one entry (``cas`` is one
+  access); ``tlb_misses`` counts misses detected (whoever handles them);
+  ``traps_by_cause`` counts exceptions by code wherever delivered (ring 0, ring −1, or
+  exit EXCEPTION); ``interrupts_by_line`` counts interrupts taken (trap entry or exit
+  IRQ); ``vmexits_by_reason`` counts every VM exit; ``timer_fires`` counts TIMER
+  latches.
 """
 from __future__ import annotations
 
