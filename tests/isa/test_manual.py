@@ -25,3 +25,9 @@ def test_a_stale_manual_is_detected(tmp_path, monkeypatch):
     stale.write_text(gen_docs.MANUAL.read_text().replace("| `add rd, rs1, rs2` |", "| `add` |"))
     monkeypatch.setattr(gen_docs, "MANUAL", stale)
     assert gen_docs.main(["--check"]) == 1
+
+
+def test_the_committed_guest_include_file_matches_a_fresh_generation():
+    from ringvm.isa import gen_asm_inc
+    assert gen_asm_inc.OUTPUT.read_text() == gen_asm_inc.render(), \
+        "run `python -m ringvm.isa.gen_asm_inc`"

@@ -1,0 +1,83 @@
+"""Generate ``guests/lib/ringvm.inc``: ISA constants for guest assembly.
+
+Guest kernels ``.include "ringvm.inc"`` instead of repeating cause codes, interrupt
+lines, exit reasons, status bits, TLB flags and device register addresses — the same
+rule as ``native/isa_gen.h``: one table, many consumers. ``python -m
+ringvm.isa.gen_asm_inc`` rewrites the file; ``--check`` exits 1 if it is stale.
+
+Names: ``CAUSE_<name>``, ``IRQ_<line name>`` (line number) and ``IRQB_<name>`` (its
+bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``ST_<field>`` (mask) and
+``ST_<field>_SHIFT``, ``TLB_<flag>`` (mask), ``<DEVICE>_BASE`` (physical) and
+``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``KSEG``,
+``PAGE_SIZE``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ringvm.isa import ISA, ISATable
+
+OUTPUT = Path(__file__).resolve().parent.parent / "guests" / "lib" / "ringvm.inc"
+TLB_FLAGS = ("V", "R", "W", "X", "U", "G")   # bit order of tlblo[5:0], ISA.md §6
+
+
+def render(isa: ISATable = ISA) -> str:
+    """The complete text of ringvm.inc."""
+    kseg = isa.memory["kseg_base"]
+    out = ["# GENERATED from isa/ringvm.toml by `python -m ringvm.isa.gen_asm_inc`; do not edit.",
+           "# ISA constants for guest code (see isa/ISA.md).", ""]
+
+    def equ(name: str, value: int, comment: str = "") -> None:
+        out.append(f".equ {name}, 0x{value:x}" + (f"    # {comment}" if comment else ""))
+
+    equ("KSEG", kseg, "unmapped kernel window: physical = virtual - KSEG")
+    equ("PAGE_SIZE", 1 << isa.page_bits)
+    equ("PAGE_SHIFT", isa.page_bits)
+    out.append("")
+    for c in isa.causes.values():
+        equ(f"CAUSE_{c.name}", c.value, c.meaning)
+    equ("CAUSE_INTERRUPT", 0x8000_0000, "set in cause for interrupts")
+    out.append("")
+    for c in isa.interrupts.values():
+        equ(f"IRQ_{c.name}", c.value, c.meaning)
+        equ(f"IRQB_{c.name}", 1 << c.value)
+    out.append("")
+    for c in isa.exit_reasons.values():
+        equ(f"EXIT_{c.name}", c.value, c.meaning)
+    for c in isa.exit_controls.values():
+        equ(f"HCTL_{c.name}", 1 << c.value, c.meaning)
+    out.append("")
+    for name, (hi, lo) in isa.status_fields.items():
+        equ(f"ST_{name}", ((1 << (hi - lo + 1)) - 1) << lo)
+        equ(f"ST_{name}_SHIFT", lo)
+    for i, f in enumerate(TLB_FLAGS):
+        equ(f"TLB_{f}", 1 << i)
+    equ("TLBP_NOTFOUND", 0x8000_0000)
+    out.append("")
+    for d in isa.devices.values():
+        up = d.name.upper()
+        equ(f"{up}_BASE", d.base, d.meaning + " (physical)")
+        for r in d.registers:
+            equ(f"{up}_{r.name}", kseg + d.base + r.offset, r.meaning)
+        out.append("")
+    for k in ("disk_sector",):
+        equ(k.upper(), isa.machine[k])
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    fresh = render()
+    if "--check" in argv:
+        if not OUTPUT.exists() or OUTPUT.read_text() != fresh:
+            print(f"{OUTPUT} is stale: run `python -m ringvm.isa.gen_asm_inc`", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
