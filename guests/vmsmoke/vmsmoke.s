@@ -190,11 +190,8 @@ hc_hello:
 # guest-physical memory the guest owns, then install the entry tagged with the
 # guest's VMID (the second stage still applies when the guest uses it).
 exit_tlb:
-    csrr a0, hinsn
-    la   t0, msg_tlb
-    mv   t1, a0
-    mv   a0, t0
-    mv   s1, t1
+    csrr s1, hinsn
+    la   a0, msg_tlb
     call kputs
     mv   a0, s1
     call kputhex
