@@ -1,0 +1,80 @@
+"""The ringvm assembler and disassembler.
+
+Public API::
+
+    assemble_source(text, filename="<input>", include_paths=(), base=None) -> bytes
+    assemble_file(path, include_paths=(), base=None) -> bytes
+    assemble(text, filename, include_paths, base) -> Result   (ELF bytes + listing)
+
+All raise :class:`AsmErrors` (a ``ringvm.errors.UserError``) listing every mistake.
+See ``ringvm.assembler.elf.read_elf`` to read the output and
+``ringvm.assembler.disasm`` to disassemble.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AsmError, AsmErrors, ErrorSink, TooManyErrors
+
+__all__ = ["assemble", "assemble_file", "assemble_source", "AsmError", "AsmErrors",
+           "Result"]
+
+
+@dataclass
+class Result:
+    """ELF bytes plus what the listing and tools need."""
+    elf: bytes
+    program: object          # assemble.Program
+    listing: str
+
+
+def assemble(text: str, filename: str = "<input>", include_paths=(), base: int | None = None,
+             path: Path | None = None) -> Result:
+    """Assemble source ``text`` (named ``filename`` in messages).
+
+    ``base``: address of .text (bytes; default 0x80001000). Relative ``.include`` and
+    ``.incbin`` names are looked up next to ``path`` (or in the current directory), then
+    in ``include_paths``. Raises :class:`AsmErrors`.
+    """
+    from .passes import Assembler
+    from .elf import OutSection, write_elf
+    from .listing import format_listing
+    from .source import read_program
+
+    sink = ErrorSink()
+    directory = path.parent if path is not None else Path.cwd()
+    try:
+        reader = read_program(text, filename, directory, sink, include_paths, path)
+        asm = Assembler(sink, base, directory, include_paths)
+        if base is not None and not 0 <= base < 1 << 32:
+            sink.add(AsmError(filename, 1, 1, f"base address {base:#x} out of range"))
+        asm.pass1(reader.lines)
+        asm.layout()
+        lines = asm.pass2()
+        prog = asm.finish()
+    except TooManyErrors:
+        pass
+    sink.raise_if_any()
+    prog.lines = lines
+    outs = [OutSection(s.name, s.base, bytes(s.data), s.size) for s in prog.sections]
+    elf = write_elf(outs, prog.entry, prog.flags, prog.symbols, lines)
+    return Result(elf, prog, format_listing(reader.lines, asm.items))
+
+
+def assemble_source(text: str, filename: str = "<input>", include_paths=(),
+                    base: int | None = None) -> bytes:
+    """Assemble ``text``; returns ELF bytes. Raises :class:`AsmErrors`."""
+    return assemble(text, filename, include_paths, base).elf
+
+
+def assemble_file(path, include_paths=(), base: int | None = None) -> bytes:
+    """Assemble the file at ``path``; returns ELF bytes. Raises :class:`AsmErrors`
+    (a missing file is reported as an AsmErrors with one error too)."""
+    p = Path(path)
+    try:
+        from .source import read_source_text
+        text = read_source_text(p)
+    except OSError as e:
+        raise AsmErrors([AsmError(str(p), 1, 1, f"cannot read: {e.strerror or e}")]) from None
+    return assemble(text, str(p), include_paths, base, path=p).elf

@@ -1,0 +1,98 @@
+"""Disassembler: 32-bit words back to assembly text the assembler accepts.
+
+Everything comes from ``ringvm.isa.ISA``: operand syntax, register ABI names, CSR
+names. Round-trip property: for every legal word ``w`` at address ``pc``,
+assembling ``disassemble_word(w, pc)`` at ``pc`` gives ``w`` back. Illegal words
+print as ``.word 0x........`` (which also re-assembles to the same bytes).
+"""
+from __future__ import annotations
+
+from ringvm.isa import ISA
+
+from .elf import ElfImage, read_elf, symbolize
+
+
+def _sorted_symbols(symbols) -> list[tuple[int, str]] | None:
+    if symbols is None:
+        return None
+    if isinstance(symbols, dict):
+        return sorted((a, n) for n, a in symbols.items())
+    return list(symbols)
+
+
+def _imm_text(ins, value: int) -> str:
+    kind = ins.imm.kind
+    if kind == "csr":
+        c = ISA.csr_by_number.get(value)
+        return c.name if c else f"0x{value:03x}"
+    if kind == "uimm" and ins.imm.bits > 8:
+        return f"0x{value:x}"
+    return str(value)
+
+
+def disassemble_word(word: int, pc: int | None = None, symbols=None) -> str:
+    """One instruction as text.
+
+    ``word``: 32-bit int. ``pc``: the word's address in bytes; branch and jump
+    targets print as absolute hex when it is given, else as ``.+N``/``.-N`` (bytes).
+    ``symbols``: dict name -> address or sorted [(address, name)]; when given, targets
+    get a ``# <sym+0xoff>`` comment. Never raises for any 32-bit word.
+    """
+    word &= 0xFFFFFFFF
+    hit = ISA.decode(word)
+    if hit is None:
+        return f".word 0x{word:08x}"
+    ins, fields = hit
+    names = ISA.register_names
+    parts = []
+    comment = ""
+    for tok in ins.operands:
+        if "(" in tok:
+            before, inside = tok.rstrip(")").split("(")
+            reg = names[fields[inside]]
+            parts.append(f"{_imm_text(ins, fields[before])}({reg})" if before else f"({reg})")
+        elif tok in ("rd", "rs1", "rs2"):
+            parts.append(names[fields[tok]])
+        elif ins.imm is not None and ins.imm.kind == "pcrel":
+            delta = fields["imm"] * 4
+            if pc is None:
+                parts.append(f".{delta:+d}")
+            else:
+                target = (pc + delta) & 0xFFFFFFFF
+                parts.append(f"0x{target:08x}")
+                table = _sorted_symbols(symbols)
+                hit_sym = symbolize(table, target) if table else None
+                if hit_sym is not None:
+                    name, off = hit_sym
+                    comment = f"  # <{name}{f'+0x{off:x}' if off else ''}>"
+        else:
+            parts.append(_imm_text(ins, fields[tok]))
+    text = ins.mnemonic + (" " + ", ".join(parts) if parts else "")
+    return text + comment
+
+
+def disassemble_image(image: ElfImage) -> str:
+    """Text listing of every executable segment: labels, address, word, instruction."""
+    out = []
+    by_addr: dict[int, list[str]] = {}
+    for a, n in image.by_address:
+        by_addr.setdefault(a, []).append(n)
+    for seg in image.segments:
+        if not seg.executable:
+            continue
+        out.append(f"Disassembly of segment at 0x{seg.vaddr:08x} ({len(seg.data)} bytes):")
+        for off in range(0, len(seg.data) - len(seg.data) % 4, 4):
+            addr = seg.vaddr + off
+            for n in by_addr.get(addr, ()):
+                out.append("")
+                out.append(f"{addr:08x} <{n}>:")
+            word = int.from_bytes(seg.data[off:off + 4], "little")
+            out.append(f"  {addr:08x}:  {word:08x}  "
+                       f"{disassemble_word(word, addr, image.by_address)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def disassemble_file(path) -> str:
+    """:func:`disassemble_image` of the ELF file at ``path`` (UserError if not ringvm)."""
+    return disassemble_image(read_elf(path))

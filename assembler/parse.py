@@ -1,0 +1,275 @@
+"""Parse ringvm assembly, one line at a time, into small immutable tuples.
+
+The grammar is ``grammar.lark`` (LALR, contextual lexer, ``propagate_positions``).
+Parsing is per line because ``.macro``/``.include`` work on lines; results are cached
+by line text (the tuples hold only columns, never line numbers, so sharing is safe).
+
+Node shapes (``col`` is the 1-based column in the line's text):
+
+Expressions::
+
+    ("num", col, value)          42, 0x2a, 0b101010, 'x'
+    ("lref", col, n, "b"|"f")    1b / 1f: numeric local label, backward / forward
+    ("sym", col, name)           a symbol, label, register or CSR name
+    ("dot", col)                 .  (the current address)
+    ("un", col, op, e)           op in "-", "~", "+"
+    ("bin", col, op, a, b)       op in "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%"
+    ("hi"|"lo", col, e)          %hi(e) / %lo(e)
+    ("paren", col, e)            (e): kept so "(reg)" operands can be recognised
+
+Operands: ``("expr", col, e)`` or ``("mem", col, e, regname, regcol)`` for ``e(reg)``.
+Directive arguments: an expression, ``("str", col, bytes)`` or ``("secname", col, name)``.
+
+A line: ``ParsedLine(labels, stmt)``; labels are ``(name or int, col)`` pairs (an int
+is a numeric local label); stmt is None or one of::
+
+    ("instr", col, mnemonic, operands, args_pos)   args_pos: index in the text just
+                                                  after the mnemonic (macro arguments)
+    ("dir", col, ".name", args)
+    ("assign", col, name, expr)                   NAME = expr  (same as .set)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from lark import Lark, Transformer
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+
+
+class ParsedLine(NamedTuple):
+    labels: tuple
+    stmt: tuple | None
+
+
+class LineSyntaxError(Exception):
+    """A syntax error in one line: 1-based ``col`` and a friendly ``msg``."""
+
+    def __init__(self, col: int, msg: str):
+        super().__init__(msg)
+        self.col, self.msg = col, msg
+
+
+_ESCAPES = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, '"': 34, "'": 39, "a": 7,
+            "b": 8, "f": 12, "v": 11, "e": 27}
+
+
+def unescape(body: str, col: int) -> bytes:
+    """Decode C escapes in a string/char literal body (without quotes) to bytes (UTF-8).
+
+    Raises :class:`LineSyntaxError` for an unknown escape.
+    """
+    out = bytearray()
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+            continue
+        i += 1
+        e = body[i] if i < n else ""
+        if e == "x":
+            j = i + 1
+            while j < n and j < i + 3 and body[j] in "0123456789abcdefABCDEF":
+                j += 1
+            if j == i + 1:
+                raise LineSyntaxError(col, "\\x escape needs hex digits")
+            out.append(int(body[i + 1:j], 16))
+            i = j
+        elif e in "01234567":
+            j = i
+            while j < n and j < i + 3 and body[j] in "01234567":
+                j += 1
+            v = int(body[i:j], 8)
+            if v > 255:
+                raise LineSyntaxError(col, f"octal escape \\{body[i:j]} is larger than 255")
+            out.append(v)
+            i = j
+        elif e in _ESCAPES:
+            out.append(_ESCAPES[e])
+            i += 1
+        else:
+            raise LineSyntaxError(col, f"unknown escape sequence '\\{e}'")
+    return bytes(out)
+
+
+class _ToTuples(Transformer):
+    """Embedded LALR transformer: builds the tuples described in the module doc."""
+
+    def start(self, ch):
+        if ch and isinstance(ch[-1], tuple) and ch[-1][0] in ("instr", "dir", "assign"):
+            return ParsedLine(tuple(ch[:-1]), ch[-1])
+        return ParsedLine(tuple(ch), None)
+
+    def label(self, ch):
+        tok = ch[0]
+        if tok.type == "NUMBER":
+            if not tok.value.isdigit():
+                raise LineSyntaxError(tok.column, f"'{tok.value}' is not a valid label")
+            return (int(tok.value), tok.column)
+        return (tok.value, tok.column)
+
+    def instr(self, ch):
+        tok = ch[0]
+        ops = tuple(ch[1]) if len(ch) > 1 else ()
+        return ("instr", tok.column, tok.value, ops, tok.end_pos)
+
+    def directive(self, ch):
+        tok = ch[0]
+        args = tuple(ch[1]) if len(ch) > 1 else ()
+        return ("dir", tok.column, tok.value, args)
+
+    def assign(self, ch):
+        return ("assign", ch[0].column, ch[0].value, ch[2])
+
+    def operands(self, ch):
+        return ch
+
+    def dargs(self, ch):
+        return ch
+
+    def op_expr(self, ch):
+        return ("expr", ch[0][1], ch[0])
+
+    def op_mem(self, ch):
+        e, _lp, reg = ch
+        return ("mem", e[1], e, reg.value, reg.column)
+
+    def string(self, ch):
+        tok = ch[0]
+        return ("str", tok.column, unescape(tok.value[1:-1], tok.column))
+
+    def secname(self, ch):
+        return ("secname", ch[0].column, ch[0].value)
+
+    def binop(self, ch):
+        a, op, b = ch
+        return ("bin", a[1], op.value, a, b)
+
+    def unop(self, ch):
+        op, e = ch
+        return ("un", op.column, op.value, e)
+
+    def num(self, ch):
+        tok = ch[0]
+        t = tok.value
+        if t[-1] in "bf" and t[:2].lower() not in ("0x", "0b") or t in ("0b",):
+            return ("lref", tok.column, int(t[:-1]), t[-1])
+        if t[-1] in "bf" and t[:2].lower() == "0b" and len(t) == 2:
+            return ("lref", tok.column, 0, "b")
+        return ("num", tok.column, int(t, 0) if not t.isdigit() else int(t, 10))
+
+    def char(self, ch):
+        tok = ch[0]
+        b = unescape(tok.value[1:-1], tok.column)
+        if len(b) != 1:
+            raise LineSyntaxError(tok.column, f"character literal {tok.value} is not one byte")
+        return ("num", tok.column, b[0])
+
+    def sym(self, ch):
+        return ("sym", ch[0].column, ch[0].value)
+
+    def dot(self, ch):
+        return ("dot", ch[0].column)
+
+    def hilo(self, ch):
+        return (ch[0].value[1:], ch[0].column, ch[2])
+
+    def paren(self, ch):
+        return ("paren", ch[0].column, ch[1])
+
+
+_parser: Lark | None = None
+_cache: dict[str, ParsedLine] = {}
+_CACHE_LIMIT = 200_000
+
+# friendly names of terminals for "expected ..." messages
+_TERMINAL_WORDS = {
+    "NAME": "a name", "NUMBER": "a number", "CHAR": "a character literal",
+    "STRING": "a string", "DIRECTIVE": "a directive", "COLON": "':'", "EQUALS": "'='",
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "DOT": "'.'", "MINUS": "'-'",
+    "PLUS": "'+'", "TILDE": "'~'", "HI": "%hi", "LO": "%lo", "$END": "end of line",
+}
+_OPERATORS = {"BAR", "CARET", "AMP", "SHL", "SHR", "PLUS", "MINUS", "STAR", "SLASH",
+              "PERCENT"}
+_EXPR_START = {"NAME", "NUMBER", "CHAR", "DOT", "MINUS", "PLUS", "TILDE", "HI", "LO", "LPAR"}
+
+
+def get_parser() -> Lark:
+    """The shared LALR parser (built on first use, ~50 ms)."""
+    global _parser
+    if _parser is None:
+        _parser = Lark(GRAMMAR_PATH.read_text(), parser="lalr", lexer="contextual",
+                       propagate_positions=True, transformer=_ToTuples(),
+                       maybe_placeholders=False)
+    return _parser
+
+
+def _describe_expected(expected: set[str]) -> str:
+    exp = set(expected)
+    if exp and exp <= {"NAME"}:
+        return "expected a name or register"
+    words = []
+    if len(exp & _EXPR_START) >= 5:
+        words.append("an expression")
+        exp -= _EXPR_START
+    if len(exp & _OPERATORS) >= 3:
+        words.append("an operator")
+        exp -= _OPERATORS
+    words += sorted(_TERMINAL_WORDS.get(t, repr(t).lower()) for t in exp)
+    if len(words) == 1:
+        return f"expected {words[0]}"
+    return "expected " + ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _friendly(err: UnexpectedInput, text: str) -> LineSyntaxError:
+    col = getattr(err, "column", None) or 1
+    if col < 1:
+        col = len(text) + 1
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        if ch == '"':
+            return LineSyntaxError(col, "unterminated string")
+        if ch == "'":
+            return LineSyntaxError(col, "bad character literal")
+        if ch == "\\":
+            return LineSyntaxError(col, "'\\' outside a macro body")
+        return LineSyntaxError(col, f"unexpected character {ch!r}")
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            col = len(text.rstrip()) + 1
+            what = "end of line"
+        else:
+            what = repr(tok.value)
+        return LineSyntaxError(col, f"unexpected {what}; {_describe_expected(err.expected)}")
+    return LineSyntaxError(col, "syntax error")
+
+
+def parse_line(text: str) -> ParsedLine:
+    """Parse one source line (no newline). Raises :class:`LineSyntaxError`."""
+    hit = _cache.get(text)
+    if hit is not None:
+        return hit
+    stripped = text.strip()
+    if not stripped or stripped[0] == "#" or stripped.startswith("//"):
+        result = ParsedLine((), None)
+    else:
+        try:
+            result = get_parser().parse(text)
+        except LineSyntaxError:
+            raise
+        except UnexpectedInput as e:
+            raise _friendly(e, text) from None
+        except LarkError as e:  # a transformer problem wrapped by lark
+            inner = getattr(e, "orig_exc", None)
+            if isinstance(inner, LineSyntaxError):
+                raise inner from None
+            raise LineSyntaxError(1, "syntax error") from None
+    if len(_cache) > _CACHE_LIMIT:
+        _cache.clear()
+    _cache[text] = result
+    return result
