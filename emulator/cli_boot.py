@@ -1,0 +1,227 @@
+"""``ringvm boot`` and ``ringvm guests``.
+
+::
+
+    ringvm boot [GUEST] [--engine auto|native|python] [--cpus N] [--ram SIZE]
+                [--tlb-entries N] [--disk IMG [--snapshot]] [--input TEXT]
+                [--max-instructions N] [--stats] [--stats-json FILE]
+                [--trace FLAGS] [--trace-file FILE]
+                [--checkpoint FILE [--checkpoint-at N]] [--restore FILE]
+    ringvm guests
+
+``GUEST`` is a bundled guest name (``ringvm guests``), a ``.s`` file (assembled on the
+fly with include paths [its directory, guests/lib]) or an ELF file; omitted, the default
+guest (``default`` in ``guests/guests.toml``, else ``hello``).
+
+Console: ``--input TEXT`` queues TEXT (with ``\\n``-style escapes) then EOF; otherwise
+piped stdin is read to its end then EOF; an interactive terminal is used in raw mode —
+**Ctrl-] then q** leaves the emulator.
+
+``--max-instructions N`` is a budget of *steps* (ISA.md §10: instructions, faulting
+instructions and idle cycles, all CPUs together); N may use a K/M/G suffix (10^3, 10^6,
+10^9). ``--checkpoint FILE --checkpoint-at N`` saves the whole machine after N steps and
+keeps running; ``--checkpoint FILE`` alone saves it when the run stops (for example at
+the budget). ``--restore FILE`` continues a saved machine (GUEST, --cpus, --ram,
+--tlb-entries cannot be given; --disk overrides the recorded image path).
+
+Exit status: the guest's halt code (& 0xFF); 2 user error; 124 budget exhausted; 125
+machine check; 126 deadlock; 130 left with Ctrl-] q or interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from ringvm.errors import UserError
+from ringvm.isa import ISA
+
+from .engine import MachineConfig
+
+_COUNT_RE = re.compile(r"^\s*(0x[0-9a-f_]+|[0-9_]+)\s*([kmg]?)\s*$", re.IGNORECASE)
+
+
+def parse_count(text: str, option: str, lo: int = 1, hi: int | None = None) -> int:
+    """Parse an integer option (decimal, 0x hex, ``_`` separators, K/M/G = 10^3/6/9).
+    Raises :class:`UserError` naming ``option`` if malformed or outside [lo, hi]."""
+    m = _COUNT_RE.match(text)
+    if not m:
+        raise UserError(f"{option} {text!r}: expected a number")
+    n = int(m.group(1).replace("_", ""), 0) * {"": 1, "k": 10**3, "m": 10**6, "g": 10**9}[
+        m.group(2).lower()]
+    if n < lo or (hi is not None and n > hi):
+        rng = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
+        raise UserError(f"{option} {text}: must be {rng}")
+    return n
+
+
+def register(subparsers) -> None:
+    """Add the ``boot`` and ``guests`` subcommands."""
+    p = subparsers.add_parser(
+        "boot", help="boot a guest on the emulated machine",
+        description="Boot a guest: a bundled guest name, a .s file or an ELF file. "
+                    "Interactive console: type Ctrl-] then q to leave.",
+        epilog="exit status: the guest's halt code; 2 user error; 124 budget exhausted; "
+               "125 machine check; 126 deadlock; 130 left with Ctrl-] q")
+    p.add_argument("guest", nargs="?", metavar="GUEST",
+                   help="bundled guest name, .s file or ELF file (default: the default guest)")
+    p.add_argument("--engine", default="auto", metavar="KIND",
+                   help="native, python or auto (default: native if available)")
+    p.add_argument("--cpus", metavar="N", help="number of CPUs (default 1)")
+    p.add_argument("--ram", metavar="SIZE", help="RAM size, e.g. 32M, 64M, 1G (default 32M)")
+    p.add_argument("--tlb-entries", metavar="N",
+                   help=f"TLB entries per CPU, {ISA.machine['tlb_entries_min']}-"
+                        f"{ISA.machine['tlb_entries_max']} (default "
+                        f"{ISA.machine['tlb_entries_default']})")
+    p.add_argument("--disk", metavar="IMG", help="attach a disk image (512-byte sectors)")
+    p.add_argument("--snapshot", action="store_true",
+                   help="keep disk writes in memory; the image file is never modified")
+    p.add_argument("--input", metavar="TEXT",
+                   help=r"console input (escapes like \n allowed), then end of input")
+    p.add_argument("--max-instructions", metavar="N",
+                   help="stop after N steps (instructions, faults, idle cycles; all CPUs)")
+    p.add_argument("--stats", action="store_true", help="print statistics to stderr at exit")
+    p.add_argument("--stats-json", metavar="FILE", help="write statistics as JSON to FILE")
+    p.add_argument("--trace", metavar="FLAGS",
+                   help="trace events: comma-separated insn,trap,tlb,mmio,vm,irq or all")
+    p.add_argument("--trace-file", metavar="FILE", help="write the trace to FILE (default stderr)")
+    p.add_argument("--checkpoint", metavar="FILE",
+                   help="save the whole machine to FILE (at --checkpoint-at N, else at the stop)")
+    p.add_argument("--checkpoint-at", metavar="N", help="step at which to save the checkpoint")
+    p.add_argument("--restore", metavar="FILE", help="continue a machine saved by --checkpoint")
+    p.set_defaults(func=cmd_boot)
+
+    g = subparsers.add_parser("guests", help="list the bundled guests",
+                              description="List the bundled guests with their descriptions.")
+    g.set_defaults(func=cmd_guests)
+
+
+def cmd_guests(args) -> int:
+    """``ringvm guests``: a table of bundled guests (the default one marked)."""
+    from rich.console import Console as RichConsole
+    from rich.table import Table
+
+    from .guests import default_guest_name, list_guests
+    guests = list_guests()
+    default = default_guest_name()
+    t = Table(show_edge=False, pad_edge=False, box=None)
+    t.add_column("guest", style="bold")
+    t.add_column("description")
+    for gst in guests:
+        t.add_row(gst.name + (" (default)" if gst.name == default else ""), gst.description)
+    RichConsole(highlight=False, soft_wrap=False).print(t)
+    if not guests:
+        print("(no bundled guests found)")
+    return 0
+
+
+def _check_options(args) -> dict:
+    """Validate every option before anything runs; returns parsed values."""
+    v: dict = {}
+    if args.engine not in ("auto", "native", "python"):
+        raise UserError(f"--engine {args.engine!r}: choose native, python or auto")
+    v["max"] = None if args.max_instructions is None else \
+        parse_count(args.max_instructions, "--max-instructions")
+    if args.restore:
+        given = [o for o, val in (("GUEST", args.guest), ("--cpus", args.cpus),
+                                  ("--ram", args.ram), ("--tlb-entries", args.tlb_entries),
+                                  ("--snapshot", args.snapshot or None)) if val]
+        if given:
+            raise UserError(f"--restore continues a saved machine; {', '.join(given)} "
+                            f"cannot be given with it")
+    else:
+        from .machine import MAX_CPUS, parse_size
+        v["ncpus"] = 1 if args.cpus is None else parse_count(args.cpus, "--cpus", 1, MAX_CPUS)
+        v["ram"] = parse_size(args.ram) if args.ram is not None else 32 * 1024 * 1024
+        lo, hi = ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"]
+        v["tlb"] = ISA.machine["tlb_entries_default"] if args.tlb_entries is None else \
+            parse_count(args.tlb_entries, "--tlb-entries", lo, hi)
+    if args.snapshot and not args.disk:
+        raise UserError("--snapshot needs --disk IMG")
+    if args.checkpoint_at is not None and not args.checkpoint:
+        raise UserError("--checkpoint-at needs --checkpoint FILE")
+    v["ckpt_at"] = None if args.checkpoint_at is None else \
+        parse_count(args.checkpoint_at, "--checkpoint-at", 0)
+    if v["ckpt_at"] is not None and v["max"] is not None and v["ckpt_at"] > v["max"]:
+        raise UserError("--checkpoint-at is beyond --max-instructions")
+    if args.trace:
+        from .trace import parse_flags
+        v["trace"] = parse_flags(args.trace)
+    elif args.trace_file:
+        raise UserError("--trace-file needs --trace FLAGS")
+    return v
+
+
+def cmd_boot(args) -> int:
+    """``ringvm boot``: returns the exit status (see the module docstring)."""
+    from .console import Console, unescape_input
+    from .machine import Machine
+
+    v = _check_options(args)
+    console = Console(input=unescape_input(args.input)) if args.input is not None \
+        else Console()
+    if args.restore:
+        m = Machine.from_checkpoint(args.restore, args.engine, console=console, disk=args.disk)
+    else:
+        from .guests import resolve
+        _, elf = resolve(args.guest)
+        config = MachineConfig(ram_size=v["ram"], ncpus=v["ncpus"], tlb_entries=v["tlb"])
+        m = Machine(config, args.engine, disk=args.disk, disk_snapshot=args.snapshot,
+                    console=console)
+        try:
+            m.load_elf(elf)
+        except BaseException:
+            m.close()
+            raise
+    trace_out = None
+    with m:
+        if m.engine_note:
+            print(m.engine_note, file=sys.stderr)
+        if "trace" in v:
+            from .trace import Tracer
+            if args.trace_file:
+                try:
+                    trace_out = open(args.trace_file, "w")
+                except OSError as e:
+                    raise UserError(f"cannot write {args.trace_file!r}: {e.strerror}") from None
+            m.tracer = Tracer(m, v["trace"], trace_out)
+        try:
+            result = _run(m, args, v)
+        finally:
+            if trace_out is not None:
+                trace_out.close()
+        if args.checkpoint and v["ckpt_at"] is None:
+            m.checkpoint(args.checkpoint)
+        if args.stats or args.stats_json:
+            from .stats import collect, print_table, write_json
+            st = collect(m, result)
+            if args.stats_json:
+                try:
+                    write_json(st, args.stats_json)
+                except OSError as e:
+                    raise UserError(f"cannot write {args.stats_json!r}: {e.strerror}") from None
+            if args.stats:
+                print_table(st)
+    msg = result.message()
+    if msg:
+        print(msg, file=sys.stderr)
+    return result.exit_status
+
+
+def _run(m, args, v):
+    total = v["max"]
+    at = v["ckpt_at"]
+    if at is None:
+        result = m.run(max_steps=total)
+    else:
+        result = m.run(max_steps=at)
+        if result.kind == "budget":
+            m.checkpoint(args.checkpoint)
+            result = m.run(max_steps=None if total is None else total - at)
+            result.steps += at
+        else:
+            print(f"ringvm: note: the machine stopped before step {at}; no checkpoint written",
+                  file=sys.stderr)
+    if result.kind == "budget":
+        result.budget = total
+    return result

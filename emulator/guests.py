@@ -1,0 +1,194 @@
+"""Bundled guests: find them, assemble them on the fly, cache the ELF.
+
+A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
+
+    description = "one line shown by `ringvm guests`"
+    entry = "main.s"            # the file to assemble, relative to the directory
+
+It is assembled with include paths ``[guest directory, guests/lib]``. The ELF is cached
+under ``$RINGVM_CACHE``, else ``$XDG_CACHE_HOME/ringvm`` or ``~/.cache/ringvm``, else
+``.ringvm-cache/`` in the current directory, keyed by a SHA-256 of every source file of
+the guest and of ``guests/lib``, plus the assembler and the ISA table (so editing any of
+them rebuilds). ``guests/guests.toml`` may name the default guest: ``default = "name"``.
+
+The guests directory is ``$RINGVM_GUESTS`` if set, else ``guests/`` of the source tree.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ringvm.errors import UserError
+
+_PKG_ROOT = Path(__file__).resolve().parent.parent
+FALLBACK_DEFAULT = "hello"
+
+
+@dataclass
+class Guest:
+    """A bundled guest: ``name``, one-line ``description``, its ``directory`` and the
+    ``entry`` source file (absolute path)."""
+    name: str
+    description: str
+    directory: Path
+    entry: Path
+
+
+def guests_dir() -> Path:
+    """The directory holding the bundled guests."""
+    env = os.environ.get("RINGVM_GUESTS")
+    return Path(env) if env else _PKG_ROOT / "guests"
+
+
+def lib_dir() -> Path:
+    """``guests/lib``: sources shared by every guest (``ringvm.inc``, ``kprint.s``)."""
+    return guests_dir() / "lib"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise UserError(f"{path}: {e}") from None
+
+
+def list_guests() -> list[Guest]:
+    """Every bundled guest, sorted by name. Raises :class:`UserError` for a bad
+    ``guest.toml``."""
+    root = guests_dir()
+    out = []
+    if not root.is_dir():
+        return out
+    for d in sorted(root.iterdir()):
+        meta = d / "guest.toml"
+        if not meta.is_file():
+            continue
+        data = _read_toml(meta)
+        if "entry" not in data:
+            raise UserError(f"{meta}: missing 'entry'")
+        out.append(Guest(d.name, str(data.get("description", "")).strip(), d,
+                         d / data["entry"]))
+    return out
+
+
+def find_guest(name: str) -> Guest | None:
+    """The bundled guest called ``name``, or None."""
+    for g in list_guests():
+        if g.name == name:
+            return g
+    return None
+
+
+def default_guest_name() -> str:
+    """``default`` from ``guests/guests.toml`` if present, else ``hello``."""
+    meta = guests_dir() / "guests.toml"
+    if meta.is_file():
+        name = _read_toml(meta).get("default")
+        if name:
+            return str(name)
+    return FALLBACK_DEFAULT
+
+
+def cache_dir() -> Path:
+    """Where assembled guests are cached (created on demand)."""
+    env = os.environ.get("RINGVM_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "ringvm"
+
+
+def _hash_tree(h, root: Path, label: str, suffixes=None) -> None:
+    if not root.is_dir():
+        return
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and (
+                suffixes is None or p.suffix in suffixes):
+            h.update(f"{label}/{p.relative_to(root).as_posix()}\0".encode())
+            h.update(p.read_bytes())
+            h.update(b"\0")
+
+
+def source_hash(guest: Guest) -> str:
+    """SHA-256 (hex) of the guest's sources, guests/lib, the assembler and the ISA."""
+    h = hashlib.sha256(b"ringvm-guest-cache 1\0")
+    _hash_tree(h, guest.directory, "guest")
+    _hash_tree(h, lib_dir(), "lib")
+    _hash_tree(h, _PKG_ROOT / "assembler", "asm", {".py", ".lark"})
+    isa = _PKG_ROOT / "isa" / "ringvm.toml"
+    if isa.is_file():
+        h.update(isa.read_bytes())
+    return h.hexdigest()
+
+
+def assemble_source(path: Path, include_paths: list[Path]) -> bytes:
+    """Assemble ``path`` into ELF bytes (``ringvm.assembler.assemble_file``). Assembly
+    errors propagate as :class:`UserError` (the assembler's report)."""
+    try:
+        from ringvm.assembler import assemble_file
+    except ImportError:
+        raise UserError("the assembler is not available (ringvm.assembler.assemble_file)") \
+            from None
+    return assemble_file(str(path), [str(p) for p in include_paths])
+
+
+def build_guest(guest: Guest) -> bytes:
+    """ELF bytes of a bundled guest, from the cache when its sources are unchanged."""
+    key = source_hash(guest)
+    for base in (cache_dir(), Path.cwd() / ".ringvm-cache"):
+        cached = base / f"{guest.name}-{key[:24]}.elf"
+        if cached.is_file():
+            try:
+                return cached.read_bytes()
+            except OSError:
+                pass
+    elf = assemble_source(guest.entry, [guest.directory, lib_dir()])
+    for base in (cache_dir(), Path.cwd() / ".ringvm-cache"):
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            cached = base / f"{guest.name}-{key[:24]}.elf"
+            tmp = cached.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(elf)
+            os.replace(tmp, cached)
+            break
+        except OSError:
+            continue
+    return elf
+
+
+def resolve(spec: str | None) -> tuple[str, bytes]:
+    """Turn the ``GUEST`` argument into ``(display name, ELF bytes)``.
+
+    ``spec`` is a bundled guest name, a path to a ``.s`` file (assembled with include
+    paths [its directory, guests/lib]) or a path to an ELF file; None means the default
+    guest. Raises :class:`UserError` if it is none of these.
+    """
+    if spec is None:
+        spec = default_guest_name()
+    path = Path(spec)
+    looks_like_path = os.sep in spec or spec.endswith((".s", ".S", ".elf")) or path.exists()
+    if not looks_like_path or not path.exists():
+        g = find_guest(spec)
+        if g is not None:
+            return g.name, build_guest(g)
+        if not looks_like_path:
+            names = ", ".join(x.name for x in list_guests()) or "none"
+            raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
+                            f"or give a path to a .s or ELF file)")
+        raise UserError(f"{spec!r}: no such file")
+    if path.is_dir():
+        if (path / "guest.toml").is_file():
+            data = _read_toml(path / "guest.toml")
+            g = Guest(path.name, data.get("description", ""), path, path / data["entry"])
+            return g.name, assemble_source(g.entry, [g.directory, lib_dir()])
+        raise UserError(f"{spec!r} is a directory, not a guest")
+    if path.suffix.lower() == ".s":
+        return path.name, assemble_source(path, [path.resolve().parent, lib_dir()])
+    try:
+        return path.name, path.read_bytes()
+    except OSError as e:
+        raise UserError(f"cannot read {spec!r}: {e.strerror}") from None
