@@ -204,7 +204,8 @@ class ElfImage:
     segments: list[Segment]
     symbols: dict[str, int]
     lines: list[tuple[int, str, int]]
-    by_address: list[tuple[int, str]] = field(default_factory=list)   # sorted
+    by_address: list[tuple[int, str]] = field(default_factory=list)
+    # ^ (address, name) of every symbol defined in a section (labels), sorted
 
     @property
     def boot_hypervisor(self) -> bool:
@@ -267,16 +268,18 @@ def read_elf(source: str | Path | bytes, name: str | None = None) -> ElfImage:
             segments.append(Segment(seg["p_vaddr"], seg["p_paddr"], seg.data(),
                                     seg["p_memsz"], seg["p_flags"]))
         symbols: dict[str, int] = {}
+        located: list[tuple[int, str]] = []     # symbols in a section (not absolute)
         symtab = elf.get_section_by_name(".symtab")
         if symtab is not None:
             for s in symtab.iter_symbols():
                 if s.name:
                     symbols[s.name] = s["st_value"]
+                    if s["st_shndx"] not in ("SHN_ABS", "SHN_UNDEF"):
+                        located.append((s["st_value"], s.name))
         lines = []
         ls = elf.get_section_by_name(LINES_SECTION)
         if ls is not None:
             lines = decode_lines(ls.data())
     except (ELFError, ValueError, struct.error, IndexError, UnicodeDecodeError) as e:
         raise UserError(f"{label}: malformed ELF file ({e})") from None
-    by_addr = sorted((a, n) for n, a in symbols.items())
-    return ElfImage(entry, flags, segments, symbols, sorted(lines), by_addr)
+    return ElfImage(entry, flags, segments, symbols, sorted(lines), sorted(located))

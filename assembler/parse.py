@@ -245,7 +245,11 @@ def _friendly(err: UnexpectedInput, text: str) -> LineSyntaxError:
             what = "end of line"
         else:
             what = repr(tok.value)
-        return LineSyntaxError(col, f"unexpected {what}; {_describe_expected(err.expected)}")
+        expected = set(err.expected)
+        upto = text[:max(err.pos_in_stream, 0)] if tok.type != "$END" else text
+        if upto.count("(") <= upto.count(")"):
+            expected.discard("RPAR")     # no '(' is open: ')' cannot really come next
+        return LineSyntaxError(col, f"unexpected {what}; {_describe_expected(expected)}")
     return LineSyntaxError(col, "syntax error")
 
 

@@ -284,10 +284,8 @@ class Assembler:
         """Check operand count and kinds against ``tokens``; return field values
         (register numbers as ints, immediates as expression tuples) or None."""
         if len(ops) != len(tokens):
-            want = ", ".join(tokens) if tokens else "no operands"
             at = ops[len(tokens)][1] if len(ops) > len(tokens) else col
-            self.err(line, at, f"'{mn}' takes {len(tokens)} operand"
-                               f"{'s' if len(tokens) != 1 else ''} ({want}), got {len(ops)}")
+            self.err(line, at, count_message(mn, tokens, len(ops)))
             return None
         fields: dict = {}
         ok = True
@@ -305,7 +303,7 @@ class Assembler:
             if op[0] == "mem":
                 if not before:
                     if op[2] != ("num", op[2][1], 0):
-                        raise ExprError(op[1], f"expected ({inside}) with no offset")
+                        raise ExprError(op[1], "expected (register) with no offset")
                     return {inside: reg_number(op[3], op[4])}
                 return {before: self.imm_expr(op[2], ins), inside: reg_number(op[3], op[4])}
             e = op[2]
@@ -337,10 +335,8 @@ class Assembler:
 
     def pseudo(self, line, col, p, ops) -> None:
         if len(ops) != len(p.operands):
-            want = ", ".join(p.operands) if p.operands else "no operands"
             at = ops[len(p.operands)][1] if len(ops) > len(p.operands) else col
-            self.err(line, at, f"'{p.mnemonic}' takes {len(p.operands)} operand"
-                               f"{'s' if len(p.operands) != 1 else ''} ({want}), got {len(ops)}")
+            self.err(line, at, count_message(p.mnemonic, p.operands, len(ops)))
             for _ in p.expand:
                 self.emit("bytes", 4, line, col, (bytes(4),))
             return
@@ -536,6 +532,14 @@ class Assembler:
             entry = self.sections[".text"].base
         return Program([self.sections[n] for n in SECTION_ORDER], symbols,
                        entry & 0xFFFFFFFF, self.flags, [])
+
+
+def count_message(mn: str, tokens, got: int) -> str:
+    """"'add' takes 3 operands (rd, rs1, rs2), got 2"."""
+    if not tokens:
+        return f"'{mn}' takes no operands, got {got}"
+    n = len(tokens)
+    return f"'{mn}' takes {n} operand{'s' if n != 1 else ''} ({', '.join(tokens)}), got {got}"
 
 
 def reg_number(name: str, col: int) -> int:

@@ -12,6 +12,7 @@ Everything here reports mistakes into an :class:`ErrorSink` and carries on.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -229,7 +230,7 @@ class Reader:
                                    raw, note))
             return
         try:
-            self.read_file(path, self.display_name(path, name, directory))
+            self.read_file(path, self.display_name(path, name, directory, file))
         except OSError as e:
             self.sink.add(AsmError(file, lineno, args[0][1],
                                    f"cannot read {name!r}: {e.strerror or e}", raw, note))
@@ -252,11 +253,12 @@ class Reader:
         return None
 
     @staticmethod
-    def display_name(path: Path, name: str, directory: Path) -> str:
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+    def display_name(path: Path, name: str, directory: Path, including: str) -> str:
+        """How messages name an included file: relative to the including file's name
+        when found next to it, else the path as found (absolute or via -I)."""
+        if not Path(name).is_absolute() and (directory / name) == path:
+            return os.path.normpath(os.path.join(os.path.dirname(including), name))
+        return str(path)
 
     def _expand(self, raw, m, file, lineno, directory, note, depth):
         macro = self.macros[m.group(2)]

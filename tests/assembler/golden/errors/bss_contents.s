@@ -1,0 +1,4 @@
+        .bss
+        .word 1
+        nop
+        .space 4, 1

@@ -1,0 +1,5 @@
+loop:   nop
+loop:   nop
+        .equ N, 1
+        .equ N, 2
+N:      nop

@@ -1,0 +1,3 @@
+        j 1f
+        beq a0, a0, 2b
+1:      nop

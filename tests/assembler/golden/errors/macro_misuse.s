@@ -1,0 +1,5 @@
+        .macro m a, b
+        add \a, \b, \b
+        .endm
+        m a0
+        .endm

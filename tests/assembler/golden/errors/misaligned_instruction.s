@@ -1,0 +1,4 @@
+        .byte 1
+        nop
+        .align 4
+        nop

@@ -1,0 +1,3 @@
+        la a0, buffer
+        j done
+        .word missing + 4

@@ -1,0 +1,3 @@
+        .macro twice r
+        add \r, \r, \r
+        nop

@@ -1,0 +1,98 @@
+"""The ringvm asm / disasm commands, readelf compatibility, ELF reader errors."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ringvm.assembler.elf import read_elf
+from ringvm.emulator.cli import main
+from ringvm.errors import UserError
+
+from .conftest import GOLDEN
+
+
+@pytest.fixture
+def sample_elf(tmp_path, monkeypatch):
+    monkeypatch.chdir(GOLDEN)
+    out = tmp_path / "sample.elf"
+    assert main(["asm", "sample.s", "-o", str(out), "--listing", str(tmp_path / "s.lst")]) == 0
+    return out
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="readelf is not installed")
+def test_readelf_reads_the_sample_elf_without_warnings(sample_elf):
+    p = subprocess.run(["readelf", "-W", "-h", "-l", "-s", "-S", str(sample_elf)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0
+    assert p.stderr == ""
+    assert "warning" not in p.stdout.lower()
+    assert "EXEC (Executable file)" in p.stdout
+    assert ".ringvm.lines" in p.stdout and "_start" in p.stdout
+
+
+def test_disasm_command_prints_symbols_and_instructions(sample_elf, capsys):
+    assert main(["disasm", str(sample_elf)]) == 0
+    out = capsys.readouterr().out
+    assert "80002000 <_start>:" in out and "<main>:" in out
+    assert "jal 0x80002010  # <main>" in out
+
+
+def test_listing_file_is_written(sample_elf, tmp_path):
+    text = (tmp_path / "s.lst").read_text()
+    assert "80002000  " in text and "la sp, stack_top" in text
+
+
+def test_asm_defaults_the_output_name_to_the_elf_suffix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k.s").write_text("_start: j _start\n")
+    assert main(["asm", "k.s"]) == 0
+    assert read_elf(tmp_path / "k.elf").entry == 0x80001000
+
+
+def test_asm_include_path_option_finds_includes(tmp_path, monkeypatch):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "c.inc").write_text(".equ SEVEN, 7\n")
+    (tmp_path / "k.s").write_text('.include "c.inc"\nli a0, SEVEN\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["asm", "k.s", "-I", "lib", "--base", "0x1000"]) == 0
+    assert read_elf("k.elf").segments[0].vaddr == 0x1000
+
+
+def test_asm_errors_exit_2_with_error_lines_on_stderr(tmp_path, capsys):
+    src = tmp_path / "bad.s"
+    src.write_text("add a0, a1\nj nowhere\n")
+    assert main(["asm", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert err.count(": error: ") == 2 and "Traceback" not in err
+    assert not (tmp_path / "bad.elf").exists()
+
+
+def test_the_console_script_exits_2_on_errors(tmp_path):
+    src = tmp_path / "bad.s"
+    src.write_text("bogus\n")
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "asm", str(src)],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert "bad.s:1:1: error: unknown instruction 'bogus'" in p.stderr
+
+
+def test_reading_a_non_ringvm_elf_is_a_clear_user_error(tmp_path):
+    blob = bytearray(read_elf_bytes())
+    blob[18:20] = (0x3E).to_bytes(2, "little")
+    with pytest.raises(UserError, match=r"kernel.elf: not a ringvm ELF32 file \(e_machine 0x3e"):
+        read_elf(bytes(blob), name="kernel.elf")
+    with pytest.raises(UserError, match="not an ELF file"):
+        read_elf(b"hello world", name="x")
+    blob[4] = 2   # ELFCLASS64
+    with pytest.raises(UserError, match="32-bit little-endian"):
+        read_elf(bytes(blob), name="x")
+    with pytest.raises(UserError, match="cannot read"):
+        read_elf(tmp_path / "missing.elf")
+
+
+def read_elf_bytes() -> bytes:
+    from ringvm.assembler import assemble_source
+    return assemble_source("nop\n")
