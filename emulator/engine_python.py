@@ -1,0 +1,744 @@
+"""The Python reference engine: a readable implementation of ``isa/ISA.md`` and of the
+engine rules in ``emulator/engine.py``.
+
+Layout: ``pycpu`` holds the CPU state (registers, banks, TLB, timer), ``pyexec`` the
+instruction handlers (one builder per instruction class), ``pydevices`` the
+engine-owned devices; this module has memory translation, trap entry, VM exits,
+interrupt delivery and the scheduler (``run``).
+
+Readings of the specification where the text leaves a choice (kept identical in the
+native engine; see the report of the engine work):
+
+- status.RING of a copy that is not in use: the host copy reads RING = -1 while a
+  guest runs; the guest copy reads RING = 0 while the host runs.
+- Writes to the host copy of ``ipend`` are ignored (the CSR is "rw" in the table, the
+  lines are acknowledged at the device); the guest copy keeps only the VIRQ bit. A guest
+  reading ``ipend`` sees only its VIRQ bit.
+- ``hinsn`` is the word of the instruction being executed for every exit caused by one
+  (0 for a fetch fault and for IRQ); ``hbadvaddr``, ``hgpa`` and ``hqual`` are set only
+  where the exit reason lists them (0 otherwise).
+- ``hctl.CSR`` makes guest-ring-0 accesses to *banked* CSRs exit (cycle/cycleh do not).
+- ``cas`` reports its faults as a store (MISALIGNED_STORE, TLB_*_STORE, hqual = 2).
+- In a guest, every bus error (a host-physical address outside RAM, or a bad device
+  access under DEVPASS) is a GPA_FAULT exit; a second-stage address outside RAM
+  (``hbase + gpa >= ram_size``) is a GPA_FAULT too, never a device.
+- ``rfe`` in ring -1 also sets ``hstatus.PIE`` to 1 (as in ring 0).
+- A trap to a guest ring 0 whose ``tvec`` is 0 is a machine check (as the text says).
+- Invalidated TLB entries are cleared to all zeros.
+- ``tlb_hits`` counts a match even when the permission check then fails.
+- ``timer_fires`` counts every step in which the timer check fires (with INTERVAL = 0
+  and ``cycle >= compare`` that is every step while ENABLE is set).
+- ``schedule_line`` with ``at_cycle`` already past latches the line immediately;
+  ``at_cycle`` equal to the CPU's cycle fires at the start of its next step.
+- A Python device page: the engine checks only the access size (``lw``/``sw``); the
+  register offset is the Python device's business (``complete_mmio(bus_error=True)``).
+"""
+from __future__ import annotations
+
+import sys
+
+from ringvm.isa import ISA
+
+from .engine import (CPU_ARRAY_COUNTERS, CPU_COUNTERS, DEVICE_COUNTERS, CpuState, Engine,
+                     MachineConfig, MmioRequest, Stop, StopReason)
+from .pycpu import (CAUSE, EXIT, HCTL, IE_BIT, INF, INT_BIT, KSEG, M32, PIE_BIT,
+                    PRING_SHIFT, PV_BIT, RING_MASK, RUNNING, STOPPED, TLB_R, TLB_U, TLB_W,
+                    TLB_X, WAITING, Cpu, field_ring)
+from .pydevices import CONSOLE_BIT, DEVICES, TIMER_BIT, Halt, NoRegister, Uart
+from .pyexec import (CAS, FETCH, LOAD, MIS, STORE, Builder, MachineCheck, MmioStop, Trap,
+                     VmExit, csr_read, csr_write, rfe_target)
+
+if sys.byteorder != "little":   # pragma: no cover
+    raise ImportError("the Python engine needs a little-endian host")
+
+DEV_BASE = ISA.memory["device_base"]
+DEV_PAGE = ISA.memory["device_page"]
+DEV_WINDOW_END = DEV_BASE + 16 * DEV_PAGE
+
+MISS = {FETCH: CAUSE["TLB_MISS_FETCH"], LOAD: CAUSE["TLB_MISS_LOAD"],
+        STORE: CAUSE["TLB_MISS_STORE"], CAS: CAUSE["TLB_MISS_STORE"]}
+PROT = {FETCH: CAUSE["TLB_PROT_FETCH"], LOAD: CAUSE["TLB_PROT_LOAD"],
+        STORE: CAUSE["TLB_PROT_STORE"], CAS: CAUSE["TLB_PROT_STORE"]}
+NEED = {FETCH: TLB_X, LOAD: TLB_R, STORE: TLB_W, CAS: TLB_R | TLB_W}
+QUAL = {FETCH: 0, LOAD: 1, STORE: 2, CAS: 2}
+C_BUS = CAUSE["BUS_ERROR"]
+C_MIS_FETCH = MIS[FETCH]
+
+_ALL_IDLE = object()     # _run_cpu: this CPU is idle; the caller decides IDLE / fast-forward
+
+
+class PythonEngine(Engine):
+    """The reference engine. See the module docstring and ``engine.py``."""
+
+    name = "python"
+
+    def __init__(self, config: MachineConfig, ram: bytearray):
+        if len(ram) != config.ram_size:
+            raise ValueError("ram size does not match config.ram_size")
+        self.config = config
+        self.ram = ram
+        self.ram_size = config.ram_size
+        mv = memoryview(ram)
+        self.mv32 = mv.cast("I")
+        self.mv16 = mv.cast("H")
+        self.quantum = config.quantum
+        self.cpus = [Cpu(i, config.tlb_entries) for i in range(config.ncpus)]
+        self.builders = [Builder(self, c) for c in self.cpus]
+        self.python_pages = frozenset(config.python_device_pages)
+        self.uart = Uart()
+        self.start_pc = 0
+        self.dev_counters = {k: 0 for k in DEVICE_COUNTERS}
+        self.cur = 0
+        self.left = self.quantum
+        self.breakpoints: frozenset[int] = frozenset()
+        self.pending_mmio: dict | None = None
+        self.halted: int | None = None
+        self.halt_cpu = 0
+        self.machine_check: str | None = None
+        self.mcheck_cpu = 0
+        self.event_seq = 0
+
+    # ================================================================ memory
+    def xlate(self, cpu, va: int, kind: int) -> int:
+        """Translate ``va`` for an access of ``kind`` (ISA.md §5 steps 2-5); alignment is
+        checked by the caller. Returns the host-physical address or raises."""
+        if va >= KSEG:
+            if cpu.ring > 0:
+                raise Trap(PROT[kind], va)
+            pa = va - KSEG
+        else:
+            if cpu.v:
+                vmid, asid = cpu.hvmid, cpu.guest.asid
+            else:
+                vmid, asid = 0, cpu.host.asid
+            lst = cpu.by_vpn.get(va >> 12)
+            hit = -1
+            if lst:
+                t_vmid, t_asid, t_flags = cpu.t_vmid, cpu.t_asid, cpu.t_flags
+                for i in lst:
+                    if t_vmid[i] == vmid and (t_flags[i] & 32 or t_asid[i] == asid):
+                        if hit >= 0:
+                            self._duplicate(cpu, va, hit, i)
+                        hit = i
+            if hit < 0:
+                cpu.c_tlb_misses += 1
+                cpu.bank().tlbhi = (va & 0xFFFFF000) | asid
+                raise Trap(MISS[kind], va)
+            cpu.c_tlb_hits += 1
+            flags = cpu.t_flags[hit]
+            need = NEED[kind]
+            if flags & need != need or (cpu.ring == 3 and not flags & TLB_U):
+                raise Trap(PROT[kind], va)
+            pa = (cpu.t_pfn[hit] << 12) | (va & 0xFFF)
+        if cpu.v:
+            return self._second_stage(cpu, va, pa, kind)
+        return pa
+
+    def _duplicate(self, cpu, va, i, j):
+        if cpu.v:
+            raise VmExit(EXIT["MACHINE_CHECK"], bad=va)
+        raise MachineCheck(f"cpu {cpu.index}: duplicate TLB match for 0x{va:08x} "
+                           f"(entries {i} and {j})")
+
+    def _second_stage(self, cpu, va, gpa, kind):
+        if gpa < cpu.hlimit:
+            hpa = cpu.hbase + gpa
+            if hpa < self.ram_size:
+                return hpa
+        elif DEV_BASE <= gpa < DEV_WINDOW_END:
+            if cpu.hctl & HCTL["DEVPASS"]:
+                return gpa
+            raise VmExit(EXIT["MMIO"], gpa=gpa, qual=QUAL[kind], insn=kind != FETCH)
+        raise VmExit(EXIT["GPA_FAULT"], bad=va, gpa=gpa, qual=QUAL[kind],
+                     insn=kind != FETCH)
+
+    def bus_error(self, cpu, va, pa, kind):
+        if cpu.v:
+            raise VmExit(EXIT["GPA_FAULT"], bad=va, gpa=pa, qual=QUAL[kind],
+                         insn=kind != FETCH)
+        raise Trap(C_BUS, va)
+
+    def _device(self, cpu, pa, size, va, kind):
+        """(read, write, offset) of the engine-owned device register at ``pa``; raises
+        MMIO for Python device pages (after the size check) and bus errors."""
+        page = pa & ~(DEV_PAGE - 1)
+        dev = DEVICES.get(page)
+        if size != 4 or (dev is None and page not in self.python_pages):
+            self.bus_error(cpu, va, pa, kind)
+        return dev, page
+
+    def phys_read(self, cpu, pa, size, va, rd):
+        """A load from a physical address outside RAM."""
+        dev, page = self._device(cpu, pa, size, va, LOAD)
+        if dev is None:
+            raise MmioStop(pa, False, 0, rd, va)
+        try:
+            return dev[0](self, cpu, pa - page)
+        except NoRegister:
+            self.bus_error(cpu, va, pa, LOAD)
+
+    def phys_write(self, cpu, pa, size, value, va):
+        """A store to a physical address outside RAM."""
+        dev, page = self._device(cpu, pa, size, va, STORE)
+        if dev is None:
+            raise MmioStop(pa, True, value, 0, va)
+        try:
+            dev[1](self, cpu, pa - page, value)
+        except NoRegister:
+            self.bus_error(cpu, va, pa, STORE)
+
+    def _fetch_slow(self, cpu, pc):
+        pa = self.xlate(cpu, pc, FETCH)
+        if pa >= self.ram_size:
+            self.bus_error(cpu, pc, pa, FETCH)
+        cpu.f_vpage = pc >> 12
+        cpu.f_base = pa & 0xFFFFF000
+        cpu.f_useg = 1 if pc < KSEG else 0
+        return self.mv32[pa >> 2]
+
+    # ================================================================ CSRs, rfe
+    csr_read = staticmethod(csr_read)
+
+    def csr_write(self, cpu, num, value):
+        csr_write(cpu, num, value)
+
+    def do_rfe(self, cpu):
+        return rfe_target(cpu)
+
+    # ================================================================ traps and exits
+    def _exception(self, cpu, cause, bad, pc, word):
+        """Deliver a synchronous exception raised by the instruction at ``pc``."""
+        if cpu.v:
+            if cpu.hctl & HCTL["EXC"]:
+                self._vmexit(cpu, EXIT["EXCEPTION"], pc, bad=bad, insn=word, qual=cause)
+            else:
+                self._trap_ring0(cpu, cpu.guest, cause, bad, pc)
+        elif cpu.ring == -1:
+            self._trap_hyp(cpu, cause, bad, pc)
+        else:
+            self._trap_ring0(cpu, cpu.host, cause, bad, pc)
+        cpu.c_traps_by_cause[cause] += 1
+
+    def _trap_ring0(self, cpu, b, cause, bad, epc):
+        if b.tvec == 0:
+            raise MachineCheck(f"cpu {cpu.index}: trap {ISA.cause_name(cause)} at "
+                               f"0x{epc:08x} with no trap vector ("
+                               f"{'guest ' if cpu.v else ''}tvec = 0)")
+        b.epc = epc
+        b.cause = cause
+        b.badvaddr = bad & M32
+        st = b.status
+        pie = PIE_BIT if st & IE_BIT else 0
+        b.status = (st & ~(IE_BIT | PIE_BIT | (RING_MASK << PRING_SHIFT))) | pie | \
+            ((cpu.ring & RING_MASK) << PRING_SHIFT)
+        cpu.ring = 0
+        cpu.pc = b.tvec
+        cpu.f_vpage = -1
+
+    def _trap_hyp(self, cpu, cause, bad, epc):
+        if cpu.hvec == 0:
+            raise MachineCheck(f"cpu {cpu.index}: trap {ISA.cause_name(cause)} at "
+                               f"0x{epc:08x} in ring -1 with no trap vector (hvec = 0)")
+        cpu.hepc = epc
+        cpu.hcause = cause
+        cpu.hbadvaddr = bad & M32
+        hs = cpu.hstatus
+        pie = PIE_BIT if hs & IE_BIT else 0
+        cpu.hstatus = (hs & ~(IE_BIT | PIE_BIT | PV_BIT | (RING_MASK << PRING_SHIFT))) | \
+            pie | ((-1 & RING_MASK) << PRING_SHIFT)
+        cpu.pc = cpu.hvec
+        cpu.f_vpage = -1
+
+    def _vmexit(self, cpu, reason, epc, bad=0, gpa=0, insn=0, qual=0):
+        if cpu.hvec == 0:
+            raise MachineCheck(f"cpu {cpu.index}: VM exit "
+                               f"{_EXIT_NAMES.get(reason, reason)} at 0x{epc:08x} "
+                               f"with no trap vector (hvec = 0)")
+        cpu.hepc = epc
+        cpu.hcause = reason
+        cpu.hbadvaddr = bad & M32
+        cpu.hgpa = gpa & M32
+        cpu.hinsn = insn & M32
+        cpu.hqual = qual & M32
+        hs = cpu.hstatus
+        pie = PIE_BIT if hs & IE_BIT else 0
+        cpu.hstatus = (hs & ~(IE_BIT | PIE_BIT | (RING_MASK << PRING_SHIFT))) | PV_BIT | \
+            pie | ((cpu.ring & RING_MASK) << PRING_SHIFT)
+        cpu.v = 0
+        cpu.ring = -1
+        cpu.pc = cpu.hvec
+        cpu.f_vpage = -1
+        cpu.c_vmexits_by_reason[reason] += 1
+
+    # ================================================================ interrupts
+    def _deliver(self, cpu) -> bool:
+        """Take the lowest deliverable interrupt (ISA.md §7); True if one was taken."""
+        if cpu.v:
+            g = cpu.guest
+            if cpu.hctl & HCTL["IRQ"]:
+                phys = cpu.pending & cpu.host.ienable
+                if phys:
+                    line = (phys & -phys).bit_length() - 1
+                    self._vmexit(cpu, EXIT["IRQ"], cpu.pc, qual=line)
+                    cpu.c_interrupts_by_line[line] += 1
+                    return True
+                lines = g.ipend & g.ienable
+            else:
+                lines = (cpu.pending | g.ipend) & g.ienable
+            if lines and g.status & IE_BIT:
+                line = (lines & -lines).bit_length() - 1
+                self._trap_ring0(cpu, g, INT_BIT | line, 0, cpu.pc)
+                cpu.c_interrupts_by_line[line] += 1
+                return True
+            return False
+        lines = cpu.pending & cpu.host.ienable
+        if not lines:
+            return False
+        line = (lines & -lines).bit_length() - 1
+        if cpu.ring == -1:
+            if not cpu.hstatus & IE_BIT:
+                return False
+            self._trap_hyp(cpu, INT_BIT | line, 0, cpu.pc)
+        else:
+            if not cpu.host.status & IE_BIT:
+                return False
+            self._trap_ring0(cpu, cpu.host, INT_BIT | line, 0, cpu.pc)
+        cpu.c_interrupts_by_line[line] += 1
+        return True
+
+    @staticmethod
+    def _wake(cpu) -> bool:
+        """Wake condition of a waiting CPU: an interrupt pending and enabled in the mask
+        that governs it, ignoring IE (ISA.md §10)."""
+        if cpu.v:
+            g = cpu.guest
+            if cpu.hctl & HCTL["IRQ"]:
+                return bool(cpu.pending & cpu.host.ienable or g.ipend & g.ienable)
+            return bool((cpu.pending | g.ipend) & g.ienable)
+        return bool(cpu.pending & cpu.host.ienable)
+
+    def _idle_cpu(self, cpu) -> bool:
+        """Stopped, or waiting without a wake condition."""
+        return cpu.mode == STOPPED or (cpu.mode == WAITING and not self._wake(cpu))
+
+    def update_console_line(self):
+        c0 = self.cpus[0]
+        c0.level = CONSOLE_BIT if self.uart.line() else 0
+        c0.pending = c0.ipend | c0.level
+
+    # ================================================================ timed events
+    def _fire(self, cpu, c):
+        """Timed events due at cycle ``c`` (start of a step)."""
+        if cpu.t_enabled and c >= cpu.t_compare:
+            cpu.ipend |= TIMER_BIT
+            self.dev_counters["timer_fires"] += 1
+            if cpu.t_interval > 0:
+                cpu.t_compare += cpu.t_interval
+                if cpu.t_compare <= c:
+                    cpu.t_compare = c + cpu.t_interval
+        if cpu.events:
+            keep = []
+            for at, line in cpu.events:
+                if at <= c:
+                    cpu.ipend |= 1 << line
+                else:
+                    keep.append((at, line))
+            cpu.events = keep
+        cpu.pending = cpu.ipend | cpu.level
+        cpu.update_next_event()
+
+    def _horizon(self, cpu) -> tuple[int, bool]:
+        """For an idle CPU: (cycle at which its next state-changing timed event is due,
+        or INF; whether its timer fires every step without changing anything)."""
+        n = INF
+        for at, _line in cpu.events:
+            n = min(n, at)
+        noop = False
+        if cpu.t_enabled:
+            if cpu.t_interval == 0 and cpu.t_compare <= cpu.cycle and cpu.ipend & TIMER_BIT:
+                noop = True
+            else:
+                n = min(n, cpu.t_compare)
+        return n, noop
+
+    # ================================================================ running
+    def run(self, budget: int) -> Stop:
+        if self.halted is not None:
+            return Stop(StopReason.HALT, cpu=self.halt_cpu, steps=0, exit_code=self.halted)
+        if self.machine_check is not None:
+            return Stop(StopReason.MACHINE_CHECK, cpu=self.mcheck_cpu, steps=0,
+                        detail=self.machine_check)
+        if self.pending_mmio is not None:
+            return Stop(StopReason.MMIO, cpu=self.pending_mmio["cpu"], steps=0,
+                        mmio=self._mmio_request())
+        steps = 0
+        cpus = self.cpus
+        while steps < budget:
+            cpu = cpus[self.cur]
+            done, stop = self._run_cpu(cpu, min(self.left, budget - steps))
+            steps += done
+            self._consume(done)
+            if stop is None:
+                continue
+            if stop is _ALL_IDLE:
+                if not any(c.t_enabled or c.events for c in cpus):
+                    return Stop(StopReason.IDLE, cpu=cpu.index, steps=steps)
+                # the current step of this CPU is an idle cycle; then skip ahead
+                cpu.cycle += 1
+                cpu.c_idle += 1
+                cpu.bp_skip = False
+                steps += 1
+                self._consume(1)
+                steps += self._fast_forward(budget - steps)
+                continue
+            stop.steps = steps
+            return stop
+        return Stop(StopReason.BUDGET, cpu=self.cur, steps=steps)
+
+    def _consume(self, n):
+        self.left -= n
+        if self.left <= 0:
+            self.cur = (self.cur + 1) % len(self.cpus)
+            self.left = self.quantum
+
+    def _fast_forward(self, room: int) -> int:
+        """Every CPU is idle and some timed event is pending: advance all CPUs by whole
+        idle steps, in scheduling order, up to the step at which the first event is due
+        (or ``room`` steps). Equal to stepping them one by one."""
+        cpus, n, q = self.cpus, len(self.cpus), self.quantum
+        best = INF
+        for i, c in enumerate(cpus):
+            at, _noop = self._horizon(c)
+            if at >= INF:
+                continue
+            k = max(0, at - c.cycle)            # steps of CPU i before the event step
+            d = (i - self.cur) % n
+            if d == 0:
+                if k < self.left:
+                    g = k
+                else:
+                    k2 = k - self.left
+                    g = self.left + (n - 1) * q + (k2 // q) * n * q + k2 % q
+            else:
+                g = self.left + (d - 1) * q + (k // q) * n * q + k % q
+            best = min(best, g)
+        s = min(best, room)
+        if s <= 0:
+            return 0
+        # distribute s steps over the CPUs in scheduling order
+        per = [0] * n
+        left = s
+        t = min(left, self.left)
+        per[self.cur] += t
+        left -= t
+        cur, cleft = self.cur, self.left - t
+        if cleft == 0:
+            cur, cleft = (cur + 1) % n, q
+        if left:
+            rounds = left // (n * q)
+            for i in range(n):
+                per[i] += rounds * q
+            left -= rounds * n * q
+            while left:
+                t = min(left, cleft)
+                per[cur] += t
+                left -= t
+                cleft -= t
+                if cleft == 0:
+                    cur, cleft = (cur + 1) % n, q
+        for i, c in enumerate(cpus):
+            if per[i]:
+                _at, noop = self._horizon(c)
+                if noop:
+                    self.dev_counters["timer_fires"] += per[i]
+                c.cycle += per[i]
+                c.c_idle += per[i]
+                c.bp_skip = False
+        self.cur, self.left = cur, cleft
+        return s
+
+    def _run_cpu(self, cpu, n):
+        """Run up to ``n`` steps of one CPU (within its quantum). Returns (steps done,
+        None | Stop | _ALL_IDLE)."""
+        done = 0
+        regs = cpu.regs
+        icache = cpu.icache
+        build = self.builders[cpu.index].build
+        mv32 = self.mv32
+        bps = self.breakpoints
+        rbr = cpu.c_retired_by_ring
+        fetch_slow = self._fetch_slow
+        while done < n:
+            c = cpu.cycle
+            if c >= cpu.next_event:
+                self._fire(cpu, c)
+            if cpu.mode:
+                if cpu.mode == WAITING and self._wake(cpu):
+                    cpu.mode = RUNNING
+                else:
+                    if all(self._idle_cpu(o) for o in self.cpus):
+                        return done, _ALL_IDLE
+                    # only this CPU's own events can change anything during its quantum
+                    at, noop = self._horizon(cpu)
+                    k = min(n - done, max(1, at - c))
+                    if noop:
+                        self.dev_counters["timer_fires"] += k - 1
+                    cpu.cycle = c + k
+                    cpu.c_idle += k
+                    cpu.bp_skip = False
+                    done += k
+                    continue
+            if (cpu.pending or cpu.guest.ipend) and self._deliver(cpu):
+                cpu.cycle = c + 1
+                cpu.bp_skip = False
+                done += 1
+                continue
+            pc = cpu.pc
+            if bps and pc in bps:
+                if not cpu.bp_skip:
+                    cpu.bp_skip = True
+                    return done, Stop(StopReason.BREAKPOINT, cpu=cpu.index,
+                                      detail=f"0x{pc:08x}")
+            word = 0
+            ring = cpu.ring
+            try:
+                if pc & 3:
+                    raise Trap(C_MIS_FETCH, pc)
+                if pc >> 12 == cpu.f_vpage:
+                    word = mv32[(cpu.f_base | (pc & 0xFFF)) >> 2]
+                    if cpu.f_useg:
+                        cpu.c_tlb_hits += 1
+                else:
+                    word = fetch_slow(cpu, pc)
+                h = icache.get(word)
+                if h is None:
+                    h = icache[word] = build(word)
+                cpu.pc = h(pc)
+                cpu.c_retired += 1
+                rbr[ring + 1] += 1
+            except Trap as t:
+                try:
+                    self._exception(cpu, t.cause, t.bad, pc, word)
+                except MachineCheck as m:
+                    return done, self._mcheck(cpu, m)
+            except VmExit as e:
+                try:
+                    self._vmexit(cpu, e.reason, pc, bad=e.bad, gpa=e.gpa,
+                                 insn=word if e.insn else 0, qual=e.qual)
+                except MachineCheck as m:
+                    return done, self._mcheck(cpu, m)
+            except MachineCheck as m:
+                return done, self._mcheck(cpu, m)
+            except MmioStop as s:
+                self.pending_mmio = {"cpu": cpu.index, "paddr": s.paddr,
+                                     "is_write": s.is_write, "value": s.value & M32,
+                                     "size": 4, "rd": s.rd, "va": s.va, "word": word}
+                return done, Stop(StopReason.MMIO, cpu=cpu.index, mmio=self._mmio_request())
+            except Halt as hl:
+                cpu.pc = (pc + 4) & M32
+                cpu.c_retired += 1
+                rbr[ring + 1] += 1
+                cpu.cycle = c + 1
+                cpu.bp_skip = False
+                self.halted = hl.code & M32
+                self.halt_cpu = cpu.index
+                return done + 1, Stop(StopReason.HALT, cpu=cpu.index,
+                                      exit_code=self.halted)
+            cpu.cycle = c + 1
+            cpu.bp_skip = False
+            done += 1
+        return done, None
+
+    def _mcheck(self, cpu, m: MachineCheck) -> Stop:
+        self.machine_check = m.detail
+        self.mcheck_cpu = cpu.index
+        return Stop(StopReason.MACHINE_CHECK, cpu=cpu.index, detail=m.detail)
+
+    def _mmio_request(self) -> MmioRequest:
+        p = self.pending_mmio
+        return MmioRequest(cpu=p["cpu"], paddr=p["paddr"], is_write=p["is_write"],
+                           value=p["value"], size=p.get("size", 4))
+
+    def complete_mmio(self, value: int = 0, bus_error: bool = False) -> None:
+        p = self.pending_mmio
+        if p is None:
+            raise RuntimeError("no MMIO access is pending")
+        self.pending_mmio = None
+        cpu = self.cpus[p["cpu"]]
+        pc = cpu.pc
+        ring = cpu.ring
+        va, word = p.get("va"), p.get("word")
+        if va is None or word is None:      # restored from a snapshot: recompute
+            word = self._peek_word(cpu, pc)
+            d = ISA.decode(word)
+            f = d[1] if d else {}
+            va = (cpu.regs[f.get("rs1", 0)] + f.get("imm", 0)) & M32
+        try:
+            if bus_error:
+                self.bus_error(cpu, va, p["paddr"], STORE if p["is_write"] else LOAD)
+            if not p["is_write"] and p["rd"]:
+                cpu.regs[p["rd"]] = value & M32
+            cpu.pc = (pc + 4) & M32
+            cpu.c_retired += 1
+            cpu.c_retired_by_ring[ring + 1] += 1
+        except Trap as t:
+            try:
+                self._exception(cpu, t.cause, t.bad, pc, word)
+            except MachineCheck as m:
+                self._mcheck(cpu, m)
+                return
+        except VmExit as e:
+            try:
+                self._vmexit(cpu, e.reason, pc, bad=e.bad, gpa=e.gpa, insn=word,
+                             qual=e.qual)
+            except MachineCheck as m:
+                self._mcheck(cpu, m)
+                return
+        cpu.cycle += 1
+        cpu.bp_skip = False
+        if self.cur == cpu.index:
+            self._consume(1)
+
+    def _peek_word(self, cpu, pc) -> int:
+        pa, _ = self.translate(cpu.index, pc, "fetch")
+        if pa is None or pa >= self.ram_size:
+            return 0
+        return self.mv32[pa >> 2]
+
+    def set_breakpoints(self, addresses: set[int]) -> None:
+        self.breakpoints = frozenset(a & M32 for a in addresses)
+
+    # ================================================================ state
+    def get_cpu(self, cpu: int) -> CpuState:
+        return self.cpus[cpu].to_state()
+
+    def set_cpu(self, cpu: int, state: CpuState) -> None:
+        c = self.cpus[cpu]
+        c.from_state(state)
+        if cpu == 0:
+            self.update_console_line()
+
+    def counters(self) -> dict:
+        return {"cpus": [c.counters() for c in self.cpus], "devices": dict(self.dev_counters)}
+
+    # ================================================================ devices
+    def console_input(self, data: bytes) -> None:
+        self.uart.rx += data
+        self.update_console_line()
+
+    def console_eof(self) -> None:
+        self.uart.eof = True
+        self.update_console_line()
+
+    def console_output(self) -> bytes:
+        out = bytes(self.uart.tx)
+        self.uart.tx.clear()
+        return out
+
+    def raise_line(self, cpu: int, line: int) -> None:
+        c = self.cpus[cpu]
+        c.ipend |= 1 << line
+        c.pending = c.ipend | c.level
+
+    def clear_line(self, cpu: int, line: int) -> None:
+        c = self.cpus[cpu]
+        c.ipend &= ~(1 << line)
+        c.pending = c.ipend | c.level
+
+    def schedule_line(self, cpu: int, line: int, at_cycle: int) -> None:
+        c = self.cpus[cpu]
+        if at_cycle < c.cycle:
+            self.raise_line(cpu, line)
+            return
+        c.events.append((at_cycle, line))
+        c.update_next_event()
+
+    # ================================================================ snapshot
+    def snapshot(self) -> dict:
+        import dataclasses
+        events = []
+        for c in self.cpus:
+            for at, line in c.events:
+                events.append([c.index, line, at])
+        events.sort(key=lambda e: e[2])     # stable: same-cycle order kept per CPU
+        p = self.pending_mmio
+        return {
+            "cpus": [dataclasses.asdict(c.to_state()) for c in self.cpus],
+            "sched": {"cpu": self.cur, "left": self.left},
+            "events": events,
+            "uart": {"rx": self.uart.pending_bytes(), "eof": self.uart.eof,
+                     "ctrl": self.uart.ctrl, "tx": bytes(self.uart.tx)},
+            "start_pc": self.start_pc,
+            "bp_skip": [c.bp_skip for c in self.cpus],
+            "pending_mmio": None if p is None else {
+                "cpu": p["cpu"], "paddr": p["paddr"], "is_write": p["is_write"],
+                "value": p["value"], "size": p.get("size", 4), "rd": p["rd"]},
+            "halted": self.halted,
+            "machine_check": self.machine_check,
+            "counters": self.counters(),
+        }
+
+    def restore(self, snap: dict) -> None:
+        for c, s in zip(self.cpus, snap["cpus"]):
+            st = s if isinstance(s, CpuState) else CpuState(**s)
+            c.events = []
+            c.from_state(st)
+            c.icache.clear()
+        for cpu, line, at in snap["events"]:
+            self.cpus[cpu].events.append((at, line))
+        for c in self.cpus:
+            c.update_next_event()
+        self.cur = snap["sched"]["cpu"]
+        self.left = snap["sched"]["left"]
+        if self.left <= 0:
+            self._consume(0)
+        u = snap["uart"]
+        self.uart.set_rx(u["rx"])
+        self.uart.eof = bool(u["eof"])
+        self.uart.ctrl = u["ctrl"]
+        self.uart.tx = bytearray(u["tx"])
+        self.update_console_line()
+        self.start_pc = snap["start_pc"]
+        for c, b in zip(self.cpus, snap["bp_skip"]):
+            c.bp_skip = bool(b)
+        p = snap.get("pending_mmio")
+        self.pending_mmio = None if p is None else dict(p)
+        self.halted = snap.get("halted")
+        self.machine_check = snap.get("machine_check")
+        cnt = snap["counters"]
+        for c, cc in zip(self.cpus, cnt["cpus"]):
+            c.set_counters(cc)
+        self.dev_counters = {k: cnt["devices"][k] for k in DEVICE_COUNTERS}
+
+    # ================================================================ inspection
+    def translate(self, cpu: int, vaddr: int, access: str) -> tuple[int | None, str]:
+        c = self.cpus[cpu]
+        kind = {"fetch": FETCH, "load": LOAD, "store": STORE}[access]
+        vaddr &= M32
+        if kind == FETCH and vaddr & 3:
+            return None, ISA.cause_name(MIS[FETCH])
+        saved = (c.c_tlb_hits, c.c_tlb_misses, c.bank().tlbhi)
+        try:
+            pa = self.xlate(c, vaddr, kind)
+        except Trap as t:
+            return None, ISA.cause_name(t.cause)
+        except VmExit as e:
+            return None, _EXIT_NAMES.get(e.reason, str(e.reason))
+        except MachineCheck:
+            return None, "MACHINE_CHECK"
+        finally:
+            c.c_tlb_hits, c.c_tlb_misses, c.bank().tlbhi = saved
+        if pa >= self.ram_size:
+            page = pa & ~(DEV_PAGE - 1)
+            if page not in DEVICES and page not in self.python_pages:
+                return None, "GPA_FAULT" if c.v else "BUS_ERROR"
+        return pa, ""
+
+
+_EXIT_NAMES = {v: k for k, v in EXIT.items()}
+
+# sanity: the counter layout this engine produces is the contract's
+assert set(Cpu(0, 4).counters()) == set(CPU_COUNTERS) | set(CPU_ARRAY_COUNTERS)
+assert field_ring(0b111) == -1 and INF > 1 << 64
+
+__all__ = ["PythonEngine"]

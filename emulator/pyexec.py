@@ -1,0 +1,649 @@
+"""Instruction handlers of the Python engine, one builder per instruction class.
+
+A builder turns a decoded instruction word into a *handler*: a closure ``h(pc) ->
+next pc`` bound to one CPU, which performs the instruction or raises a control-flow
+signal (:class:`Trap`, :class:`VmExit`, ...) and then has no effect at all. The engine
+caches handlers by instruction word (per CPU), so decoding happens once per distinct
+word. Privilege checks and guest-mode exit rules (ISA.md §4, §8) are done inside the
+handlers of the classes that need them (system, tlb, csr).
+"""
+from __future__ import annotations
+
+from ringvm.isa import ISA
+
+from .pycpu import (BANK_ATTR, CAUSE, CSR, EXIT, HCTL, HYP_ATTR, IE_BIT, M32, PIE_BIT,
+                    PRING_SHIFT, PV_BIT, RING_MASK, TLB_G, TLB_NOT_FOUND, TLB_V, VIRQ_BIT,
+                    WAITING, WRITABLE_HSTATUS, WRITABLE_STATUS, field_ring, ring_field)
+
+LOAD, STORE, FETCH, CAS = 1, 2, 0, 3   # access kinds (hqual values for 0..2)
+
+
+class Trap(Exception):
+    """A synchronous exception: ``cause`` code and ``bad`` (badvaddr value)."""
+
+    def __init__(self, cause: int, bad: int = 0):
+        self.cause = cause
+        self.bad = bad
+
+
+class VmExit(Exception):
+    """A VM exit with its exit information (hinsn is filled in by the engine)."""
+
+    def __init__(self, reason: int, bad: int = 0, gpa: int = 0, qual: int = 0,
+                 insn: bool = True):
+        self.reason = reason
+        self.bad = bad
+        self.gpa = gpa
+        self.qual = qual
+        self.insn = insn      # hinsn = the instruction word (False: 0)
+
+
+class MachineCheck(Exception):
+    """The machine stops: duplicate TLB match in the host, or a trap to vector 0."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+
+
+class MmioStop(Exception):
+    """An access to a Python device page: the engine stops with MMIO."""
+
+    def __init__(self, paddr: int, is_write: bool, value: int, rd: int, va: int):
+        self.paddr = paddr
+        self.is_write = is_write
+        self.value = value
+        self.rd = rd
+        self.va = va
+
+
+C_ILLEGAL = CAUSE["ILLEGAL"]
+C_PRIV = CAUSE["PRIVILEGED"]
+MIS = {LOAD: CAUSE["MISALIGNED_LOAD"], STORE: CAUSE["MISALIGNED_STORE"],
+       CAS: CAUSE["MISALIGNED_STORE"], FETCH: CAUSE["MISALIGNED_FETCH"]}
+INT_MIN = 0x8000_0000
+
+#: hctl exit control name -> exit reason code
+EXIT_FOR_CONTROL = {"CSR": EXIT["CSR"], "TLB": EXIT["TLB"], "PRIV": EXIT["PRIV"],
+                    "SENS": EXIT["SENSITIVE"], "WFI": EXIT["WFI"]}
+
+
+def s32(x: int) -> int:
+    return x - 0x1_0000_0000 if x & INT_MIN else x
+
+
+# ---------------------------------------------------------------- ALU semantics
+def _div(a, b):
+    if b == 0:
+        return M32
+    if a == INT_MIN and b == M32:
+        return INT_MIN
+    sa, sb = s32(a), s32(b)
+    q = abs(sa) // abs(sb)
+    return (-q if (sa < 0) != (sb < 0) else q) & M32
+
+
+def _rem(a, b):
+    if b == 0:
+        return a
+    if a == INT_MIN and b == M32:
+        return 0
+    sa, sb = s32(a), s32(b)
+    r = abs(sa) % abs(sb)
+    return (-r if sa < 0 else r) & M32
+
+
+ALU = {
+    "add": lambda a, b: (a + b) & M32,
+    "sub": lambda a, b: (a - b) & M32,
+    "and": lambda a, b: a & b,
+    "or": lambda a, b: a | b,
+    "xor": lambda a, b: a ^ b,
+    "nor": lambda a, b: ~(a | b) & M32,
+    "sll": lambda a, b: (a << (b & 31)) & M32,
+    "srl": lambda a, b: a >> (b & 31),
+    "sra": lambda a, b: (s32(a) >> (b & 31)) & M32,
+    "slt": lambda a, b: 1 if s32(a) < s32(b) else 0,
+    "sltu": lambda a, b: 1 if a < b else 0,
+    "mul": lambda a, b: (a * b) & M32,
+    "mulh": lambda a, b: ((s32(a) * s32(b)) >> 32) & M32,
+    "mulhu": lambda a, b: (a * b) >> 32,
+    "div": _div,
+    "divu": lambda a, b: a // b if b else M32,
+    "rem": _rem,
+    "remu": lambda a, b: a % b if b else a,
+}
+
+# alui: f(rs1 value, imm field value as decoded)
+ALUI = {
+    "addi": lambda a, i: (a + i) & M32,
+    "slti": lambda a, i: 1 if s32(a) < i else 0,
+    "sltiu": lambda a, i: 1 if a < (i & M32) else 0,
+    "andi": lambda a, i: a & i,
+    "ori": lambda a, i: a | i,
+    "xori": lambda a, i: a ^ i,
+    "slli": lambda a, i: (a << i) & M32,
+    "srli": lambda a, i: a >> i,
+    "srai": lambda a, i: (s32(a) >> i) & M32,
+}
+
+BRANCH = {
+    "beq": lambda a, b: a == b,
+    "bne": lambda a, b: a != b,
+    "blt": lambda a, b: s32(a) < s32(b),
+    "bge": lambda a, b: s32(a) >= s32(b),
+    "bltu": lambda a, b: a < b,
+    "bgeu": lambda a, b: a >= b,
+}
+
+LOADS = {"lb": (1, True), "lh": (2, True), "lw": (4, False), "lbu": (1, False),
+         "lhu": (2, False)}
+STORES = {"sb": 1, "sh": 2, "sw": 4}
+
+
+class Builder:
+    """Builds handlers for one CPU of one engine."""
+
+    def __init__(self, eng, cpu):
+        self.eng = eng
+        self.cpu = cpu
+        self.regs = cpu.regs
+        self.by_class = {
+            "alu": self.alu, "alui": self.alui, "load": self.load, "store": self.store,
+            "atomic": self.atomic, "branch": self.branch, "jump": self.jump,
+            "system": self.system, "tlb": self.tlb, "csr": self.csr,
+        }
+
+    def build(self, word: int):
+        d = ISA.decode(word)
+        if d is None:
+            def illegal(pc):
+                raise Trap(C_ILLEGAL, word)
+            return illegal
+        ins, f = d
+        return self.by_class[ins.cls](ins, f, word)
+
+    # ------------------------------------------------------------ alu / alui
+    def alu(self, ins, f, word):
+        regs, rd, rs1, rs2 = self.regs, f["rd"], f["rs1"], f["rs2"]
+        mn = ins.mnemonic
+        if rd == 0:
+            return lambda pc: (pc + 4) & M32
+        if mn == "add":
+            def h(pc):
+                regs[rd] = (regs[rs1] + regs[rs2]) & M32
+                return (pc + 4) & M32
+        elif mn == "sub":
+            def h(pc):
+                regs[rd] = (regs[rs1] - regs[rs2]) & M32
+                return (pc + 4) & M32
+        else:
+            op = ALU[mn]
+
+            def h(pc):
+                regs[rd] = op(regs[rs1], regs[rs2])
+                return (pc + 4) & M32
+        return h
+
+    def alui(self, ins, f, word):
+        regs, rd = self.regs, f["rd"]
+        mn = ins.mnemonic
+        if rd == 0:
+            return lambda pc: (pc + 4) & M32
+        if mn == "lui":
+            value = (f["imm"] << 16) & M32
+
+            def h(pc):
+                regs[rd] = value
+                return (pc + 4) & M32
+            return h
+        rs1, imm = f["rs1"], f["imm"]
+        if mn == "addi":
+            def h(pc):
+                regs[rd] = (regs[rs1] + imm) & M32
+                return (pc + 4) & M32
+        else:
+            op = ALUI[mn]
+
+            def h(pc):
+                regs[rd] = op(regs[rs1], imm)
+                return (pc + 4) & M32
+        return h
+
+    # ------------------------------------------------------------ branches and jumps
+    def branch(self, ins, f, word):
+        regs, rs1, rs2, off = self.regs, f["rs1"], f["rs2"], f["imm"] * 4
+        mn = ins.mnemonic
+        if mn == "beq":
+            def h(pc):
+                if regs[rs1] == regs[rs2]:
+                    return (pc + off) & M32
+                return (pc + 4) & M32
+        elif mn == "bne":
+            def h(pc):
+                if regs[rs1] != regs[rs2]:
+                    return (pc + off) & M32
+                return (pc + 4) & M32
+        else:
+            cond = BRANCH[mn]
+
+            def h(pc):
+                if cond(regs[rs1], regs[rs2]):
+                    return (pc + off) & M32
+                return (pc + 4) & M32
+        return h
+
+    def jump(self, ins, f, word):
+        regs = self.regs
+        mn = ins.mnemonic
+        if mn == "j":
+            off = f["imm"] * 4
+            return lambda pc: (pc + off) & M32
+        if mn == "jal":
+            off = f["imm"] * 4
+
+            def h(pc):
+                regs[1] = (pc + 4) & M32
+                return (pc + off) & M32
+            return h
+        rd, rs1, imm = f["rd"], f["rs1"], f["imm"]
+
+        def jalr(pc):
+            t = (regs[rs1] + imm) & M32
+            if rd:
+                regs[rd] = (pc + 4) & M32
+            return t
+        return jalr
+
+    # ------------------------------------------------------------ memory
+    def load(self, ins, f, word):
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        rd, rs1, imm = f["rd"], f["rs1"], f["imm"]
+        size, signed = LOADS[ins.mnemonic]
+        xlate, phys_read = eng.xlate, eng.phys_read
+        ram_size = eng.ram_size
+        if size == 4:
+            mv32 = eng.mv32
+
+            def h(pc):
+                va = (regs[rs1] + imm) & M32
+                if va & 3:
+                    raise Trap(MIS[LOAD], va)
+                pa = xlate(cpu, va, LOAD)
+                if pa < ram_size:
+                    v = mv32[pa >> 2]
+                else:
+                    v = phys_read(cpu, pa, 4, va, rd)
+                if rd:
+                    regs[rd] = v
+                return (pc + 4) & M32
+            return h
+        if size == 2:
+            mv16 = eng.mv16
+            sign = 0x8000 if signed else 0
+
+            def h(pc):
+                va = (regs[rs1] + imm) & M32
+                if va & 1:
+                    raise Trap(MIS[LOAD], va)
+                pa = xlate(cpu, va, LOAD)
+                if pa < ram_size:
+                    v = mv16[pa >> 1]
+                else:
+                    v = phys_read(cpu, pa, 2, va, rd)
+                if rd:
+                    regs[rd] = (v - 0x10000) & M32 if v & sign else v
+                return (pc + 4) & M32
+            return h
+        ram = eng.ram
+        sign = 0x80 if signed else 0
+
+        def h(pc):
+            va = (regs[rs1] + imm) & M32
+            pa = xlate(cpu, va, LOAD)
+            if pa < ram_size:
+                v = ram[pa]
+            else:
+                v = phys_read(cpu, pa, 1, va, rd)
+            if rd:
+                regs[rd] = (v - 0x100) & M32 if v & sign else v
+            return (pc + 4) & M32
+        return h
+
+    def store(self, ins, f, word):
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        rs2, rs1, imm = f["rs2"], f["rs1"], f["imm"]
+        size = STORES[ins.mnemonic]
+        xlate, phys_write = eng.xlate, eng.phys_write
+        ram_size = eng.ram_size
+        if size == 4:
+            mv32 = eng.mv32
+
+            def h(pc):
+                va = (regs[rs1] + imm) & M32
+                if va & 3:
+                    raise Trap(MIS[STORE], va)
+                pa = xlate(cpu, va, STORE)
+                if pa < ram_size:
+                    mv32[pa >> 2] = regs[rs2]
+                else:
+                    phys_write(cpu, pa, 4, regs[rs2], va)
+                return (pc + 4) & M32
+            return h
+        if size == 2:
+            mv16 = eng.mv16
+
+            def h(pc):
+                va = (regs[rs1] + imm) & M32
+                if va & 1:
+                    raise Trap(MIS[STORE], va)
+                pa = xlate(cpu, va, STORE)
+                if pa < ram_size:
+                    mv16[pa >> 1] = regs[rs2] & 0xFFFF
+                else:
+                    phys_write(cpu, pa, 2, regs[rs2], va)
+                return (pc + 4) & M32
+            return h
+        ram = eng.ram
+
+        def h(pc):
+            va = (regs[rs1] + imm) & M32
+            pa = xlate(cpu, va, STORE)
+            if pa < ram_size:
+                ram[pa] = regs[rs2] & 0xFF
+            else:
+                phys_write(cpu, pa, 1, regs[rs2], va)
+            return (pc + 4) & M32
+        return h
+
+    def atomic(self, ins, f, word):
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        rd, rs1, rs2 = f["rd"], f["rs1"], f["rs2"]
+        mv32, ram_size = eng.mv32, eng.ram_size
+
+        def cas(pc):
+            va = regs[rs1]
+            if va & 3:
+                raise Trap(MIS[CAS], va)
+            pa = eng.xlate(cpu, va, CAS)
+            if pa >= ram_size:
+                eng.bus_error(cpu, va, pa, CAS)   # devices: no cas
+            old = mv32[pa >> 2]
+            if old == regs[rd]:
+                mv32[pa >> 2] = regs[rs2]
+            if rd:
+                regs[rd] = old
+            return (pc + 4) & M32
+        return cas
+
+    # ------------------------------------------------------------ privilege
+    def _check(self, ins, word):
+        """Privilege check and guest exit rules (ISA.md §8, rules 1-4) for a
+        non-CSR instruction. Raises; returns nothing when it may execute."""
+        cpu = self.cpu
+        if cpu.v:
+            if ins.mnemonic == "hcall":
+                raise VmExit(EXIT["HYPERCALL"])
+            if ins.ring == -1:
+                raise VmExit(EXIT["PRIV"])
+            if ins.ring == 0 and cpu.ring > 0:
+                raise Trap(C_PRIV, word)
+            if ins.exit and cpu.hctl & HCTL[ins.exit]:
+                raise VmExit(EXIT_FOR_CONTROL[ins.exit])
+        elif ins.ring < cpu.ring:
+            raise Trap(C_PRIV, word)
+
+    # ------------------------------------------------------------ system
+    def system(self, ins, f, word):
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        check = self._check
+        mn = ins.mnemonic
+        if mn == "syscall":
+            def h(pc):
+                raise Trap(CAUSE["SYSCALL"], 0)
+        elif mn == "break":
+            def h(pc):
+                raise Trap(CAUSE["BREAKPOINT"], 0)
+        elif mn == "hcall":
+            def h(pc):
+                check(ins, word)
+                raise Trap(CAUSE["HYPERCALL"], 0)
+        elif mn == "rfe":
+            def h(pc):
+                check(ins, word)
+                return eng.do_rfe(cpu)
+        elif mn == "wfi":
+            def h(pc):
+                check(ins, word)
+                cpu.mode = WAITING
+                return (pc + 4) & M32
+        elif mn == "vmenter":
+            def h(pc):
+                check(ins, word)
+                if cpu.hvmid == 0:
+                    raise Trap(C_ILLEGAL, word)
+                cpu.hstatus |= PV_BIT
+                return eng.do_rfe(cpu)
+        elif mn == "getst":
+            rd = f["rd"]
+
+            def h(pc):
+                check(ins, word)
+                v = cpu.status_word(bool(cpu.v))
+                if rd:
+                    regs[rd] = v
+                return (pc + 4) & M32
+        else:  # pragma: no cover - the ISA table has no other system instruction
+            raise AssertionError(mn)
+        return h
+
+    # ------------------------------------------------------------ TLB
+    def tlb(self, ins, f, word):
+        cpu = self.cpu
+        check = self._check
+        op = getattr(self, "_" + ins.mnemonic)
+        rs1 = f.get("rs1", 0)
+        regs = self.regs
+
+        def h(pc):
+            check(ins, word)
+            op(regs[rs1])
+            cpu.f_vpage = -1
+            return (pc + 4) & M32
+        return h
+
+    def _writer_vmid(self):
+        cpu = self.cpu
+        if cpu.v:
+            return cpu.hvmid
+        return cpu.tlbvmid if cpu.ring == -1 else 0
+
+    def _context_vmid(self):
+        cpu = self.cpu
+        return cpu.hvmid if cpu.v else 0
+
+    def _write_entry(self, i):
+        cpu = self.cpu
+        b = cpu.bank()
+        cpu.tlb_set(i, b.tlbhi >> 12, b.tlbhi & 0xFF, self._writer_vmid(), b.tlblo >> 12,
+                    b.tlblo & 0x3F)
+        cpu.c_tlb_writes += 1
+
+    def _tlbwi(self, _):
+        cpu = self.cpu
+        self._write_entry(cpu.bank().tlbidx % cpu.ntlb)
+
+    def _tlbwr(self, _):
+        cpu = self.cpu
+        n = cpu.ntlb
+        wired = min(cpu.bank().wired, n - 1)
+        self._write_entry(wired + cpu.cycle % (n - wired))
+
+    def _tlbr(self, _):
+        cpu = self.cpu
+        b = cpu.bank()
+        i = b.tlbidx % cpu.ntlb
+        if cpu.v and cpu.t_vmid[i] != cpu.hvmid:
+            b.tlbhi = b.tlblo = 0
+            return
+        b.tlbhi = (cpu.t_vpn[i] << 12) | cpu.t_asid[i]
+        b.tlblo = (cpu.t_pfn[i] << 12) | cpu.t_flags[i]
+        if cpu.ring == -1:
+            cpu.tlbvmid = cpu.t_vmid[i]
+
+    def _tlbp(self, _):
+        cpu = self.cpu
+        b = cpu.bank()
+        m = cpu.tlb_matches(b.tlbhi >> 12, self._context_vmid(), b.tlbhi & 0xFF)
+        b.tlbidx = m[0] if m else TLB_NOT_FOUND
+
+    def _invalidate(self, pred):
+        cpu = self.cpu
+        for i in range(cpu.ntlb):
+            if cpu.t_flags[i] & TLB_V and pred(i):
+                cpu.tlb_set(i, 0, 0, 0, 0, 0)
+        cpu.c_tlb_flushes += 1
+
+    def _tlbinv(self, _):
+        cpu = self.cpu
+        if cpu.ring == -1 and not cpu.v:
+            self._invalidate(lambda i: True)
+        else:
+            vmid = self._context_vmid()
+            self._invalidate(lambda i: cpu.t_vmid[i] == vmid)
+
+    def _tlbinvasid(self, value):
+        cpu = self.cpu
+        vmid, asid = self._context_vmid(), value & 0xFF
+        self._invalidate(lambda i: cpu.t_vmid[i] == vmid and cpu.t_asid[i] == asid
+                         and not cpu.t_flags[i] & TLB_G)
+
+    def _tlbinvvmid(self, value):
+        cpu = self.cpu
+        vmid = value & 0xFF
+        self._invalidate(lambda i: cpu.t_vmid[i] == vmid)
+
+    # ------------------------------------------------------------ CSR
+    def csr(self, ins, f, word):
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        rd, rs1, num = f["rd"], f["rs1"], f["imm"]
+        c = ISA.csr_by_number.get(num)
+        mn = ins.mnemonic
+        if c is None:
+            def unknown(pc):
+                raise Trap(C_ILLEGAL, word)
+            return unknown
+        writes = mn == "csrrw" or rs1 != 0
+        csr_exit = HCTL["CSR"]
+
+        def h(pc):
+            # privilege and guest rules
+            if cpu.v:
+                if c.ring == -1:
+                    raise VmExit(EXIT["CSR"], qual=num)
+                if c.ring == 0 and cpu.ring > 0:
+                    raise Trap(C_PRIV, word)
+                if c.banked and cpu.hctl & csr_exit:
+                    raise VmExit(EXIT["CSR"], qual=num)
+            elif c.ring < cpu.ring:
+                raise Trap(C_PRIV, word)
+            if writes and c.access == "r":
+                raise Trap(C_ILLEGAL, word)
+            old = eng.csr_read(cpu, num)
+            if writes:
+                src = regs[rs1]
+                if mn == "csrrw":
+                    new = src
+                elif mn == "csrrs":
+                    new = old | src
+                else:
+                    new = old & ~src & M32
+                eng.csr_write(cpu, num, new)
+            if rd:
+                regs[rd] = old
+            return (pc + 4) & M32
+        return h
+
+
+def csr_read(cpu, num: int) -> int:
+    """Value of CSR ``num`` as the current context sees it (no checks)."""
+    if num == CSR["cycle"]:
+        return cpu.cycle & M32
+    if num == CSR["cycleh"]:
+        return (cpu.cycle >> 32) & M32
+    attr = HYP_ATTR.get(num)
+    if attr is not None:
+        return getattr(cpu, attr)
+    attr = BANK_ATTR.get(num)
+    if attr is not None:
+        guest = bool(cpu.v)
+    else:
+        attr = BANK_ATTR[num - 0x200]
+        guest = True
+    b = cpu.guest if guest else cpu.host
+    if attr == "status":
+        return cpu.status_word(guest)
+    if attr == "ipend" and not guest:
+        return cpu.pending
+    return getattr(b, attr)
+
+
+def csr_write(cpu, num: int, value: int) -> None:
+    """Write CSR ``num`` in the current context (read-only CSRs already excluded)."""
+    value &= M32
+    cpu.f_vpage = -1
+    attr = HYP_ATTR.get(num)
+    if attr is not None:
+        if attr == "hstatus":
+            value &= WRITABLE_HSTATUS
+        elif attr in ("hvmid", "tlbvmid"):
+            value &= 0xFF
+        elif attr in ("hbase", "hlimit"):
+            value &= ~0xFFF & M32
+        setattr(cpu, attr, value)
+        return
+    attr = BANK_ATTR.get(num)
+    if attr is not None:
+        guest = bool(cpu.v)
+    else:
+        attr = BANK_ATTR[num - 0x200]
+        guest = True
+    b = cpu.guest if guest else cpu.host
+    if attr == "status":
+        value &= WRITABLE_STATUS
+    elif attr == "ipend":
+        if not guest:
+            return                      # host ipend: lines are acknowledged at the device
+        value &= VIRQ_BIT
+    elif attr == "asid":
+        value &= 0xFF
+        if value != b.asid:
+            cpu.c_asid_switches += 1
+    setattr(b, attr, value)
+
+
+def rfe_target(cpu):
+    """Apply ``rfe`` to the CPU's state and return the new pc (ISA.md §7 Return)."""
+    cpu.f_vpage = -1
+    if cpu.ring == -1 and not cpu.v:
+        hs = cpu.hstatus
+        pring = field_ring(hs >> PRING_SHIFT)
+        ie = 1 if hs & PIE_BIT else 0
+        cpu.hstatus = (hs & ~(IE_BIT | PIE_BIT)) | ie | PIE_BIT
+        if hs & PV_BIT:
+            cpu.v = 1
+            cpu.ring = pring if 0 <= pring <= 3 else 0
+        else:
+            cpu.ring = pring if -1 <= pring <= 3 else 0
+        return cpu.hepc
+    b = cpu.bank()
+    st = b.status
+    pring = field_ring(st >> PRING_SHIFT)
+    ie = 1 if st & PIE_BIT else 0
+    b.status = (st & ~(IE_BIT | PIE_BIT)) | ie | PIE_BIT
+    cpu.ring = pring if 0 <= pring <= 3 else 0
+    return b.epc
+
+
+__all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "csr_read",
+           "csr_write", "rfe_target", "LOAD", "STORE", "FETCH", "CAS", "RING_MASK",
+           "ring_field"]
