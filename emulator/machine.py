@@ -119,7 +119,9 @@ class RunResult:
             return (f"ringvm: stopped: instruction budget of {self.budget} exhausted "
                     f"({where})")
         if self.kind == "machine_check":
-            return f"ringvm: machine check: {self.detail or 'unknown'} (cpu {self.cpu}, {where})"
+            if self.detail:
+                return f"ringvm: machine check: {self.detail}"
+            return f"ringvm: machine check on cpu {self.cpu} ({where})"
         if self.kind == "deadlock":
             return ("ringvm: deadlock: every CPU waits for an interrupt that can never "
                     f"come (cpu 0 {where})")
