@@ -220,6 +220,8 @@ def _describe_expected(expected: set[str]) -> str:
         words.append("an operator")
         exp -= _OPERATORS
     words += sorted(_TERMINAL_WORDS.get(t, repr(t).lower()) for t in exp)
+    if not words:
+        return "syntax error"
     if len(words) == 1:
         return f"expected {words[0]}"
     return "expected " + ", ".join(words[:-1]) + " or " + words[-1]
@@ -247,7 +249,7 @@ def _friendly(err: UnexpectedInput, text: str) -> LineSyntaxError:
             what = repr(tok.value)
         expected = set(err.expected)
         upto = text[:max(err.pos_in_stream, 0)] if tok.type != "$END" else text
-        if upto.count("(") <= upto.count(")"):
+        if upto.count("(") <= upto.count(")") and len(expected) > 1:
             expected.discard("RPAR")     # no '(' is open: ')' cannot really come next
         return LineSyntaxError(col, f"unexpected {what}; {_describe_expected(expected)}")
     return LineSyntaxError(col, "syntax error")
