@@ -50,4 +50,3 @@ def create_engine(kind: str, config: MachineConfig, ram: bytearray) -> Engine:
     raise UserError(f"unknown engine {kind!r} (choose from {', '.join(ENGINE_KINDS)})")
 
 
-import importlib  # noqa: E402  (used by available_engines)
