@@ -1,0 +1,184 @@
+/* ringvm native engine: the machine core (fetch-decode-execute, TLB, traps, hot devices).
+ *
+ * Implements isa/ISA.md sections 2-10 and the "Engine rules" of emulator/engine.py.
+ * Every ISA fact (opcode, CSR number, cause, device address...) comes from the
+ * generated header isa_gen.h; this file only adds the engine's own data layout.
+ *
+ * The Python side (emulator/engine_native.py) reads and writes these structures
+ * directly through cffi; after changing a CPU it must call rv_cpu_changed().
+ */
+#ifndef RINGVM_CORE_H
+#define RINGVM_CORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "isa_gen.h"
+
+/* Counter group sizes: mirror N_CAUSES, N_LINES, N_EXIT_REASONS in emulator/engine.py */
+#define RV_N_CAUSES 16
+#define RV_N_LINES 8
+#define RV_N_EXITS 16
+#define RV_N_RINGS RING_COUNT
+
+/* CPU modes (CpuState.mode) */
+#define RV_RUNNING 0
+#define RV_WAITING 1
+#define RV_STOPPED 2
+
+/* Stop reasons returned by rv_run (StopReason) */
+#define RV_STOP_BUDGET 0
+#define RV_STOP_HALT 1
+#define RV_STOP_BREAKPOINT 2
+#define RV_STOP_MMIO 3
+#define RV_STOP_MACHINE_CHECK 4
+#define RV_STOP_IDLE 5
+
+/* access kinds (also the index of the per-CPU translation caches) */
+#define RV_ACC_FETCH 0
+#define RV_ACC_LOAD 1
+#define RV_ACC_STORE 2
+
+#define RV_TC_SIZE 64          /* direct-mapped translation-cache entries per kind */
+#define RV_MAX_PYDEV 16        /* Python device pages */
+#define RV_DETAIL 192
+
+struct rv_tlbe {
+    uint32_t vpn;
+    uint32_t pfn;
+    uint8_t asid;
+    uint8_t vmid;
+    uint8_t flags;
+    uint8_t pad;
+};
+
+/* translation cache entry: host address = off + va; tag = va page (1 = invalid) */
+struct rv_tc {
+    uint32_t tag;
+    uint32_t useg;             /* 1 if a hit is a useg TLB hit (counts tlb_hits) */
+    uintptr_t off;
+};
+
+struct rv_cpu {
+    uint32_t r[REG_COUNT];
+    uint32_t pc;
+    int32_t ring;              /* -1..3 (guest ring when v) */
+    int32_t v;
+    int32_t mode;              /* RV_RUNNING / RV_WAITING / RV_STOPPED */
+    uint64_t cycle;
+    uint32_t hcsr[CSR_BANK_COUNT];   /* host copies of banked CSRs, index = num - CSR_BANK_FIRST */
+    uint32_t gcsr[CSR_BANK_COUNT];   /* guest copies */
+    uint32_t xcsr[CSR_HYP_COUNT];    /* ring -1 CSRs, index = num - CSR_HYP_FIRST */
+    uint32_t ipend;                  /* latched host pending lines */
+    uint64_t tcmp;
+    uint32_t tint;
+    int32_t ten;
+    int32_t bp_skip;
+    int32_t index;
+    /* counters */
+    int64_t cycles_adj;              /* counters.cycles = cycle + cycles_adj */
+    uint64_t c_idle, c_tlb_hits, c_tlb_misses, c_tlb_writes, c_tlb_flushes, c_asid_switches;
+    uint64_t c_retired_by_ring[RV_N_RINGS];
+    uint64_t c_traps[RV_N_CAUSES];
+    uint64_t c_ints[RV_N_LINES];
+    uint64_t c_exits[RV_N_EXITS];
+    /* engine internals */
+    uint64_t next_event;             /* min(timer compare if enabled, scheduled lines) */
+    uint32_t attn;                   /* RV_ATTN_* : something to look at before a step */
+    struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
+    struct rv_tc tc[3][RV_TC_SIZE];
+};
+
+struct rv_event {
+    int32_t cpu;
+    int32_t line;
+    uint64_t at;
+};
+
+struct rv_mmio {
+    int32_t cpu;
+    uint32_t paddr;
+    int32_t is_write;
+    uint32_t value;
+    int32_t size;
+    int32_t rd;
+    uint32_t vaddr;
+};
+
+struct rv_stop {
+    int32_t reason;
+    int32_t cpu;
+    uint64_t steps;
+    uint32_t exit_code;
+    char detail[RV_DETAIL];
+};
+
+struct machine {
+    int32_t ncpus;
+    int32_t ntlb;
+    uint64_t quantum;
+    uint8_t *ram;
+    uint32_t ram_size;
+    struct rv_cpu *cpus;
+    /* round robin */
+    int32_t cur;
+    uint64_t left;
+    /* scheduled lines, in firing order */
+    struct rv_event *ev;
+    int32_t nev, evcap;
+    /* UART */
+    uint8_t *rx;
+    size_t rx_head, rx_len, rx_cap;
+    int32_t eof;
+    uint32_t uart_ctrl;
+    uint8_t *tx;
+    size_t tx_len, tx_cap;
+    /* IPI */
+    uint32_t start_pc;
+    /* device counters */
+    uint64_t console_tx_bytes, console_rx_bytes, ipis_sent, timer_fires;
+    /* Python device pages */
+    uint32_t pydev[RV_MAX_PYDEV];
+    int32_t npydev;
+    /* pending MMIO */
+    int32_t mmio_pending;
+    struct rv_mmio mmio;
+    /* halt / machine check */
+    int32_t halted;
+    uint32_t exit_code;
+    int32_t mc;
+    int32_t mc_cpu;
+    char mc_detail[RV_DETAIL];
+    /* breakpoints: sorted */
+    uint32_t *bps;
+    int32_t nbps;
+};
+
+struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum);
+void rv_free(struct machine *m);
+void rv_set_ram(struct machine *m, uint8_t *ram);
+int rv_set_pydev(struct machine *m, const uint32_t *pages, int n);
+int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out);
+int rv_complete_mmio(struct machine *m, uint32_t value, int bus_error);
+int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n);
+void rv_cpu_changed(struct machine *m, int cpu);
+void rv_all_changed(struct machine *m);
+void rv_console_input(struct machine *m, const uint8_t *data, size_t n);
+void rv_console_eof(struct machine *m);
+size_t rv_console_take(struct machine *m, uint8_t *buf, size_t cap);
+void rv_uart_reset(struct machine *m);
+void rv_raise_line(struct machine *m, int cpu, int line);
+void rv_clear_line(struct machine *m, int cpu, int line);
+void rv_schedule_line(struct machine *m, int cpu, int line, uint64_t at);
+void rv_add_event(struct machine *m, int cpu, int line, uint64_t at);
+void rv_clear_events(struct machine *m);
+int rv_translate(struct machine *m, int cpu, uint32_t va, int acc, uint32_t *pa,
+                 uint32_t *code);
+uint32_t rv_mmio_vaddr(struct machine *m);
+
+/* rv_translate result kinds (code = cause / exit reason) */
+#define RV_XL_OK 0
+#define RV_XL_EXC 1
+#define RV_XL_EXIT 2
+#define RV_XL_MC 3
+
+#endif
