@@ -155,13 +155,14 @@ def directive(asm: Assembler, line: SrcLine, stmt) -> None:
         if len(args) != 1 or args[0][0] not in ("secname", "sym"):
             return asm.err(line, col, ".section needs a section name, e.g. .section .data")
         return _switch(asm, line, args[0][2], args[0][1])
-    if name in (".equ", ".set"):
+    if name in (".equ", ".set", ".equiv"):
+        # as in GNU as: .equ and .set may redefine a symbol, .equiv may not
         if len(args) != 2:
             return asm.err(line, col, f"{name} needs NAME, expression")
         sym = _name_arg(asm, line, args[0], name)
         if sym is None or _exprs(asm, line, args[1:], name, 1, 1) is None:
             return
-        return asm.set_symbol(line, args[0][1], sym, args[1], strict=(name == ".equ"))
+        return asm.set_symbol(line, args[0][1], sym, args[1], strict=(name == ".equiv"))
     if name in (".global", ".globl"):
         if not args:
             return asm.err(line, col, f"{name} needs a symbol name")

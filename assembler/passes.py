@@ -225,7 +225,7 @@ class Assembler:
             self.labels[name] = (sec, off, line, col)
 
     def set_symbol(self, line, col, name, expr, strict: bool) -> None:
-        """.equ (strict: no redefinition), .set and NAME = expr."""
+        """.equ, .set, NAME = expr (redefinable) and .equiv (strict: no redefinition)."""
         if name in ISA.registers:
             return self.err(line, col, f"{name!r} is a register name and cannot be a symbol")
         if name in self.labels:
@@ -236,7 +236,7 @@ class Assembler:
         if defs and (strict or defs[0][3]):
             old = defs[0][1]
             return self.err(line, col, f"duplicate symbol {name!r} (first defined at "
-                                       f"{old.file}:{old.line}; use .set to redefine)")
+                                       f"{old.file}:{old.line}; .equiv cannot be redefined)")
         defs.append((expr, line, col, strict))
         try:
             self.values[name] = evaluate(expr, self)

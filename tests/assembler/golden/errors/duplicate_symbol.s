@@ -1,5 +1,7 @@
 loop:   nop
 loop:   nop
-        .equ N, 1
+        .equiv N, 1
         .equ N, 2
 N:      nop
+        .set M, 1
+M:      nop
