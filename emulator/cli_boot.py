@@ -204,8 +204,17 @@ def cmd_boot(args) -> int:
                 print_table(st)
     msg = result.message()
     if msg:
+        if console.last_byte not in (None, 10) and not console.capture and _isatty(sys.stdout):
+            sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _run(m, args, v):

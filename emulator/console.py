@@ -100,6 +100,7 @@ class Console:
         self._old_handlers: dict = {}
         self._escape = False
         self._closed = False
+        self.last_byte = None   # last byte of guest output (None: no output yet)
 
     # -- plumbing
     def _stdin_fd(self) -> int | None:
@@ -193,6 +194,7 @@ class Console:
         """Guest output (already taken from the engine)."""
         if not data:
             return
+        self.last_byte = data[-1]
         if self.capture:
             self.captured += data
             return

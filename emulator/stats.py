@@ -100,8 +100,9 @@ def print_table(stats: dict, file=None) -> None:
     head = [f"cpu{i}" for i in range(len(cpus))] + (["total"] if multi else [])
 
     def table(title: str) -> Table:
-        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-        t.add_column("")
+        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False,
+                  min_width=44)
+        t.add_column("", min_width=20)
         for h in head:
             t.add_column(h, justify="right")
         return t
@@ -149,8 +150,9 @@ def print_table(stats: dict, file=None) -> None:
         else:
             con.print(f"{title}: none")
 
-    t = Table(title="devices", title_justify="left", show_edge=False, pad_edge=False)
-    t.add_column("")
+    t = Table(title="devices", title_justify="left", show_edge=False, pad_edge=False,
+              min_width=44)
+    t.add_column("", min_width=20)
     t.add_column("count", justify="right")
     for k, v in stats["devices"].items():
         t.add_row(k, f"{v:,}")
