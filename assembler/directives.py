@@ -48,8 +48,9 @@ def _name_arg(asm, line, a, what) -> str | None:
 
 
 def _pad(asm: Assembler, line: SrcLine, n: int, fill: int = 0) -> None:
-    if n:
-        asm.emit("bytes", n, line, line.stmt[1], (bytes([fill]) * n,))
+    if n:   # .bss keeps no bytes, only its size
+        data = b"" if asm.cur.is_bss else bytes([fill]) * n
+        asm.emit("bytes", n, line, line.stmt[1], (data,))
 
 
 def _switch(asm: Assembler, line: SrcLine, name: str, col: int) -> None:

@@ -23,17 +23,19 @@ def format_listing(lines, items) -> str:
         rows = []
         for it in its:
             addr = it.section.base + it.offset
-            data = bytes(it.size) if it.section.is_bss else \
-                bytes(it.section.data[it.offset:it.offset + it.size])
+            shown = min(it.size, 16)      # at most 4 rows of 4 bytes, then "..."
+            data = bytes(shown) if it.section.is_bss else \
+                bytes(it.section.data[it.offset:it.offset + shown])
+            if it.kind == "insn":
+                data = bytes(it.section.data[it.offset:it.offset + 4])
             if it.kind == "insn" or (it.kind == "bytes" and it.size == 4 and
                                      it.line.stmt and it.line.stmt[0] == "instr"):
                 rows.append((addr, f"{int.from_bytes(data, 'little'):08x}"))
                 continue
             for k in range(0, len(data), 4):
-                if k >= 16:
-                    rows.append((None, "..."))
-                    break
                 rows.append((addr + k, data[k:k + 4].hex()))
+            if it.size > shown:
+                rows.append((None, "..."))
         if not rows:
             out.append(f"{'':8}  {'':8}  {loc:<16} {src}")
             continue

@@ -442,7 +442,8 @@ class Assembler:
                 size, exprs = it.payload
                 out = bytearray()
                 lo, hi = -(1 << (8 * size - 1)), (1 << (8 * size)) - 1
-                for e in exprs:
+                for i, e in enumerate(exprs):
+                    self.dot_value = addr + i * size      # '.' is this element's address
                     v = self.value(e, it.line)
                     if v is None:
                         v = 0
