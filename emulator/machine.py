@@ -274,13 +274,14 @@ class Machine:
                     self._mmio(stop.mmio)
                     done += 1
                     self.steps += 1
+                if tr is not None:
+                    tr.after(stop)
                 out = eng.console_output()
                 if out:
                     con.write(out)
                     if tr is not None:
                         tr.console(out)
-                if tr is not None:
-                    tr.after(stop)
+                        con.flush()
                 if reason is StopReason.BUDGET or reason is StopReason.MMIO:
                     if con.interactive:
                         con.flush()

@@ -214,3 +214,17 @@ def test_native_unavailable_is_user_error(ringvm, guest_file):
     p = ringvm("boot", guest_file("HALT42"))
     assert p.returncode == 42
     assert "using the python engine" in p.stderr.decode()
+
+
+def _bundled():
+    from ringvm.emulator.guests import list_guests
+    return [g.name for g in list_guests()]
+
+
+@pytest.mark.parametrize("name", _bundled())
+def test_bundled_guest_boots(ringvm, name, engine_kind):
+    """Every bundled guest assembles, boots and halts with status 0."""
+    p = ringvm("boot", name, "--engine", engine_kind, "--max-instructions", "50M",
+               timeout=600)
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout
