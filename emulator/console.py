@@ -123,8 +123,8 @@ class Console:
             s = self._stdin if self._stdin is not None else sys.stdin
             stream = getattr(s, "buffer", s)
             try:
-                rest = stream.read() or b""
-            except (OSError, ValueError):
+                rest = (stream.read() if stream is not None else b"") or b""
+            except (OSError, ValueError, AttributeError):
                 rest = b""
             if isinstance(rest, str):
                 rest = rest.encode()

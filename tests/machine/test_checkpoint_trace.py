@@ -126,3 +126,32 @@ def test_trace_matches_untraced_run(make_machine, guest_src):
     b.tracer = Tracer(b, {"insn"}, io.StringIO())
     rb = b.run()
     assert (ra.exit_code, ra.steps, a.counters()) == (rb.exit_code, rb.steps, b.counters())
+
+
+@pytest.mark.parametrize("split", [500, 2000])
+def test_checkpoint_bundled_hello(engine_kind, tmp_path, split):
+    """The bundled hello guest (timer interrupts, TLB refills, ring 3) continues
+    identically after a checkpoint; the checkpoint may even switch engines."""
+    from ringvm.emulator.engines import available_engines
+    from ringvm.emulator.guests import resolve
+    _, elf = resolve("hello")
+
+    def fresh():
+        m = Machine(MachineConfig(), engine_kind, console=Console(mode="none", capture=True))
+        m.load_elf(elf)
+        return m
+    a = fresh()
+    ra = a.run(max_steps=5_000_000)
+    assert ra.kind == "halt" and ra.exit_code == 0
+    b = fresh()
+    assert b.run(max_steps=split).kind == "budget"
+    b.checkpoint(tmp_path / "h.ckpt")
+    for kind in available_engines():
+        c = Machine.from_checkpoint(tmp_path / "h.ckpt", kind,
+                                    console=Console(mode="none", capture=True))
+        rc = c.run(max_steps=5_000_000)
+        assert b.console.output + c.console.output == a.console.output
+        assert _final(c, rc) == _final(a, ra)
+        c.close()
+    a.close()
+    b.close()
