@@ -65,6 +65,7 @@ def run_asm(args) -> int:
 
 
 def run_disasm(args) -> int:
+    """Print the disassembly of every executable segment (UserError if not ringvm)."""
     from .disasm import disassemble_file
 
     sys.stdout.write(disassemble_file(args.file))

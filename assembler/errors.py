@@ -82,6 +82,7 @@ class ErrorSink:
         self._seen: set[tuple] = set()
 
     def add(self, err: AsmError) -> None:
+        """Collect ``err`` (exact duplicates are dropped)."""
         key = (err.file, err.line, err.col, err.msg)
         if key in self._seen:      # e.g. both words of a la report one bad symbol
             return

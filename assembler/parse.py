@@ -40,6 +40,7 @@ GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
 
 class ParsedLine(NamedTuple):
+    """One parsed line: ``labels`` ((name or int, col) pairs) and ``stmt`` (or None)."""
     labels: tuple
     stmt: tuple | None
 
@@ -156,11 +157,11 @@ class _ToTuples(Transformer):
     def num(self, ch):
         tok = ch[0]
         t = tok.value
-        if t[-1] in "bf" and t[:2].lower() not in ("0x", "0b") or t in ("0b",):
+        # "1b"/"1f" (and "0b", which no binary number matches) are local label refs
+        if t[-1] in "bf" and (t[:2].lower() not in ("0x", "0b") or t == "0b"):
             return ("lref", tok.column, int(t[:-1]), t[-1])
-        if t[-1] in "bf" and t[:2].lower() == "0b" and len(t) == 2:
-            return ("lref", tok.column, 0, "b")
-        return ("num", tok.column, int(t, 0) if not t.isdigit() else int(t, 10))
+        # decimal stays decimal even with leading zeros ("017" is 17, not octal)
+        return ("num", tok.column, int(t, 10) if t.isdigit() else int(t, 0))
 
     def char(self, ch):
         tok = ch[0]

@@ -45,6 +45,7 @@ class Section:
 
     @property
     def is_bss(self) -> bool:
+        """.bss keeps only a size: no bytes in the file."""
         return self.name == ".bss"
 
 
@@ -131,6 +132,7 @@ class Assembler:
         raise ExprError(col, f"undefined symbol {name!r}")
 
     def local(self, n: int, direction: str, col: int) -> int:
+        """Address of numeric label ``n`` before ("b") or after ("f") this statement."""
         defs = self.numeric.get(n, [])
         if direction == "b":
             cands = [d for d in defs if d[0] < self.seq]
@@ -148,15 +150,18 @@ class Assembler:
         return sec.base + off
 
     def dot(self, col: int) -> int:
+        """The current address (pass 1: Unknown while the section has no address)."""
         if self.dot_value is None:
             raise Unknown()
         return self.dot_value
 
     # ------------------------------------------------------------------ helpers
     def err(self, line: SrcLine, col: int, msg: str) -> None:
+        """Report an error at column ``col`` of ``line``."""
         self.sink.add(line.error(col, msg))
 
     def here(self) -> int | None:
+        """Current address in the current section, or None if its base is not known."""
         return None if self.cur.base is None else self.cur.base + self.cur.size
 
     def known(self, e: tuple, line: SrcLine, what: str) -> int | None:
@@ -181,6 +186,7 @@ class Assembler:
         return None
 
     def emit(self, kind: str, size: int, line: SrcLine, col: int, payload: tuple) -> None:
+        """Append an Item of ``size`` bytes at the current offset and advance it."""
         self.items.append(Item(kind, self.cur, self.cur.size, size, line, self.seq, col,
                                payload))
         self.cur.size += size
@@ -189,6 +195,7 @@ class Assembler:
 
     # ------------------------------------------------------------------ pass 1
     def pass1(self, lines: list[SrcLine]) -> None:
+        """Define labels, size statements and build ``items`` from the source lines."""
         from .directives import directive   # local import: directives uses Assembler
         for idx, line in enumerate(lines):
             self.seq = 2 * idx
@@ -207,6 +214,7 @@ class Assembler:
                 self.set_symbol(line, line.stmt[1], line.stmt[2], line.stmt[3], strict=False)
 
     def define_label(self, name, col, line: SrcLine) -> None:
+        """Define a label (str) or numeric local label (int) at the current offset."""
         sec, off = self.cur, self.cur.size
         if isinstance(name, int):
             self.numeric.setdefault(name, []).append((self.seq, sec, off))
@@ -249,6 +257,7 @@ class Assembler:
 
     # ------------------------------------------------------------------ instructions
     def instruction(self, line: SrcLine, stmt) -> None:
+        """Pass 1 of one instruction, pseudo-instruction or builtin (li, la)."""
         _, col, mn, ops, _ = stmt
         if self.cur.is_bss:
             return self.err(line, col, "instructions are not allowed in .bss")
@@ -274,6 +283,7 @@ class Assembler:
             self.emit("bytes", 4, line, col, (bytes(4),))
 
     def real(self, line, col, ins, ops) -> None:
+        """Emit one machine instruction (or 4 zero bytes after reporting an error)."""
         fields = self.operands(line, col, ins.mnemonic, ins.operands, ops, ins)
         if fields is None:
             self.emit("bytes", 4, line, col, (bytes(4),))
@@ -298,6 +308,8 @@ class Assembler:
         return fields if ok else None
 
     def operand(self, tok: str, op: tuple, ins) -> dict:
+        """Match one operand against a syntax token ("rd", "imm(rs1)", ...); return
+        {field: value}. Raises ExprError for the wrong kind of operand."""
         if "(" in tok:
             before, inside = tok.rstrip(")").split("(")
             if op[0] == "mem":
@@ -325,6 +337,7 @@ class Assembler:
 
     @staticmethod
     def imm_expr(e: tuple, ins) -> tuple:
+        """The immediate as an expression; CSR names become their numbers."""
         if ins is not None and ins.imm is not None and ins.imm.kind == "csr" and e[0] == "sym":
             c = ISA.csrs.get(e[2])
             if c is not None:
@@ -334,6 +347,8 @@ class Assembler:
         return e
 
     def pseudo(self, line, col, p, ops) -> None:
+        """Expand a template pseudo-instruction with the user's operand nodes (so
+        errors point at the original source)."""
         if len(ops) != len(p.operands):
             at = ops[len(p.operands)][1] if len(ops) > len(p.operands) else col
             self.err(line, at, count_message(p.mnemonic, p.operands, len(ops)))
@@ -412,6 +427,7 @@ class Assembler:
                                      f"{a.name} (0x{a.base:08x}-0x{a.base + a.size - 1:08x})")
 
     def layout_error(self, s: Section, msg: str) -> None:
+        """Report a layout problem at the line that placed or filled section ``s``."""
         line = s.fixed_by or next((it.line for it in self.items if it.section is s), None)
         if line is None:
             self.sink.add(AsmError("<layout>", 1, 1, msg))
@@ -461,6 +477,7 @@ class Assembler:
         return lines
 
     def encode(self, it: Item, pc: int) -> int:
+        """The 32-bit word of an "insn" item at address ``pc`` (0 after an error)."""
         ins, fields, check = it.payload
         line = it.line
         vals = {}

@@ -51,6 +51,7 @@ class SrcLine:
 
 
 class Macro:
+    """A macro definition: parameter names and verbatim (line number, text) body."""
     __slots__ = ("name", "params", "body", "file", "line")
 
     def __init__(self, name, params, file, line):
@@ -113,6 +114,7 @@ class Reader:
 
     # ------------------------------------------------------------------ files
     def read_file(self, path: Path, display: str) -> None:
+        """Process an included file (pushed on the include stack meanwhile)."""
         text = read_source_text(path)
         self.stack.append(path.resolve())
         try:
