@@ -160,6 +160,10 @@ class Tracer:
         for i, pre in enumerate(self._pre):
             c0, c1 = self._pre_counters[i], post_counters[i]
             if c1["cycles"] == c0["cycles"]:
+                if "irq" in self.flags:        # lines latched by another CPU (IPI)
+                    post = eng.get_cpu(i)
+                    if post.ipend != pre.ipend:
+                        self._ipend_diff(i, pre.cycle, pre, post, [])
                 continue
             post = eng.get_cpu(i)
             self._diff_cpu(i, pre, post, c0, c1)
@@ -197,12 +201,7 @@ class Tracer:
                 epc, _ = self._trap_regs(post)
                 self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} taken epc=0x{epc:08x} "
                                           f"-> {dest}")
-            for k in range(8):
-                bit = 1 << k
-                if post.ipend & bit and not pre.ipend & bit:
-                    self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} pending")
-                elif pre.ipend & bit and not post.ipend & bit and k not in irqs:
-                    self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} cleared")
+            self._ipend_diff(i, cyc, pre, post, irqs)
         if "vm" in f:
             for k in exits:
                 c = post.csr
@@ -225,6 +224,14 @@ class Tracer:
                     self._emit(i, cyc, "tlb", f"[{j}] <- vpn=0x{e.vpn:05x} asid={e.asid} "
                                               f"vmid={e.vmid} pfn=0x{e.pfn:05x} "
                                               f"flags={_flags_str(e.flags)}")
+
+    def _ipend_diff(self, i, cyc, pre, post, irqs) -> None:
+        for k in range(8):
+            bit = 1 << k
+            if post.ipend & bit and not pre.ipend & bit:
+                self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} pending")
+            elif pre.ipend & bit and not post.ipend & bit and k not in irqs:
+                self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} cleared")
 
     @staticmethod
     def _trap_regs(post) -> tuple[int, int]:
