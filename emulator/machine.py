@@ -283,8 +283,9 @@ class Machine:
                         tr.console(out)
                         con.flush()
                 if reason is StopReason.BUDGET or reason is StopReason.MMIO:
-                    if con.interactive:
+                    if out:
                         con.flush()
+                    if con.interactive:
                         con.poll(eng)
                     continue
                 con.flush()
