@@ -12,12 +12,13 @@ from ringvm.isa import ISA
 from .elf import ElfImage, read_elf, symbolize
 
 
-def _sorted_symbols(symbols) -> list[tuple[int, str]] | None:
-    if symbols is None:
-        return None
-    if isinstance(symbols, dict):
-        return sorted((a, n) for n, a in symbols.items())
-    return list(symbols)
+def _sorted_symbols(symbols):
+    """A sorted [(address, name)] for ``symbols``. A list/tuple is used as given (it
+    must already be sorted: pass ``ElfImage.by_address`` in loops); a dict is sorted
+    on every call."""
+    if symbols is None or isinstance(symbols, (list, tuple)):
+        return symbols
+    return sorted((a, n) for n, a in symbols.items())
 
 
 def _imm_text(ins, value: int) -> str:
@@ -35,7 +36,8 @@ def disassemble_word(word: int, pc: int | None = None, symbols=None) -> str:
 
     ``word``: 32-bit int. ``pc``: the word's address in bytes; branch and jump
     targets print as absolute hex when it is given, else as ``.+N``/``.-N`` (bytes).
-    ``symbols``: dict name -> address or sorted [(address, name)]; when given, targets
+    ``symbols``: dict name -> address or a sorted [(address, name)] list (faster; e.g.
+    ``ElfImage.by_address``, which leaves out absolute constants); when given, targets
     get a ``# <sym+0xoff>`` comment. Never raises for any 32-bit word.
     """
     word &= 0xFFFFFFFF
