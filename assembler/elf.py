@@ -169,7 +169,8 @@ def write_elf(sections: list[OutSection], entry: int, flags: int,
         blob.extend(struct.pack("<IIIIIIIIII", *h))
 
     ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)   # ELFCLASS32, LSB, EV_CURRENT
-    header = ident + struct.pack("<HHIIIIIHHHHHH", 2, ISA.elf_machine, 1, entry, 52, shoff,
+    phoff = 52 if nph else 0      # readelf warns about a table offset with no entries
+    header = ident + struct.pack("<HHIIIIIHHHHHH", 2, ISA.elf_machine, 1, entry, phoff, shoff,
                                  flags, 52, 32, nph, 40, len(shdrs), shstrndx)
     blob[0:52] = header
     for i, (s, off) in enumerate(placed):

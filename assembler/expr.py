@@ -52,6 +52,13 @@ def _cdiv(a: int, b: int) -> int:
 
 def evaluate(e: tuple, env: Env) -> int:
     """The integer value of expression ``e``. Raises ExprError or Unknown."""
+    try:
+        return _eval(e, env)
+    except RecursionError:
+        raise ExprError(e[1], "expression nested too deeply") from None
+
+
+def _eval(e: tuple, env: Env) -> int:
     k = e[0]
     if k == "num":
         return e[2]
@@ -59,8 +66,8 @@ def evaluate(e: tuple, env: Env) -> int:
         return env.symbol(e[2], e[1])
     if k == "bin":
         op = e[2]
-        a = evaluate(e[3], env)
-        b = evaluate(e[4], env)
+        a = _eval(e[3], env)
+        b = _eval(e[4], env)
         if op == "+":
             return a + b
         if op == "-":
@@ -84,33 +91,19 @@ def evaluate(e: tuple, env: Env) -> int:
             return a << b if op == "<<" else a >> b
         raise ExprError(e[1], f"unknown operator {op!r}")
     if k == "paren":
-        return evaluate(e[2], env)
+        return _eval(e[2], env)
     if k == "un":
-        v = evaluate(e[3], env)
+        v = _eval(e[3], env)
         return -v if e[2] == "-" else ~v if e[2] == "~" else v
     if k == "hi":
-        return hi(evaluate(e[2], env))
+        return hi(_eval(e[2], env))
     if k == "lo":
-        return lo(evaluate(e[2], env))
+        return lo(_eval(e[2], env))
     if k == "dot":
         return env.dot(e[1])
     if k == "lref":
         return env.local(e[2], e[3], e[1])
     raise ExprError(e[1], f"not an expression: {k}")
-
-
-def symbols_in(e: tuple) -> list[tuple[str, int]]:
-    """Every ``(name, col)`` symbol reference in ``e`` (for register misuse checks)."""
-    k = e[0]
-    if k == "sym":
-        return [(e[2], e[1])]
-    if k == "bin":
-        return symbols_in(e[3]) + symbols_in(e[4])
-    if k == "un":
-        return symbols_in(e[3])
-    if k in ("hi", "lo", "paren"):
-        return symbols_in(e[2])
-    return []
 
 
 def substitute(e: tuple, mapping: dict[str, tuple]) -> tuple:

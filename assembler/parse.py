@@ -252,6 +252,8 @@ def _friendly(err: UnexpectedInput, text: str) -> LineSyntaxError:
         upto = text[:max(err.pos_in_stream, 0)] if tok.type != "$END" else text
         if upto.count("(") <= upto.count(")") and len(expected) > 1:
             expected.discard("RPAR")     # no '(' is open: ')' cannot really come next
+        if expected == {"NAME"} and upto.rstrip().endswith("("):
+            return LineSyntaxError(col, f"unexpected {what}; expected a register")
         return LineSyntaxError(col, f"unexpected {what}; {_describe_expected(expected)}")
     return LineSyntaxError(col, "syntax error")
 

@@ -96,3 +96,12 @@ def test_reading_a_non_ringvm_elf_is_a_clear_user_error(tmp_path):
 def read_elf_bytes() -> bytes:
     from ringvm.assembler import assemble_source
     return assemble_source("nop\n")
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="readelf is not installed")
+def test_readelf_accepts_an_elf_without_segments(tmp_path):
+    from ringvm.assembler import assemble_source
+    (tmp_path / "e.elf").write_bytes(assemble_source(""))
+    p = subprocess.run(["readelf", "-W", "-a", str(tmp_path / "e.elf")],
+                       capture_output=True, text=True)
+    assert p.stderr == "" and "warning" not in p.stdout.lower()

@@ -108,3 +108,12 @@ def test_disassembly_uses_abi_names_csr_names_and_symbols():
     assert disassemble_word(j, 0x1000, {"f": 0x1000}) == "jal 0x00001008  # <f+0x8>"
     assert disassemble_word(j) == "jal .+8"
     assert disassemble_word(0xFFFFFFFF) == ".word 0xffffffff"
+
+
+def test_absurdly_nested_expressions_are_an_error_not_a_crash():
+    assert "nested too deeply" in asm_errors(".data\n.word " + "-" * 5000 + "1")
+
+
+def test_an_empty_source_gives_a_valid_elf_with_no_segments():
+    img = read_elf(assemble_source(""))
+    assert img.segments == [] and img.entry == 0x80001000
