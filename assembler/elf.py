@@ -271,7 +271,7 @@ def read_elf(source: str | Path | bytes, name: str | None = None) -> ElfImage:
         symbols: dict[str, int] = {}
         located: list[tuple[int, str]] = []     # symbols in a section (not absolute)
         symtab = elf.get_section_by_name(".symtab")
-        if symtab is not None:
+        if symtab is not None and hasattr(symtab, "iter_symbols"):
             for s in symtab.iter_symbols():
                 if s.name:
                     symbols[s.name] = s["st_value"]
@@ -283,4 +283,6 @@ def read_elf(source: str | Path | bytes, name: str | None = None) -> ElfImage:
             lines = decode_lines(ls.data())
     except (ELFError, ValueError, struct.error, IndexError, UnicodeDecodeError) as e:
         raise UserError(f"{label}: malformed ELF file ({e})") from None
+    except Exception as e:  # noqa: BLE001 - a corrupt file must never give a traceback
+        raise UserError(f"{label}: malformed ELF file ({type(e).__name__}: {e})") from None
     return ElfImage(entry, flags, segments, symbols, sorted(lines), sorted(located))

@@ -105,3 +105,19 @@ def test_readelf_accepts_an_elf_without_segments(tmp_path):
     p = subprocess.run(["readelf", "-W", "-a", str(tmp_path / "e.elf")],
                        capture_output=True, text=True)
     assert p.stderr == "" and "warning" not in p.stdout.lower()
+
+
+def test_corrupted_elf_files_give_user_errors_only():
+    import random
+    good = read_elf_bytes()
+    rnd = random.Random(1)
+    for _ in range(300):
+        b = bytearray(good)
+        for _ in range(rnd.randint(1, 6)):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        if rnd.random() < 0.3:
+            b = b[:rnd.randrange(len(b))]
+        try:
+            read_elf(bytes(b))
+        except UserError:
+            pass
