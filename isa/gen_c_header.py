@@ -117,11 +117,19 @@ def generate(isa: ISATable = ISA) -> str:
     for c in isa.causes.values():
         w(f"#define CAUSE_{_c(c.name)} {c.value}")
     w(f"#define CAUSE_MAX {max(c.value for c in isa.causes.values())}")
+    w("#define RV_CAUSE_LIST(X) \\")
+    for c in isa.causes.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
     w("")
     w("/* ---- interrupt lines */")
     for c in isa.interrupts.values():
         w(f"#define IRQ_{_c(c.name)} {c.value}")
     w(f"#define IRQ_MAX {max(c.value for c in isa.interrupts.values())}")
+    w("#define RV_IRQ_LIST(X) \\")
+    for c in isa.interrupts.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
     w("")
     w("/* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */")
     for c in isa.exit_controls.values():
@@ -132,6 +140,10 @@ def generate(isa: ISATable = ISA) -> str:
     for c in isa.exit_reasons.values():
         w(f"#define EXIT_{_c(c.name)} {c.value}")
     w(f"#define EXIT_MAX {max(c.value for c in isa.exit_reasons.values())}")
+    w("#define RV_EXIT_LIST(X) \\")
+    for c in isa.exit_reasons.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
     w("")
     w("/* ---- memory map */")
     for k, v in isa.memory.items():

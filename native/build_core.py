@@ -48,7 +48,6 @@ struct rv_cpu {
     uint32_t tint;
     int32_t ten;
     int32_t bp_skip;
-    int64_t cycles_adj;
     uint64_t c_idle, c_tlb_hits, c_tlb_misses, c_tlb_writes, c_tlb_flushes, c_asid_switches;
     uint64_t c_retired_by_ring[...];
     uint64_t c_traps[...];
@@ -87,6 +86,7 @@ struct machine {
     int32_t mmio_pending;
     struct rv_mmio mmio;
     int32_t halted;
+    int32_t halt_cpu;
     uint32_t exit_code;
     int32_t mc;
     int32_t mc_cpu;
@@ -107,6 +107,7 @@ void rv_console_input(struct machine *m, const uint8_t *data, size_t n);
 void rv_console_eof(struct machine *m);
 size_t rv_console_take(struct machine *m, uint8_t *buf, size_t cap);
 void rv_uart_reset(struct machine *m);
+void rv_uart_set_tx(struct machine *m, const uint8_t *data, size_t n);
 void rv_raise_line(struct machine *m, int cpu, int line);
 void rv_clear_line(struct machine *m, int cpu, int line);
 void rv_schedule_line(struct machine *m, int cpu, int line, uint64_t at);

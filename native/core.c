@@ -14,20 +14,23 @@
  *
  * Spec readings chosen where ISA.md / engine.py leave room (also in the final report):
  *  - `cas` faults are reported as store faults (MISALIGNED_STORE, TLB_*_STORE).
- *  - TLB invalidation clears the V flag and leaves the other fields.
+ *  - TLB invalidation clears the whole entry to zeros.
  *  - A TLB miss sets tlbhi in the register copy of the current V (guest copy in a
- *    guest, host copy otherwise) with the context's ASID.
+ *    guest, host copy otherwise) with the context's ASID, and counts tlb_misses, when it
+ *    is detected. tlb_hits counts a single match even if the permission check fails.
  *  - host `ipend` writes are ignored (read-only but "rw" in the table, so no trap);
  *    reading host ipend adds the level-triggered CONSOLE line (CPU 0); the guest copy
  *    reads only its own VIRQ bit.
- *  - CpuState.csr holds stored bits: status without RING, ipend = latched lines.
- *    Reading status with a CSR instruction or getst adds RING; the guest copy read by
- *    ring -1 (V = 0) shows RING = 0.
+ *  - status.RING of a copy not in use: the host copy reads -1 while a guest runs, the
+ *    guest copy reads 0 while the host runs. CpuState.csr/gcsr status include RING;
+ *    CpuState.csr[ipend] = CpuState.ipend = the latched lines.
  *  - rfe in ring -1 also sets hstatus.PIE <- 1 (like ring 0 rfe); PV is left as is.
- *  - VM exit information: exactly the fields the exit_reasons table lists for the
- *    reason, every other one 0 (so GPA_FAULT/EXCEPTION/WFI have hinsn = 0, MMIO has
- *    hbadvaddr = 0). A fetch that exits MMIO has hinsn = 0.
- *  - Second stage: hbase + gpa must be RAM (a device address there is GPA_FAULT).
+ *  - VM exit information: hinsn = the word of the executing instruction for every exit
+ *    caused by one (0 for fetch faults and IRQ); hbadvaddr, hgpa, hqual only where the
+ *    exit reason lists them (0 otherwise; so MMIO has hbadvaddr = 0).
+ *  - In a guest every bus error (host-physical address outside RAM, bad device access
+ *    under DEVPASS, BUS_ERROR completion of an MMIO) is a GPA_FAULT exit; hbase + gpa
+ *    must be RAM.
  *  - Timer: after firing with INTERVAL > 0, compare += INTERVAL; if still <= cycle it
  *    becomes cycle + INTERVAL. timer_fires counts every firing of the check.
  *  - schedule_line with at_cycle < cycle latches at once; otherwise at the start of the
@@ -239,6 +242,13 @@ static inline void vmexit(struct trap *t, uint32_t reason, uint32_t badv, uint32
     t->hqual = qual;
 }
 
+/* a bus error: BUS_ERROR, or in a guest a GPA_FAULT exit */
+static void bus_fault(struct rv_cpu *c, struct trap *t, uint32_t va, uint32_t pa, int acc,
+                      uint32_t word) {
+    if (c->v) vmexit(t, EXIT_GPA_FAULT, va, pa, acc == RV_ACC_FETCH ? 0 : word, hqual_of[acc]);
+    else exc(t, CAUSE_BUS_ERROR, va);
+}
+
 /* The full ISA.md §5 sequence. `word` is the instruction word (hinsn of MMIO exits, 0
  * for fetches); `cas` adds the R+W permission rule; `probe` = debugger translate: no
  * counters, no cache fill, no machine-check side effects. */
@@ -265,10 +275,17 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
                 else { second = i; break; }
             }
         }
-        if (first < 0) { exc(t, cause_miss[acc], va); return XL_TRAP; }
+        if (first < 0) {
+            if (!probe) {
+                c->c_tlb_misses++;
+                CUR(c)[BANK(CSR_TLBHI)] = (va & ~PAGE_MASK) | asid;
+            }
+            exc(t, cause_miss[acc], va);
+            return XL_TRAP;
+        }
         if (second >= 0) {
             if (c->v) {
-                vmexit(t, EXIT_MACHINE_CHECK, va, 0, 0, 0);
+                vmexit(t, EXIT_MACHINE_CHECK, va, 0, word, 0);
             } else {
                 t->kind = TK_MC; t->badv = va; t->hgpa = (uint32_t)first;
                 t->hqual = (uint32_t)second;
@@ -277,11 +294,11 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         }
         /* 4. permission */
         struct rv_tlbe *e = &c->tlb[first];
+        if (!probe) c->c_tlb_hits++;
         uint32_t need = cas ? (TLBF_R | TLBF_W) : need_flag[acc];
         if ((e->flags & need) != need || (c->ring == RING_LEAST_PRIVILEGED && !(e->flags & TLBF_U))) {
             exc(t, cause_prot[acc], va); return XL_TRAP;
         }
-        if (!probe) c->c_tlb_hits++;
         useg = 1;
         gpa = (e->pfn << PAGE_BITS) | (va & PAGE_MASK);
     }
@@ -291,18 +308,18 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         if (gpa < X(c, HLIMIT)) {
             uint64_t hpa = (uint64_t)X(c, HBASE) + gpa;
             if (hpa + size > m->ram_size) {
-                vmexit(t, EXIT_GPA_FAULT, va, gpa, 0, hqual_of[acc]);
+                vmexit(t, EXIT_GPA_FAULT, va, gpa, word, hqual_of[acc]);
                 return XL_TRAP;
             }
             pa = (uint32_t)hpa;
         } else if (gpa >= MEM_DEVICE_BASE && gpa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
             if (!(X(c, HCTL) & HCTL_DEVPASS)) {
-                vmexit(t, EXIT_MMIO, 0, gpa, acc == RV_ACC_FETCH ? 0 : word, hqual_of[acc]);
+                vmexit(t, EXIT_MMIO, 0, gpa, word, hqual_of[acc]);
                 return XL_TRAP;
             }
             pa = gpa;  /* pass-through: the real device at the same address */
         } else {
-            vmexit(t, EXIT_GPA_FAULT, va, gpa, 0, hqual_of[acc]);
+            vmexit(t, EXIT_GPA_FAULT, va, gpa, word, hqual_of[acc]);
             return XL_TRAP;
         }
     }
@@ -324,7 +341,11 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         x->host = NULL;
         return XL_DEV;
     }
-    exc(t, CAUSE_BUS_ERROR, va);
+    if (probe && pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
+        x->pa = pa; x->host = NULL;
+        return XL_DEV;
+    }
+    bus_fault(c, t, va, pa, acc, word);
     return XL_TRAP;
 }
 
@@ -371,7 +392,7 @@ static int dev_access(struct machine *m, struct rv_cpu *c, uint32_t pa, int writ
     case DEV_SYSCTL_BASE:
         switch (off) {
         case DEV_SYSCTL_HALT:
-            if (write) { m->halted = 1; m->exit_code = v; return DEV_HALT; }
+            if (write) { m->halted = 1; m->exit_code = v; m->halt_cpu = c->index; return DEV_HALT; }
             break;
         case DEV_SYSCTL_RAMSIZE: r = m->ram_size; break;
         case DEV_SYSCTL_NCPUS: r = (uint32_t)m->ncpus; break;
@@ -488,7 +509,6 @@ static uint32_t bank_read(struct machine *m, struct rv_cpu *c, uint32_t n, int g
     switch (n) {
     case CSR_STATUS: return status_read(c, guest);
     case CSR_IPEND: return guest ? (G(c, IPEND) & (1u << IRQ_VIRQ)) : host_pending(m, c);
-    case CSR_CPUID: return guest ? G(c, CPUID) : (uint32_t)c->index;
     default: return guest ? c->gcsr[BANK(n)] : c->hcsr[BANK(n)];
     }
 }
@@ -552,7 +572,7 @@ static void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid,
         struct rv_tlbe *e = &c->tlb[i];
         if (!all && e->vmid != vmid) continue;
         if (by_asid && ((e->flags & TLBF_G) || e->asid != asid)) continue;
-        e->flags &= (uint8_t)~TLBF_V;
+        if (e->flags & TLBF_V) memset(e, 0, sizeof *e);
     }
     c->c_tlb_flushes++;
     tc_flush(c);
@@ -572,6 +592,12 @@ static void tlb_write(struct rv_cpu *c, uint32_t idx) {
 }
 
 /* ------------------------------------------------------------------ trap entry */
+
+#define NAME_CASE(NAME, val) case val: return #NAME;
+static const char *cause_name(uint32_t v) { switch (v) { RV_CAUSE_LIST(NAME_CASE) default: return "?"; } }
+static const char *irq_name(uint32_t v) { switch (v) { RV_IRQ_LIST(NAME_CASE) default: return "?"; } }
+static const char *exit_name(uint32_t v) { switch (v) { RV_EXIT_LIST(NAME_CASE) default: return "?"; } }
+#undef NAME_CASE
 
 static void mc_stop(struct machine *m, struct rv_cpu *c, const char *detail) {
     m->mc = 1;
@@ -594,17 +620,9 @@ static NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t)
     /* a guest exception under hctl.EXC becomes exit EXCEPTION */
     if (t->kind == TK_EXC && c->v && (X(c, HCTL) & HCTL_EXC)) {
         struct trap e = *t;
-        vmexit(t, EXIT_EXCEPTION, e.badv, 0, 0, e.cause);
-        t->kind = TK_EXIT;
-        t->badv = e.badv;
-        /* keep the original cause for the counters below */
+        vmexit(t, EXIT_EXCEPTION, e.badv, 0, e.hinsn, e.cause);
         if (!X(c, HVEC)) goto novec;
         c->c_traps[e.cause & (RV_N_CAUSES - 1)]++;
-        if (e.cause == CAUSE_TLB_MISS_FETCH || e.cause == CAUSE_TLB_MISS_LOAD ||
-            e.cause == CAUSE_TLB_MISS_STORE) {
-            c->c_tlb_misses++;
-            G(c, TLBHI) = (e.badv & ~PAGE_MASK) | G(c, ASID);
-        }
     }
     if (t->kind == TK_EXIT) {
         if (!X(c, HVEC)) goto novec;
@@ -658,20 +676,20 @@ static NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t)
             c->c_ints[t->cause & (RV_N_LINES - 1)]++;
         } else {
             c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
-            if (t->cause == CAUSE_TLB_MISS_FETCH || t->cause == CAUSE_TLB_MISS_LOAD ||
-                t->cause == CAUSE_TLB_MISS_STORE) {
-                c->c_tlb_misses++;
-                CUR(c)[BANK(CSR_TLBHI)] = (t->badv & ~PAGE_MASK) | ctx_asid(c);
-            }
         }
     }
     tc_flush(c);
     irq_dirty(c);
     return 0;
 novec:
-    snprintf(buf, sizeof buf, "cpu %d: trap with no trap vector (%s 0x%x at pc 0x%08x)",
-             c->index, t->kind == TK_EXIT ? "exit" : (t->kind == TK_INT ? "interrupt" : "cause"),
-             t->kind == TK_EXIT && t->cause == EXIT_EXCEPTION ? t->hqual : t->cause, pc);
+    if (t->kind == TK_EXIT)
+        snprintf(buf, sizeof buf, "cpu %d: VM exit %s at 0x%08x with no trap vector (hvec = 0)",
+                 c->index, exit_name(t->cause), pc);
+    else
+        snprintf(buf, sizeof buf, "cpu %d: trap %s%s at 0x%08x with no trap vector (%s = 0)",
+                 c->index, t->kind == TK_INT ? "INT_" : "",
+                 t->kind == TK_INT ? irq_name(t->cause) : cause_name(t->cause), pc,
+                 (!c->v && c->ring == RING_HYPERVISOR) ? "hvec" : (c->v ? "guest tvec" : "tvec"));
     mc_stop(m, c, buf);
     return 1;
 }
@@ -756,7 +774,8 @@ static int machine_idle(struct machine *m) {
 }
 
 static void mmio_stop(struct machine *m, struct rv_cpu *c, uint32_t pa, int write, uint32_t v,
-                      int rd, uint32_t va) {
+                      int rd, uint32_t va, uint32_t word) {
+    m->mmio_word = word;
     m->mmio_pending = 1;
     m->mmio.cpu = c->index;
     m->mmio.paddr = pa;
@@ -780,6 +799,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
     uint32_t *r = c->r;
     int stop_after = 0;
 
+    uint32_t pc, w = 0;
     while (i < n) {
         if (unlikely(c->cycle >= c->next_event)) fire_events(m, c);
         if (unlikely(c->attn)) {
@@ -797,6 +817,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             }
             if (c->attn & RV_ATTN_IRQ) {
                 if (irq_deliverable(m, c, &t)) {
+                    w = 0;
                     if (c->bp_skip) { c->bp_skip = 0; set_attn(m, c); }
                     goto trap;
                 }
@@ -807,7 +828,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                     c->bp_skip = 0;
                     set_attn(m, c);
                 } else if (m->nbps > 0) {
-                    uint32_t pc = c->pc;
+                    pc = c->pc;
                     int lo = 0, hi = m->nbps - 1, hit = 0;
                     while (lo <= hi) {
                         int mid = (lo + hi) / 2;
@@ -818,6 +839,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                         c->bp_skip = 1;
                         set_attn(m, c);
                         *done = i; out->cpu = c->index;
+                        snprintf(out->detail, sizeof out->detail, "0x%08x", pc);
                         return RV_STOP_BREAKPOINT;
                     }
                 }
@@ -825,7 +847,8 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         }
 
         /* ---- fetch */
-        uint32_t pc = c->pc, w;
+        w = 0;
+        pc = c->pc;
         {
             struct rv_tc *e = &c->tc[RV_ACC_FETCH][TC_IDX(pc)];
             if (likely(e->tag == (pc & (~PAGE_MASK | 3u)))) {
@@ -907,8 +930,8 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                 if (k == XL_TRAP) goto trap;                                              \
                 if (k == XL_DEV) {                                                        \
                     int d = dev_access(m, c, x.pa, 0, &v);                                \
-                    if (d == DEV_BUS) { exc(&t, CAUSE_BUS_ERROR, va); goto trap; }        \
-                    if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 0, 0, FIELD(w, I, RD), va); goto mmio; } \
+                    if (d == DEV_BUS) { bus_fault(c, &t, va, x.pa, RV_ACC_LOAD, w); goto trap; } \
+                    if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 0, 0, FIELD(w, I, RD), va, w); goto mmio; } \
                     r[FIELD(w, I, RD)] = v; r[0] = 0; c->pc = pc + 4;                     \
                     break;                                                                \
                 }                                                                         \
@@ -939,8 +962,8 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                 if (k == XL_TRAP) goto trap;                                              \
                 if (k == XL_DEV) {                                                        \
                     int d = dev_access(m, c, x.pa, 1, &v);                                \
-                    if (d == DEV_BUS) { exc(&t, CAUSE_BUS_ERROR, va); goto trap; }        \
-                    if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 1, v, 0, va); goto mmio; } \
+                    if (d == DEV_BUS) { bus_fault(c, &t, va, x.pa, RV_ACC_STORE, w); goto trap; } \
+                    if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 1, v, 0, va, w); goto mmio; } \
                     if (d == DEV_HALT) stop_after = RV_STOP_HALT;                         \
                     c->pc = pc + 4;                                                       \
                     break;                                                                \
@@ -1138,6 +1161,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         continue;
 
     trap:
+        if (t.kind == TK_EXC) t.hinsn = w;   /* for an EXCEPTION exit (0 for fetch faults) */
         if (deliver(m, c, &t)) { *done = i; out->cpu = c->index; return RV_STOP_MACHINE_CHECK; }
         c->cycle++;
         i++;
@@ -1155,7 +1179,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out) {
     memset(out, 0, sizeof *out);
     if (m->halted) {
-        out->reason = RV_STOP_HALT; out->exit_code = m->exit_code;
+        out->reason = RV_STOP_HALT; out->exit_code = m->exit_code; out->cpu = m->halt_cpu;
         return out->reason;
     }
     if (m->mc) {
@@ -1184,6 +1208,7 @@ int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out) {
     }
     out->reason = reason;
     out->steps = steps;
+    if (reason == RV_STOP_BUDGET) out->cpu = m->cur;
     if (reason == RV_STOP_HALT) out->exit_code = m->exit_code;
     if (reason == RV_STOP_MACHINE_CHECK) snprintf(out->detail, sizeof out->detail, "%s", m->mc_detail);
     return reason;
@@ -1203,7 +1228,9 @@ int rv_complete_mmio(struct machine *m, uint32_t value, int bus_error) {
     m->mmio_pending = 0;
     if (bus_error) {
         struct trap t;
-        exc(&t, CAUSE_BUS_ERROR, m->mmio.vaddr);
+        bus_fault(c, &t, m->mmio.vaddr, m->mmio.paddr,
+                  m->mmio.is_write ? RV_ACC_STORE : RV_ACC_LOAD, m->mmio_word);
+        if (t.kind == TK_EXC) t.hinsn = m->mmio_word;
         if (deliver(m, c, &t)) return 1;
     } else {
         if (!m->mmio.is_write && m->mmio.rd > 0 && m->mmio.rd < REG_COUNT) c->r[m->mmio.rd] = value;
@@ -1224,6 +1251,7 @@ uint32_t rv_mmio_vaddr(struct machine *m) {
     if (translate_slow(m, c, c->pc, RV_ACC_FETCH, 4, 0, 1, 0, &x, &t) != XL_RAM) return 0;
     uint32_t w = ld32(x.host);
     uint32_t op = w >> FIELD_I_OP_SHIFT;
+    m->mmio_word = w;
     if (op == OP_SW) m->mmio.vaddr = c->r[FIELD(w, S, RS1)] + SEXT16(w);
     else m->mmio.vaddr = c->r[FIELD(w, I, RS1)] + SEXT16(w);
     return m->mmio.vaddr;
@@ -1293,6 +1321,7 @@ struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum)
         struct rv_cpu *c = &m->cpus[i];
         c->mode = i == 0 ? RV_RUNNING : RV_STOPPED;
         c->ring = RING_KERNEL;
+        H(c, CPUID) = (uint32_t)i;
         rv_cpu_changed(m, i);
     }
     return m;
@@ -1354,6 +1383,11 @@ void rv_uart_reset(struct machine *m) {
     irq_dirty(&m->cpus[0]);
 }
 
+void rv_uart_set_tx(struct machine *m, const uint8_t *data, size_t n) {
+    m->tx_len = 0;
+    for (size_t i = 0; i < n; i++) tx_put(m, data[i]);
+}
+
 void rv_raise_line(struct machine *m, int cpu, int line) {
     if (cpu < 0 || cpu >= m->ncpus || line < 0 || line >= 32) return;
     m->cpus[cpu].ipend |= 1u << line;
@@ -1396,7 +1430,7 @@ int rv_translate(struct machine *m, int cpu, uint32_t va, int acc, uint32_t *pa,
     if (cpu < 0 || cpu >= m->ncpus || acc < 0 || acc > 2) return -1;
     struct rv_cpu *c = &m->cpus[cpu];
     struct xl x; struct trap t;
-    uint32_t size = acc == RV_ACC_FETCH ? 4 : ((va & 3) ? 1 : 4);
+    uint32_t size = acc == RV_ACC_FETCH ? 4 : 1;   /* loads/stores: no alignment check */
     int k = translate_slow(m, c, va, acc, size, 0, 1, 0, &x, &t);
     *pa = 0; *code = 0;
     if (k != XL_TRAP) { *pa = x.pa; return RV_XL_OK; }

@@ -75,7 +75,6 @@ struct rv_cpu {
     int32_t bp_skip;
     int32_t index;
     /* counters */
-    int64_t cycles_adj;              /* counters.cycles = cycle + cycles_adj */
     uint64_t c_idle, c_tlb_hits, c_tlb_misses, c_tlb_writes, c_tlb_flushes, c_asid_switches;
     uint64_t c_retired_by_ring[RV_N_RINGS];
     uint64_t c_traps[RV_N_CAUSES];
@@ -142,8 +141,10 @@ struct machine {
     /* pending MMIO */
     int32_t mmio_pending;
     struct rv_mmio mmio;
+    uint32_t mmio_word;
     /* halt / machine check */
     int32_t halted;
+    int32_t halt_cpu;
     uint32_t exit_code;
     int32_t mc;
     int32_t mc_cpu;
@@ -166,6 +167,7 @@ void rv_console_input(struct machine *m, const uint8_t *data, size_t n);
 void rv_console_eof(struct machine *m);
 size_t rv_console_take(struct machine *m, uint8_t *buf, size_t cap);
 void rv_uart_reset(struct machine *m);
+void rv_uart_set_tx(struct machine *m, const uint8_t *data, size_t n);
 void rv_raise_line(struct machine *m, int cpu, int line);
 void rv_clear_line(struct machine *m, int cpu, int line);
 void rv_schedule_line(struct machine *m, int cpu, int line, uint64_t at);

@@ -814,6 +814,23 @@
 #define CAUSE_TLB_PROT_LOAD 14
 #define CAUSE_TLB_PROT_STORE 15
 #define CAUSE_MAX 15
+#define RV_CAUSE_LIST(X) \
+    X(SYSCALL, 1) \
+    X(HYPERCALL, 2) \
+    X(BREAKPOINT, 3) \
+    X(ILLEGAL, 4) \
+    X(PRIVILEGED, 5) \
+    X(MISALIGNED_FETCH, 6) \
+    X(MISALIGNED_LOAD, 7) \
+    X(MISALIGNED_STORE, 8) \
+    X(BUS_ERROR, 9) \
+    X(TLB_MISS_FETCH, 10) \
+    X(TLB_MISS_LOAD, 11) \
+    X(TLB_MISS_STORE, 12) \
+    X(TLB_PROT_FETCH, 13) \
+    X(TLB_PROT_LOAD, 14) \
+    X(TLB_PROT_STORE, 15) \
+    /* end */
 
 /* ---- interrupt lines */
 #define IRQ_TIMER 0
@@ -822,6 +839,13 @@
 #define IRQ_IPI 3
 #define IRQ_VIRQ 4
 #define IRQ_MAX 4
+#define RV_IRQ_LIST(X) \
+    X(TIMER, 0) \
+    X(CONSOLE, 1) \
+    X(DISK, 2) \
+    X(IPI, 3) \
+    X(VIRQ, 4) \
+    /* end */
 
 /* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */
 #define HCTL_CSR_BIT 0
@@ -854,6 +878,19 @@
 #define EXIT_WFI 10
 #define EXIT_MACHINE_CHECK 11
 #define EXIT_MAX 11
+#define RV_EXIT_LIST(X) \
+    X(HYPERCALL, 1) \
+    X(PRIV, 2) \
+    X(CSR, 3) \
+    X(TLB, 4) \
+    X(SENSITIVE, 5) \
+    X(GPA_FAULT, 6) \
+    X(MMIO, 7) \
+    X(IRQ, 8) \
+    X(EXCEPTION, 9) \
+    X(WFI, 10) \
+    X(MACHINE_CHECK, 11) \
+    /* end */
 
 /* ---- memory map */
 #define MEM_USEG_BASE 0x0u
