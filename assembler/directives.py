@@ -71,6 +71,10 @@ def _align(asm: Assembler, line: SrcLine, args, name: str) -> None:
     fill = asm.known(args[1], line, f"{name} fill") if len(args) > 1 else 0
     if n is None or fill is None:
         return
+    if name == ".p2align":          # .p2align N: 2^N bytes (.align/.balign N: N bytes)
+        if not 0 <= n <= 12:
+            return asm.err(line, args[0][1], f".p2align takes 0 to 12 (2^n bytes), got {n}")
+        n = 1 << n
     if n <= 0 or n & (n - 1) or n > PAGE:
         return asm.err(line, args[0][1], f"{name} takes a power of two from 1 to {PAGE} "
                                          f"(bytes), got {n}")
@@ -189,9 +193,6 @@ def directive(asm: Assembler, line: SrcLine, stmt) -> None:
     if name == ".org":
         return _org(asm, line, args)
     if name in (".align", ".balign", ".p2align"):
-        if name == ".p2align":
-            return asm.err(line, col, ".p2align is not supported: .align N aligns to N "
-                                      "bytes (a power of two)")
         return _align(asm, line, args, name)
     if name == ".space" or name == ".skip" or name == ".zero":
         return _space(asm, line, args)

@@ -117,3 +117,8 @@ def test_absurdly_nested_expressions_are_an_error_not_a_crash():
 def test_an_empty_source_gives_a_valid_elf_with_no_segments():
     img = read_elf(assemble_source(""))
     assert img.segments == [] and img.entry == 0x80001000
+
+
+def test_p2align_aligns_to_a_power_of_two_bytes():
+    img = asm(".data\n.byte 1\n.p2align 3\n.byte 2")
+    assert img.segments[0].data == b"\x01" + bytes(7) + b"\x02"
