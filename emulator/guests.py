@@ -170,15 +170,16 @@ def resolve(spec: str | None) -> tuple[str, bytes]:
     if spec is None:
         spec = default_guest_name()
     path = Path(spec)
-    looks_like_path = os.sep in spec or spec.endswith((".s", ".S", ".elf")) or path.exists()
-    if not looks_like_path or not path.exists():
+    plain_name = "/" not in spec and os.sep not in spec and "." not in spec
+    if plain_name:                       # a bundled guest name wins over a local file
         g = find_guest(spec)
         if g is not None:
             return g.name, build_guest(g)
-        if not looks_like_path:
+        if not path.exists():
             names = ", ".join(x.name for x in list_guests()) or "none"
             raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
                             f"or give a path to a .s or ELF file)")
+    if not path.exists():
         raise UserError(f"{spec!r}: no such file")
     if path.is_dir():
         if (path / "guest.toml").is_file():
