@@ -19,7 +19,8 @@ Typical use::
 API summary: :meth:`Machine.load_elf`, :meth:`Machine.run`, :meth:`Machine.step`,
 :meth:`Machine.cpu`, :meth:`Machine.set_cpu`, :meth:`Machine.cpu_cycle`,
 :meth:`Machine.read_physical`, :meth:`Machine.write_physical`,
-:meth:`Machine.read_virtual`, :meth:`Machine.translate`, :attr:`Machine.symbols`,
+:meth:`Machine.read_virtual`, :meth:`Machine.write_virtual`, :meth:`Machine.read_word`,
+:meth:`Machine.translate`, :attr:`Machine.symbols`,
 :meth:`Machine.symbol_at`, :meth:`Machine.counters`, :meth:`Machine.stats`,
 :meth:`Machine.set_breakpoints`, :meth:`Machine.checkpoint`,
 :meth:`Machine.from_checkpoint`, :meth:`Machine.close`.
@@ -392,6 +393,18 @@ class Machine:
             out += self.read_physical(pa, chunk)
             va += chunk
         return bytes(out)
+
+    def write_virtual(self, cpu: int, vaddr: int, data: bytes) -> None:
+        """Write ``data`` at virtual ``vaddr`` as CPU ``cpu`` would store it (translated
+        for "store", page by page; RAM only). Raises :class:`AccessError`."""
+        done = 0
+        va = vaddr
+        while done < len(data):
+            chunk = min(len(data) - done, PAGE - (va & (PAGE - 1)))
+            pa = self.translate(cpu, va, "store")
+            self.write_physical(pa, data[done:done + chunk])
+            done += chunk
+            va += chunk
 
     def read_word(self, cpu: int, vaddr: int) -> int:
         """The little-endian 32-bit word at virtual ``vaddr`` (see read_virtual)."""

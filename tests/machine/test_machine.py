@@ -111,6 +111,10 @@ def test_read_physical_bounds(make_machine, guest_src):
         m.read_physical(len(m.ram) - 2, 4)
     with pytest.raises(AccessError):
         m.read_virtual(0, 0x1000, 4)            # useg, TLB empty
+    kseg = ISA.memory["kseg_base"]
+    m.write_virtual(0, kseg + 0x20FFE, b"abcd")   # crosses a page boundary
+    assert m.read_physical(0x20FFE, 4) == b"abcd"
+    assert m.read_virtual(0, kseg + 0x20FFE, 4) == b"abcd"
 
 
 # ---------------------------------------------------------------- disk end to end
