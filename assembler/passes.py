@@ -21,7 +21,6 @@ from ringvm.isa import ISA, REGISTER_FIELDS
 
 from .errors import AsmError, ErrorSink
 from .expr import ExprError, Unknown, evaluate, substitute
-from .expr import hi as hi16
 from .parse import LineSyntaxError, parse_line
 from .source import SrcLine
 
@@ -327,7 +326,8 @@ class Assembler:
             shape = f"{before}(register), e.g. 8(sp)" if before else "(register)"
             raise ExprError(op[1], f"expected {shape}")
         if op[0] == "mem":
-            raise ExprError(op[1], f"expected {'a register' if tok in REGISTER_FIELDS else 'an expression'}, not a memory operand")
+            want = "a register" if tok in REGISTER_FIELDS else "an expression"
+            raise ExprError(op[1], f"expected {want}, not a memory operand")
         e = op[2]
         if tok in REGISTER_FIELDS:
             if e[0] != "sym":

@@ -19,7 +19,7 @@ from pathlib import Path
 from ringvm.isa import ISA
 
 from .errors import AsmError, ErrorSink
-from .parse import LineSyntaxError, ParsedLine, parse_line
+from .parse import LineSyntaxError, parse_line
 
 MAX_MACRO_DEPTH = 64
 
