@@ -130,3 +130,23 @@ _start:
 handler:
     {handler}
 """
+
+
+def isolated(code: str, timeout: int = 120):
+    """Run ``code`` in a fresh interpreter with this folder on sys.path, so that an
+    engine that crashes the process (a native bug) fails one test, not the whole run.
+    Returns the CompletedProcess; a negative returncode is a signal (-11 = SIGSEGV)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    prefix = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+    return subprocess.run([sys.executable, "-c", prefix + code], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def expect_clean(proc):
+    """``proc`` (from :func:`isolated`) exited 0; otherwise fail with its output."""
+    if proc.returncode != 0:
+        why = f"crashed with signal {-proc.returncode}" if proc.returncode < 0 else \
+            f"exited {proc.returncode}"
+        raise AssertionError(f"child {why}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")

@@ -307,3 +307,17 @@ def test_fetching_from_a_device_is_a_bus_error(engine_kind):
         jr t0
     """))
     expect_trap(eng, stop, CAUSE["BUS_ERROR"], epc=0xC0000000, badvaddr=0xC0000000)
+
+
+@pytest.mark.parametrize("insn", ["lw a3, 1(zero)", "sh a3, 1(zero)", "lh a3, 3(zero)"])
+def test_a_misaligned_access_in_page_zero_traps_misaligned_before_translation(
+        engine_kind, insn):
+    # run in a child process: this once crashed an engine
+    from enginekit import expect_clean, isolated
+    src = with_handler(f"    {insn}\n")
+    expect_clean(isolated(f"""
+from enginekit import *
+eng, stop = run_program({engine_kind!r}, {src!r})
+cause = CAUSE["MISALIGNED_STORE" if {insn!r}.startswith("s") else "MISALIGNED_LOAD"]
+expect_trap(eng, stop, cause, badvaddr=int({insn!r}.split(",")[1].split("(")[0]))
+"""))
