@@ -25,8 +25,8 @@ def asm_errors(text: str) -> str:
     return str(ei.value)
 
 
-def words(image, addr=None) -> list[int]:
-    """The words of the first executable segment."""
+def words(image) -> list[int]:
+    """The 32-bit words of the first executable segment."""
     seg = next(s for s in image.segments if s.executable)
     return [int.from_bytes(seg.data[i:i + 4], "little") for i in range(0, len(seg.data), 4)]
 
