@@ -16,6 +16,8 @@ from ringvm.errors import UserError
 from ringvm.isa import ISA
 
 CPUID = ISA.csrs["cpuid"].number
+#: e_flags mask (as written by ringvm.assembler.elf)
+BOOT_HYPERVISOR = ISA.raw["elf_flag_boot_hypervisor"]
 
 
 @dataclass
@@ -28,14 +30,6 @@ class LoadedImage:
     symbols: dict[str, int] = field(default_factory=dict)
     lines: object = None
     segments: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _seg_field(seg, name: str, index: int):
-    if hasattr(seg, name):
-        return getattr(seg, name)
-    if isinstance(seg, dict):
-        return seg[name]
-    return seg[index]
 
 
 def read_image(source: str | os.PathLike | bytes):
@@ -65,40 +59,31 @@ def read_image(source: str | os.PathLike | bytes):
 
 
 def boot_ring(flags: int) -> int:
-    """Ring CPU 0 starts in for ELF header flags ``flags``: -1 or 0."""
-    return -1 if flags & _boot_mask() else 0
-
-
-def _boot_mask() -> int:
-    """The e_flags mask of ``elf_flag_boot_hypervisor``: the ELF module's own constant
-    if it exports one (it writes the flag), else the TOML value taken as a mask."""
-    try:
-        from ringvm.assembler import elf as _elf
-        mask = getattr(_elf, "HYPERVISOR_FLAG", None)
-        if mask:
-            return mask
-    except ImportError:
-        pass
-    return ISA.raw["elf_flag_boot_hypervisor"]
+    """Ring CPU 0 starts in for ELF header flags ``flags``: -1 if the
+    ``elf_flag_boot_hypervisor`` mask is set (``.hypervisor``), else 0."""
+    return -1 if flags & BOOT_HYPERVISOR else 0
 
 
 def load_image(machine, image) -> LoadedImage:
-    """Load a parsed ELF ``image`` (an ``ElfImage``) into ``machine`` and set CPU 0.
+    """Load a parsed ELF ``image`` (a ``ringvm.assembler.elf.ElfImage``) into ``machine``
+    and set CPU 0 (and every CPU's cpuid).
 
     Raises :class:`UserError` if a segment lies outside RAM.
     """
     ram = machine.ram
     placed = []
+    size = len(ram)
+    shown = f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
     for seg in image.segments:
-        paddr = _seg_field(seg, "paddr", 1)
-        data = bytes(_seg_field(seg, "data", 2))
-        memsz = max(_seg_field(seg, "memsz", 3), len(data))
+        paddr = seg.paddr
+        data = bytes(seg.data)
+        memsz = max(seg.memsz, len(data))
         if memsz == 0:
             continue
         if paddr < 0 or paddr + memsz > len(ram):
             raise UserError(
                 f"ELF segment at physical 0x{paddr:08x} ({memsz} bytes) lies outside RAM "
-                f"(0x00000000-0x{len(ram) - 1:08x}, {len(ram) // (1024 * 1024)} MiB); "
+                f"(0x00000000-0x{size - 1:08x}, {shown}); "
                 f"use --ram to give the machine more memory")
         ram[paddr:paddr + len(data)] = data
         ram[paddr + len(data):paddr + memsz] = bytes(memsz - len(data))
@@ -112,11 +97,5 @@ def load_image(machine, image) -> LoadedImage:
             st.pc = image.entry & 0xFFFFFFFF
             st.ring = ring
         engine.set_cpu(i, st)
-    symbols = getattr(image, "symbols", None) or {}
-    if not isinstance(symbols, dict):
-        try:
-            symbols = {s.name: s.value for s in symbols}
-        except AttributeError:
-            symbols = dict(symbols)
-    return LoadedImage(entry=image.entry, ring=ring, symbols=dict(symbols),
-                       lines=getattr(image, "lines", None), segments=placed)
+    return LoadedImage(entry=image.entry, ring=ring, symbols=dict(image.symbols),
+                       lines=image.lines, segments=placed)
