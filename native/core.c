@@ -79,7 +79,8 @@
 #define RV_ATTN_BP 4u
 
 #define TC_IDX(va) (((va) >> PAGE_BITS) & (RV_TC_SIZE - 1))
-#define TC_INVALID 1u
+/* never equal to (va & (~PAGE_MASK | (size - 1))) for size <= 4: bits 2..11 are set */
+#define TC_INVALID (PAGE_MASK & ~3u)
 
 /* trap record */
 #define TK_EXC 1

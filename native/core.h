@@ -51,7 +51,7 @@ struct rv_tlbe {
     uint8_t pad;
 };
 
-/* translation cache entry: host address = off + va; tag = va page (1 = invalid) */
+/* translation cache entry: host address = off + va; tag = va page (TC_INVALID = empty) */
 struct rv_tc {
     uint32_t tag;
     uint32_t useg;             /* 1 if a hit is a useg TLB hit (counts tlb_hits) */
