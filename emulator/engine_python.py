@@ -45,8 +45,8 @@ from .pycpu import (CAUSE, EXIT, HCTL, IE_BIT, INF, INT_BIT, KSEG, M32, PIE_BIT,
                     PRING_SHIFT, PV_BIT, RING_MASK, RUNNING, STOPPED, TLB_R, TLB_U, TLB_W,
                     TLB_X, WAITING, Cpu, field_ring)
 from .pydevices import CONSOLE_BIT, DEVICES, TIMER_BIT, Halt, NoRegister, Uart
-from .pyexec import (CAS, FETCH, LOAD, MIS, STORE, Builder, MachineCheck, MmioStop, Trap,
-                     VmExit, csr_read, csr_write, rfe_target)
+from .pyexec import (CAS, FETCH, LOAD, MIS, STORE, Builder, MachineCheck, MmioStop, Resync,
+                     Trap, VmExit, csr_read, csr_write, rfe_target)
 
 if sys.byteorder != "little":   # pragma: no cover
     raise ImportError("the Python engine needs a little-endian host")
@@ -307,6 +307,18 @@ class PythonEngine(Engine):
         return True
 
     @staticmethod
+    def _irq_mask(cpu) -> int:
+        """Host lines that, if pending, would be delivered now (given ienable, IE, ring,
+        V, hctl, which only change outside the hot loop)."""
+        if cpu.v:
+            if cpu.hctl & HCTL["IRQ"]:
+                return cpu.host.ienable
+            return cpu.guest.ienable if cpu.guest.status & IE_BIT else 0
+        if cpu.ring == -1:
+            return cpu.host.ienable if cpu.hstatus & IE_BIT else 0
+        return cpu.host.ienable if cpu.host.status & IE_BIT else 0
+
+    @staticmethod
     def _wake(cpu) -> bool:
         """Wake condition of a waiting CPU: an interrupt pending and enabled in the mask
         that governs it, ignoring IE (ISA.md §10)."""
@@ -459,9 +471,15 @@ class PythonEngine(Engine):
 
     def _run_cpu(self, cpu, n):
         """Run up to ``n`` steps of one CPU (within its quantum). Returns (steps done,
-        None | Stop | _ALL_IDLE)."""
+        None | Stop | _ALL_IDLE).
+
+        The hot loop keeps pc, ring, cycle, the fetch micro-cache and the retired count
+        in locals. Anything that may change them (a trap, an interrupt, an instruction
+        of class system/tlb/csr that raises :class:`Resync`) leaves the inner loop
+        through ``sync`` and reloads them; device side effects reach the loop through
+        ``cpu.pending`` and ``cpu.next_event``, read every step.
+        """
         done = 0
-        regs = cpu.regs
         icache = cpu.icache
         build = self.builders[cpu.index].build
         mv32 = self.mv32
@@ -469,6 +487,7 @@ class PythonEngine(Engine):
         rbr = cpu.c_retired_by_ring
         fetch_slow = self._fetch_slow
         while done < n:
+            # ---- slow prologue: events, waiting/stopped, interrupts (state from cpu)
             c = cpu.cycle
             if c >= cpu.next_event:
                 self._fire(cpu, c)
@@ -494,60 +513,101 @@ class PythonEngine(Engine):
                 done += 1
                 continue
             pc = cpu.pc
-            if bps and pc in bps:
-                if not cpu.bp_skip:
-                    cpu.bp_skip = True
-                    return done, Stop(StopReason.BREAKPOINT, cpu=cpu.index,
-                                      detail=f"0x{pc:08x}")
-            word = 0
             ring = cpu.ring
+            skip = cpu.bp_skip
+            imask = self._irq_mask(cpu)
+            fkey, fbase, fuseg = cpu.f_vpage << 12, cpu.f_base, cpu.f_useg
+            retired = 0
+            fhits = 0
+            word = 0
+            stop = None
             try:
-                if pc & 3:
-                    raise Trap(C_MIS_FETCH, pc)
-                if pc >> 12 == cpu.f_vpage:
-                    word = mv32[(cpu.f_base | (pc & 0xFFF)) >> 2]
-                    if cpu.f_useg:
-                        cpu.c_tlb_hits += 1
-                else:
-                    word = fetch_slow(cpu, pc)
-                h = icache.get(word)
-                if h is None:
-                    h = icache[word] = build(word)
-                cpu.pc = h(pc)
-                cpu.c_retired += 1
-                rbr[ring + 1] += 1
+                # ---- hot loop: one instruction per iteration
+                while done < n:
+                    if bps and pc in bps and not skip:
+                        skip = True
+                        stop = Stop(StopReason.BREAKPOINT, cpu=cpu.index,
+                                    detail=f"0x{pc:08x}")
+                        break
+                    cpu.cycle = c
+                    if pc & 0xFFFFF003 == fkey:
+                        word = mv32[(fbase | (pc & 0xFFF)) >> 2]
+                        fhits += fuseg
+                    else:
+                        word = 0
+                        if pc & 3:
+                            raise Trap(C_MIS_FETCH, pc)
+                        word = fetch_slow(cpu, pc)
+                        fkey, fbase, fuseg = cpu.f_vpage << 12, cpu.f_base, cpu.f_useg
+                    h = icache.get(word)
+                    if h is None:
+                        h = icache[word] = build(word)
+                    pc = h(pc)
+                    retired += 1
+                    c += 1
+                    done += 1
+                    skip = False
+                    if c >= cpu.next_event or cpu.pending & imask:
+                        break                       # the prologue fires / delivers
+            except Resync as r:             # system/tlb/csr instruction retired
+                pc = r.npc
+                retired += 1
+                c += 1
+                done += 1
+                skip = False
             except Trap as t:
-                try:
-                    self._exception(cpu, t.cause, t.bad, pc, word)
-                except MachineCheck as m:
-                    return done, self._mcheck(cpu, m)
+                stop = self._sync_trap(cpu, pc, c, lambda: self._exception(
+                    cpu, t.cause, t.bad, pc, word))
+                if stop is None:
+                    c += 1
+                    done += 1
+                    skip = False
+                pc = cpu.pc
             except VmExit as e:
-                try:
-                    self._vmexit(cpu, e.reason, pc, bad=e.bad, gpa=e.gpa,
-                                 insn=word if e.insn else 0, qual=e.qual)
-                except MachineCheck as m:
-                    return done, self._mcheck(cpu, m)
+                stop = self._sync_trap(cpu, pc, c, lambda: self._vmexit(
+                    cpu, e.reason, pc, bad=e.bad, gpa=e.gpa,
+                    insn=word if e.insn else 0, qual=e.qual))
+                if stop is None:
+                    c += 1
+                    done += 1
+                    skip = False
+                pc = cpu.pc
             except MachineCheck as m:
-                return done, self._mcheck(cpu, m)
-            except MmioStop as s:
-                self.pending_mmio = {"cpu": cpu.index, "paddr": s.paddr,
-                                     "is_write": s.is_write, "value": s.value & M32,
-                                     "size": 4, "rd": s.rd, "va": s.va, "word": word}
-                return done, Stop(StopReason.MMIO, cpu=cpu.index, mmio=self._mmio_request())
+                stop = self._mcheck(cpu, m)
+            except MmioStop as ms:
+                self.pending_mmio = {"cpu": cpu.index, "paddr": ms.paddr,
+                                     "is_write": ms.is_write, "value": ms.value & M32,
+                                     "size": 4, "rd": ms.rd, "va": ms.va, "word": word}
+                stop = Stop(StopReason.MMIO, cpu=cpu.index, mmio=self._mmio_request())
             except Halt as hl:
-                cpu.pc = (pc + 4) & M32
-                cpu.c_retired += 1
-                rbr[ring + 1] += 1
-                cpu.cycle = c + 1
-                cpu.bp_skip = False
+                pc = (pc + 4) & M32
+                retired += 1
+                c += 1
+                done += 1
+                skip = False
                 self.halted = hl.code & M32
                 self.halt_cpu = cpu.index
-                return done + 1, Stop(StopReason.HALT, cpu=cpu.index,
-                                      exit_code=self.halted)
-            cpu.cycle = c + 1
-            cpu.bp_skip = False
-            done += 1
+                stop = Stop(StopReason.HALT, cpu=cpu.index, exit_code=self.halted)
+            # ---- sync the locals back (a machine check leaves pc and cycle as they were)
+            cpu.c_retired += retired
+            rbr[ring + 1] += retired
+            cpu.c_tlb_hits += fhits
+            cpu.pc = pc
+            cpu.cycle = c
+            cpu.bp_skip = skip
+            if stop is not None:
+                return done, stop
         return done, None
+
+    def _sync_trap(self, cpu, pc, c, deliver):
+        """Run a trap entry / VM exit for the step at ``pc``; a machine check stops."""
+        cpu.pc = pc
+        cpu.cycle = c
+        try:
+            deliver()
+        except MachineCheck as m:
+            return self._mcheck(cpu, m)
+        return None
 
     def _mcheck(self, cpu, m: MachineCheck) -> Stop:
         self.machine_check = m.detail

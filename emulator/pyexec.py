@@ -45,6 +45,15 @@ class MachineCheck(Exception):
         self.detail = detail
 
 
+class Resync(Exception):
+    """Raised by a handler that retired after changing state the engine's hot loop
+    keeps in locals (ring, V, mode, translation context, interrupt masks); ``npc`` is
+    the next pc."""
+
+    def __init__(self, npc: int):
+        self.npc = npc
+
+
 class MmioStop(Exception):
     """An access to a Python device page: the engine stops with MMIO."""
 
@@ -92,48 +101,92 @@ def _rem(a, b):
     return (-r if sa < 0 else r) & M32
 
 
+# Semantics as Python expressions over ``a`` (rs1), ``b`` (rs2, or the decoded imm
+# field for alui) with results reduced to 32 bits. :func:`_compile` turns each entry once
+# into a handler factory, so a handler is a single closure with the expression inlined.
 ALU = {
-    "add": lambda a, b: (a + b) & M32,
-    "sub": lambda a, b: (a - b) & M32,
-    "and": lambda a, b: a & b,
-    "or": lambda a, b: a | b,
-    "xor": lambda a, b: a ^ b,
-    "nor": lambda a, b: ~(a | b) & M32,
-    "sll": lambda a, b: (a << (b & 31)) & M32,
-    "srl": lambda a, b: a >> (b & 31),
-    "sra": lambda a, b: (s32(a) >> (b & 31)) & M32,
-    "slt": lambda a, b: 1 if s32(a) < s32(b) else 0,
-    "sltu": lambda a, b: 1 if a < b else 0,
-    "mul": lambda a, b: (a * b) & M32,
-    "mulh": lambda a, b: ((s32(a) * s32(b)) >> 32) & M32,
-    "mulhu": lambda a, b: (a * b) >> 32,
-    "div": _div,
-    "divu": lambda a, b: a // b if b else M32,
-    "rem": _rem,
-    "remu": lambda a, b: a % b if b else a,
+    "add": "(a + b) & M32",
+    "sub": "(a - b) & M32",
+    "and": "a & b",
+    "or": "a | b",
+    "xor": "a ^ b",
+    "nor": "~(a | b) & M32",
+    "sll": "(a << (b & 31)) & M32",
+    "srl": "a >> (b & 31)",
+    "sra": "(s32(a) >> (b & 31)) & M32",
+    "slt": "1 if (a ^ INT_MIN) < (b ^ INT_MIN) else 0",
+    "sltu": "1 if a < b else 0",
+    "mul": "(a * b) & M32",
+    "mulh": "((s32(a) * s32(b)) >> 32) & M32",
+    "mulhu": "(a * b) >> 32",
+    "div": "_div(a, b)",            # x/0 = -1; INT_MIN/-1 = INT_MIN
+    "divu": "a // b if b else M32",
+    "rem": "_rem(a, b)",            # x%0 = x; INT_MIN%-1 = 0
+    "remu": "a % b if b else a",
 }
 
-# alui: f(rs1 value, imm field value as decoded)
-ALUI = {
-    "addi": lambda a, i: (a + i) & M32,
-    "slti": lambda a, i: 1 if s32(a) < i else 0,
-    "sltiu": lambda a, i: 1 if a < (i & M32) else 0,
-    "andi": lambda a, i: a & i,
-    "ori": lambda a, i: a | i,
-    "xori": lambda a, i: a ^ i,
-    "slli": lambda a, i: (a << i) & M32,
-    "srli": lambda a, i: a >> i,
-    "srai": lambda a, i: (s32(a) >> i) & M32,
+ALUI = {                            # b = the decoded imm (sign-extended for simm16)
+    "addi": "(a + b) & M32",
+    "slti": "1 if s32(a) < b else 0",
+    "sltiu": "1 if a < (b & M32) else 0",
+    "andi": "a & b",
+    "ori": "a | b",
+    "xori": "a ^ b",
+    "slli": "(a << b) & M32",
+    "srli": "a >> b",
+    "srai": "(s32(a) >> b) & M32",
 }
 
 BRANCH = {
-    "beq": lambda a, b: a == b,
-    "bne": lambda a, b: a != b,
-    "blt": lambda a, b: s32(a) < s32(b),
-    "bge": lambda a, b: s32(a) >= s32(b),
-    "bltu": lambda a, b: a < b,
-    "bgeu": lambda a, b: a >= b,
+    "beq": "a == b",
+    "bne": "a != b",
+    "blt": "(a ^ INT_MIN) < (b ^ INT_MIN)",
+    "bge": "(a ^ INT_MIN) >= (b ^ INT_MIN)",
+    "bltu": "a < b",
+    "bgeu": "a >= b",
 }
+
+_ENV = {"M32": M32, "INT_MIN": INT_MIN, "s32": s32, "_div": _div, "_rem": _rem}
+
+_SHAPES = {
+    # register-register ALU: regs[rd] = expr(regs[rs1], regs[rs2])
+    "rr": ("def make(regs, rd, x, y):\n"
+           "    def h(pc):\n"
+           "        a = regs[x]; b = regs[y]\n"
+           "        regs[rd] = {expr}\n"
+           "        return (pc + 4) & M32\n"
+           "    return h\n"),
+    # register-immediate ALU: regs[rd] = expr(regs[rs1], imm)
+    "ri": ("def make(regs, rd, x, b):\n"
+           "    def h(pc):\n"
+           "        a = regs[x]\n"
+           "        regs[rd] = {expr}\n"
+           "        return (pc + 4) & M32\n"
+           "    return h\n"),
+    # branch: pc + off if expr(regs[rs1], regs[rs2]) else pc + 4
+    "br": ("def make(regs, x, y, off):\n"
+           "    def h(pc):\n"
+           "        a = regs[x]; b = regs[y]\n"
+           "        if {expr}:\n"
+           "            return (pc + off) & M32\n"
+           "        return (pc + 4) & M32\n"
+           "    return h\n"),
+}
+
+
+def _compile(shape: str, table: dict[str, str]) -> dict:
+    """mnemonic -> handler factory built from the expression table."""
+    out = {}
+    for mn, expr in table.items():
+        ns = dict(_ENV)
+        exec(_SHAPES[shape].format(expr=expr), ns)   # noqa: S102 - our own table
+        out[mn] = ns["make"]
+    return out
+
+
+MAKE_ALU = _compile("rr", ALU)
+MAKE_ALUI = _compile("ri", ALUI)
+MAKE_BRANCH = _compile("br", BRANCH)
 
 LOADS = {"lb": (1, True), "lh": (2, True), "lw": (4, False), "lbu": (1, False),
          "lhu": (2, False)}
@@ -164,73 +217,26 @@ class Builder:
 
     # ------------------------------------------------------------ alu / alui
     def alu(self, ins, f, word):
-        regs, rd, rs1, rs2 = self.regs, f["rd"], f["rs1"], f["rs2"]
-        mn = ins.mnemonic
-        if rd == 0:
+        if f["rd"] == 0:                       # no effect, cannot trap
             return lambda pc: (pc + 4) & M32
-        if mn == "add":
-            def h(pc):
-                regs[rd] = (regs[rs1] + regs[rs2]) & M32
-                return (pc + 4) & M32
-        elif mn == "sub":
-            def h(pc):
-                regs[rd] = (regs[rs1] - regs[rs2]) & M32
-                return (pc + 4) & M32
-        else:
-            op = ALU[mn]
-
-            def h(pc):
-                regs[rd] = op(regs[rs1], regs[rs2])
-                return (pc + 4) & M32
-        return h
+        return MAKE_ALU[ins.mnemonic](self.regs, f["rd"], f["rs1"], f["rs2"])
 
     def alui(self, ins, f, word):
         regs, rd = self.regs, f["rd"]
-        mn = ins.mnemonic
         if rd == 0:
             return lambda pc: (pc + 4) & M32
-        if mn == "lui":
+        if ins.mnemonic == "lui":
             value = (f["imm"] << 16) & M32
 
-            def h(pc):
+            def lui(pc):
                 regs[rd] = value
                 return (pc + 4) & M32
-            return h
-        rs1, imm = f["rs1"], f["imm"]
-        if mn == "addi":
-            def h(pc):
-                regs[rd] = (regs[rs1] + imm) & M32
-                return (pc + 4) & M32
-        else:
-            op = ALUI[mn]
-
-            def h(pc):
-                regs[rd] = op(regs[rs1], imm)
-                return (pc + 4) & M32
-        return h
+            return lui
+        return MAKE_ALUI[ins.mnemonic](regs, rd, f["rs1"], f["imm"])
 
     # ------------------------------------------------------------ branches and jumps
     def branch(self, ins, f, word):
-        regs, rs1, rs2, off = self.regs, f["rs1"], f["rs2"], f["imm"] * 4
-        mn = ins.mnemonic
-        if mn == "beq":
-            def h(pc):
-                if regs[rs1] == regs[rs2]:
-                    return (pc + off) & M32
-                return (pc + 4) & M32
-        elif mn == "bne":
-            def h(pc):
-                if regs[rs1] != regs[rs2]:
-                    return (pc + off) & M32
-                return (pc + 4) & M32
-        else:
-            cond = BRANCH[mn]
-
-            def h(pc):
-                if cond(regs[rs1], regs[rs2]):
-                    return (pc + off) & M32
-                return (pc + 4) & M32
-        return h
+        return MAKE_BRANCH[ins.mnemonic](self.regs, f["rs1"], f["rs2"], f["imm"] * 4)
 
     def jump(self, ins, f, word):
         regs = self.regs
@@ -410,19 +416,19 @@ class Builder:
         elif mn == "rfe":
             def h(pc):
                 check(ins, word)
-                return eng.do_rfe(cpu)
+                raise Resync(eng.do_rfe(cpu))
         elif mn == "wfi":
             def h(pc):
                 check(ins, word)
                 cpu.mode = WAITING
-                return (pc + 4) & M32
+                raise Resync((pc + 4) & M32)
         elif mn == "vmenter":
             def h(pc):
                 check(ins, word)
                 if cpu.hvmid == 0:
                     raise Trap(C_ILLEGAL, word)
                 cpu.hstatus |= PV_BIT
-                return eng.do_rfe(cpu)
+                raise Resync(eng.do_rfe(cpu))
         elif mn == "getst":
             rd = f["rd"]
 
@@ -448,7 +454,7 @@ class Builder:
             check(ins, word)
             op(regs[rs1])
             cpu.f_vpage = -1
-            return (pc + 4) & M32
+            raise Resync((pc + 4) & M32)
         return h
 
     def _writer_vmid(self):
@@ -558,6 +564,9 @@ class Builder:
                 else:
                     new = old & ~src & M32
                 eng.csr_write(cpu, num, new)
+                if rd:
+                    regs[rd] = old
+                raise Resync((pc + 4) & M32)
             if rd:
                 regs[rd] = old
             return (pc + 4) & M32
@@ -644,6 +653,6 @@ def rfe_target(cpu):
     return b.epc
 
 
-__all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "csr_read",
+__all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "Resync", "csr_read",
            "csr_write", "rfe_target", "LOAD", "STORE", "FETCH", "CAS", "RING_MASK",
            "ring_field"]

@@ -379,3 +379,31 @@ def test_counters_of_a_small_known_program(engine_kind):
     assert set(eng.counters()["devices"]) == {"console_tx_bytes", "console_rx_bytes",
                                               "ipis_sent", "timer_fires"}
     assert ISA.cause_name(reg(eng, "s0")) == "SYSCALL"
+
+
+@pytest.mark.parametrize("access,cause", [("lw a0, 0(t0)", "TLB_MISS_LOAD"),
+                                          ("sw a0, 0(t0)", "TLB_MISS_STORE"),
+                                          ("cas a0, a1, (t0)", "TLB_MISS_STORE"),
+                                          ("jr t0", "TLB_MISS_FETCH")])
+def test_each_kind_of_access_reports_its_own_tlb_miss_cause(engine_kind, access, cause):
+    eng, stop = run_program(engine_kind, with_handler(f"""
+        li t0, 0x00345000
+        {access}
+    """))
+    expect_trap(eng, stop, CAUSE[cause], badvaddr=0x00345000)
+
+
+def test_a_kseg_fetch_from_ring_3_is_a_fetch_protection_fault(engine_kind):
+    eng, stop = run_program(engine_kind, user_program(
+        f"tlbmap 0, 0x00400000, {0x10000 | V | R | X | U}",
+        "    li t0, 0x80001000\n    jr t0\n"))
+    expect_trap(eng, stop, CAUSE["TLB_PROT_FETCH"], epc=0x80001000, badvaddr=0x80001000)
+
+
+def test_ring_1_may_use_pages_without_u_but_not_privileged_instructions(engine_kind):
+    src = user_program(f"tlbmap 0, 0x00400000, {0x10000 | V | R | X}",
+                       "    getst a1\n    wfi\n")
+    src = src.replace(f"li t0, {PRING3}", "li t0, 4")      # PRING = 1
+    eng, stop = run_program(engine_kind, src)
+    expect_trap(eng, stop, CAUSE["PRIVILEGED"], epc=0x00400004)
+    assert (reg(eng, "a1") >> 5) & 7 == 1
