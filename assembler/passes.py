@@ -116,11 +116,14 @@ class Assembler:
                 raise Unknown()
             if name in self.evaluating:
                 raise ExprError(col, f"symbol {name!r} is defined in terms of itself")
-            expr = self.equs[name][0][0]
+            expr, _, _, _, sec, off = self.equs[name][0]
             self.evaluating.add(name)
+            saved_dot, self.dot_value = self.dot_value, (
+                None if sec.base is None else sec.base + off)
             try:
                 return evaluate(expr, self)
             finally:
+                self.dot_value = saved_dot
                 self.evaluating.discard(name)
         if name in ISA.registers:
             raise ExprError(col, f"register {name!r} cannot be used as a value here")
@@ -244,7 +247,9 @@ class Assembler:
             old = defs[0][1]
             return self.err(line, col, f"duplicate symbol {name!r} (first defined at "
                                        f"{old.file}:{old.line}; .equiv cannot be redefined)")
-        defs.append((expr, line, col, strict))
+        # remember where it was defined: '.' in its expression means that address,
+        # also when a forward reference makes pass 2 evaluate it at the point of use
+        defs.append((expr, line, col, strict, self.cur, self.cur.size))
         try:
             self.values[name] = evaluate(expr, self)
         except Unknown:

@@ -9,7 +9,7 @@ Names: ``CAUSE_<name>``, ``IRQ_<line name>`` (line number) and ``IRQB_<name>`` (
 bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``ST_<field>`` (mask) and
 ``ST_<field>_SHIFT``, ``TLB_<flag>`` (mask), ``<DEVICE>_BASE`` (physical) and
 ``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``KSEG``,
-``PAGE_SIZE``.
+``PAGE_SIZE``, ``SECTOR_SIZE``.
 """
 from __future__ import annotations
 
@@ -28,7 +28,12 @@ def render(isa: ISATable = ISA) -> str:
     out = ["# GENERATED from isa/ringvm.toml by `python -m ringvm.isa.gen_asm_inc`; do not edit.",
            "# ISA constants for guest code (see isa/ISA.md).", ""]
 
+    defined: set[str] = set()
+
     def equ(name: str, value: int, comment: str = "") -> None:
+        if name in defined:   # the assembler lets .equ redefine; a clash must fail here
+            raise ValueError(f"ringvm.inc: {name} would be defined twice")
+        defined.add(name)
         out.append(f".equ {name}, 0x{value:x}" + (f"    # {comment}" if comment else ""))
 
     equ("KSEG", kseg, "unmapped kernel window: physical = virtual - KSEG")
@@ -61,8 +66,7 @@ def render(isa: ISATable = ISA) -> str:
         for r in d.registers:
             equ(f"{up}_{r.name}", kseg + d.base + r.offset, r.meaning)
         out.append("")
-    for k in ("disk_sector",):
-        equ(k.upper(), isa.machine[k])
+    equ("SECTOR_SIZE", isa.machine["disk_sector"], "bytes per disk sector")
     return "\n".join(out) + "\n"
 
 

@@ -122,3 +122,16 @@ def test_an_empty_source_gives_a_valid_elf_with_no_segments():
 def test_p2align_aligns_to_a_power_of_two_bytes():
     img = asm(".data\n.byte 1\n.p2align 3\n.byte 2")
     assert img.segments[0].data == b"\x01" + bytes(7) + b"\x02"
+
+
+def test_a_forward_referenced_equ_evaluates_dot_where_it_is_defined():
+    from ringvm.assembler import assemble_source
+    from ringvm.assembler.elf import read_elf
+    from ringvm.isa import ISA
+    src = ("_start:\n    li a1, len\nmsg: .ascii \"hello\"\n.equ len, . - msg\n"
+           "    .balign 4\n    li a2, len\n")
+    seg = read_elf(assemble_source(src)).segments[0]
+    words = [int.from_bytes(seg.data[i:i + 4], "little") for i in range(0, len(seg.data), 4)]
+    decoded = [ISA.decode(w) for w in words]
+    addis = [f["imm"] for d in decoded if d and d[0].mnemonic == "addi" for f in [d[1]]]
+    assert addis == [5, 5]   # lui+addi for the forward use, one addi for the backward one
