@@ -144,7 +144,10 @@ class Console:
         fd = self._stdin_fd()
         if fd is None or self._saved_tty is not None:
             return
-        self._saved_tty = termios.tcgetattr(fd)
+        try:
+            self._saved_tty = termios.tcgetattr(fd)
+        except termios.error:
+            return                 # not really a terminal: input still works, cooked
         mode = termios.tcgetattr(fd)
         mode[0] &= ~(termios.BRKINT | termios.INPCK | termios.ISTRIP | termios.IXON)
         mode[3] &= ~(termios.ECHO | termios.ICANON | termios.ISIG | termios.IEXTEN)
@@ -239,10 +242,15 @@ class Console:
         fd = self._stdin_fd()
         if fd is None:
             return None
-        r, _, _ = select.select([fd], [], [], timeout)
-        if not r:
+        try:
+            r, _, _ = select.select([fd], [], [], timeout)
+            if not r:
+                return b""
+            data = os.read(fd, 4096)
+        except InterruptedError:
             return b""
-        data = os.read(fd, 4096)
+        except OSError:
+            return None            # the terminal hung up (EIO)
         if not data:
             return None            # the terminal closed
         return data
