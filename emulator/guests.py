@@ -147,6 +147,8 @@ def build_guest(guest: Guest) -> bytes:
             except OSError:
                 pass
     elf = assemble_source(guest.entry, [guest.directory, lib_dir()])
+    if source_hash(guest) != key:
+        return elf   # a source changed while assembling: never cache under a stale key
     for base in (cache_dir(), Path.cwd() / ".ringvm-cache"):
         try:
             base.mkdir(parents=True, exist_ok=True)
