@@ -130,6 +130,14 @@ class PythonEngine(Engine):
             if flags & need != need or (cpu.ring == 3 and not flags & TLB_U):
                 raise Trap(PROT[kind], va)
             pa = (cpu.t_pfn[hit] << 12) | (va & 0xFFF)
+            if cpu.v:
+                pa = self._second_stage(cpu, va, pa, kind)
+            if pa < self.ram_size:           # remember the page for the handlers
+                if kind == LOAD:
+                    cpu.dr[va >> 12] = pa & 0xFFFFF000
+                elif kind == STORE:
+                    cpu.dw[va >> 12] = pa & 0xFFFFF000
+            return pa
         if cpu.v:
             return self._second_stage(cpu, va, pa, kind)
         return pa
@@ -233,7 +241,7 @@ class PythonEngine(Engine):
             ((cpu.ring & RING_MASK) << PRING_SHIFT)
         cpu.ring = 0
         cpu.pc = b.tvec
-        cpu.f_vpage = -1
+        cpu.flush_xlate()
 
     def _trap_hyp(self, cpu, cause, bad, epc):
         if cpu.hvec == 0:
@@ -247,7 +255,7 @@ class PythonEngine(Engine):
         cpu.hstatus = (hs & ~(IE_BIT | PIE_BIT | PV_BIT | (RING_MASK << PRING_SHIFT))) | \
             pie | ((-1 & RING_MASK) << PRING_SHIFT)
         cpu.pc = cpu.hvec
-        cpu.f_vpage = -1
+        cpu.flush_xlate()
 
     def _vmexit(self, cpu, reason, epc, bad=0, gpa=0, insn=0, qual=0):
         if cpu.hvec == 0:
@@ -267,7 +275,7 @@ class PythonEngine(Engine):
         cpu.v = 0
         cpu.ring = -1
         cpu.pc = cpu.hvec
-        cpu.f_vpage = -1
+        cpu.flush_xlate()
         cpu.c_vmexits_by_reason[reason] += 1
 
     # ================================================================ interrupts

@@ -121,13 +121,22 @@ class Cpu:
         self.t_pfn = [0] * tlb_entries
         self.t_flags = [0] * tlb_entries
         self.by_vpn: dict[int, list[int]] = {}
-        # fetch micro-cache: virtual page -> host-physical page (RAM only)
+        # translation micro-caches (RAM pages only, valid while the translation context
+        # is unchanged; see flush_xlate): fetch page, and useg load/store pages
+        self.dr: dict[int, int] = {}     # useg virtual page -> host-physical page base
+        self.dw: dict[int, int] = {}
         self.f_vpage = -1
         self.f_base = 0
         self.f_useg = 0
         self.icache: dict = {}
         self.bp_skip = False
         self.reset_counters()
+
+    def flush_xlate(self) -> None:
+        """Forget cached translations (TLB, context, ring or second stage changed)."""
+        self.f_vpage = -1
+        self.dr.clear()
+        self.dw.clear()
 
     # ---------------------------------------------------------------- counters
     def reset_counters(self) -> None:
@@ -202,7 +211,7 @@ class Cpu:
             lst = self.by_vpn.setdefault(vpn, [])
             lst.append(i)
             lst.sort()
-        self.f_vpage = -1
+        self.flush_xlate()
 
     def tlb_matches(self, vpn: int, vmid: int, asid: int) -> list[int]:
         """Indices of the valid entries matching (vpn, vmid, asid), lowest first."""
@@ -277,5 +286,5 @@ class Cpu:
             if isinstance(e, dict):
                 e = TlbEntry(**e)
             self.tlb_set(i, e.vpn, e.asid, e.vmid, e.pfn, e.flags)
-        self.f_vpage = -1
+        self.flush_xlate()
         self.update_next_event()

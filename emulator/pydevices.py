@@ -194,7 +194,7 @@ def ipi_write(eng, cpu, off: int, value: int) -> None:
             t.ring = 0
             t.v = 0
             t.host.status &= ~1          # IE = 0
-            t.f_vpage = -1
+            t.flush_xlate()
     elif off == IPI["SELF"]:
         pass
     else:

@@ -266,6 +266,7 @@ class Builder:
         rd, rs1, imm = f["rd"], f["rs1"], f["imm"]
         size, signed = LOADS[ins.mnemonic]
         xlate, phys_read = eng.xlate, eng.phys_read
+        dr = cpu.dr
         ram_size = eng.ram_size
         if size == 4:
             mv32 = eng.mv32
@@ -274,11 +275,16 @@ class Builder:
                 va = (regs[rs1] + imm) & M32
                 if va & 3:
                     raise Trap(MIS[LOAD], va)
-                pa = xlate(cpu, va, LOAD)
-                if pa < ram_size:
-                    v = mv32[pa >> 2]
+                base = dr.get(va >> 12)
+                if base is not None:                # cached useg page: a TLB hit
+                    cpu.c_tlb_hits += 1
+                    v = mv32[(base | (va & 0xFFF)) >> 2]
                 else:
-                    v = phys_read(cpu, pa, 4, va, rd)
+                    pa = xlate(cpu, va, LOAD)
+                    if pa < ram_size:
+                        v = mv32[pa >> 2]
+                    else:
+                        v = phys_read(cpu, pa, 4, va, rd)
                 if rd:
                     regs[rd] = v
                 return (pc + 4) & M32
@@ -291,11 +297,16 @@ class Builder:
                 va = (regs[rs1] + imm) & M32
                 if va & 1:
                     raise Trap(MIS[LOAD], va)
-                pa = xlate(cpu, va, LOAD)
-                if pa < ram_size:
-                    v = mv16[pa >> 1]
+                base = dr.get(va >> 12)
+                if base is not None:
+                    cpu.c_tlb_hits += 1
+                    v = mv16[(base | (va & 0xFFF)) >> 1]
                 else:
-                    v = phys_read(cpu, pa, 2, va, rd)
+                    pa = xlate(cpu, va, LOAD)
+                    if pa < ram_size:
+                        v = mv16[pa >> 1]
+                    else:
+                        v = phys_read(cpu, pa, 2, va, rd)
                 if rd:
                     regs[rd] = (v - 0x10000) & M32 if v & sign else v
                 return (pc + 4) & M32
@@ -305,11 +316,16 @@ class Builder:
 
         def h(pc):
             va = (regs[rs1] + imm) & M32
-            pa = xlate(cpu, va, LOAD)
-            if pa < ram_size:
-                v = ram[pa]
+            base = dr.get(va >> 12)
+            if base is not None:
+                cpu.c_tlb_hits += 1
+                v = ram[base | (va & 0xFFF)]
             else:
-                v = phys_read(cpu, pa, 1, va, rd)
+                pa = xlate(cpu, va, LOAD)
+                if pa < ram_size:
+                    v = ram[pa]
+                else:
+                    v = phys_read(cpu, pa, 1, va, rd)
             if rd:
                 regs[rd] = (v - 0x100) & M32 if v & sign else v
             return (pc + 4) & M32
@@ -320,6 +336,7 @@ class Builder:
         rs2, rs1, imm = f["rs2"], f["rs1"], f["imm"]
         size = STORES[ins.mnemonic]
         xlate, phys_write = eng.xlate, eng.phys_write
+        dw = cpu.dw
         ram_size = eng.ram_size
         if size == 4:
             mv32 = eng.mv32
@@ -328,6 +345,11 @@ class Builder:
                 va = (regs[rs1] + imm) & M32
                 if va & 3:
                     raise Trap(MIS[STORE], va)
+                base = dw.get(va >> 12)
+                if base is not None:                # cached useg page: a TLB hit
+                    cpu.c_tlb_hits += 1
+                    mv32[(base | (va & 0xFFF)) >> 2] = regs[rs2]
+                    return (pc + 4) & M32
                 pa = xlate(cpu, va, STORE)
                 if pa < ram_size:
                     mv32[pa >> 2] = regs[rs2]
@@ -342,6 +364,11 @@ class Builder:
                 va = (regs[rs1] + imm) & M32
                 if va & 1:
                     raise Trap(MIS[STORE], va)
+                base = dw.get(va >> 12)
+                if base is not None:
+                    cpu.c_tlb_hits += 1
+                    mv16[(base | (va & 0xFFF)) >> 1] = regs[rs2] & 0xFFFF
+                    return (pc + 4) & M32
                 pa = xlate(cpu, va, STORE)
                 if pa < ram_size:
                     mv16[pa >> 1] = regs[rs2] & 0xFFFF
@@ -353,6 +380,11 @@ class Builder:
 
         def h(pc):
             va = (regs[rs1] + imm) & M32
+            base = dw.get(va >> 12)
+            if base is not None:
+                cpu.c_tlb_hits += 1
+                ram[base | (va & 0xFFF)] = regs[rs2] & 0xFF
+                return (pc + 4) & M32
             pa = xlate(cpu, va, STORE)
             if pa < ram_size:
                 ram[pa] = regs[rs2] & 0xFF
@@ -453,7 +485,7 @@ class Builder:
         def h(pc):
             check(ins, word)
             op(regs[rs1])
-            cpu.f_vpage = -1
+            cpu.flush_xlate()
             raise Resync((pc + 4) & M32)
         return h
 
@@ -599,7 +631,7 @@ def csr_read(cpu, num: int) -> int:
 def csr_write(cpu, num: int, value: int) -> None:
     """Write CSR ``num`` in the current context (read-only CSRs already excluded)."""
     value &= M32
-    cpu.f_vpage = -1
+    cpu.flush_xlate()
     attr = HYP_ATTR.get(num)
     if attr is not None:
         if attr == "hstatus":
@@ -632,7 +664,7 @@ def csr_write(cpu, num: int, value: int) -> None:
 
 def rfe_target(cpu):
     """Apply ``rfe`` to the CPU's state and return the new pc (ISA.md §7 Return)."""
-    cpu.f_vpage = -1
+    cpu.flush_xlate()
     if cpu.ring == -1 and not cpu.v:
         hs = cpu.hstatus
         pring = field_ring(hs >> PRING_SHIFT)
