@@ -1,0 +1,21 @@
+# ulib.s — the user library of the monolithic kernel, included whole by every program
+# in guests/user/ (`.include "lib/ulib.s"`; there is no linker, so the library is
+# assembled into each program). Programs define `main(argc, argv)`; crt0's _start
+# calls it and exits with its result.
+#
+#   usys.inc   ABI constants: SYS_*, O_*, errno values, struct stat / procinfo offsets
+#   crt0.s     _start
+#   usys.s     one stub per system call (fork, exit, wait, pipe, read, ..., halt)
+#   string.s   strlen strcmp strncmp strcpy strcat strchr memset memmove memcpy memcmp atoi
+#   printf.s   printf fprintf vfprintf (%d %i %u %x %p %s %c %%, '-', '0', width)
+#   io.s       fputs puts fputc readline gets errstr
+#   malloc.s   malloc free (K&R first fit on sbrk)
+
+.include "usys.inc"
+.include "crt0.s"
+.include "usys.s"
+.include "string.s"
+.include "printf.s"
+.include "io.s"
+.include "malloc.s"
+.text
