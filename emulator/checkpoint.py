@@ -7,7 +7,8 @@ zlib-compressed pickle of::
      "config": dataclasses.asdict(MachineConfig),
      "engine_kind": "python" | "native",      # informative: either engine restores it
      "engine": engine.snapshot(),              # the format of Engine.snapshot
-     "ram": bytes,                             # all of RAM
+     "ram_chunks": {offset: zlib-compressed bytes},  # RAM in 64 KiB chunks; chunks
+                                               # absent from the dict are all zero
      "devices": {name: device.snapshot()},     # disk: path, COW overlay, registers
      "console": console.snapshot(),            # how much host input was delivered
      "steps": int,                             # Machine.steps so far
@@ -28,6 +29,29 @@ import zlib
 from ringvm.errors import UserError
 
 MAGIC = b"RINGVM-CHECKPOINT 1\n"
+CHUNK = 64 * 1024
+_ZERO = bytes(CHUNK)
+
+
+def _pack_ram(ram: bytearray) -> dict[int, bytes]:
+    """Non-zero 64 KiB chunks of RAM, each zlib-compressed, by byte offset."""
+    mv = memoryview(ram)
+    out = {}
+    for off in range(0, len(ram), CHUNK):
+        chunk = mv[off:off + CHUNK]
+        if chunk != _ZERO[:len(chunk)]:
+            out[off] = zlib.compress(chunk, 6)
+    return out
+
+
+def _unpack_ram(chunks: dict[int, bytes], ram: bytearray) -> None:
+    """Fill ``ram`` (in place: the engine shares it; it must be all zero, as a new
+    Machine's is) from :func:`_pack_ram` output."""
+    for off, blob in chunks.items():
+        data = zlib.decompress(blob)
+        if off < 0 or off + len(data) > len(ram):
+            raise UserError("checkpoint RAM does not fit its configuration")
+        ram[off:off + len(data)] = data
 
 
 def save(machine, path: str | os.PathLike) -> None:
@@ -40,7 +64,7 @@ def save(machine, path: str | os.PathLike) -> None:
         "config": cfg,
         "engine_kind": machine.engine_kind,
         "engine": machine.engine.snapshot(),
-        "ram": bytes(machine.ram),
+        "ram_chunks": _pack_ram(machine.ram),
         "devices": {d.name: d.snapshot() for d in machine.devices},
         "console": machine.console.snapshot(),
         "steps": machine.steps,
@@ -48,7 +72,7 @@ def save(machine, path: str | os.PathLike) -> None:
         "image": None if img is None else {"entry": img.entry, "ring": img.ring,
                                            "symbols": dict(img.symbols)},
     }
-    blob = MAGIC + zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 6)
+    blob = MAGIC + zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
     tmp = f"{os.fspath(path)}.tmp"
     try:
         with open(tmp, "wb") as f:
@@ -97,9 +121,7 @@ def load(path: str | os.PathLike, engine: str | None = "auto", *, console=None,
     disk_path = disk or (dsnap["path"] if dsnap else None)
     m = Machine(config, engine, disk=disk_path,
                 disk_snapshot=bool(dsnap and dsnap["snapshot_mode"]), console=console)
-    if len(data["ram"]) != len(m.ram):
-        raise UserError("checkpoint RAM size does not match its configuration")
-    m.ram[:] = data["ram"]
+    _unpack_ram(data["ram_chunks"], m.ram)
     m.engine.restore(data["engine"])
     for d in m.devices:
         if d.name in data["devices"]:
