@@ -255,6 +255,7 @@ class Machine:
         self._start()
         eng, con, tr = self.engine, self.console, self.tracer
         done = 0
+        last_cpu = 0                   # the CPU the last engine stop concerned
         try:
             while True:
                 if tr is not None:
@@ -264,10 +265,11 @@ class Machine:
                 if max_steps is not None:
                     budget = min(budget, max_steps - done)
                     if budget <= 0:
-                        return self._result("budget", done, 0, budget=max_steps)
+                        return self._result("budget", done, last_cpu, budget=max_steps)
                 if tr is not None:
                     tr.before()
                 stop = eng.run(budget)
+                last_cpu = stop.cpu
                 done += stop.steps
                 self.steps += stop.steps
                 reason = stop.reason
