@@ -4,6 +4,7 @@
 # calls it and exits with its result.
 #
 #   usys.inc   ABI constants: SYS_*, O_*, errno values, struct stat / procinfo offsets
+#   macros.inc FUNC_ENTER / FUNC_RETURN (save ra, fp, s1-s11), LOADIDX
 #   crt0.s     _start
 #   usys.s     one stub per system call (fork, exit, wait, pipe, read, ..., halt)
 #   string.s   strlen strcmp strncmp strcpy strcat strchr memset memmove memcpy memcmp atoi
@@ -12,6 +13,7 @@
 #   malloc.s   malloc free (K&R first fit on sbrk)
 
 .include "usys.inc"
+.include "macros.inc"
 .include "crt0.s"
 .include "usys.s"
 .include "string.s"
