@@ -155,3 +155,38 @@ def test_checkpoint_bundled_hello(engine_kind, tmp_path, split):
         c.close()
     a.close()
     b.close()
+
+
+IPI = """
+.text
+.global _start
+_start:
+    la   t0, second
+    li   t1, IPI_START_PC
+    sw   t0, 0(t1)
+    li   t0, 1
+    li   t1, IPI_START
+    sw   t0, 0(t1)
+    li   t1, IPI_SEND
+    sw   t0, 0(t1)
+1:  j    1b
+second:
+    li   t0, IPI_ACK
+    sw   zero, 0(t0)
+    li   t0, SYSCTL_HALT
+    li   t1, 5
+    sw   t1, 0(t0)
+"""
+
+
+def test_trace_second_cpu_ipi(make_machine):
+    m = make_machine(IPI, config=MachineConfig(ncpus=2))
+    buf = io.StringIO()
+    m.tracer = Tracer(m, {"irq", "mmio"}, buf)
+    r = m.run(max_steps=10_000)
+    assert r.kind == "halt" and r.exit_code == 5 and r.cpu == 1
+    lines = buf.getvalue().splitlines()
+    assert "mmio write ipi.SEND <- 0x00000001" in lines[2]
+    assert lines[3] == "cpu1 @0 irq  IPI pending"
+    assert any(ln.startswith("cpu1 ") and "IPI cleared" in ln for ln in lines)
+    assert lines[-1].startswith("cpu1 ") and "sysctl.HALT <- 0x00000005" in lines[-1]
