@@ -79,8 +79,11 @@
 #define RV_ATTN_BP 4u
 
 #define TC_IDX(va) (((va) >> PAGE_BITS) & (RV_TC_SIZE - 1))
-/* never equal to (va & (~PAGE_MASK | (size - 1))) for size <= 4: bits 2..11 are set */
-#define TC_INVALID (PAGE_MASK & ~3u)
+/* Translation-cache tags are (va page) | generation, the generation living in bits
+ * 2..11, which an access key (va & (~PAGE_MASK | (size - 1))) never has for size <= 4.
+ * Generation 0 is never current, so a zeroed tag is empty. Flushing bumps the
+ * generation (O(1)); only on wrap-around are the tags cleared. */
+#define TC_GEN_STEP 4u
 
 /* trap record */
 #define TK_EXC 1
@@ -107,9 +110,22 @@ static inline int ring_from_field(uint32_t f) {   /* 3-bit two's complement */
 static inline uint32_t ring_to_field(int ring) { return (uint32_t)ring & 7u; }
 
 static void tc_flush(struct rv_cpu *c) {
-    for (int k = 0; k < 3; k++)
-        for (int i = 0; i < RV_TC_SIZE; i++)
-            c->tc[k][i].tag = TC_INVALID;
+    c->tgen += TC_GEN_STEP;
+    if (c->tgen > PAGE_MASK) {
+        for (int s = 0; s < RV_TC_SETS; s++)
+            for (int k = 0; k < 3; k++)
+                for (int i = 0; i < RV_TC_SIZE; i++)
+                    c->tcs[s][k][i].tag = 0;
+        c->tgen = TC_GEN_STEP;
+    }
+}
+
+/* Select the cache set of the current (V, ring class). Translations differ between
+ * ring classes only by the kseg rule (ring <= 0) and the U rule (ring 3), and between
+ * V = 0 and V = 1 by the context; every other change flushes (tc_flush). */
+static inline void tc_select(struct rv_cpu *c) {
+    int cls = c->ring <= RING_KERNEL ? 0 : (c->ring == RING_LEAST_PRIVILEGED ? 2 : 1);
+    c->tc = c->tcs[(c->v ? 3 : 0) + cls];
 }
 
 static void set_attn(struct machine *m, struct rv_cpu *c) {
@@ -127,6 +143,7 @@ static void recompute_next_event(struct machine *m, struct rv_cpu *c) {
     for (int i = 0; i < m->nev; i++)
         if (m->ev[i].cpu == c->index && m->ev[i].at < ne) ne = m->ev[i].at;
     c->next_event = ne;
+    c->limit = ne < c->end ? ne : c->end;
 }
 
 /* ------------------------------------------------------------------ interrupts */
@@ -330,7 +347,7 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         x->host = m->ram + pa;
         if (!probe && !cas) {
             struct rv_tc *e = &c->tc[acc][TC_IDX(va)];
-            e->tag = va & ~PAGE_MASK;
+            e->tag = (va & ~PAGE_MASK) | c->tgen;
             e->useg = (uint32_t)useg;
             e->off = (uintptr_t)(m->ram + (pa & ~PAGE_MASK)) - (uintptr_t)(va & ~PAGE_MASK);
         }
@@ -379,7 +396,7 @@ static void start_cpu(struct machine *m, struct rv_cpu *t) {
     t->ring = RING_KERNEL;
     t->v = 0;
     H(t, STATUS) &= ~STATUS_IE_MASK;
-    tc_flush(t);
+    tc_select(t);
     irq_dirty(t);
     set_attn(m, t);
 }
@@ -679,7 +696,7 @@ static NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t)
             c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
         }
     }
-    tc_flush(c);
+    tc_select(c);
     irq_dirty(c);
     return 0;
 novec:
@@ -709,7 +726,7 @@ static void hyp_return(struct rv_cpu *c) {
     } else {
         c->ring = (pring >= RING_MOST_PRIVILEGED && pring <= RING_LEAST_PRIVILEGED) ? pring : RING_KERNEL;
     }
-    tc_flush(c);
+    tc_select(c);
     irq_dirty(c);
 }
 
@@ -722,7 +739,7 @@ static void kernel_return(struct rv_cpu *c) {
     s = STATUS_SET(s, IE, STATUS_GET(s, PIE));
     s = STATUS_SET(s, PIE, 1);
     b[BANK(CSR_STATUS)] = s;
-    tc_flush(c);
+    tc_select(c);
     irq_dirty(c);
 }
 
@@ -794,15 +811,25 @@ static void mmio_stop(struct machine *m, struct rv_cpu *c, uint32_t pa, int writ
 /* Run up to n steps of CPU c. Returns a stop reason (RV_STOP_BUDGET = ran n steps). */
 static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                    struct rv_stop *out) {
-    uint64_t i = 0;
     struct trap t;
     struct xl x;
     uint32_t *r = c->r;
     int stop_after = 0;
 
     uint32_t pc, w = 0;
-    while (i < n) {
-        if (unlikely(c->cycle >= c->next_event)) fire_events(m, c);
+    uint64_t start = c->cycle;
+    /* the current fetch page, kept in locals: translation can only change at trap
+     * entry and in CSR and system/TLB instructions, which reset fkey */
+    uint64_t fkey = UINT64_MAX;      /* (pc & ~PAGE_MASK) of the page; MAX = none */
+    const uint8_t *fhost = NULL;     /* host address of that page */
+    uint32_t fuseg = 0;              /* 1: a useg page (fetches count tlb_hits) */
+    c->end = start + n;
+    c->limit = c->next_event < c->end ? c->next_event : c->end;
+    for (;;) {
+        if (unlikely(c->cycle >= c->limit)) {
+            if (c->cycle >= c->end) break;
+            fire_events(m, c);
+        }
         if (unlikely(c->attn)) {
             if (c->mode != RV_RUNNING) {
                 if (c->mode == RV_WAITING && wake_cond(m, c)) {
@@ -810,8 +837,8 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                     irq_dirty(c);
                     set_attn(m, c);
                 } else {
-                    if (machine_idle(m)) { *done = i; out->cpu = c->index; return RV_STOP_IDLE; }
-                    c->cycle++; c->c_idle++; i++;
+                    if (machine_idle(m)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_IDLE; }
+                    c->cycle++; c->c_idle++;
                     if (c->bp_skip) { c->bp_skip = 0; set_attn(m, c); }
                     continue;
                 }
@@ -839,7 +866,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                     if (hit) {
                         c->bp_skip = 1;
                         set_attn(m, c);
-                        *done = i; out->cpu = c->index;
+                        *done = c->cycle - start; out->cpu = c->index;
                         snprintf(out->detail, sizeof out->detail, "0x%08x", pc);
                         return RV_STOP_BREAKPOINT;
                     }
@@ -850,16 +877,23 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         /* ---- fetch */
         w = 0;
         pc = c->pc;
-        {
+        if (likely((uint64_t)(pc & (~PAGE_MASK | 3u)) == fkey)) {
+            c->c_tlb_hits += fuseg;
+            w = ld32(fhost + (pc & PAGE_MASK));
+        } else {
             struct rv_tc *e = &c->tc[RV_ACC_FETCH][TC_IDX(pc)];
-            if (likely(e->tag == (pc & (~PAGE_MASK | 3u)))) {
+            if (likely(e->tag == ((pc & (~PAGE_MASK | 3u)) | c->tgen))) {
                 c->c_tlb_hits += e->useg;
-                w = ld32((const uint8_t *)(e->off + pc));
+                fuseg = e->useg;
+                fhost = (const uint8_t *)(e->off + (pc & ~PAGE_MASK));
             } else {
                 int k = translate_slow(m, c, pc, RV_ACC_FETCH, 4, 0, 0, 0, &x, &t);
                 if (k != XL_RAM) goto trap;   /* XL_DEV cannot happen for a fetch */
-                w = ld32(x.host);
+                fuseg = pc < MEM_KSEG_BASE;
+                fhost = x.host - (pc & PAGE_MASK);
             }
+            fkey = pc & ~PAGE_MASK;
+            w = ld32(fhost + (pc & PAGE_MASK));
         }
         int ri = c->ring - RING_MOST_PRIVILEGED;
 
@@ -923,7 +957,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             uint32_t va = r[FIELD(w, I, RS1)] + SEXT16(w), v;                             \
             const uint8_t *p;                                                             \
             struct rv_tc *e = &c->tc[RV_ACC_LOAD][TC_IDX(va)];                            \
-            if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                     \
+            if (likely(e->tag == ((va & (~PAGE_MASK | (SIZE - 1))) | c->tgen))) {         \
                 c->c_tlb_hits += e->useg;                                                 \
                 p = (const uint8_t *)(e->off + va);                                       \
             } else {                                                                      \
@@ -955,7 +989,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             uint32_t va = r[FIELD(w, S, RS1)] + SEXT16(w), v = r[FIELD(w, S, RS2)];       \
             uint8_t *p;                                                                   \
             struct rv_tc *e = &c->tc[RV_ACC_STORE][TC_IDX(va)];                           \
-            if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                     \
+            if (likely(e->tag == ((va & (~PAGE_MASK | (SIZE - 1))) | c->tgen))) {         \
                 c->c_tlb_hits += e->useg;                                                 \
                 p = (uint8_t *)(e->off + va);                                             \
             } else {                                                                      \
@@ -1023,6 +1057,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         /* ---- CSR instructions */
         case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: {
             uint32_t op = w >> FIELD_C_OP_SHIFT;
+            fkey = UINT64_MAX;
             uint32_t mk = op == OP_CSRRW ? MASK_CSRRW : (op == OP_CSRRS ? MASK_CSRRS : MASK_CSRRC);
             uint32_t mt = op == OP_CSRRW ? MATCH_CSRRW : (op == OP_CSRRS ? MATCH_CSRRS : MATCH_CSRRC);
             if ((w & mk) != mt) goto illegal;
@@ -1051,6 +1086,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 
         /* ---- system and TLB instructions (one opcode, told apart by funct) */
         case OP_SYSCALL: {
+            fkey = UINT64_MAX;
             switch (FIELD(w, R, FUNCT)) {
             case FUNCT_SYSCALL:
                 if ((w & MASK_SYSCALL) != MATCH_SYSCALL) goto illegal;
@@ -1157,21 +1193,20 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         /* retired */
         c->c_retired_by_ring[ri]++;
         c->cycle++;
-        i++;
-        if (unlikely(stop_after)) { *done = i; out->cpu = c->index; return stop_after; }
+        if (unlikely(stop_after)) { *done = c->cycle - start; out->cpu = c->index; return stop_after; }
         continue;
 
     trap:
+        fkey = UINT64_MAX;
         if (t.kind == TK_EXC) t.hinsn = w;   /* for an EXCEPTION exit (0 for fetch faults) */
-        if (deliver(m, c, &t)) { *done = i; out->cpu = c->index; return RV_STOP_MACHINE_CHECK; }
+        if (deliver(m, c, &t)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_MACHINE_CHECK; }
         c->cycle++;
-        i++;
         continue;
     mmio:
-        *done = i; out->cpu = c->index;
+        *done = c->cycle - start; out->cpu = c->index;
         return RV_STOP_MMIO;
     }
-    *done = i;
+    *done = c->cycle - start;
     return RV_STOP_BUDGET;
 }
 
@@ -1293,6 +1328,7 @@ void rv_cpu_changed(struct machine *m, int cpu) {
         c->tlb[i].flags &= TLBF_ALL;
     }
     tc_flush(c);
+    tc_select(c);
     recompute_next_event(m, c);
     irq_dirty(c);
     set_attn(m, c);

@@ -39,6 +39,7 @@
 #define RV_ACC_STORE 2
 
 #define RV_TC_SIZE 64          /* direct-mapped translation-cache entries per kind */
+#define RV_TC_SETS 6           /* one cache set per (V, ring class: <=0, 1-2, 3) */
 #define RV_MAX_PYDEV 16        /* Python device pages */
 #define RV_DETAIL 192
 
@@ -84,7 +85,11 @@ struct rv_cpu {
     uint64_t next_event;             /* min(timer compare if enabled, scheduled lines) */
     uint32_t attn;                   /* RV_ATTN_* : something to look at before a step */
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
-    struct rv_tc tc[3][RV_TC_SIZE];
+    uint64_t end;                    /* cycle at which the current batch ends */
+    uint64_t limit;                  /* min(end, next_event): one compare per step */
+    uint32_t tgen;                   /* translation-cache generation, in tag bits 2..11 */
+    struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
+    struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
 };
 
 struct rv_event {
