@@ -11,7 +11,9 @@
 
 ``GUEST`` is a bundled guest name (``ringvm guests``), a ``.s`` file (assembled on the
 fly with include paths [its directory, guests/lib]) or an ELF file; omitted, the default
-guest (``default`` in ``guests/guests.toml``, else ``hello``).
+guest (``default`` in ``guests/guests.toml``, else ``hello``). A bundled guest's
+``guest.toml`` may set ``cpus``, ``ram`` and ``disk`` defaults (options override them; a
+bundled disk image is attached in --snapshot mode, so it is never modified).
 
 Console: ``--input TEXT`` queues TEXT (with ``\\n``-style escapes) then EOF; otherwise
 piped stdin is read to its end then EOF; an interactive terminal is used in raw mode —
@@ -131,8 +133,15 @@ def _check_options(args) -> dict:
                             f"cannot be given with it")
     else:
         from .machine import MAX_CPUS, parse_size
-        v["ncpus"] = 1 if args.cpus is None else parse_count(args.cpus, "--cpus", 1, MAX_CPUS)
-        v["ram"] = parse_size(args.ram) if args.ram is not None else 32 * 1024 * 1024
+        from .guests import guest_defaults
+        d = guest_defaults(args.guest)
+        cpus = args.cpus if args.cpus is not None else str(d.get("cpus", 1))
+        v["ncpus"] = parse_count(cpus, "--cpus", 1, MAX_CPUS)
+        ram = args.ram if args.ram is not None else d.get("ram", 32 * 1024 * 1024)
+        v["ram"] = parse_size(ram)
+        v["disk"], v["snapshot"] = args.disk, args.snapshot
+        if args.disk is None and "disk" in d:
+            v["disk"], v["snapshot"] = str(d["disk"]), True   # bundled image: read-only
         lo, hi = ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"]
         v["tlb"] = ISA.machine["tlb_entries_default"] if args.tlb_entries is None else \
             parse_count(args.tlb_entries, "--tlb-entries", lo, hi)
@@ -166,7 +175,7 @@ def cmd_boot(args) -> int:
         from .guests import resolve
         _, elf = resolve(args.guest)
         config = MachineConfig(ram_size=v["ram"], ncpus=v["ncpus"], tlb_entries=v["tlb"])
-        m = Machine(config, args.engine, disk=args.disk, disk_snapshot=args.snapshot,
+        m = Machine(config, args.engine, disk=v["disk"], disk_snapshot=v["snapshot"],
                     console=console)
         try:
             m.load_elf(elf)

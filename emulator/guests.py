@@ -4,6 +4,11 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
 
     description = "one line shown by `ringvm guests`"
     entry = "main.s"            # the file to assemble, relative to the directory
+    # optional machine defaults (command-line options override them):
+    cpus = 2                    # --cpus
+    ram = "64M"                 # --ram
+    disk = "fs.img"             # --disk, relative to the directory; a bundled image is
+                                # always attached in --snapshot mode (never modified)
 
 It is assembled with include paths ``[guest directory, guests/lib]``. The ELF is cached
 under ``$RINGVM_CACHE``, else ``$XDG_CACHE_HOME/ringvm`` or ``~/.cache/ringvm``, else
@@ -18,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ringvm.errors import UserError
@@ -29,12 +34,30 @@ FALLBACK_DEFAULT = "hello"
 
 @dataclass
 class Guest:
-    """A bundled guest: ``name``, one-line ``description``, its ``directory`` and the
-    ``entry`` source file (absolute path)."""
+    """A bundled guest: ``name``, one-line ``description``, its ``directory``, the
+    ``entry`` source file (absolute path) and machine ``defaults`` from guest.toml
+    (keys among "cpus" (int), "ram" (str or int), "disk" (absolute Path))."""
     name: str
     description: str
     directory: Path
     entry: Path
+    defaults: dict = field(default_factory=dict)
+
+
+def _guest_from(directory: Path, data: dict, meta: Path) -> Guest:
+    if "entry" not in data:
+        raise UserError(f"{meta}: missing 'entry'")
+    defaults = {}
+    if "cpus" in data:
+        if not isinstance(data["cpus"], int):
+            raise UserError(f"{meta}: 'cpus' must be an integer")
+        defaults["cpus"] = data["cpus"]
+    if "ram" in data:
+        defaults["ram"] = data["ram"]
+    if "disk" in data:
+        defaults["disk"] = directory / str(data["disk"])
+    return Guest(directory.name, str(data.get("description", "")).strip(), directory,
+                 directory / data["entry"], defaults)
 
 
 def guests_dir() -> Path:
@@ -66,11 +89,7 @@ def list_guests() -> list[Guest]:
         meta = d / "guest.toml"
         if not meta.is_file():
             continue
-        data = _read_toml(meta)
-        if "entry" not in data:
-            raise UserError(f"{meta}: missing 'entry'")
-        out.append(Guest(d.name, str(data.get("description", "")).strip(), d,
-                         d / data["entry"]))
+        out.append(_guest_from(d, _read_toml(meta), meta))
     return out
 
 
@@ -162,6 +181,22 @@ def build_guest(guest: Guest) -> bytes:
     return elf
 
 
+def guest_defaults(spec: str | None) -> dict:
+    """Machine defaults for ``spec`` (a bundled guest name or guest directory; None:
+    the default guest): see :class:`Guest`. ``{}`` for .s and ELF files."""
+    if spec is None:
+        spec = default_guest_name()
+    path = Path(spec)
+    if "/" not in spec and os.sep not in spec and "." not in spec:
+        g = find_guest(spec)
+        if g is not None:
+            return dict(g.defaults)
+    if path.is_dir() and (path / "guest.toml").is_file():
+        return dict(_guest_from(path, _read_toml(path / "guest.toml"),
+                                path / "guest.toml").defaults)
+    return {}
+
+
 def resolve(spec: str | None) -> tuple[str, bytes]:
     """Turn the ``GUEST`` argument into ``(display name, ELF bytes)``.
 
@@ -185,8 +220,7 @@ def resolve(spec: str | None) -> tuple[str, bytes]:
         raise UserError(f"{spec!r}: no such file")
     if path.is_dir():
         if (path / "guest.toml").is_file():
-            data = _read_toml(path / "guest.toml")
-            g = Guest(path.name, data.get("description", ""), path, path / data["entry"])
+            g = _guest_from(path, _read_toml(path / "guest.toml"), path / "guest.toml")
             return g.name, assemble_source(g.entry, [g.directory, lib_dir()])
         raise UserError(f"{spec!r} is a directory, not a guest")
     if path.suffix.lower() == ".s":

@@ -228,3 +228,27 @@ def test_bundled_guest_boots(ringvm, name, engine_kind):
                timeout=600)
     assert p.returncode == 0, p.stderr.decode()
     assert p.stdout
+
+
+def test_guest_toml_machine_defaults(ringvm, tmp_path, guests_module):
+    """guest.toml cpus/ram/disk defaults; the bundled image is never modified."""
+    g = guests_module
+    root = tmp_path / "guests"
+    (root / "lib").mkdir(parents=True)
+    d = root / "dg"
+    d.mkdir()
+    (d / "guest.toml").write_text('description = "disk guest"\nentry = "main.s"\n'
+                                  'cpus = 2\nram = "1M"\ndisk = "fs.img"\n')
+    (d / "main.s").write_text(g.PRELUDE + g.DISK)
+    data = b"".join(f"sector-{i}".encode().ljust(512, b"\0") for i in range(4))
+    (d / "fs.img").write_bytes(data)
+    env = {"RINGVM_GUESTS": str(root)}
+    st = tmp_path / "st.json"
+    p = ringvm("boot", "dg", "--engine", "python", "--stats-json", st, env_extra=env)
+    assert p.returncode == 2 and p.stdout == b"12400 sector-1sector-2", p.stderr
+    assert (d / "fs.img").read_bytes() == data
+    s = json.loads(st.read_text())
+    assert s["ncpus"] == 2 and s["ram_size"] == 1 << 20
+    p = ringvm("boot", "dg", "--engine", "python", "--cpus", "1", "--stats-json", st,
+               env_extra=env)
+    assert p.returncode == 2 and json.loads(st.read_text())["ncpus"] == 1
