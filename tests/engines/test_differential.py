@@ -233,3 +233,56 @@ def random_valid_program(seed):
         e.set_cpu(0, st)
         return e
     lockstep(make, 2500, 2, chunk=1)
+
+
+@pytest.mark.parametrize("src_kind,dst_kind", [("python", "native"), ("native", "python")])
+def test_a_snapshot_of_one_engine_restores_into_the_other(src_kind, dst_kind):
+    src = mb.TIMER_LOOP.format(interval=211, count=4)
+    ref = boot(src_kind, src, ncpus=2, quantum=9)
+    ref_stop = ref.run(10**6)
+    a = boot(src_kind, src, ncpus=2, quantum=9)
+    first = a.run(480)
+    b = boot(dst_kind, src, ncpus=2, quantum=9)
+    b.ram[:] = a.ram
+    b.restore(a.snapshot())
+    for i in range(2):
+        assert b.get_cpu(i) == a.get_cpu(i)
+    rest = b.run(10**6)
+    assert rest.reason == ref_stop.reason and first.steps + rest.steps == ref_stop.steps
+    for i in range(2):
+        assert b.get_cpu(i) == ref.get_cpu(i)
+    assert b.counters() == ref.counters()
+
+
+@pytest.mark.parametrize("src_kind,dst_kind", [("python", "native"), ("native", "python")])
+def test_a_pending_mmio_access_survives_a_cross_engine_restore(src_kind, dst_kind):
+    prog = """
+        la t0, handler
+        csrw tvec, t0
+        li t0, DISK_STATUS
+        lw a0, 0(t0)
+        sw a0, 4(t0)
+        exit
+    handler:
+        csrr a0, badvaddr
+        exit
+    """
+    for bus_error in (False, True):
+        a = boot(src_kind, prog, python_device_pages=[0x40003000])
+        assert a.run(100).reason == StopReason.MMIO
+        b = boot(dst_kind, prog, python_device_pages=[0x40003000])
+        b.restore(a.snapshot())
+        assert b.run(100).reason == StopReason.MMIO
+        a.complete_mmio(5, bus_error=bus_error)
+        b.complete_mmio(5, bus_error=bus_error)
+        assert a.get_cpu(0) == b.get_cpu(0)
+        sa, sb = a.run(100), b.run(100)
+        assert sa.reason == sb.reason == StopReason.MMIO or bus_error
+        if not bus_error:
+            assert sa.mmio == sb.mmio and sa.mmio.value == 5
+            a.complete_mmio()
+            b.complete_mmio()
+            sa, sb = a.run(100), b.run(100)
+        assert (sa.reason, sa.exit_code) == (sb.reason, sb.exit_code)
+        assert sa.exit_code == (0xC0003010 if bus_error else 5)
+        assert a.counters() == b.counters()
