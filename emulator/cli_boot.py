@@ -145,7 +145,7 @@ def _check_options(args) -> dict:
         lo, hi = ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"]
         v["tlb"] = ISA.machine["tlb_entries_default"] if args.tlb_entries is None else \
             parse_count(args.tlb_entries, "--tlb-entries", lo, hi)
-    if args.snapshot and not args.disk:
+    if args.snapshot and not (args.disk or v.get("disk")):
         raise UserError("--snapshot needs --disk IMG")
     if args.checkpoint_at is not None and not args.checkpoint:
         raise UserError("--checkpoint-at needs --checkpoint FILE")
