@@ -110,7 +110,15 @@ def cmd_guests(args) -> int:
     t.add_column("guest", style="bold")
     t.add_column("description")
     for gst in guests:
-        t.add_row(gst.name + (" (default)" if gst.name == default else ""), gst.description)
+        extra = []
+        if "cpus" in gst.defaults:
+            extra.append(f"{gst.defaults['cpus']} cpus")
+        if "ram" in gst.defaults:
+            extra.append(f"RAM {gst.defaults['ram']}")
+        if "disk" in gst.defaults:
+            extra.append(f"disk {gst.defaults['disk'].name}")
+        desc = gst.description + (f" [{', '.join(extra)}]" if extra else "")
+        t.add_row(gst.name + (" (default)" if gst.name == default else ""), desc)
     RichConsole(highlight=False, soft_wrap=False).print(t)
     if not guests:
         print("(no bundled guests found)")

@@ -249,6 +249,8 @@ def test_guest_toml_machine_defaults(ringvm, tmp_path, guests_module):
     assert (d / "fs.img").read_bytes() == data
     s = json.loads(st.read_text())
     assert s["ncpus"] == 2 and s["ram_size"] == 1 << 20
+    p = ringvm("guests", env_extra=env)
+    assert "disk guest [2 cpus, RAM 1M, disk fs.img]" in p.stdout.decode()
     p = ringvm("boot", "dg", "--engine", "python", "--cpus", "1", "--stats-json", st,
                env_extra=env)
     assert p.returncode == 2 and json.loads(st.read_text())["ncpus"] == 1
