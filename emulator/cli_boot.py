@@ -31,7 +31,6 @@ machine check; 126 deadlock; 130 left with Ctrl-] q or interrupted.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 
