@@ -144,7 +144,7 @@ def random_words(seed):
     lockstep(make, 1500, 2, chunk=1)
 
 
-def _random_program(rng) -> str:
+def _random_program(rng, irqs: bool = False) -> str:
     """Valid random instructions with a skip-the-instruction trap handler in ring 0
     and ring -1, so that execution keeps going through traps, exits and ring changes."""
     from ringvm.isa import ISA
@@ -176,6 +176,31 @@ def _random_program(rng) -> str:
                 vals[f] = rng.choice(regs + [0])
         lines.append(f"    .word {ins.encode(**vals):#x}")
     body = "\n".join(lines)
+    irq_setup = ""
+    if irqs:
+        irq_setup = f"""
+    li t0, TIMER_INTERVAL
+    li t1, {rng.randint(5, 120)}
+    sw t1, 0(t0)
+    li t0, TIMER_CTRL
+    li t1, 1
+    sw t1, 0(t0)
+    li t0, CONSOLE_CTRL
+    li t1, {rng.randint(0, 3)}
+    sw t1, 0(t0)
+    li t0, {rng.getrandbits(5)}
+    csrw ienable, t0
+    li t0, {rng.getrandbits(5)}
+    csrw gienable, t0
+    li t0, {rng.getrandbits(1) * 0x10}
+    csrw gipend, t0
+    li t0, {rng.getrandbits(2)}
+    csrw gstatus, t0
+    li t0, {rng.getrandbits(2)}
+    csrw hstatus, t0
+    li t0, {rng.getrandbits(1)}
+    csrw status, t0
+"""
     return f"""
 _start:
     la t0, handler
@@ -191,6 +216,7 @@ _start:
     tlbwi
     la t0, handler
     csrw gtvec, t0
+{irq_setup}
     la t0, body
     addi t0, t0, {4 * rng.randrange(200)}
     csrw hepc, t0
@@ -217,9 +243,15 @@ def test_engines_agree_step_by_step_on_random_valid_programs(seed):
     expect_clean(isolated(f"import test_differential as t; t.random_valid_program({seed})"))
 
 
-def random_valid_program(seed):
-    rng = random.Random(1000 + seed)
-    src = _random_program(rng)
+@pytest.mark.parametrize("seed", range(12))
+def test_engines_agree_step_by_step_on_random_programs_with_interrupts(seed):
+    expect_clean(isolated(f"import test_differential as t; "
+                          f"t.random_valid_program({seed}, irqs=True)"))
+
+
+def random_valid_program(seed, irqs=False):
+    rng = random.Random(1000 + seed + (5000 if irqs else 0))
+    src = _random_program(rng, irqs)
     ring = rng.choice([-1, 0])
     hctl = rng.getrandbits(8)
 
@@ -231,6 +263,10 @@ def random_valid_program(seed):
         st.csr[0x209] = 0x80000      # hlimit (hbase 0: guest kseg = host kseg)
         st.csr[0x206] = hctl
         e.set_cpu(0, st)
+        if irqs:
+            e.console_input(b"ab")
+            e.schedule_line(0, 2, 300)
+            e.schedule_line(1, 3, 100)
         return e
     lockstep(make, 2500, 2, chunk=1)
 

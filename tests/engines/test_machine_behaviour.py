@@ -443,3 +443,45 @@ def test_random_words_never_crash_the_host(engine_kind):
                     break
                 if stop.reason == StopReason.MMIO:
                     eng.complete_mmio(0)
+
+
+def test_wfi_wakes_on_an_enabled_line_even_with_ie_clear_and_continues_after_it(engine_kind):
+    eng = boot(engine_kind, """
+        li t0, IRQB_IPI
+        csrw ienable, t0           # IE stays 0: no trap, just the wake-up
+        wfi
+        csrr a0, ipend
+        exit
+    """)
+    stop = eng.run(1000)
+    assert stop.reason == StopReason.IDLE
+    eng.raise_line(0, 3)
+    expect_halt(eng.run(1000), 8)
+    assert eng.counters()["cpus"][0]["interrupts_by_line"][3] == 0
+
+
+def test_a_guest_in_wfi_wakes_only_for_lines_enabled_in_its_own_ienable(engine_kind):
+    # the guest waits with VIRQ enabled in its ienable; the host line IPI (not enabled
+    # in the guest ienable, hctl.IRQ clear) does not wake it, VIRQ would
+    from test_hypervisor import GUEST_HANDLER, hv_program
+    eng = boot(engine_kind, hv_program(GUEST_HANDLER + """
+        li t0, IRQB_VIRQ
+        csrw ienable, t0
+        li t0, 1
+        csrw status, t0
+        wfi
+        li a0, 0x55
+        exit
+    """, hctl=1 << 7))
+    stop = eng.run(10_000)
+    assert stop.reason == StopReason.IDLE
+    st = eng.get_cpu(0)
+    assert st.mode == "waiting" and st.v == 1
+    eng.raise_line(0, 3)
+    assert eng.run(10_000).reason == StopReason.IDLE
+    st = eng.get_cpu(0)
+    st.gcsr[0x107] = 0x10                  # inject VIRQ (as ring -1 would via gipend)
+    eng.set_cpu(0, st)
+    stop = eng.run(10_000)
+    expect_halt(stop, 0x66)                # the guest handler's hcall exits
+    assert reg(eng, "s8") == 0x80000004
