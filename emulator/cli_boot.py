@@ -13,7 +13,9 @@
 fly with include paths [its directory, guests/lib]) or an ELF file; omitted, the default
 guest (``default`` in ``guests/guests.toml``, else ``hello``). A bundled guest's
 ``guest.toml`` may set ``cpus``, ``ram`` and ``disk`` defaults (options override them; a
-bundled disk image is attached in --snapshot mode, so it is never modified).
+bundled disk image is attached in --snapshot mode, so it is never modified). A ``[disk]``
+table instead builds the image from user programs and files (``emulator/userland.py``)
+and boots a persistent working copy of it (``--snapshot`` leaves that copy untouched).
 
 Console: ``--input TEXT`` queues TEXT (with ``\\n``-style escapes) then EOF; otherwise
 piped stdin is read to its end then EOF; an interactive terminal is used in raw mode —
@@ -116,6 +118,8 @@ def cmd_guests(args) -> int:
             extra.append(f"RAM {gst.defaults['ram']}")
         if "disk" in gst.defaults:
             extra.append(f"disk {gst.defaults['disk'].name}")
+        if "disk_build" in gst.defaults:
+            extra.append("disk built from its programs")
         desc = gst.description + (f" [{', '.join(extra)}]" if extra else "")
         t.add_row(gst.name + (" (default)" if gst.name == default else ""), desc)
     RichConsole(highlight=False, soft_wrap=False).print(t)
@@ -149,6 +153,9 @@ def _check_options(args) -> dict:
         v["disk"], v["snapshot"] = args.disk, args.snapshot
         if args.disk is None and "disk" in d:
             v["disk"], v["snapshot"] = str(d["disk"]), True   # bundled image: read-only
+        elif args.disk is None and "disk_build" in d:
+            from .userland import working_image                # built from sources:
+            v["disk"] = str(working_image(d["disk_build"]))    # persistent working copy
         lo, hi = ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"]
         v["tlb"] = ISA.machine["tlb_entries_default"] if args.tlb_entries is None else \
             parse_count(args.tlb_entries, "--tlb-entries", lo, hi)

@@ -10,6 +10,20 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     disk = "fs.img"             # --disk, relative to the directory; a bundled image is
                                 # always attached in --snapshot mode (never modified)
 
+or, instead of ``disk = "..."``, a disk image built from sources (ringvm.emulator.userland)::
+
+    [disk]
+    programs = "../user"        # each NAME.s there (not lib/), assembled at useg 0x1000
+                                # and stripped, becomes the file /NAME
+    files = "../user/rootfs"    # a directory copied in recursively (README, ...)
+    size = 4096                 # image size in 512-byte blocks (default 4096)
+    inodes = 256                # number of inodes (default 256)
+
+The image is built once and cached; the guest boots a persistent working copy of it,
+``<cache>/<guest>-disk.img``, which keeps the files created in it across boots and is
+reset only when the sources change. ``--snapshot`` leaves it untouched; ``--disk IMG``
+boots another image.
+
 It is assembled with include paths ``[guest directory, guests/lib]``. The ELF is cached
 under ``$RINGVM_CACHE``, else ``$XDG_CACHE_HOME/ringvm`` or ``~/.cache/ringvm``, else
 ``.ringvm-cache/`` in the current directory, keyed by a SHA-256 of every source file of
@@ -36,7 +50,8 @@ FALLBACK_DEFAULT = "hello"
 class Guest:
     """A bundled guest: ``name``, one-line ``description``, its ``directory``, the
     ``entry`` source file (absolute path) and machine ``defaults`` from guest.toml
-    (keys among "cpus" (int), "ram" (str or int), "disk" (absolute Path))."""
+    (keys among "cpus" (int), "ram" (str or int), "disk" (absolute Path), "disk_build"
+    (a :class:`ringvm.emulator.userland.DiskSpec` from a ``[disk]`` table))."""
     name: str
     description: str
     directory: Path
@@ -54,7 +69,11 @@ def _guest_from(directory: Path, data: dict, meta: Path) -> Guest:
         defaults["cpus"] = data["cpus"]
     if "ram" in data:
         defaults["ram"] = data["ram"]
-    if "disk" in data:
+    if isinstance(data.get("disk"), dict):
+        from .userland import parse_disk_table
+        defaults["disk_build"] = parse_disk_table(directory.name, directory, data["disk"],
+                                                  meta)
+    elif "disk" in data:
         defaults["disk"] = directory / str(data["disk"])
     return Guest(directory.name, str(data.get("description", "")).strip(), directory,
                  directory / data["entry"], defaults)
