@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from .pycpu import INF, LINE, M32, RUNNING, STOPPED
+from .pycpu import IE_BIT, LINE, M32, RUNNING, STOPPED
 
 TIMER_BIT = 1 << LINE["TIMER"]
 CONSOLE_BIT = 1 << LINE["CONSOLE"]
@@ -193,7 +193,7 @@ def ipi_write(eng, cpu, off: int, value: int) -> None:
             t.pc = eng.start_pc
             t.ring = 0
             t.v = 0
-            t.host.status &= ~1          # IE = 0
+            t.host.status &= ~IE_BIT
             t.flush_xlate()
     elif off == IPI["SELF"]:
         pass
@@ -209,4 +209,4 @@ DEVICES = {
     ISA.devices["ipi"].base: (ipi_read, ipi_write),
 }
 
-__all__ = ["DEVICES", "Halt", "NoRegister", "Uart", "INF", "TIMER_BIT", "CONSOLE_BIT"]
+__all__ = ["DEVICES", "Halt", "NoRegister", "Uart", "TIMER_BIT", "CONSOLE_BIT"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from ringvm.isa import ISA
 
 from .pycpu import (BANK_ATTR, CAUSE, CSR, EXIT, HCTL, HYP_ATTR, IE_BIT, M32, PIE_BIT,
-                    PRING_SHIFT, PV_BIT, RING_MASK, TLB_G, TLB_NOT_FOUND, TLB_V, VIRQ_BIT,
-                    WAITING, WRITABLE_HSTATUS, WRITABLE_STATUS, field_ring, ring_field)
+                    PRING_SHIFT, PV_BIT, TLB_G, TLB_NOT_FOUND, TLB_V, VIRQ_BIT,
+                    WAITING, WRITABLE_HSTATUS, WRITABLE_STATUS, field_ring)
 
 LOAD, STORE, FETCH, CAS = 1, 2, 0, 3   # access kinds (hqual values for 0..2)
 
@@ -686,5 +686,4 @@ def rfe_target(cpu):
 
 
 __all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "Resync", "csr_read",
-           "csr_write", "rfe_target", "LOAD", "STORE", "FETCH", "CAS", "RING_MASK",
-           "ring_field"]
+           "csr_write", "rfe_target", "LOAD", "STORE", "FETCH", "CAS"]
