@@ -227,11 +227,17 @@ class DiskDevice(Device):
 
     def snapshot(self) -> dict:
         return {"path": str(self.path), "snapshot_mode": self.snapshot_mode,
+                "capacity": self.capacity,
                 "overlay": dict(self.overlay), "regs": dict(self.regs),
                 "state": self.state, "result": self.result, "done_at": self.done_at,
                 "stats": dict(self.stats)}
 
     def restore(self, snap: dict) -> None:
+        """Restore registers, timing and the COW overlay. Raises :class:`UserError` if
+        the image attached now has another capacity than the checkpointed one."""
+        if snap.get("capacity", self.capacity) != self.capacity:
+            raise UserError(f"disk image {str(self.path)!r} has {self.capacity} sectors; "
+                            f"the checkpoint was taken with {snap['capacity']}")
         self.overlay = dict(snap["overlay"])
         self.regs = dict(snap["regs"])
         self.state, self.result, self.done_at = snap["state"], snap["result"], snap["done_at"]
