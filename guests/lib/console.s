@@ -12,16 +12,23 @@
 
 .equ CONS_BUF, 128
 
-console_init:
+console_init:                           # RXIE stays off until someone reads
     li   t0, CONSOLE_CTRL
-    li   t1, 1                          # RXIE
-    sw   t1, 0(t0)
+    sw   zero, 0(t0)
     ret
 
-# console_intr(): drain the UART.
+# console_intr(): take bytes from the UART until a whole line is ready for readers.
+# Flow control: while a delivered line is unread, RXIE stays off and further input
+# waits in the UART (so piped input is echoed line by line as it is consumed, like a
+# terminal's typed-ahead input); console_read turns RXIE back on when it runs dry.
 console_intr:
     PROLOGUE
-1:  li   t0, CONSOLE_STATUS
+1:  la   t0, cons_w
+    lw   t1, 0(t0)
+    la   t0, cons_r
+    lw   t2, 0(t0)
+    bne  t1, t2, 8f                     # a line is waiting for a reader
+    li   t0, CONSOLE_STATUS
     lw   t1, 0(t0)
     andi t2, t1, 1
     bnez t2, 2f
@@ -43,6 +50,8 @@ console_intr:
     lw   a0, 0(t0)
     call cons_byte
     j    1b
+8:  li   t0, CONSOLE_CTRL
+    sw   zero, 0(t0)
 9:  EPILOGUE
 
 # cons_byte(a0 = received byte)
@@ -121,6 +130,9 @@ console_read:
     bnez t0, 8f
     call killed
     bnez a0, 7f
+    li   t0, CONSOLE_CTRL               # ask for input
+    li   t1, 1
+    sw   t1, 0(t0)
     la   a0, cons_r
     call sleep
     j    2b
