@@ -121,12 +121,16 @@ def load(path: str | os.PathLike, engine: str | None = "auto", *, console=None,
     disk_path = disk or (dsnap["path"] if dsnap else None)
     m = Machine(config, engine, disk=disk_path,
                 disk_snapshot=bool(dsnap and dsnap["snapshot_mode"]), console=console)
-    _unpack_ram(data["ram_chunks"], m.ram)
-    m.engine.restore(data["engine"])
-    for d in m.devices:
-        if d.name in data["devices"]:
-            d.restore(data["devices"][d.name])
-    m.console.restore(data["console"])
+    try:
+        _unpack_ram(data["ram_chunks"], m.ram)
+        m.engine.restore(data["engine"])
+        for d in m.devices:
+            if d.name in data["devices"]:
+                d.restore(data["devices"][d.name])
+        m.console.restore(data["console"])
+    except BaseException:
+        m.close()
+        raise
     m.steps = data["steps"]
     img = data.get("image")
     if img:
