@@ -128,6 +128,45 @@ static inline void tc_select(struct rv_cpu *c) {
     c->tc = c->tcs[(c->v ? 3 : 0) + cls];
 }
 
+/* TLB lookup index: each valid entry has its bit in the bucket of its VPN. Every
+ * change of an entry goes through tlb_unindex/tlb_index or tlb_reindex_all. */
+#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+
+static inline void tlb_unindex(struct rv_cpu *c, int i) {
+    if (c->tlb[i].flags & TLBF_V)
+        c->tlbidx_bits[TLB_BUCKET(c->tlb[i].vpn)][i >> 6] &= ~(1ull << (i & 63));
+}
+
+static inline void tlb_index(struct rv_cpu *c, int i) {
+    if (c->tlb[i].flags & TLBF_V)
+        c->tlbidx_bits[TLB_BUCKET(c->tlb[i].vpn)][i >> 6] |= 1ull << (i & 63);
+}
+
+static void tlb_reindex_all(struct rv_cpu *c, int ntlb) {
+    memset(c->tlbidx_bits, 0, sizeof c->tlbidx_bits);
+    for (int i = 0; i < ntlb; i++) tlb_index(c, i);
+}
+
+/* The lowest matching entry of (vpn, vmid, asid) in `first`, the next in `second`
+ * (-1 if none): ascending index order, like a scan of the whole TLB. */
+static void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
+                       int *first, int *second) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    *first = *second = -1;
+    for (int wd = 0; wd < MACHINE_TLB_ENTRIES_MAX / 64; wd++) {
+        uint64_t b = bits[wd];
+        while (b) {
+            int i = wd * 64 + __builtin_ctzll(b);
+            b &= b - 1;
+            struct rv_tlbe *e = &c->tlb[i];
+            if (e->vpn == vpn && e->vmid == vmid && ((e->flags & TLBF_G) || e->asid == asid)) {
+                if (*first < 0) *first = i;
+                else { *second = i; return; }
+            }
+        }
+    }
+}
+
 static void set_attn(struct machine *m, struct rv_cpu *c) {
     uint32_t a = c->attn & RV_ATTN_IRQ;
     if (c->mode != RV_RUNNING) a |= RV_ATTN_MODE;
@@ -284,15 +323,8 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
     } else {
         /* 3. useg: TLB lookup */
         uint32_t vpn = va >> PAGE_BITS, vmid = ctx_vmid(c), asid = ctx_asid(c);
-        int first = -1, second = -1;
-        for (int i = 0; i < m->ntlb; i++) {
-            struct rv_tlbe *e = &c->tlb[i];
-            if ((e->flags & TLBF_V) && e->vpn == vpn && e->vmid == vmid &&
-                ((e->flags & TLBF_G) || e->asid == asid)) {
-                if (first < 0) first = i;
-                else { second = i; break; }
-            }
-        }
+        int first, second;
+        tlb_lookup(c, vpn, vmid, asid, &first, &second);
         if (first < 0) {
             if (!probe) {
                 c->c_tlb_misses++;
@@ -590,7 +622,7 @@ static void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid,
         struct rv_tlbe *e = &c->tlb[i];
         if (!all && e->vmid != vmid) continue;
         if (by_asid && ((e->flags & TLBF_G) || e->asid != asid)) continue;
-        if (e->flags & TLBF_V) memset(e, 0, sizeof *e);
+        if (e->flags & TLBF_V) { tlb_unindex(c, i); memset(e, 0, sizeof *e); }
     }
     c->c_tlb_flushes++;
     tc_flush(c);
@@ -600,11 +632,13 @@ static void tlb_write(struct rv_cpu *c, uint32_t idx) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
+    tlb_unindex(c, (int)idx);
     e->vpn = hi >> PAGE_BITS;
     e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
     e->pfn = lo >> PAGE_BITS;
     e->flags = (uint8_t)(lo & TLBF_ALL);
     e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
+    tlb_index(c, (int)idx);
     c->c_tlb_writes++;
     tc_flush(c);
 }
@@ -838,7 +872,10 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                     set_attn(m, c);
                 } else {
                     if (machine_idle(m)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_IDLE; }
-                    c->cycle++; c->c_idle++;
+                    /* nothing but this CPU's own timed events can change anything during
+                     * its quantum: skip to the next one (or the batch end) at once */
+                    uint64_t k = c->limit > c->cycle ? c->limit - c->cycle : 1;
+                    c->cycle += k; c->c_idle += k;
                     if (c->bp_skip) { c->bp_skip = 0; set_attn(m, c); }
                     continue;
                 }
@@ -1155,13 +1192,9 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                     }
                 } else if (f == FUNCT_TLBP) {
                     uint32_t hi = b[BANK(CSR_TLBHI)], vpn = hi >> PAGE_BITS;
-                    uint32_t asid = hi & TLBHI_ASID_MASK, vmid = ctx_vmid(c), res = TLBP_NOT_FOUND;
-                    for (uint32_t k = 0; k < nt; k++) {
-                        struct rv_tlbe *e = &c->tlb[k];
-                        if ((e->flags & TLBF_V) && e->vpn == vpn && e->vmid == vmid &&
-                            ((e->flags & TLBF_G) || e->asid == asid)) { res = k; break; }
-                    }
-                    b[BANK(CSR_TLBIDX)] = res;
+                    int first, second;
+                    tlb_lookup(c, vpn, ctx_vmid(c), hi & TLBHI_ASID_MASK, &first, &second);
+                    b[BANK(CSR_TLBIDX)] = first < 0 ? TLBP_NOT_FOUND : (uint32_t)first;
                 } else {   /* tlbinv */
                     tlb_inv_where(c, c->ring == RING_HYPERVISOR, ctx_vmid(c), 0, 0, m->ntlb);
                 }
@@ -1326,7 +1359,9 @@ void rv_cpu_changed(struct machine *m, int cpu) {
         c->tlb[i].vpn &= (1u << TLB_VPN_BITS) - 1;
         c->tlb[i].pfn &= (1u << TLB_VPN_BITS) - 1;
         c->tlb[i].flags &= TLBF_ALL;
+        if (i >= m->ntlb) memset(&c->tlb[i], 0, sizeof c->tlb[i]);
     }
+    tlb_reindex_all(c, m->ntlb);
     tc_flush(c);
     tc_select(c);
     recompute_next_event(m, c);

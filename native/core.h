@@ -39,6 +39,7 @@
 #define RV_ACC_STORE 2
 
 #define RV_TC_SIZE 64          /* direct-mapped translation-cache entries per kind */
+#define RV_TLB_BUCKETS 64      /* TLB lookup index buckets */
 #define RV_TC_SETS 6           /* one cache set per (V, ring class: <=0, 1-2, 3) */
 #define RV_MAX_PYDEV 16        /* Python device pages */
 #define RV_DETAIL 192
@@ -85,6 +86,8 @@ struct rv_cpu {
     uint64_t next_event;             /* min(timer compare if enabled, scheduled lines) */
     uint32_t attn;                   /* RV_ATTN_* : something to look at before a step */
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
+    /* index: bucket (vpn mod RV_TLB_BUCKETS) -> bitmask of the valid entries in it */
+    uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
     uint64_t end;                    /* cycle at which the current batch ends */
     uint64_t limit;                  /* min(end, next_event): one compare per step */
     uint32_t tgen;                   /* translation-cache generation, in tag bits 2..11 */
