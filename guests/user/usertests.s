@@ -1,0 +1,1425 @@
+# usertests.s — usertests [quick | TEST...]: exercise every system call of the
+# monolithic kernel (guests/monolithic/README.md) and its error cases, printing one line
+# per test ("test NAME: OK" or "test NAME: FAILED: what (got value)") and
+# "usertests: OK" only when every test passed (exit status 0; else 1).
+#
+#   quick    smaller transfers and fewer children (for the slow Python engine)
+#   TEST...  run only the named tests
+#
+# The fault tests make children misbehave on purpose: the kernel prints its
+# "pid N (usertests): killed: ..." line for each, and the parent carries on.
+#
+# Each test is a function returning 0, or a message (a0) with the offending value in
+# fail_val. The CHECK_* macros compare and jump to t_fail, the shared epilogue (every
+# test uses the same FUNC_ENTER frame and keeps sp unchanged in its body).
+
+.include "lib/ulib.s"
+
+.equ KADDR, 0x80001000          # kernel memory (kseg)
+.equ UNMAPPED, 0x7F000000       # useg, far above any process's memory
+.equ NDIRFILES, 40              # files in one directory (> 32: past one block)
+
+# LSTR reg, "text": reg = address of a string literal
+.macro LSTR reg, text
+    .rodata
+lstr\@: .asciz \text
+    .text
+    la   \reg, lstr\@
+.endm
+
+.macro FAIL msg, reg
+    .rodata
+fmsg\@: .asciz \msg
+    .text
+    mv   t5, \reg
+    la   a0, fmsg\@
+    j    t_fail
+.endm
+
+.macro CHECK_EQ reg, val, msg
+    li   t6, \val
+    beq  \reg, t6, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.macro CHECK_EQR reg, reg2, msg
+    beq  \reg, \reg2, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.macro CHECK_NE reg, val, msg
+    li   t6, \val
+    bne  \reg, t6, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.macro CHECK_NEG reg, msg
+    blt  \reg, zero, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.macro CHECK_GE0 reg, msg
+    bge  \reg, zero, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.macro CHECK_GT0 reg, msg
+    bgt  \reg, zero, ok\@
+    FAIL \msg, \reg
+ok\@:
+.endm
+
+.text
+# ---------------------------------------------------------------- the runner
+.global main
+main:
+    FUNC_ENTER
+    mv   s1, a0
+    mv   s2, a1
+    li   s3, 0                  # failures
+    li   s4, 0                  # tests run
+    li   s5, 1                  # first argument naming tests
+    li   t0, 2
+    blt  s1, t0, 1f
+    lw   a0, 4(s2)
+    LSTR a1, "quick"
+    call strcmp
+    bnez a0, 1f
+    la   t0, quick
+    li   t1, 1
+    sw   t1, 0(t0)
+    li   s5, 2
+1:  la   s6, tests
+ut_next:
+    lw   s7, 0(s6)              # name
+    beqz s7, ut_done
+    bge  s5, s1, 3f             # no names given: run everything
+    mv   s8, s5                 # run only if named
+2:  bge  s8, s1, ut_skip
+    LOADIDX a0, s2, s8
+    mv   a1, s7
+    call strcmp
+    beqz a0, 3f
+    addi s8, s8, 1
+    j    2b
+3:  lw   t0, 4(s6)
+    jalr ra, t0, 0
+    addi s4, s4, 1
+    bnez a0, 4f
+    LSTR a0, "test %s: OK\n"
+    mv   a1, s7
+    call printf
+    j    ut_skip
+4:  mv   a2, a0
+    la   t0, fail_val
+    lw   a3, 0(t0)
+    LSTR a0, "test %s: FAILED: %s (got %d)\n"
+    mv   a1, s7
+    call printf
+    addi s3, s3, 1
+ut_skip:
+    addi s6, s6, 8
+    j    ut_next
+ut_done:
+    beqz s4, 6f
+    bnez s3, 5f
+    LSTR a0, "usertests: OK\n"
+    call printf
+    li   a0, 0
+    FUNC_RETURN
+5:  LSTR a0, "usertests: %d FAILED\n"
+    mv   a1, s3
+    call printf
+    li   a0, 1
+    FUNC_RETURN
+6:  li   a0, 2
+    LSTR a1, "usertests: no such test\n"
+    call fputs
+    li   a0, 2
+    FUNC_RETURN
+
+# t_fail: the common failure exit of every test (a0 = message, t5 = value)
+t_fail:
+    la   t6, fail_val
+    sw   t5, 0(t6)
+    FUNC_RETURN
+
+t_pass:
+    li   a0, 0
+    FUNC_RETURN
+
+# ---------------------------------------------------------------- helpers
+
+# child_status(fn, arg) -> the exit status of a child that runs fn(arg) then exit(0);
+# 0x7FFFFFFF if fork or wait failed
+child_status:
+    FUNC_ENTER
+    mv   s1, a0
+    mv   s2, a1
+    call fork
+    blt  a0, zero, 2f
+    bnez a0, 1f
+    mv   a0, s2
+    jalr ra, s1, 0
+    li   a0, 0
+    call exit
+1:  mv   s3, a0
+    la   a0, wstatus
+    call wait
+    bne  a0, s3, 2f
+    la   t0, wstatus
+    lw   a0, 0(t0)
+    FUNC_RETURN
+2:  li   a0, 0x7FFFFFFF
+    FUNC_RETURN
+
+# pick(full, quick) -> full, or quick in quick mode
+pick:
+    la   t0, quick
+    lw   t0, 0(t0)
+    beqz t0, 1f
+    mv   a0, a1
+1:  ret
+
+# fill(buf, n, seed): buf[i] = (seed + i * 7) & 0xFF
+fill:
+    li   t0, 0
+1:  bge  t0, a1, 2f
+    li   t1, 7
+    mul  t1, t0, t1
+    add  t1, t1, a2
+    add  t2, a0, t0
+    sb   t1, 0(t2)
+    addi t0, t0, 1
+    j    1b
+2:  ret
+
+# check(buf, n, seed) -> 0 if buf matches fill(buf, n, seed), else 1 + the bad index
+check:
+    li   t0, 0
+1:  bge  t0, a1, 2f
+    li   t1, 7
+    mul  t1, t0, t1
+    add  t1, t1, a2
+    andi t1, t1, 0xFF
+    add  t2, a0, t0
+    lbu  t2, 0(t2)
+    bne  t1, t2, 3f
+    addi t0, t0, 1
+    j    1b
+2:  li   a0, 0
+    ret
+3:  addi a0, t0, 1
+    ret
+
+# ---------------------------------------------------------------- the tests
+
+# getpid, uptime, yield
+t_basic:
+    FUNC_ENTER
+    call getpid
+    CHECK_GT0 a0, "getpid"
+    mv   s1, a0
+    call getpid
+    CHECK_EQR a0, s1, "getpid twice"
+    call uptime
+    CHECK_GE0 a0, "uptime"
+    call yield
+    CHECK_EQ a0, 0, "yield"
+    j    t_pass
+
+# bad file descriptors
+t_badfd:
+    FUNC_ENTER
+    li   a0, 99
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_EQ a0, -EBADF, "write(99)"
+    li   a0, -1
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_EQ a0, -EBADF, "write(-1)"
+    li   a0, 15
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    CHECK_EQ a0, -EBADF, "read(15)"
+    li   a0, 99
+    call close
+    CHECK_EQ a0, -EBADF, "close(99)"
+    li   a0, 50
+    la   a1, ustat
+    call fstat
+    CHECK_EQ a0, -EBADF, "fstat(50)"
+    li   a0, 77
+    call dup
+    CHECK_EQ a0, -EBADF, "dup(77)"
+    LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open /README"
+    mv   s1, a0
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_NEG a0, "write to a read-only fd"
+    mv   a0, s1
+    call close
+    CHECK_EQ a0, 0, "close"
+    mv   a0, s1
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    CHECK_EQ a0, -EBADF, "read after close"
+    j    t_pass
+
+# pointers into kernel space or unmapped memory, read-only buffers
+t_badptr:
+    FUNC_ENTER
+    li   a0, 1
+    li   a1, KADDR
+    li   a2, 4
+    call write
+    CHECK_EQ a0, -EFAULT, "write from kernel memory"
+    li   a0, 1
+    li   a1, UNMAPPED
+    li   a2, 4
+    call write
+    CHECK_EQ a0, -EFAULT, "write from unmapped memory"
+    LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open /README"
+    mv   s1, a0
+    li   a1, KADDR
+    li   a2, 16
+    call read
+    CHECK_EQ a0, -EFAULT, "read into kernel memory"
+    mv   a0, s1
+    li   a1, UNMAPPED
+    li   a2, 16
+    call read
+    CHECK_EQ a0, -EFAULT, "read into unmapped memory"
+    mv   a0, s1
+    la   a1, main               # the text segment: not writable
+    li   a2, 16
+    call read
+    CHECK_EQ a0, -EFAULT, "read into read-only text"
+    mv   a0, s1
+    li   a1, KADDR
+    call fstat
+    CHECK_EQ a0, -EFAULT, "fstat into kernel memory"
+    mv   a0, s1
+    call close
+    li   a0, KADDR
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -EFAULT, "open(kernel path)"
+    li   a0, UNMAPPED
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -EFAULT, "open(unmapped path)"
+    li   a0, KADDR
+    call pipe
+    CHECK_EQ a0, -EFAULT, "pipe(kernel fds)"
+    li   a0, KADDR
+    la   a1, echo_argv
+    call exec
+    CHECK_EQ a0, -EFAULT, "exec(kernel path)"
+    LSTR a0, "/echo"
+    li   a1, KADDR
+    call exec
+    CHECK_EQ a0, -EFAULT, "exec(kernel argv)"
+    LSTR a0, "/echo"
+    la   a1, bad_argv           # argv[1] points into the kernel
+    call exec
+    CHECK_EQ a0, -EFAULT, "exec(argv with a kernel string)"
+    li   a0, 0
+    li   a1, KADDR
+    call procinfo
+    CHECK_EQ a0, -EFAULT, "procinfo into kernel memory"
+    li   a0, KADDR
+    call mkdir
+    CHECK_EQ a0, -EFAULT, "mkdir(kernel path)"
+    li   a0, KADDR
+    call unlink
+    CHECK_EQ a0, -EFAULT, "unlink(kernel path)"
+    li   a0, UNMAPPED
+    call chdir
+    CHECK_EQ a0, -EFAULT, "chdir(unmapped path)"
+    j    t_pass
+
+# missing files and other path errors
+t_paths:
+    FUNC_ENTER
+    LSTR a0, "/nonexistent"
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -ENOENT, "open missing file"
+    LSTR a0, "/nodir/x"
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_EQ a0, -ENOENT, "create in a missing directory"
+    LSTR a0, "/README/x"
+    li   a1, O_RDONLY
+    call open
+    CHECK_NEG a0, "open through a file"
+    LSTR a0, "/"
+    li   a1, O_WRONLY
+    call open
+    CHECK_EQ a0, -EISDIR, "open / for writing"
+    LSTR a0, "/"
+    li   a1, O_RDWR
+    call open
+    CHECK_EQ a0, -EISDIR, "open / read-write"
+    LSTR a0, "/nonexistent"
+    call unlink
+    CHECK_EQ a0, -ENOENT, "unlink missing file"
+    LSTR a0, "/README"
+    call mkdir
+    CHECK_EQ a0, -EEXIST, "mkdir over a file"
+    LSTR a0, "/README"
+    call chdir
+    CHECK_EQ a0, -ENOTDIR, "chdir to a file"
+    LSTR a0, "/nonexistent"
+    call chdir
+    CHECK_EQ a0, -ENOENT, "chdir to a missing directory"
+    LSTR a0, "/"
+    call unlink
+    CHECK_NEG a0, "unlink /"
+    LSTR a0, "/nonexistent"
+    la   a1, echo_argv
+    call exec
+    CHECK_EQ a0, -ENOENT, "exec missing file"
+    LSTR a0, "/README"
+    la   a1, echo_argv
+    call exec
+    CHECK_EQ a0, -ENOEXEC, "exec a text file"
+    la   a0, longpath           # longer than any path the kernel takes
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -ENAMETOOLONG, "open a 300-byte path"
+    j    t_pass
+
+# create, write, stat, read back, truncate, unlink (also while open)
+t_files:
+    FUNC_ENTER
+    LSTR s1, "/ut_f"
+    mv   a0, s1
+    li   a1, O_CREATE | O_RDWR
+    call open
+    CHECK_GE0 a0, "create"
+    mv   s2, a0
+    LSTR a1, "hello, file"
+    li   a2, 11
+    call write
+    CHECK_EQ a0, 11, "write"
+    mv   a0, s2
+    la   a1, ustat
+    call fstat
+    CHECK_EQ a0, 0, "fstat"
+    la   t0, ustat
+    lhu  t1, ST_TYPE(t0)
+    CHECK_EQ t1, T_FILE, "stat type"
+    lhu  t1, ST_NLINK(t0)
+    CHECK_EQ t1, 1, "stat nlink"
+    lw   t1, ST_SIZE(t0)
+    CHECK_EQ t1, 11, "stat size"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "reopen"
+    mv   s2, a0
+    la   a1, ubuf
+    li   a2, 100
+    call read
+    CHECK_EQ a0, 11, "read back"
+    la   a0, ubuf
+    LSTR a1, "hello, file"
+    li   a2, 11
+    call memcmp
+    CHECK_EQ a0, 0, "content"
+    mv   a0, s2
+    la   a1, ubuf
+    li   a2, 100
+    call read
+    CHECK_EQ a0, 0, "read at end of file"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    li   a1, O_WRONLY | O_TRUNC
+    call open
+    CHECK_GE0 a0, "open O_TRUNC"
+    mv   s2, a0
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lw   t1, ST_SIZE(t0)
+    CHECK_EQ t1, 0, "size after O_TRUNC"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, 0, "unlink"
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -ENOENT, "open after unlink"
+    mv   a0, s1                 # unlink while open: the inode lives until close
+    li   a1, O_CREATE | O_RDWR
+    call open
+    CHECK_GE0 a0, "create again"
+    mv   s2, a0
+    LSTR a1, "abcde"
+    li   a2, 5
+    call write
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, 0, "unlink while open"
+    mv   a0, s2
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lhu  t1, ST_NLINK(t0)
+    CHECK_EQ t1, 0, "nlink after unlink"
+    mv   a0, s2
+    LSTR a1, "fgh"
+    li   a2, 3
+    call write
+    CHECK_EQ a0, 3, "write to an unlinked file"
+    mv   a0, s2
+    call close
+    CHECK_EQ a0, 0, "close an unlinked file"
+    j    t_pass
+
+# a file of the maximum size (12 direct + 128 indirect blocks), and one byte more
+t_bigfile:
+    FUNC_ENTER
+    LSTR s1, "/ut_big"
+    mv   a0, s1
+    li   a1, O_CREATE | O_RDWR | O_TRUNC
+    call open
+    CHECK_GE0 a0, "create"
+    mv   s2, a0
+    li   s3, 0                  # block number
+1:  li   t0, 140
+    bge  s3, t0, 2f
+    la   a0, ubuf
+    li   a1, 512
+    mv   a2, s3
+    call fill
+    mv   a0, s2
+    la   a1, ubuf
+    li   a2, 512
+    call write
+    CHECK_EQ a0, 512, "write a block"
+    addi s3, s3, 1
+    j    1b
+2:  mv   a0, s2
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_EQ a0, -EFBIG, "write past the maximum size"
+    mv   a0, s2
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lw   t1, ST_SIZE(t0)
+    CHECK_EQ t1, 71680, "size"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "reopen"
+    mv   s2, a0
+    li   s3, 0
+3:  li   t0, 140
+    bge  s3, t0, 4f
+    mv   a0, s2
+    la   a1, ubuf
+    li   a2, 512
+    call read
+    CHECK_EQ a0, 512, "read a block"
+    la   a0, ubuf
+    li   a1, 512
+    mv   a2, s3
+    call check
+    CHECK_EQ a0, 0, "block content"
+    addi s3, s3, 1
+    j    3b
+4:  mv   a0, s2
+    la   a1, ubuf
+    li   a2, 512
+    call read
+    CHECK_EQ a0, 0, "read at the end"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, 0, "unlink"
+    j    t_pass
+
+# mkdir, chdir, relative paths, ENOTEMPTY, a directory longer than one block
+t_dirs:
+    FUNC_ENTER
+    LSTR a0, "/ut_d"
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir"
+    LSTR a0, "/ut_d"
+    call mkdir
+    CHECK_EQ a0, -EEXIST, "mkdir twice"
+    LSTR a0, "/ut_d/a"
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_GE0 a0, "create in the directory"
+    call close
+    LSTR a0, "/ut_d"
+    call chdir
+    CHECK_EQ a0, 0, "chdir"
+    LSTR a0, "a"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open a relative path"
+    call close
+    LSTR a0, "sub"
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir relative"
+    LSTR a0, "sub"
+    call chdir
+    CHECK_EQ a0, 0, "chdir relative"
+    LSTR a0, "../a"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open ../a"
+    call close
+    LSTR a0, "../.."
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open ../.."
+    mv   s1, a0
+    la   a1, ustat
+    call fstat
+    mv   a0, s1
+    call close
+    la   t0, ustat
+    lhu  t1, ST_TYPE(t0)
+    CHECK_EQ t1, T_DIR, "../.. is a directory"
+    lw   t1, ST_INO(t0)
+    CHECK_EQ t1, 1, "../.. is the root"
+    LSTR a0, "/"
+    call chdir
+    LSTR a0, "/ut_d"
+    call unlink
+    CHECK_EQ a0, -ENOTEMPTY, "unlink a non-empty directory"
+    LSTR a0, "/ut_d/sub"
+    call unlink
+    CHECK_EQ a0, 0, "unlink an empty directory"
+    LSTR a0, "/ut_d/a"
+    call unlink
+    CHECK_EQ a0, 0, "unlink a file"
+    LSTR a0, "/ut_d"
+    call unlink
+    CHECK_EQ a0, 0, "unlink the directory"
+    LSTR a0, "/ut_d"
+    call chdir
+    CHECK_EQ a0, -ENOENT, "chdir to the removed directory"
+    LSTR a0, "/"                # reading a directory gives its entries
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open /"
+    mv   s1, a0
+    la   a1, ubuf
+    li   a2, 32
+    call read
+    CHECK_EQ a0, 32, "read 2 entries of /"
+    mv   a0, s1
+    call close
+    la   t0, ubuf
+    lhu  t1, 0(t0)
+    CHECK_EQ t1, 1, "/'s first entry is inode 1"
+    lbu  t1, 2(t0)
+    CHECK_EQ t1, '.', "/'s first entry is ."
+    lhu  t1, 16(t0)
+    CHECK_EQ t1, 1, "/'s .. is inode 1"
+    LSTR a0, "/ut_m"            # many entries
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir /ut_m"
+    li   s2, 0
+1:  li   t0, NDIRFILES
+    bge  s2, t0, 2f
+    mv   a0, s2
+    call mname
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_GE0 a0, "create one of many"
+    call close
+    addi s2, s2, 1
+    j    1b
+2:  LSTR a0, "/ut_m"
+    li   a1, O_RDONLY
+    call open
+    mv   s1, a0
+    la   a1, ustat
+    call fstat
+    mv   a0, s1
+    call close
+    la   t0, ustat
+    lw   t1, ST_SIZE(t0)
+    CHECK_EQ t1, (NDIRFILES + 2) * 16, "directory size"
+    li   s2, 0
+3:  li   t0, NDIRFILES
+    bge  s2, t0, 4f
+    mv   a0, s2
+    call mname
+    call unlink
+    CHECK_EQ a0, 0, "unlink one of many"
+    addi s2, s2, 1
+    j    3b
+4:  LSTR a0, "/ut_m"
+    call unlink
+    CHECK_EQ a0, 0, "unlink /ut_m"
+    j    t_pass
+
+# mname(i) -> "/ut_m/fNN" (in a static buffer)
+mname:
+    la   t0, namebuf
+    li   t1, 10
+    divu t2, a0, t1
+    remu t3, a0, t1
+    addi t2, t2, '0'
+    addi t3, t3, '0'
+    la   t4, mname_prefix
+    lw   t5, 0(t4)
+    sw   t5, 0(t0)
+    lw   t5, 4(t4)
+    sw   t5, 4(t0)
+    sb   t2, 7(t0)
+    sb   t3, 8(t0)
+    sb   zero, 9(t0)
+    mv   a0, t0
+    ret
+
+# pipes: a large transfer between two processes, end of file, EPIPE
+t_pipe:
+    FUNC_ENTER
+    li   a0, 65536
+    li   a1, 8192
+    call pick
+    mv   s5, a0                 # bytes to send
+    la   a0, pipefds
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 3f
+    la   t0, pipefds            # child: send s5 bytes, 97 at a time
+    lw   a0, 0(t0)
+    call close
+    li   s1, 0
+1:  bge  s1, s5, 2f
+    sub  s2, s5, s1
+    li   t0, 97
+    ble  s2, t0, 11f
+    li   s2, 97
+11: la   a0, ubuf
+    mv   a1, s2
+    mv   a2, s1                 # pattern seeded by the offset
+    call fill
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    mv   a2, s2
+    call write
+    bne  a0, s2, 12f
+    add  s1, s1, s2
+    j    1b
+12: li   a0, 1
+    call exit
+2:  li   a0, 0
+    call exit
+3:  mv   s4, a0                 # parent: receive and check
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    li   s1, 0
+4:  la   t0, pipefds
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1000
+    call read
+    CHECK_GE0 a0, "read from the pipe"
+    beqz a0, 5f
+    mv   s2, a0
+    la   a0, ubuf
+    mv   a1, s2
+    mv   a2, s1
+    call check_stream
+    CHECK_EQ a0, 0, "bytes from the pipe"
+    add  s1, s1, s2
+    j    4b
+5:  CHECK_EQR s1, s5, "bytes through the pipe"
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s4, "wait for the writer"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "writer's status"
+    la   a0, pipefds            # no reader left: EPIPE
+    call pipe
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_EQ a0, -EPIPE, "write with no reader"
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    j    t_pass
+
+# check_stream(buf, n, offset) -> 0 if buf holds bytes [offset, offset+n) of the
+# stream written 97 bytes at a time, each chunk fill()ed with seed = its offset
+check_stream:
+    li   t0, 0
+1:  bge  t0, a1, 2f
+    add  t1, a2, t0             # stream position
+    li   t2, 97
+    remu t3, t1, t2             # index within its chunk
+    sub  t4, t1, t3             # the chunk's offset = its seed
+    li   t2, 7
+    mul  t3, t3, t2
+    add  t3, t3, t4
+    andi t3, t3, 0xFF
+    add  t2, a0, t0
+    lbu  t2, 0(t2)
+    bne  t2, t3, 3f
+    addi t0, t0, 1
+    j    1b
+2:  li   a0, 0
+    ret
+3:  addi a0, t0, 1
+    ret
+
+# fork many children, collect their exit statuses; ECHILD; wait(0)
+t_forkwait:
+    FUNC_ENTER
+    li   a0, 20
+    li   a1, 8
+    call pick
+    mv   s1, a0                 # children
+    li   s2, 0
+1:  bge  s2, s1, 2f
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 11f
+    addi a0, s2, 1              # child i exits with i + 1
+    call exit
+11: addi s2, s2, 1
+    j    1b
+2:  li   s3, 0                  # sum of statuses
+    li   s2, 0
+3:  bge  s2, s1, 4f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    add  s3, s3, t1
+    addi s2, s2, 1
+    j    3b
+4:  addi t0, s1, 1              # n (n + 1) / 2
+    mul  t0, t0, s1
+    srli t0, t0, 1
+    CHECK_EQR s3, t0, "sum of exit statuses"
+    li   a0, 0
+    call wait
+    CHECK_EQ a0, -ECHILD, "wait with no children"
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 5f
+    li   a0, 0
+    call exit
+5:  mv   s4, a0
+    li   a0, 0
+    call wait
+    CHECK_EQR a0, s4, "wait(0)"
+    j    t_pass
+
+# exec with arguments, output through a pipe
+t_exec:
+    FUNC_ENTER
+    la   a0, pipefds
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 1f
+    li   a0, 1
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call dup
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    LSTR a0, "/echo"
+    la   a1, echo_argv
+    call exec
+    li   a0, 99
+    call exit
+1:  mv   s1, a0
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    li   s2, 0                  # bytes received
+2:  la   t0, pipefds
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    add  a1, a1, s2
+    li   a2, 100
+    call read
+    ble  a0, zero, 3f
+    add  s2, s2, a0
+    j    2b
+3:  la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s1, "wait"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "echo's status"
+    CHECK_EQ s2, 20, "bytes from echo"
+    la   a0, ubuf
+    LSTR a1, "exec works, args ok\n"
+    li   a2, 20
+    call memcmp
+    CHECK_EQ a0, 0, "echo's output"
+    j    t_pass
+
+# several children exec at once, each writing its own file
+t_load:
+    FUNC_ENTER
+    li   a0, 10
+    li   a1, 4
+    call pick
+    mv   s1, a0
+    li   s2, 0
+1:  bge  s2, s1, 3f
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 2f
+    mv   a0, s2                 # child: echo NAME > NAME
+    call lname
+    mv   s3, a0
+    li   a1, O_CREATE | O_WRONLY | O_TRUNC
+    call open
+    blt  a0, zero, 12f
+    mv   s4, a0
+    li   a0, 1
+    call close
+    mv   a0, s4
+    call dup
+    mv   a0, s4
+    call close
+    la   t0, load_argv
+    sw   s3, 4(t0)
+    LSTR a0, "/echo"
+    la   a1, load_argv
+    call exec
+12: li   a0, 99
+    call exit
+2:  addi s2, s2, 1
+    j    1b
+3:  li   s2, 0
+4:  bge  s2, s1, 5f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "child status"
+    addi s2, s2, 1
+    j    4b
+5:  li   s2, 0
+6:  bge  s2, s1, 7f
+    mv   a0, s2
+    call lname
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open a child's file"
+    mv   s3, a0
+    la   a1, ubuf
+    li   a2, 100
+    call read
+    mv   s4, a0
+    mv   a0, s3
+    call close
+    CHECK_EQ s4, 7, "size of a child's file"
+    mv   a0, s2
+    call lname
+    mv   s3, a0
+    la   a0, ubuf
+    mv   a1, s3
+    li   a2, 6
+    call memcmp
+    CHECK_EQ a0, 0, "content of a child's file"
+    mv   a0, s3
+    call unlink
+    CHECK_EQ a0, 0, "unlink a child's file"
+    addi s2, s2, 1
+    j    6b
+7:  j    t_pass
+
+# lname(i) -> "/ut_lX" with X = 'a' + i (a static buffer per call)
+lname:
+    la   t0, namebuf
+    la   t1, lname_prefix
+    lw   t2, 0(t1)
+    sw   t2, 0(t0)
+    lbu  t2, 4(t1)
+    sb   t2, 4(t0)
+    addi t2, a0, 'a'
+    sb   t2, 5(t0)
+    sb   zero, 6(t0)
+    mv   a0, t0
+    ret
+
+# sbrk: grow, use, shrink (freed memory faults), refuse too much; malloc
+t_sbrk:
+    FUNC_ENTER
+    li   a0, 0
+    call sbrk
+    CHECK_GT0 a0, "sbrk(0)"
+    mv   s1, a0                 # the break
+    li   a0, 8192
+    call sbrk
+    CHECK_EQR a0, s1, "sbrk(8192) returns the old break"
+    li   a0, 0
+    call sbrk
+    addi t0, s1, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    addi t0, t0, 1024
+    CHECK_EQR a0, t0, "break after growing"
+    li   t0, 0x12345678         # the new memory is usable
+    sw   t0, 0(s1)
+    li   t1, 4096
+    add  t1, s1, t1
+    sw   t0, 0(t1)
+    li   t1, 8188
+    add  t1, s1, t1
+    sw   t0, 0(t1)
+    lw   t2, 0(t1)
+    CHECK_EQR t2, t0, "read back grown memory"
+    li   a0, -8192
+    call sbrk
+    sub  t0, a0, s1
+    CHECK_EQ t0, 8192, "sbrk(-8192) returns the old break"
+    li   a0, 0
+    call sbrk
+    CHECK_EQR a0, s1, "break after shrinking"
+    la   a0, touch              # the freed pages are gone: a child touching them dies
+    li   t0, 4095
+    add  a1, s1, t0
+    li   t0, ~4095
+    and  a1, a1, t0
+    addi a1, a1, 16
+    call child_status
+    CHECK_EQ a0, -1, "touching freed memory"
+    li   a0, 16 * 1024 * 1024   # more than a process may have
+    call sbrk
+    CHECK_NEG a0, "sbrk(16 MiB)"
+    li   a0, 0
+    call sbrk
+    CHECK_EQR a0, s1, "break after a refused sbrk"
+    li   a0, 1024 * 1024        # a large heap, every page touched
+    li   a1, 256 * 1024
+    call pick
+    mv   s2, a0
+    call sbrk
+    CHECK_EQR a0, s1, "sbrk(large)"
+    li   t0, 0
+1:  bge  t0, s2, 2f
+    add  t1, s1, t0
+    sw   t0, 0(t1)
+    li   t2, 4096
+    add  t0, t0, t2
+    j    1b
+2:  li   t0, 0
+3:  bge  t0, s2, 4f
+    add  t1, s1, t0
+    lw   t3, 0(t1)
+    CHECK_EQR t3, t0, "large heap content"
+    li   t2, 4096
+    add  t0, t0, t2
+    j    3b
+4:  neg  a0, s2
+    call sbrk
+    li   s3, 0                  # malloc: 64 blocks of growing sizes
+5:  li   t0, 64
+    bge  s3, t0, 6f
+    slli a0, s3, 5
+    addi a0, a0, 1
+    call malloc
+    CHECK_NE a0, 0, "malloc"
+    la   t0, ptrs
+    slli t1, s3, 2
+    add  t0, t0, t1
+    sw   a0, 0(t0)
+    slli a1, s3, 5
+    addi a1, a1, 1
+    mv   a2, s3
+    call fill
+    addi s3, s3, 1
+    j    5b
+6:  li   s3, 0
+7:  li   t0, 64
+    bge  s3, t0, 8f
+    la   t0, ptrs
+    LOADIDX a0, t0, s3
+    slli a1, s3, 5
+    addi a1, a1, 1
+    mv   a2, s3
+    call check
+    CHECK_EQ a0, 0, "malloc'd block content"
+    la   t0, ptrs
+    LOADIDX a0, t0, s3
+    call free
+    addi s3, s3, 1
+    j    7b
+8:  li   a0, 100000
+    call malloc
+    CHECK_NE a0, 0, "malloc(100000)"
+    call free
+    j    t_pass
+
+# touch(addr): store to addr (used by children that should die)
+touch:
+    sw   zero, 0(a0)
+    ret
+
+# protection faults: each kind kills the child only (status -1)
+t_faults:
+    FUNC_ENTER
+    la   s1, fault_kinds
+1:  lw   s2, 0(s1)
+    beqz s2, 2f
+    mv   a0, s2
+    li   a1, 0
+    call child_status
+    mv   s3, a0
+    CHECK_EQ s3, -1, "a faulting child's status"
+    addi s1, s1, 4
+    j    1b
+2:  j    t_pass
+
+f_kstore:
+    li   t0, KADDR
+    sw   zero, 0(t0)
+    ret
+f_kload:
+    li   t0, 0x80000000
+    lw   t0, 0(t0)
+    ret
+f_kjump:
+    li   t0, KADDR
+    jr   t0
+f_priv:
+    csrw status, zero
+    ret
+f_tlb:
+    tlbinv
+    ret
+f_illegal:
+    .word 0xFFFFFFFF
+    ret
+f_garbage:
+    li   t0, UNMAPPED
+    jr   t0
+f_null:
+    lw   t0, 0(zero)
+    ret
+f_misaligned:
+    la   t0, ubuf
+    lw   t0, 1(t0)
+    ret
+f_textstore:
+    la   t0, main
+    sw   zero, 0(t0)
+    ret
+f_device:
+    li   t0, 0x40000000         # sysctl HALT through useg: not mapped
+    sw   zero, 0(t0)
+    ret
+
+# kill: a spinning child, a sleeping child; ESRCH
+t_kill:
+    FUNC_ENTER
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 2f
+1:  j    1b                     # spin in user mode: only preemption stops us
+2:  mv   s1, a0
+    call yield
+    mv   a0, s1
+    call kill
+    CHECK_EQ a0, 0, "kill a spinning child"
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s1, "wait for the killed child"
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 3f
+    li   a0, 100000
+    call sleep
+    li   a0, 0
+    call exit
+3:  mv   s1, a0
+    call uptime
+    mv   s2, a0
+    call yield
+    mv   a0, s1
+    call kill
+    CHECK_EQ a0, 0, "kill a sleeping child"
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s1, "wait for the killed sleeper"
+    call uptime
+    sub  t0, a0, s2
+    slti t0, t0, 1000
+    CHECK_EQ t0, 1, "the sleeper woke up"
+    li   a0, 12345
+    call kill
+    CHECK_EQ a0, -ESRCH, "kill a missing pid"
+    j    t_pass
+
+# sleep and uptime
+t_sleep:
+    FUNC_ENTER
+    call uptime
+    mv   s1, a0
+    li   a0, 3
+    call sleep
+    CHECK_EQ a0, 0, "sleep"
+    call uptime
+    sub  t0, a0, s1
+    slti t0, t0, 2
+    CHECK_EQ t0, 0, "ticks slept"
+    j    t_pass
+
+# halt is for pid 1 only
+t_halt:
+    FUNC_ENTER
+    li   a0, 0
+    call halt
+    CHECK_EQ a0, -EPERM, "halt from a user process"
+    j    t_pass
+
+# procinfo: find ourselves, -EINVAL past the table
+t_procinfo:
+    FUNC_ENTER
+    call getpid
+    mv   s1, a0
+    li   s2, 0                  # slot
+    li   s3, 0                  # found?
+    li   s4, 0                  # used slots
+1:  mv   a0, s2
+    la   a1, pinfo
+    call procinfo
+    li   t0, -EINVAL
+    beq  a0, t0, 3f
+    li   t0, -ESRCH
+    beq  a0, t0, 2f
+    CHECK_EQ a0, 0, "procinfo"
+    addi s4, s4, 1
+    la   t0, pinfo
+    lw   t1, PI_PID(t0)
+    bne  t1, s1, 2f
+    li   s3, 1
+    lw   t1, PI_STATE(t0)
+    CHECK_EQ t1, 4, "our state is running"
+    lw   t1, PI_PPID(t0)
+    CHECK_GT0 t1, "our parent"
+    lw   t1, PI_SIZE(t0)
+    CHECK_GT0 t1, "our size"
+    addi a0, t0, PI_NAME
+    LSTR a1, "usertests"
+    call strcmp
+    CHECK_EQ a0, 0, "our name"
+2:  addi s2, s2, 1
+    li   t0, 4096
+    blt  s2, t0, 1b
+3:  CHECK_EQ s3, 1, "found ourselves"
+    slti t0, s2, 16
+    CHECK_EQ t0, 0, "process table slots"
+    slti t0, s4, 3
+    CHECK_EQ t0, 0, "processes in use"
+    li   a0, 100000
+    la   a1, pinfo
+    call procinfo
+    CHECK_EQ a0, -EINVAL, "procinfo past the table"
+    j    t_pass
+
+# dup shares the offset; the per-process table fills (EMFILE)
+t_dup:
+    FUNC_ENTER
+    li   a0, 1
+    call dup
+    slti t0, a0, 3
+    CHECK_EQ t0, 0, "dup(1)"
+    call close
+    CHECK_EQ a0, 0, "close the dup"
+    LSTR s1, "/ut_dup"
+    mv   a0, s1
+    li   a1, O_CREATE | O_RDWR | O_TRUNC
+    call open
+    CHECK_GE0 a0, "create"
+    mv   s2, a0
+    LSTR a1, "ab"
+    li   a2, 2
+    call write
+    mv   a0, s2
+    call dup
+    CHECK_GE0 a0, "dup"
+    mv   s3, a0
+    LSTR a1, "cd"
+    li   a2, 2
+    call write
+    mv   a0, s2
+    call close
+    mv   a0, s3
+    call close
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    mv   s2, a0
+    la   a1, ubuf
+    li   a2, 10
+    call read
+    CHECK_EQ a0, 4, "size written through two fds"
+    mv   a0, s2
+    call close
+    la   a0, ubuf
+    LSTR a1, "abcd"
+    li   a2, 4
+    call memcmp
+    CHECK_EQ a0, 0, "dup shares the offset"
+    mv   a0, s1
+    call unlink
+    li   s2, 0                  # open until the table is full
+1:  LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    blt  a0, zero, 2f
+    la   t0, ptrs
+    slli t1, s2, 2
+    add  t0, t0, t1
+    sw   a0, 0(t0)
+    addi s2, s2, 1
+    li   t0, 64
+    blt  s2, t0, 1b
+2:  CHECK_EQ a0, -EMFILE, "open with a full fd table"
+    slti t0, s2, 10
+    CHECK_EQ t0, 0, "fds available"
+3:  beqz s2, 4f
+    addi s2, s2, -1
+    la   t0, ptrs
+    LOADIDX a0, t0, s2
+    call close
+    j    3b
+4:  j    t_pass
+
+.rodata
+.align 4
+tests:
+    .word tn_basic, t_basic
+    .word tn_badfd, t_badfd
+    .word tn_badptr, t_badptr
+    .word tn_paths, t_paths
+    .word tn_files, t_files
+    .word tn_bigfile, t_bigfile
+    .word tn_dirs, t_dirs
+    .word tn_pipe, t_pipe
+    .word tn_forkwait, t_forkwait
+    .word tn_exec, t_exec
+    .word tn_load, t_load
+    .word tn_sbrk, t_sbrk
+    .word tn_faults, t_faults
+    .word tn_kill, t_kill
+    .word tn_sleep, t_sleep
+    .word tn_halt, t_halt
+    .word tn_procinfo, t_procinfo
+    .word tn_dup, t_dup
+    .word 0, 0
+fault_kinds:
+    .word f_kstore, f_kload, f_kjump, f_priv, f_tlb, f_illegal, f_garbage, f_null
+    .word f_misaligned, f_textstore, f_device, 0
+echo_argv:  .word ea0, ea1, ea2, 0
+bad_argv:   .word ea0, KADDR, 0
+ea0:        .asciz "echo"
+ea1:        .asciz "exec works,"
+ea2:        .asciz "args ok"
+.align 4
+mname_prefix: .ascii "/ut_m/f\0"
+lname_prefix: .ascii "/ut_l\0\0\0"
+tn_basic:    .asciz "basic"
+tn_badfd:    .asciz "badfd"
+tn_badptr:   .asciz "badptr"
+tn_paths:    .asciz "paths"
+tn_files:    .asciz "files"
+tn_bigfile:  .asciz "bigfile"
+tn_dirs:     .asciz "dirs"
+tn_pipe:     .asciz "pipe"
+tn_forkwait: .asciz "forkwait"
+tn_exec:     .asciz "exec"
+tn_load:     .asciz "load"
+tn_sbrk:     .asciz "sbrk"
+tn_faults:   .asciz "faults"
+tn_kill:     .asciz "kill"
+tn_sleep:    .asciz "sleep"
+tn_halt:     .asciz "halt"
+tn_procinfo: .asciz "procinfo"
+tn_dup:      .asciz "dup"
+longpath:    .space 300, 'a'
+             .byte 0
+
+.data
+.align 4
+load_argv:  .word ea0, 0, 0
+
+.bss
+.align 4
+quick:     .space 4
+fail_val:  .space 4
+wstatus:   .space 4
+pipefds:   .space 8
+ustat:     .space STAT_SIZE
+pinfo:     .space PROCINFO_SIZE
+ptrs:      .space 256
+namebuf:   .space 32
+ubuf:      .space 4096
