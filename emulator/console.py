@@ -255,11 +255,12 @@ class Console:
             return None            # the terminal closed
         return data
 
-    def poll(self, engine) -> None:
-        """Between batches: feed whatever the terminal has (never blocks)."""
+    def poll(self, engine, timeout: float = 0) -> None:
+        """Between batches: feed whatever the terminal has, waiting at most ``timeout``
+        seconds for it (0: never blocks)."""
         if not self.interactive or self.eof_sent:
             return
-        data = self._read_ready(0)
+        data = self._read_ready(timeout)
         self._deliver(engine, data)
 
     def wait_input(self, engine) -> bool:

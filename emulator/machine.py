@@ -49,6 +49,8 @@ PAGE = ISA.memory["device_page"]
 MAX_CPUS = 64
 #: exit status when the interactive user leaves with Ctrl-] q (as after Ctrl-C)
 EXIT_QUIT = 130
+#: interactive console: seconds to wait for a key after an all-idle batch
+IDLE_WAIT = 0.02
 
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]?)(i?b)?\s*$", re.IGNORECASE)
 
@@ -202,6 +204,7 @@ class Machine:
         self.steps = 0                 # steps executed through this Machine (all CPUs)
         self.tracer = None             # a ringvm.emulator.trace.Tracer, or None
         self._started = False
+        self._idle_seen = None
         self._cycle = getattr(self.engine, "cpu_cycle", None)
         if self.console.interactive:
             self.batch = 200_000 if self.engine_kind == "native" else 10_000
@@ -289,7 +292,7 @@ class Machine:
                     if out:
                         con.flush()
                     if con.interactive:
-                        con.poll(eng)
+                        con.poll(eng, self._idle_wait(stop.steps))
                     continue
                 con.flush()
                 if reason is StopReason.HALT:
@@ -308,6 +311,18 @@ class Machine:
             return self._result("quit", done, 0)
         finally:
             con.flush()
+
+    def _idle_wait(self, steps: int) -> float:
+        """Interactive only: seconds to wait for input after a batch of ``steps``. A
+        batch spent (almost) entirely in idle cycles — every CPU waiting, a timer
+        still ticking — waits up to IDLE_WAIT for a key instead of spinning the host
+        CPU. (Interactive input timing is not reproducible anyway; scripted and piped
+        runs never wait.)"""
+        idle = sum(c["idle"] for c in self.engine.counters()["cpus"])
+        was, self._idle_seen = self._idle_seen, idle
+        if was is None or steps <= 0:
+            return 0
+        return IDLE_WAIT if idle - was >= steps * 0.9 else 0
 
     def step(self, n: int = 1) -> RunResult:
         """Execute ``n`` steps (all CPUs together; MMIO handled). Same result kinds as
