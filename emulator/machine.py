@@ -320,8 +320,8 @@ class Machine:
         runs never wait.)"""
         idle = sum(c["idle"] for c in self.engine.counters()["cpus"])
         was, self._idle_seen = self._idle_seen, idle
-        if was is None or steps <= 0:
-            return 0
+        if was is None or steps < 1000 or self.tracer is not None:
+            return 0                    # single steps (tracing, debugger) never wait
         return IDLE_WAIT if idle - was >= steps * 0.9 else 0
 
     def step(self, n: int = 1) -> RunResult:
