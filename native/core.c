@@ -859,7 +859,43 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
     uint32_t fuseg = 0;              /* 1: a useg page (fetches count tlb_hits) */
     c->end = start + n;
     c->limit = c->next_event < c->end ? c->next_event : c->end;
+    int ri = 0;
+    /* Threaded dispatch for the hot handlers: they end with NEXT, which retires the
+     * instruction, does the fast half of the next step's start (batch end / timed
+     * event / attn checks, fetch from the current fetch page) and jumps straight to
+     * the next handler; anything else goes round the loop (`top`). Rarer opcodes
+     * dispatch through the switch. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"   /* the range default, then the hot ops */
+#endif
+    static const void *const optab[1u << FIELD_R_OP_WIDTH] = {
+        [0 ... (1u << FIELD_R_OP_WIDTH) - 1] = &&L_SWITCH,
+        [OP_ADD] = &&L_OP_ADD, [OP_ADDI] = &&L_OP_ADDI, [OP_SLTI] = &&L_OP_SLTI,
+        [OP_SLTIU] = &&L_OP_SLTIU, [OP_ANDI] = &&L_OP_ANDI, [OP_ORI] = &&L_OP_ORI,
+        [OP_XORI] = &&L_OP_XORI, [OP_LUI] = &&L_OP_LUI, [OP_SLLI] = &&L_OP_SLLI,
+        [OP_SRLI] = &&L_OP_SRLI, [OP_SRAI] = &&L_OP_SRAI,
+        [OP_LW] = &&L_OP_LW, [OP_LB] = &&L_OP_LB, [OP_LBU] = &&L_OP_LBU, [OP_LH] = &&L_OP_LH,
+        [OP_LHU] = &&L_OP_LHU, [OP_SW] = &&L_OP_SW, [OP_SB] = &&L_OP_SB, [OP_SH] = &&L_OP_SH,
+        [OP_BEQ] = &&L_OP_BEQ, [OP_BNE] = &&L_OP_BNE, [OP_BLT] = &&L_OP_BLT,
+        [OP_BGE] = &&L_OP_BGE, [OP_BLTU] = &&L_OP_BLTU, [OP_BGEU] = &&L_OP_BGEU,
+        [OP_J] = &&L_OP_J, [OP_JAL] = &&L_OP_J, [OP_JALR] = &&L_OP_JALR,
+    };
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+#define NEXT do {                                                                     \
+        c->c_retired_by_ring[ri]++;                                                   \
+        c->cycle++;                                                                   \
+        if (unlikely(c->cycle >= c->limit) || unlikely(c->attn)) goto top;            \
+        pc = c->pc;                                                                   \
+        if (unlikely((uint64_t)(pc & (~PAGE_MASK | 3u)) != fkey)) goto top;           \
+        c->c_tlb_hits += fuseg;                                                       \
+        w = ld32(fhost + (pc & PAGE_MASK));                                           \
+        goto *optab[w >> FIELD_R_OP_SHIFT];                                           \
+    } while (0)
     for (;;) {
+    top:
         if (unlikely(c->cycle >= c->limit)) {
             if (c->cycle >= c->end) break;
             fire_events(m, c);
@@ -932,11 +968,12 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             fkey = pc & ~PAGE_MASK;
             w = ld32(fhost + (pc & PAGE_MASK));
         }
-        int ri = c->ring - RING_MOST_PRIVILEGED;
+        ri = c->ring - RING_MOST_PRIVILEGED;
 
         /* ---- decode + execute */
+    L_SWITCH:
         switch (w >> FIELD_R_OP_SHIFT) {
-        case OP_ADD: {   /* the R-format ALU group (add ... remu) shares one opcode */
+        case OP_ADD: L_OP_ADD: {   /* the R-format ALU group (add ... remu) shares one opcode */
             uint32_t a = r[R_RS1(w)], b = r[R_RS2(w)], v;
             switch (FIELD(w, R, FUNCT)) {
             case FUNCT_ADD: v = a + b; break;
@@ -969,28 +1006,28 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             }
             r[R_RD(w)] = v; r[0] = 0;
             c->pc = pc + 4;
-            break;
+            NEXT;
         }
-        case OP_ADDI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] + SEXT16(w); r[0] = 0; c->pc = pc + 4; break;
-        case OP_SLTI: r[FIELD(w, I, RD)] = (int32_t)r[FIELD(w, I, RS1)] < (int32_t)SEXT16(w); r[0] = 0; c->pc = pc + 4; break;
-        case OP_SLTIU: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] < SEXT16(w); r[0] = 0; c->pc = pc + 4; break;
-        case OP_ANDI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] & FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; break;
-        case OP_ORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] | FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; break;
-        case OP_XORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] ^ FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; break;
-        case OP_LUI: r[FIELD(w, I, RD)] = FIELD(w, I, IMM) << 16; r[0] = 0; c->pc = pc + 4; break;
-        case OP_SLLI:
+        case OP_ADDI: L_OP_ADDI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] + SEXT16(w); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_SLTI: L_OP_SLTI: r[FIELD(w, I, RD)] = (int32_t)r[FIELD(w, I, RS1)] < (int32_t)SEXT16(w); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_SLTIU: L_OP_SLTIU: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] < SEXT16(w); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_ANDI: L_OP_ANDI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] & FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_ORI: L_OP_ORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] | FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_XORI: L_OP_XORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] ^ FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_LUI: L_OP_LUI: r[FIELD(w, I, RD)] = FIELD(w, I, IMM) << 16; r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_SLLI: L_OP_SLLI:
             if ((w & MASK_SLLI) != MATCH_SLLI) goto illegal;
-            r[FIELD(w, SH, RD)] = r[FIELD(w, SH, RS1)] << FIELD(w, SH, IMM); r[0] = 0; c->pc = pc + 4; break;
-        case OP_SRLI:
+            r[FIELD(w, SH, RD)] = r[FIELD(w, SH, RS1)] << FIELD(w, SH, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_SRLI: L_OP_SRLI:
             if ((w & MASK_SRLI) != MATCH_SRLI) goto illegal;
-            r[FIELD(w, SH, RD)] = r[FIELD(w, SH, RS1)] >> FIELD(w, SH, IMM); r[0] = 0; c->pc = pc + 4; break;
-        case OP_SRAI:
+            r[FIELD(w, SH, RD)] = r[FIELD(w, SH, RS1)] >> FIELD(w, SH, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_SRAI: L_OP_SRAI:
             if ((w & MASK_SRAI) != MATCH_SRAI) goto illegal;
-            r[FIELD(w, SH, RD)] = (uint32_t)((int32_t)r[FIELD(w, SH, RS1)] >> FIELD(w, SH, IMM)); r[0] = 0; c->pc = pc + 4; break;
+            r[FIELD(w, SH, RD)] = (uint32_t)((int32_t)r[FIELD(w, SH, RS1)] >> FIELD(w, SH, IMM)); r[0] = 0; c->pc = pc + 4; NEXT;
 
         /* ---- loads */
 #define LOAD_CASE(OPC, SIZE, EXPR)                                                        \
-        case OPC: {                                                                       \
+        case OPC: L_##OPC: {                                                              \
             uint32_t va = r[FIELD(w, I, RS1)] + SEXT16(w), v;                             \
             const uint8_t *p;                                                             \
             struct rv_tc *e = &c->tc[RV_ACC_LOAD][TC_IDX(va)];                            \
@@ -1011,7 +1048,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             }                                                                             \
             v = EXPR;                                                                     \
             r[FIELD(w, I, RD)] = v; r[0] = 0; c->pc = pc + 4;                             \
-            break;                                                                        \
+            NEXT;                                                                         \
         }
         LOAD_CASE(OP_LW, 4, ld32(p))
         LOAD_CASE(OP_LB, 1, (uint32_t)(int32_t)(int8_t)p[0])
@@ -1022,7 +1059,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 
         /* ---- stores */
 #define STORE_CASE(OPC, SIZE, STMT)                                                       \
-        case OPC: {                                                                       \
+        case OPC: L_##OPC: {                                                              \
             uint32_t va = r[FIELD(w, S, RS1)] + SEXT16(w), v = r[FIELD(w, S, RS2)];       \
             uint8_t *p;                                                                   \
             struct rv_tc *e = &c->tc[RV_ACC_STORE][TC_IDX(va)];                           \
@@ -1044,7 +1081,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
             }                                                                             \
             STMT;                                                                         \
             c->pc = pc + 4;                                                               \
-            break;                                                                        \
+            NEXT;                                                                         \
         }
         STORE_CASE(OP_SW, 4, st32(p, v))
         STORE_CASE(OP_SB, 1, p[0] = (uint8_t)v)
@@ -1065,10 +1102,10 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 
         /* ---- branches and jumps */
 #define BR_CASE(OPC, COND)                                                                \
-        case OPC: {                                                                       \
+        case OPC: L_##OPC: {                                                              \
             uint32_t a = r[FIELD(w, B, RS1)], b = r[FIELD(w, B, RS2)];                    \
             c->pc = (COND) ? pc + (SEXT16(w) << 2) : pc + 4;                              \
-            break;                                                                        \
+            NEXT;                                                                         \
         }
         BR_CASE(OP_BEQ, a == b)
         BR_CASE(OP_BNE, a != b)
@@ -1077,18 +1114,18 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         BR_CASE(OP_BLTU, a < b)
         BR_CASE(OP_BGEU, a >= b)
 #undef BR_CASE
-        case OP_J: case OP_JAL: {
+        case OP_J: case OP_JAL: L_OP_J: {
             uint32_t off = FIELD(w, J, IMM);
             off = (uint32_t)((int32_t)(off << (32 - IMM_JOFF26_BITS)) >> (32 - IMM_JOFF26_BITS));
             if ((w >> FIELD_J_OP_SHIFT) == OP_JAL) r[REG_LINK] = pc + 4;
             c->pc = pc + (off << 2);
-            break;
+            NEXT;
         }
-        case OP_JALR: {
+        case OP_JALR: L_OP_JALR: {
             uint32_t target = r[FIELD(w, I, RS1)] + SEXT16(w);
             r[FIELD(w, I, RD)] = pc + 4; r[0] = 0;
             c->pc = target;
-            break;
+            NEXT;
         }
 
         /* ---- CSR instructions */
