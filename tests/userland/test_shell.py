@@ -1,0 +1,86 @@
+"""End-to-end tests of the userland on the monolithic kernel, on both engines: a golden
+shell session, persistence across boots, protection faults, usertests."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ringvm.emulator import fs_image
+
+from .conftest import ENGINES, boot, check_golden, normalize_sizes
+
+# The kernel's console line buffer is 128 bytes and scripted input arrives all at once,
+# so each scripted session stays well under that.
+SESSION = "ls\ncat README\necho hi | wc\necho x y > f\ncat < f\ncat nope\nwc f | cat\n"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_golden_session(kernel_elf, image, engine):
+    out, r = boot(kernel_elf, image, SESSION, engine)
+    assert r.kind == "halt" and r.exit_code == 0, (r, out)
+    check_golden("session.txt", normalize_sizes(out))
+    assert "sh: cat: exit 1" in out
+    assert fs_image.check(image)[0] == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_persistence(kernel_elf, image, engine):
+    out, r = boot(kernel_elf, image, "echo kept across boots > keep\nmkdir dd\n"
+                  "cp keep dd/copy\n", engine)
+    assert r.kind == "halt" and r.exit_code == 0, out
+    assert fs_image.FsImage(image).read_file("/dd/copy") == b"kept across boots\n"
+    out, r = boot(kernel_elf, image, "cat keep\ncat dd/copy\nrm keep\nexit 5\n", engine)
+    assert r.kind == "halt" and r.exit_code == 5, out
+    assert out.count("kept across boots") >= 2
+    fs = fs_image.FsImage(image)
+    with pytest.raises(Exception):
+        fs.read_file("/keep")
+    assert fs_image.check(image)[0] == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_snapshot_leaves_image(kernel_elf, image, engine):
+    before = image.read_bytes()
+    out, r = boot(kernel_elf, image, "echo gone > gone\n", engine, snapshot=True)
+    assert r.kind == "halt", out
+    assert image.read_bytes() == before
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fault_kills_only_the_offender(kernel_elf, image, engine):
+    out, r = boot(kernel_elf, image, "fault\nfault priv\necho still here\n", engine,
+                  snapshot=True)
+    assert r.kind == "halt" and r.exit_code == 0, out
+    assert re.search(r"^pid \d+ \(fault\): killed: TLB protection fault at 0x80001000 "
+                     r"\(cause 15\)$", out, re.M), out
+    assert re.search(r"^pid \d+ \(fault\): killed: privileged instruction at 0x[0-9a-f]{8} "
+                     r"\(cause 5\)$", out, re.M), out
+    assert out.count("sh: fault: exit -1") == 2
+    assert "still here" in out
+
+
+def test_usertests_native(kernel_elf, image):
+    """The full usertests on the native engine, then fsck of the disk it used."""
+    out, r = boot(kernel_elf, image, "usertests\n", "native")
+    assert r.kind == "halt", out
+    assert "usertests: OK" in out, out
+    assert "FAILED" not in out
+    assert fs_image.check(image)[0] == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_usertests_quick(kernel_elf, image, engine):
+    """`usertests quick` (smaller transfers, fewer children): the Python engine runs
+    the full set too slowly for every test run."""
+    out, r = boot(kernel_elf, image, "usertests quick\n", engine)
+    assert "usertests: OK" in out, out
+    assert fs_image.check(image)[0] == []
+
+
+def test_forkbomb_and_ps(kernel_elf, image):
+    out, r = boot(kernel_elf, image, "forkbomb\nforkbomb 40\nps\n", "native", snapshot=True)
+    assert "forkbomb: forked 20 children, reaped 20 (0 with a non-zero status)" in out
+    assert re.search(r"forkbomb: forked (\d+) children, reaped \1 \(0 with", out)
+    assert "forkbomb: then fork failed" in out
+    assert re.search(r"^\s+1\s+0 sleeping\s+\d+ init$", out, re.M), out
