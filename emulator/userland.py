@@ -180,6 +180,12 @@ def pristine_image(spec: DiskSpec, cache: Path) -> tuple[Path, str]:
         img = fs_image.build_image(build_tree(spec), size=spec.size, ninodes=spec.ninodes)
         cache.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, img)
+        for old in cache.glob(f"{spec.guest}-disk-*.img"):   # images of older sources
+            if old != path:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
     return path, key
 
 
