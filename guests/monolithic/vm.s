@@ -287,7 +287,8 @@ growproc:
     tlbinvasid t0
 8:  li   a0, -ENOMEM
     EPILOGUE
-5:  lw   t0, P_HEAP(s1)
+5:  bgtu s3, s2, 7f                     # wrapped below 0
+    lw   t0, P_HEAP(s1)
     bltu s3, t0, 7f
     li   t0, 4095
     add  a1, s3, t0

@@ -135,3 +135,52 @@ def test_snapshot_leaves_image_alone(tmp_path, kt_tree):
     r = boot(tmp_path, disk, input="x\\n", snapshot=True)
     assert r.returncode == 0
     assert disk.read_bytes() == before
+
+
+STRESS = """\
+ks: wait -10
+ks: kill -3
+ks: procinfo 40 -22
+ks: procinfo 31 -3
+ks: procinfo 0 pid 1
+ks: read bad fd -9
+ks: open missing -2
+ks: open dir rw -21
+ks: exec README -8
+ks: open kseg -14
+ks: syscall 99 -22
+ks: halt by child -1
+pid 3 (illegal): killed: illegal instruction at 0x00001004 (cause 4)
+ks: illegal status -1
+ks: slept short 0
+ks: kill spinner 0
+ks: wait spinner 0
+ks: spinner status -1
+ks: big write 40960
+ks: big size 40960
+ks: past max -27
+ks: big read 69632
+ks: big unlink 0
+ks: dup until -24
+ks: dups 13
+ks: sbrk net 4096
+ks: sbrk below -22
+ks: sbrk huge -12
+ks: wait kseg -14
+ks: wait after 5
+ks: done
+"""
+
+
+def test_error_paths_and_preemption(tmp_path):
+    """Error returns, an illegal instruction, a spinning child preempted by the timer
+    and killed, a file with indirect blocks up to the maximum size, fd exhaustion,
+    sbrk both ways; the image stays consistent."""
+    tree = {"init": prog("ktstress"), "illegal": prog("illegal"), "spin": prog("spin"),
+            "README": b"not a program\n"}
+    disk = image(tmp_path, tree)
+    r = boot(tmp_path, disk)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.split("\n", 1)[1] == STRESS
+    problems, _ = fs_image.check(disk)
+    assert problems == []
