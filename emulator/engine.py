@@ -81,6 +81,7 @@ class StopReason(enum.Enum):
     BREAKPOINT = "breakpoint"        # a CPU is about to execute an armed address
     MMIO = "mmio"                    # access to a Python device page; Stop.mmio set
     MACHINE_CHECK = "machine_check"  # duplicate TLB match (host), or a trap with vector 0
+    WATCHPOINT = "watchpoint"        # an armed address range was accessed; Stop.watch set
     IDLE = "idle"                    # every CPU waits/stopped and no timed event is due
 
 
@@ -99,6 +100,31 @@ class MmioRequest:
 
 
 @dataclass
+class Watchpoint:
+    """An address range to watch: bytes ``[lo, hi)``, virtual (as the CPU forms them,
+    in any context) unless ``physical`` (host-physical, which also catches DMA-free
+    CPU accesses through any mapping). ``on_read``/``on_write`` select the accesses."""
+    lo: int
+    hi: int
+    on_read: bool = False
+    on_write: bool = True
+    physical: bool = False
+
+
+@dataclass
+class WatchHit:
+    """Which watchpoint fired: its index in the armed list, the CPU, the access's
+    virtual and host-physical address, size in bytes and direction. The access has
+    happened and the instruction has retired when the engine stops."""
+    index: int
+    cpu: int
+    vaddr: int
+    paddr: int
+    size: int
+    is_write: bool
+
+
+@dataclass
 class Stop:
     """Result of :meth:`Engine.run`: the reason, the CPU it concerns, and details.
 
@@ -109,6 +135,7 @@ class Stop:
     steps: int = 0
     exit_code: int | None = None
     mmio: MmioRequest | None = None
+    watch: WatchHit | None = None
     detail: str = ""
 
 
@@ -184,6 +211,13 @@ class Engine(ABC):
     def set_breakpoints(self, addresses: set[int]) -> None:
         """Arm breakpoints on virtual pc values (any CPU). Empty set: none, zero cost.
         A CPU stopped at a breakpoint executes that instruction when run resumes."""
+
+    @abstractmethod
+    def set_watchpoints(self, watches: list[Watchpoint]) -> None:
+        """Arm watchpoints (empty list: none, zero cost on the fast path). A load, store
+        or ``cas`` touching an armed range stops ``run`` with WATCHPOINT right after
+        that instruction retires (so memory already holds the new value); instruction
+        fetches never trigger. Checked in the engine, not by single-stepping."""
 
     # ---- architectural state
     @abstractmethod
