@@ -572,6 +572,7 @@ class Builder:
             return unknown
         writes = mn == "csrrw" or rs1 != 0
         csr_exit = HCTL["CSR"]
+        resync = num in RESYNC_CSRS
 
         def h(pc):
             # privilege and guest rules
@@ -596,13 +597,24 @@ class Builder:
                 else:
                     new = old & ~src & M32
                 eng.csr_write(cpu, num, new)
-                if rd:
-                    regs[rd] = old
-                raise Resync((pc + 4) & M32)
+                if resync:
+                    if rd:
+                        regs[rd] = old
+                    raise Resync((pc + 4) & M32)
             if rd:
                 regs[rd] = old
             return (pc + 4) & M32
         return h
+
+
+#: CSRs whose writes change what the engine's hot loop keeps in locals: the interrupt
+#: masks (status, ienable, ipend, hstatus, hctl) and the translation context
+#: (asid, hvmid, hbase, hlimit); a write to them ends the instruction with Resync
+RESYNC_CSRS = frozenset(
+    [CSR[n] for n in ("status", "ienable", "ipend", "asid", "gstatus", "gienable",
+                      "gipend", "gasid", "hstatus", "hctl", "hvmid", "hbase", "hlimit")])
+#: CSRs whose writes change translations (flush the translation caches)
+XLATE_CSRS = frozenset([CSR[n] for n in ("asid", "gasid", "hvmid", "hbase", "hlimit")])
 
 
 def csr_read(cpu, num: int) -> int:
@@ -631,7 +643,8 @@ def csr_read(cpu, num: int) -> int:
 def csr_write(cpu, num: int, value: int) -> None:
     """Write CSR ``num`` in the current context (read-only CSRs already excluded)."""
     value &= M32
-    cpu.flush_xlate()
+    if num in XLATE_CSRS:
+        cpu.flush_xlate()
     attr = HYP_ATTR.get(num)
     if attr is not None:
         if attr == "hstatus":
@@ -664,7 +677,7 @@ def csr_write(cpu, num: int, value: int) -> None:
 
 def rfe_target(cpu):
     """Apply ``rfe`` to the CPU's state and return the new pc (ISA.md §7 Return)."""
-    cpu.flush_xlate()
+    old_ring, old_v = cpu.ring, cpu.v
     if cpu.ring == -1 and not cpu.v:
         hs = cpu.hstatus
         pring = field_ring(hs >> PRING_SHIFT)
@@ -675,14 +688,19 @@ def rfe_target(cpu):
             cpu.ring = pring if 0 <= pring <= 3 else 0
         else:
             cpu.ring = pring if -1 <= pring <= 3 else 0
-        return cpu.hepc
-    b = cpu.bank()
-    st = b.status
-    pring = field_ring(st >> PRING_SHIFT)
-    ie = 1 if st & PIE_BIT else 0
-    b.status = (st & ~(IE_BIT | PIE_BIT)) | ie | PIE_BIT
-    cpu.ring = pring if 0 <= pring <= 3 else 0
-    return b.epc
+        pc = cpu.hepc
+    else:
+        b = cpu.bank()
+        st = b.status
+        pring = field_ring(st >> PRING_SHIFT)
+        ie = 1 if st & PIE_BIT else 0
+        b.status = (st & ~(IE_BIT | PIE_BIT)) | ie | PIE_BIT
+        cpu.ring = pring if 0 <= pring <= 3 else 0
+        pc = b.epc
+    # cached translations stay valid towards more privilege in the same context only
+    if cpu.v != old_v or cpu.ring > old_ring:
+        cpu.flush_xlate()
+    return pc
 
 
 __all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "Resync", "csr_read",

@@ -177,9 +177,8 @@ class SystemMixin:
         pie = PIE_BIT if st & IE_BIT else 0
         b.status = (st & ~(IE_BIT | PIE_BIT | (RING_MASK << PRING_SHIFT))) | pie | \
             ((cpu.ring & RING_MASK) << PRING_SHIFT)
-        cpu.ring = 0
+        cpu.ring = 0                     # same context, more privilege: caches stay valid
         cpu.pc = b.tvec
-        cpu.flush_xlate()
 
     def _trap_hyp(self, cpu, cause, bad, epc):
         if cpu.hvec == 0:
@@ -193,7 +192,6 @@ class SystemMixin:
         cpu.hstatus = (hs & ~(IE_BIT | PIE_BIT | PV_BIT | (RING_MASK << PRING_SHIFT))) | \
             pie | ((-1 & RING_MASK) << PRING_SHIFT)
         cpu.pc = cpu.hvec
-        cpu.flush_xlate()
 
     def _vmexit(self, cpu, reason, epc, bad=0, gpa=0, insn=0, qual=0):
         if cpu.hvec == 0:
