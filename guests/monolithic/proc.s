@@ -165,9 +165,14 @@ killed:
     lw   a0, P_KILLED(t0)
     ret
 
-# kill(a0 = pid) -> 0 / -ESRCH
+# kill(a0 = pid) -> 0 / -ESRCH / -EPERM (pid 1: init must not die)
 kill:
     ble  a0, zero, 8f
+    li   t0, 1
+    bne  a0, t0, 0f
+    li   a0, -EPERM
+    ret
+0:
     la   t0, proc_table
     li   t1, NPROC
 1:  lw   t2, P_STATE(t0)
