@@ -647,7 +647,8 @@ skipelem:
 9:  li   a0, 0
     EPILOGUE
 
-# namex(a0 = path, a1 = parent?, a2 = name[16]) -> a0 = inode (unlocked) or 0
+# namex(a0 = path, a1 = parent?, a2 = name[16]) -> a0 = inode (unlocked) or 0, with
+# namei_errno = ENOENT or ENOTDIR (read it before anything can sleep)
 namex:
     PROLOGUE
     mv   s1, a0
@@ -674,7 +675,7 @@ namex:
     call ilock
     lhu  t0, I_TYPE(s4)
     li   t1, T_DIR
-    bne  t0, t1, 8f
+    bne  t0, t1, 81f
     beqz s2, 3f
     lbu  t0, 0(s1)
     bnez t0, 3f
@@ -695,12 +696,20 @@ namex:
 7:  beqz s2, 6f
     mv   a0, s4
     call iput
+    la   t0, namei_errno
+    li   t1, ENOENT
+    sw   t1, 0(t0)
     li   a0, 0
     EPILOGUE
 6:  mv   a0, s4
     EPILOGUE
-8:  mv   a0, s4
+81: li   s5, ENOTDIR                    # a path element is not a directory
+    j    82f
+8:  li   s5, ENOENT
+82: mv   a0, s4
     call iunlockput
+    la   t0, namei_errno
+    sw   s5, 0(t0)
     li   a0, 0
     EPILOGUE
 
@@ -724,6 +733,7 @@ msg_nofs:     .asciz "no RVFS file system on the disk (build one with ringvm mkf
 msg_noinodes: .asciz "iget: no free in-memory inodes"
 .data
     .balign 4
+namei_errno:   .word 0
 sb_magic:      .word 0
 sb_size:       .word 0
 sb_nblocks:    .word 0

@@ -102,8 +102,8 @@ kexec:
     mv   a0, s1
     call namei
     bnez a0, 1f
-    li   t0, -ENOENT
-    sw   t0, X_ERR(s6)
+    call namei_err
+    sw   a0, X_ERR(s6)
     j    80f
 1:  mv   s4, a0
     call ilock

@@ -36,6 +36,13 @@ fdalloc:
     li   a0, -EMFILE
     ret
 
+# namei_err() -> a0 = -namei_errno (after a failed namei/nameiparent)
+namei_err:
+    la   t0, namei_errno
+    lw   a0, 0(t0)
+    neg  a0, a0
+    ret
+
 # fetchpath(a0 = user path, a1 = kernel buffer[MAXPATH]) -> 0 / -EFAULT / -ENAMETOOLONG
 fetchpath:
     PROLOGUE
@@ -271,7 +278,7 @@ create:
     call iunlockput
     li   a0, -EEXIST
     EPILOGUE
-80: li   a0, -ENOENT
+80: call namei_err
     EPILOGUE
 
 # open(path, flags) -> fd
@@ -349,7 +356,7 @@ sys_open:
     call iunlockput
     li   a0, -EISDIR
     j    90f
-91: li   a0, -ENOENT
+91: call namei_err
 90: addi sp, sp, 128
     EPILOGUE
 
@@ -396,7 +403,7 @@ sys_chdir:
     call iput
     li   a0, 0
     j    90f
-91: li   a0, -ENOENT
+91: call namei_err
 90: addi sp, sp, 128
     EPILOGUE
 
@@ -498,7 +505,7 @@ sys_unlink:
     call iunlockput
     li   a0, -EINVAL
     j    90f
-91: li   a0, -ENOENT
+91: call namei_err
 90: addi sp, sp, 160
     EPILOGUE
 
