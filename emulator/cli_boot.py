@@ -68,19 +68,7 @@ def register(subparsers) -> None:
                "125 machine check; 126 deadlock; 130 left with Ctrl-] q")
     p.add_argument("guest", nargs="?", metavar="GUEST",
                    help="bundled guest name, .s file or ELF file (default: the default guest)")
-    p.add_argument("--engine", default="auto", metavar="KIND",
-                   help="native, python or auto (default: native if available)")
-    p.add_argument("--cpus", metavar="N", help="number of CPUs (default 1)")
-    p.add_argument("--ram", metavar="SIZE", help="RAM size, e.g. 32M, 64M, 1G (default 32M)")
-    p.add_argument("--tlb-entries", metavar="N",
-                   help=f"TLB entries per CPU, {ISA.machine['tlb_entries_min']}-"
-                        f"{ISA.machine['tlb_entries_max']} (default "
-                        f"{ISA.machine['tlb_entries_default']})")
-    p.add_argument("--disk", metavar="IMG", help="attach a disk image (512-byte sectors)")
-    p.add_argument("--snapshot", action="store_true",
-                   help="keep disk writes in memory; the image file is never modified")
-    p.add_argument("--input", metavar="TEXT",
-                   help=r"console input (escapes like \n allowed), then end of input")
+    add_machine_options(p)
     p.add_argument("--max-instructions", metavar="N",
                    help="stop after N steps (instructions, faults, idle cycles; all CPUs)")
     p.add_argument("--stats", action="store_true", help="print statistics to stderr at exit")
@@ -97,6 +85,24 @@ def register(subparsers) -> None:
     g = subparsers.add_parser("guests", help="list the bundled guests",
                               description="List the bundled guests with their descriptions.")
     g.set_defaults(func=cmd_guests)
+
+
+def add_machine_options(p) -> None:
+    """The options that shape the machine (engine, CPUs, RAM, TLB, disk, console input),
+    shared by ``boot`` and ``debug``; :func:`build_machine` turns them into a Machine."""
+    p.add_argument("--engine", default="auto", metavar="KIND",
+                   help="native, python or auto (default: native if available)")
+    p.add_argument("--cpus", metavar="N", help="number of CPUs (default 1)")
+    p.add_argument("--ram", metavar="SIZE", help="RAM size, e.g. 32M, 64M, 1G (default 32M)")
+    p.add_argument("--tlb-entries", metavar="N",
+                   help=f"TLB entries per CPU, {ISA.machine['tlb_entries_min']}-"
+                        f"{ISA.machine['tlb_entries_max']} (default "
+                        f"{ISA.machine['tlb_entries_default']})")
+    p.add_argument("--disk", metavar="IMG", help="attach a disk image (512-byte sectors)")
+    p.add_argument("--snapshot", action="store_true",
+                   help="keep disk writes in memory; the image file is never modified")
+    p.add_argument("--input", metavar="TEXT",
+                   help=r"console input (escapes like \n allowed), then end of input")
 
 
 def cmd_guests(args) -> int:
@@ -178,24 +184,11 @@ def _check_options(args) -> dict:
 def cmd_boot(args) -> int:
     """``ringvm boot``: returns the exit status (see the module docstring)."""
     from .console import Console, unescape_input
-    from .machine import Machine
 
     v = _check_options(args)
     console = Console(input=unescape_input(args.input)) if args.input is not None \
         else Console()
-    if args.restore:
-        m = Machine.from_checkpoint(args.restore, args.engine, console=console, disk=args.disk)
-    else:
-        from .guests import resolve
-        _, elf = resolve(args.guest)
-        config = MachineConfig(ram_size=v["ram"], ncpus=v["ncpus"], tlb_entries=v["tlb"])
-        m = Machine(config, args.engine, disk=v["disk"], disk_snapshot=v["snapshot"],
-                    console=console)
-        try:
-            m.load_elf(elf)
-        except BaseException:
-            m.close()
-            raise
+    m = build_machine(args, v, console)
     trace_out = None
     with m:
         if m.engine_note:
@@ -231,6 +224,26 @@ def cmd_boot(args) -> int:
             sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
+
+
+def build_machine(args, v: dict, console):
+    """The Machine for parsed ``args`` and ``v`` (from ``_check_options``): restored from
+    ``--restore``, else the resolved GUEST loaded. Raises :class:`UserError`."""
+    from .machine import Machine
+    if args.restore:
+        return Machine.from_checkpoint(args.restore, args.engine, console=console,
+                                       disk=args.disk)
+    from .guests import resolve
+    _, elf = resolve(args.guest)
+    config = MachineConfig(ram_size=v["ram"], ncpus=v["ncpus"], tlb_entries=v["tlb"])
+    m = Machine(config, args.engine, disk=v["disk"], disk_snapshot=v["snapshot"],
+                console=console)
+    try:
+        m.load_elf(elf)
+    except BaseException:
+        m.close()
+        raise
+    return m
 
 
 def _isatty(stream) -> bool:
