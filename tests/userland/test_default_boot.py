@@ -1,0 +1,75 @@
+"""`ringvm boot` with no arguments: the default guest (monolithic), its disk built from
+guests/user and cached, a persistent working copy, reset when the sources change,
+--snapshot and --disk. Runs the real CLI in a subprocess with a private cache and a
+private copy of guests/."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ringvm.emulator import fs_image
+from ringvm.emulator.guests import guests_dir
+
+
+@pytest.fixture
+def env(tmp_path):
+    if not (guests_dir() / "monolithic" / "main.s").is_file():
+        pytest.skip("the monolithic kernel is not there yet")
+    g = tmp_path / "guests"
+    shutil.copytree(guests_dir(), g, ignore=shutil.ignore_patterns("tests", "*.img"))
+    e = dict(os.environ, RINGVM_GUESTS=str(g), RINGVM_CACHE=str(tmp_path / "cache"))
+    return e, g, tmp_path / "cache"
+
+
+def ringvm(env, *args, input: bytes = b""):
+    return subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", *args],
+                          input=input, capture_output=True, env=env, timeout=300)
+
+
+def test_piped_session_persists_and_resets(env):
+    e, guests, cache = env
+    p = ringvm(e, "boot", input=b"ls\ncat README\necho hi | wc\nexit\n")
+    out = p.stdout.decode()
+    assert p.returncode == 0, p.stderr.decode()
+    assert "Welcome to ringvm" in out and "\n1 1 3\n" in out and "usertests" in out
+    work = cache / "monolithic-disk.img"
+    assert work.is_file()
+    # a file made in one boot is there at the next
+    p = ringvm(e, "boot", input=b"echo remember me > note\n")
+    assert p.returncode == 0
+    p = ringvm(e, "boot", input=b"cat note\nexit 7\n")
+    assert p.returncode == 7 and "remember me" in p.stdout.decode()
+    # --snapshot: the session's writes are dropped
+    p = ringvm(e, "boot", "--snapshot", input=b"rm note\n")
+    assert p.returncode == 0
+    assert fs_image.FsImage(work).read_file("/note") == b"remember me\n"
+    assert fs_image.check(work)[0] == []
+    # a source changes: fresh image, and a note says so
+    (guests / "user" / "rootfs" / "README").write_text("changed\n")
+    p = ringvm(e, "boot", input=b"cat README\ncat note\n")
+    assert "fresh disk image" in p.stderr.decode()
+    out = p.stdout.decode()
+    assert "changed" in out and "cat: note: no such file or directory" in out
+
+
+def test_disk_option_overrides(env, tmp_path):
+    e, _, cache = env
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "init").write_bytes(b"not a program")
+    img = tmp_path / "other.img"
+    assert ringvm(e, "mkfs", str(img), "--from", str(src)).returncode == 0
+    p = ringvm(e, "boot", "--disk", str(img), "--max-instructions", "50M")
+    assert p.returncode != 0          # the kernel cannot exec that /init
+    assert not (cache / "monolithic-disk.img").exists()
+
+
+def test_guests_lists_the_disk(env):
+    e, _, _ = env
+    p = ringvm(dict(e, COLUMNS="300"), "guests")
+    assert "monolithic (default)" in p.stdout.decode()
+    assert "disk built from its programs" in p.stdout.decode()
