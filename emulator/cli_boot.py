@@ -108,6 +108,7 @@ def add_machine_options(p) -> None:
 def cmd_guests(args) -> int:
     """``ringvm guests``: a table of bundled guests (the default one marked)."""
     from rich.console import Console as RichConsole
+    from rich.markup import escape
     from rich.table import Table
 
     from .guests import default_guest_name, list_guests
@@ -127,7 +128,8 @@ def cmd_guests(args) -> int:
         if "disk_build" in gst.defaults:
             extra.append("disk built from its programs")
         desc = gst.description + (f" [{', '.join(extra)}]" if extra else "")
-        t.add_row(gst.name + (" (default)" if gst.name == default else ""), desc)
+        t.add_row(gst.name + (" (default)" if gst.name == default else ""),
+                  escape(desc))                 # "[2 cpus]" is not rich markup
     RichConsole(highlight=False, soft_wrap=False).print(t)
     if not guests:
         print("(no bundled guests found)")
