@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "ringvm.assembler.cli",
     "ringvm.emulator.cli_boot",
     "ringvm.emulator.cli_fs",
+    "ringvm.emulator.cli_grade",
 )
 
 
