@@ -278,6 +278,37 @@ t_badfd:
     li   a2, 1
     call read
     CHECK_EQ a0, -EBADF, "read after close"
+    LSTR a0, "/"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open /"
+    mv   s1, a0
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_NEG a0, "write to a directory"
+    mv   a0, s1
+    call close
+    la   a0, pipefds
+    call pipe
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    CHECK_NEG a0, "write to a pipe's read end"
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    CHECK_NEG a0, "read from a pipe's write end"
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
     j    t_pass
 
 # pointers into kernel space or unmapped memory, read-only buffers
@@ -1051,6 +1082,15 @@ t_sbrk:
     addi a1, a1, 16
     call child_status
     CHECK_EQ a0, -1, "touching freed memory"
+    li   a0, 8192               # grown again: fresh zeroed pages, not the old data
+    call sbrk
+    CHECK_EQR a0, s1, "sbrk(8192) again"
+    li   t1, 4096
+    add  t1, s1, t1
+    lw   t2, 0(t1)
+    CHECK_EQ t2, 0, "regrown memory is zeroed"
+    li   a0, -8192
+    call sbrk
     li   a0, 16 * 1024 * 1024   # more than a process may have
     call sbrk
     CHECK_NEG a0, "sbrk(16 MiB)"
@@ -1176,6 +1216,142 @@ f_device:
     li   t0, 0x40000000         # sysctl HALT through useg: not mapped
     sw   zero, 0(t0)
     ret
+
+# fill the process table: fork fails cleanly, every child is reaped, fork works again
+t_forkfull:
+    FUNC_ENTER
+    la   a0, pipefds
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    li   s1, 0                  # children
+1:  li   t0, 64
+    bge  s1, t0, 3f
+    call fork
+    blt  a0, zero, 3f
+    bnez a0, 2f
+    la   t0, pipefds            # child: wait for the parent to close the pipe
+    lw   a0, 4(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    call exit                   # status 0 = EOF as expected
+2:  addi s1, s1, 1
+    j    1b
+3:  mv   s2, a0
+    CHECK_NEG s2, "fork with a full process table"
+    slti t0, s1, 13
+    CHECK_EQ t0, 0, "children alive at once"
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+4:  beqz s1, 5f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "reap"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "child status"
+    addi s1, s1, -1
+    j    4b
+5:  li   a0, 0
+    call wait
+    CHECK_EQ a0, -ECHILD, "all reaped"
+    la   a0, t_exit0
+    li   a1, 0
+    call child_status
+    CHECK_EQ a0, 0, "fork after the table emptied"
+    j    t_pass
+
+t_exit0:
+    ret
+
+# fork copies the fd table (sharing offsets) and the current directory
+t_inherit:
+    FUNC_ENTER
+    LSTR s1, "/ut_inh"
+    mv   a0, s1
+    li   a1, O_CREATE | O_RDWR | O_TRUNC
+    call open
+    CHECK_GE0 a0, "create"
+    mv   s2, a0
+    LSTR a1, "p1"
+    li   a2, 2
+    call write
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 1f
+    mv   a0, s2
+    LSTR a1, "c1"
+    li   a2, 2
+    call write
+    addi a0, a0, -2
+    call exit
+1:  la   a0, wstatus
+    call wait
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "child wrote through the inherited fd"
+    mv   a0, s2
+    LSTR a1, "p2"
+    li   a2, 2
+    call write
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    mv   s2, a0
+    la   a1, ubuf
+    li   a2, 20
+    call read
+    CHECK_EQ a0, 6, "bytes from parent and child"
+    mv   a0, s2
+    call close
+    la   a0, ubuf
+    LSTR a1, "p1c1p2"
+    li   a2, 6
+    call memcmp
+    CHECK_EQ a0, 0, "the offset is shared"
+    mv   a0, s1
+    call unlink
+    LSTR a0, "/ut_cwd"
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir"
+    LSTR a0, "/ut_cwd"
+    call chdir
+    la   a0, t_mkx
+    li   a1, 0
+    call child_status
+    CHECK_EQ a0, 0, "child created a file in the inherited cwd"
+    LSTR a0, "/"
+    call chdir
+    LSTR a0, "/ut_cwd/x"
+    call unlink
+    CHECK_EQ a0, 0, "the child's file is in /ut_cwd"
+    LSTR a0, "/ut_cwd"
+    call unlink
+    CHECK_EQ a0, 0, "unlink /ut_cwd"
+    j    t_pass
+
+# t_mkx(): in a child, create "x" in the current directory (exit 1 on failure)
+t_mkx:
+    addi sp, sp, -16
+    sw   ra, 12(sp)
+    LSTR a0, "x"
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    blt  a0, zero, 1f
+    lw   ra, 12(sp)
+    addi sp, sp, 16
+    ret
+1:  li   a0, 1
+    call exit
 
 # kill: a spinning child, a sleeping child; ESRCH
 t_kill:
@@ -1366,6 +1542,8 @@ tests:
     .word tn_dirs, t_dirs
     .word tn_pipe, t_pipe
     .word tn_forkwait, t_forkwait
+    .word tn_forkfull, t_forkfull
+    .word tn_inherit, t_inherit
     .word tn_exec, t_exec
     .word tn_load, t_load
     .word tn_sbrk, t_sbrk
@@ -1396,6 +1574,8 @@ tn_bigfile:  .asciz "bigfile"
 tn_dirs:     .asciz "dirs"
 tn_pipe:     .asciz "pipe"
 tn_forkwait: .asciz "forkwait"
+tn_forkfull: .asciz "forkfull"
+tn_inherit:  .asciz "inherit"
 tn_exec:     .asciz "exec"
 tn_load:     .asciz "load"
 tn_sbrk:     .asciz "sbrk"
