@@ -1,44 +1,48 @@
 # kalloc.s — physical page allocator (OSKit-style shared component).
 #
 # Concept: physical memory as a pool of page frames handed out by the kernel (memory
-# management seed: "the kernel owns physical memory and gives out frames"). A free list
-# threaded through the free pages themselves, addressed through kseg (ISA.md §5:
-# physical = kseg - 0x80000000), over [end of the kernel image, RAMSIZE).
+# management seed: "the kernel owns physical memory and gives out frames"). Freed pages
+# go on a free list threaded through the pages themselves, addressed through kseg
+# (ISA.md §5: physical = kseg - 0x80000000); pages never used yet are handed out from
+# a bump pointer over [end of the kernel image, RAMSIZE), so boot is O(1).
 #
 # kinit(a0 = first kseg address, a1 = end kseg address); kalloc() -> a0 = zeroed
 # page (kseg) or 0; kfree(a0 = page). Counters: kfree_pages. Leaf routines (t0..t2).
 
 kinit:
-    li   t0, 4095                   # round the start up to a page
+    li   t0, 4095                       # round the start up to a page
     add  a0, a0, t0
     not  t0, t0
     and  a0, a0, t0
-    li   t2, 4096
-1:  add  t1, a0, t2
-    bltu a1, t1, 2f
-    la   t0, kfree_list             # push a0
-    lw   t1, 0(t0)
-    sw   t1, 0(a0)
+    and  a1, a1, t0
+    la   t0, kbump                      # never-used pages: [kbump, kbump_end)
     sw   a0, 0(t0)
+    sw   a1, 4(t0)
+    sub  t1, a1, a0
+    srli t1, t1, 12
     la   t0, kfree_pages
-    lw   t1, 0(t0)
-    addi t1, t1, 1
     sw   t1, 0(t0)
-    add  a0, a0, t2
-    j    1b
-2:  ret
+    ret
 
 kalloc:
     la   t0, kfree_list
     lw   a0, 0(t0)
-    beqz a0, 9f
-    lw   t1, 0(a0)
+    beqz a0, 5f
+    lw   t1, 0(a0)                      # pop a freed page
     sw   t1, 0(t0)
-    la   t0, kfree_pages
+    j    6f
+5:  la   t0, kbump                      # else take the next never-used page
+    lw   a0, 0(t0)
+    lw   t1, 4(t0)
+    bgeu a0, t1, 8f
+    li   t2, 4096
+    add  t2, t2, a0
+    sw   t2, 0(t0)
+6:  la   t0, kfree_pages
     lw   t1, 0(t0)
     addi t1, t1, -1
     sw   t1, 0(t0)
-    mv   t0, a0                     # zero the page
+    mv   t0, a0                         # zero the page
     li   t2, 4096
     add  t2, t2, a0
 1:  sw   zero, 0(t0)
@@ -47,7 +51,9 @@ kalloc:
     sw   zero, 12(t0)
     addi t0, t0, 16
     bne  t0, t2, 1b
-9:  ret
+    ret
+8:  li   a0, 0
+    ret
 
 kfree:
     beqz a0, 9f
@@ -65,4 +71,5 @@ kfree:
     .balign 4
 kfree_list:  .word 0
 kfree_pages: .word 0
+kbump:       .word 0, 0
 .text

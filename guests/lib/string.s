@@ -4,31 +4,50 @@
 # linked into every kernel structure"). Leaf functions: they touch only a0..a3, t0..t3
 # and never the stack, so they are safe anywhere in ring 0 (kseg addresses only).
 
-# memmove(a0 = dst, a1 = src, a2 = n) -> a0 = dst. Overlap-safe; word copies when
-# both pointers and n are word-aligned.
+# memmove(a0 = dst, a1 = src, a2 = n) -> a0 = dst. Overlap-safe (backwards only when
+# dst lies inside [src, src + n)); 16-byte word copies when both pointers and n are
+# word-aligned.
 memmove:
     mv   t0, a0
     beqz a2, 9f
-    bltu a1, a0, 5f             # src below dst: copy backwards
-    or   t1, a0, a1
+    bgeu a1, a0, 1f                     # src above dst: forward is safe
+    add  t1, a1, a2
+    bltu a0, t1, 5f                     # dst inside the source: backwards
+1:  or   t1, a0, a1
     or   t1, t1, a2
     andi t1, t1, 3
     bnez t1, 2f
-1:  lw   t2, 0(a1)              # forward, words
+    andi t1, a2, 15                     # forward, words: 16-byte blocks first
+    sub  t3, a2, t1
+    add  t3, t3, a1                     # end of the block part (source)
+    mv   a2, t1
+    beq  a1, t3, 4f
+3:  lw   t1, 0(a1)
+    lw   t2, 4(a1)
+    sw   t1, 0(t0)
+    sw   t2, 4(t0)
+    lw   t1, 8(a1)
+    lw   t2, 12(a1)
+    sw   t1, 8(t0)
+    sw   t2, 12(t0)
+    addi a1, a1, 16
+    addi t0, t0, 16
+    bne  a1, t3, 3b
+4:  beqz a2, 9f
+    lw   t2, 0(a1)
     sw   t2, 0(t0)
     addi a1, a1, 4
     addi t0, t0, 4
     addi a2, a2, -4
-    bnez a2, 1b
-    j    9f
-2:  lbu  t2, 0(a1)              # forward, bytes
+    j    4b
+2:  lbu  t2, 0(a1)                      # forward, bytes
     sb   t2, 0(t0)
     addi a1, a1, 1
     addi t0, t0, 1
     addi a2, a2, -1
     bnez a2, 2b
     j    9f
-5:  add  a1, a1, a2             # backwards, bytes
+5:  add  a1, a1, a2                     # backwards, bytes
     add  t0, t0, a2
 6:  addi a1, a1, -1
     addi t0, t0, -1
