@@ -611,14 +611,16 @@ def _short_asm_error(msg: str, what: str) -> str:
     return head
 
 
-def _hash_dir(h, d: Path) -> None:
+def _hash_dir(h, d: Path, label: str) -> None:
+    """Hash the sources under ``d`` by content and relative name (not by absolute path,
+    so a copy of the same sources elsewhere hits the same cache entry)."""
     if not d.is_dir():
-        h.update(f"{d}: none\0".encode())
+        h.update(f"{label}: none\0".encode())
         return
     for p in sorted(d.rglob("*")):
         if p.is_file() and p.suffix in (".s", ".inc", ".S", ".bin") and \
                 "__pycache__" not in p.parts:
-            h.update(f"{p}\0".encode())
+            h.update(f"{label}/{p.relative_to(d).as_posix()}\0".encode())
             h.update(p.read_bytes())
 
 
@@ -627,10 +629,10 @@ def _assemble_cached(src: Path, inc: list[Path]) -> bytes:
     sources, the assembler and the ISA)."""
     from .guests import _PKG_ROOT, assemble_source, cache_dir
     h = hashlib.sha256(b"ringvm-grade-kernel 1\0")
-    h.update(f"{src}\0".encode())
+    h.update(f"{src.name}\0".encode())
     h.update(src.read_bytes())
-    for d in [src.parent, *inc]:
-        _hash_dir(h, d)
+    for i, d in enumerate([src.parent, *inc]):
+        _hash_dir(h, d, str(i))
     for p in sorted((_PKG_ROOT / "assembler").glob("*")):
         if p.suffix in (".py", ".lark"):
             h.update(p.read_bytes())
