@@ -61,11 +61,13 @@ def boot(kernel_elf: bytes, disk: Path, text: str, engine: str = "native",
 
 
 def normalize_sizes(text: str) -> str:
-    """Mask the sizes of programs in `ls` lines (they change with every program edit)."""
+    """Mask what changes with every edit of the kernel or a program: the sizes of
+    programs in `ls` lines and the free-page count in the kernel's banner."""
     progs = {p.stem for p in userland.program_sources(USER_DIR)}
     def sub(m):
         return m.group(0) if m.group(1) not in progs else \
             f"{m.group(1):<14} file {m.group(2):>3} {'<size>':>6}"
+    text = re.sub(r"\d+ free pages", "<n> free pages", text)
     return re.sub(r"^(\S+)\s+file\s+(\d+)\s+(\d+)$", sub, text, flags=re.M)
 
 
