@@ -125,6 +125,7 @@ class Cpu:
         # is unchanged; see flush_xlate): fetch page, and useg load/store pages
         self.dr: dict[int, int] = {}     # useg virtual page -> host-physical page base
         self.dw: dict[int, int] = {}
+        self.fpages: dict[int, int] = {}  # virtual page -> host-physical page (fetch)
         self.f_vpage = -1
         self.f_base = 0
         self.f_useg = 0
@@ -135,6 +136,7 @@ class Cpu:
     def flush_xlate(self) -> None:
         """Forget cached translations (TLB, context, ring or second stage changed)."""
         self.f_vpage = -1
+        self.fpages.clear()
         self.dr.clear()
         self.dw.clear()
 

@@ -134,13 +134,21 @@ class SystemMixin:
             self.bus_error(cpu, va, pa, STORE)
 
     def _fetch_slow(self, cpu, pc):
-        pa = self.xlate(cpu, pc, FETCH)
-        if pa >= self.ram_size:
-            self.bus_error(cpu, pc, pa, FETCH)
-        cpu.f_vpage = pc >> 12
-        cpu.f_base = pa & 0xFFFFF000
+        """Fetch (aligned ``pc``) when it is not on the current fetch page: from the
+        per-CPU page cache, or by a full translation; the page becomes current."""
+        vp = pc >> 12
+        base = cpu.fpages.get(vp)
+        if base is None:
+            pa = self.xlate(cpu, pc, FETCH)
+            if pa >= self.ram_size:
+                self.bus_error(cpu, pc, pa, FETCH)
+            base = cpu.fpages[vp] = pa & 0xFFFFF000
+        elif pc < KSEG:
+            cpu.c_tlb_hits += 1
+        cpu.f_vpage = vp
+        cpu.f_base = base
         cpu.f_useg = 1 if pc < KSEG else 0
-        return self.mv32[pa >> 2]
+        return self.mv32[(base | (pc & 0xFFF)) >> 2]
 
     # ================================================================ CSRs, rfe
     csr_read = staticmethod(csr_read)
