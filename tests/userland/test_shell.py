@@ -10,15 +10,19 @@ from ringvm.emulator import fs_image
 
 from .conftest import ENGINES, boot, check_golden, normalize_sizes
 
-# The kernel's console line buffer is 128 bytes and scripted input arrives all at once,
-# so each scripted session stays well under that.
-SESSION = "ls\ncat README\necho hi | wc\necho x y > f\ncat < f\ncat nope\nwc f | cat\n"
+SESSION = ("ls\ncat README\necho hi | wc\necho x y > f\ncat < f\ncat nope\nwc f | cat\n"
+           "mkdir d ; cd d ; echo 'two  spaces' \"and;more\" > g ; ls ; cat g\n"
+           "cd .. ; rm d ; rm d/g d ; ls d\n"
+           "cat README | wc | cat > n ; cat n ; rm n\n"
+           "nosuch ; echo |\n"
+           "  \n"
+           "exit 3\n")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_golden_session(kernel_elf, image, engine):
     out, r = boot(kernel_elf, image, SESSION, engine)
-    assert r.kind == "halt" and r.exit_code == 0, (r, out)
+    assert r.kind == "halt" and r.exit_code == 3, (r, out)
     check_golden("session.txt", normalize_sizes(out))
     assert "sh: cat: exit 1" in out
     assert fs_image.check(image)[0] == []
