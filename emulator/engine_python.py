@@ -57,6 +57,7 @@ if sys.byteorder != "little":   # pragma: no cover
     raise ImportError("the Python engine needs a little-endian host")
 
 C_MIS_FETCH = MIS[FETCH]
+ICACHE_LIMIT = 1 << 16   # decoded handlers kept per CPU
 
 _ALL_IDLE = object()     # _run_cpu: this CPU is idle; the caller decides IDLE / fast-forward
 
@@ -69,6 +70,8 @@ class PythonEngine(SystemMixin, Engine):
     def __init__(self, config: MachineConfig, ram: bytearray):
         if len(ram) != config.ram_size:
             raise ValueError("ram size does not match config.ram_size")
+        if config.quantum < 1 or config.ncpus < 1 or config.tlb_entries < 1:
+            raise ValueError("quantum, ncpus and tlb_entries must be at least 1")
         self.config = config
         self.ram = ram
         self.ram_size = config.ram_size
@@ -295,6 +298,8 @@ class PythonEngine(SystemMixin, Engine):
                         fkey, fbase, fuseg = cpu.f_vpage << 12, cpu.f_base, cpu.f_useg
                     h = icache.get(word)
                     if h is None:
+                        if len(icache) >= ICACHE_LIMIT:   # bounded, whatever the guest runs
+                            icache.clear()
                         h = icache[word] = build(word)
                     pc = h(pc)
                     retired += 1
