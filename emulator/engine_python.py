@@ -38,6 +38,15 @@ native engine; see the report of the engine work):
   ``at_cycle`` equal to the CPU's cycle fires at the start of its next step.
 - A Python device page: the engine checks only the access size (``lw``/``sw``); the
   register offset is the Python device's business (``complete_mmio(bus_error=True)``).
+- CSR checks run in the order: unknown number (ILLEGAL, also in a guest under
+  ``hctl.CSR``), ring (PRIVILEGED or the §8 exits), write to a read-only CSR (ILLEGAL).
+- An exception taken in ring -1 leaves ``hgpa``, ``hinsn`` and ``hqual`` unchanged.
+- IPI START of a stopped CPU sets only pc, ring 0, V 0 and host IE 0; a waiting CPU is
+  not "stopped" and is left alone. SEND to a missing CPU is not counted in ipis_sent.
+- ``CpuState.csr`` has no cycle/cycleh (they are ``CpuState.cycle``); its status values
+  include RING; ``csr[ipend]`` is the latched lines (= ``CpuState.ipend``, no CONSOLE).
+- A breakpoint stop happens after the step's timed events fired; resuming starts the
+  step again, so a timer with INTERVAL = 0 that is due fires (and is counted) again.
 """
 from __future__ import annotations
 
