@@ -1,0 +1,94 @@
+"""Deliberately broken variants of the monolithic kernel, for showing that the grading
+suite (guests/monolithic/suite.toml) catches real bugs.
+
+Each variant is a list of literal substitutions ``(file, old, new)`` applied to a
+temporary copy of ``guests/monolithic``, ``guests/lib`` and ``guests/user`` (so the
+variants follow the kernel as it evolves; an ``old`` text that no longer occurs exactly
+once fails loudly instead of silently testing nothing), and ``fails``: exactly the
+tests of the suite the bug must fail (the others must still pass — a dependency of a
+failed test is reported as not run, which counts as failed here).
+
+``python tests/grader/variants.py NAME [DIR]`` writes the variant to DIR (default a
+temporary directory) and prints the path to give ``ringvm grade --submission``.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUESTS = ROOT / "guests"
+SUITE = GUESTS / "monolithic" / "suite.toml"
+
+VARIANTS: dict[str, dict] = {
+    "no-preempt": {
+        "about": "the timer interrupt never preempts a process running in user mode",
+        "subs": [("monolithic/trap.s",
+                  "    call yield                          # timer: round-robin\n",
+                  "    nop                                 # BUG: no preemption\n")],
+        "fails": {"kill-preempt", "usertests"},
+    },
+    "pipe-loses-data": {
+        "about": "a write to a full pipe silently drops the rest of its data",
+        "subs": [("monolithic/pipe.s",
+                  "    bne  t2, t3, 2f\n    addi a0, s1, PI_NREAD               # full\n",
+                  "    bne  t2, t3, 2f\n    mv   s4, s3                         # BUG: full: "
+                  "claim it was all written\n    j    8f\n"
+                  "    addi a0, s1, PI_NREAD               # full\n")],
+        "fails": {"pipes", "usertests"},
+    },
+    "refill-ignores-asid": {
+        "about": "the TLB refill handler makes every entry global (G): ASIDs are ignored",
+        "subs": [("lib/tlbrefill.s",
+                  "    csrw tlblo, \\r1\n    tlbwr\n.endm\n",
+                  "    ori  \\r1, \\r1, TLB_G               # BUG: every entry global\n"
+                  "    csrw tlblo, \\r1\n    tlbwr\n.endm\n")],
+        "fails": set(),
+    },
+    "fault-halts-machine": {
+        "about": "a user fault prints the kill line, then halts the whole machine",
+        "subs": [("monolithic/trap.s",
+                  "2:  call user_fault                     # prints the kill line\n"
+                  "    li   a0, -1\n    call exit\n",
+                  "2:  call user_fault                     # prints the kill line\n"
+                  "    li   a0, 99                         # BUG: the machine goes down\n"
+                  "    call khalt\n")],
+        "fails": set(),
+    },
+    "no-write-through": {
+        "about": "the buffer cache never writes blocks to the disk",
+        "subs": [("lib/bio.s",
+                  "    li   a3, 1\n    call disk_rw\n    bnez a0, 9f\n",
+                  "    li   a3, 1\n    li   a0, 0                          # BUG: no write\n"
+                  "    bnez a0, 9f\n")],
+        "fails": set(),
+    },
+}
+
+
+def make_variant(name: str, dest: Path) -> Path:
+    """Copy the kernel, lib and user programs under ``dest`` with variant ``name``
+    applied; returns the submission directory (``dest/monolithic``)."""
+    v = VARIANTS[name]
+    for part in ("monolithic", "lib", "user"):
+        shutil.copytree(GUESTS / part, dest / part)
+    for rel, old, new in v["subs"]:
+        p = dest / rel
+        text = p.read_text()
+        n = text.count(old)
+        if n != 1:
+            raise AssertionError(f"variant {name}: the text to replace occurs {n} times in "
+                                 f"guests/{rel} (the kernel changed: update "
+                                 f"tests/grader/variants.py)\n{old}")
+        p.write_text(text.replace(old, new))
+    return dest / "monolithic"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in VARIANTS:
+        print(f"usage: {sys.argv[0]} {{{'|'.join(VARIANTS)}}} [DIR]", file=sys.stderr)
+        sys.exit(2)
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp(prefix="variant-"))
+    print(make_variant(sys.argv[1], out))
