@@ -16,6 +16,7 @@ from ringvm.errors import UserError
 SUBCOMMAND_MODULES = (
     "ringvm.assembler.cli",
     "ringvm.emulator.cli_boot",
+    "ringvm.emulator.cli_debug",
     "ringvm.emulator.cli_fs",
     "ringvm.emulator.cli_grade",
 )

@@ -1,0 +1,206 @@
+"""``ringvm debug``: the interactive debugger (see ``emulator/debugger.py``).
+
+::
+
+    ringvm debug [GUEST] [--engine KIND] [--cpus N] [--ram SIZE] [--tlb-entries N]
+                 [--disk IMG] [--input TEXT] [--restore FILE]
+                 [-x FILE] [--batch] [--no-color]
+
+GUEST and the machine options are those of ``ringvm boot``. The machine starts stopped
+at the reset vector. ``-x FILE`` runs the commands in FILE first (echoed after an
+``(rdb)`` prompt); ``--batch`` exits after them instead of reading commands. A disk
+image is always attached with its writes kept in memory (reverse execution must be able
+to re-read what the guest read). Interactive use has line editing, history
+(``~/.ringvm_debug_history``) and tab completion of commands and symbols; Ctrl-C stops
+a running ``continue``; an empty line repeats a stepping command; Ctrl-D or ``quit``
+leaves. Without a terminal, commands are read from stdin one per line.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from ringvm.errors import UserError
+
+PROMPT = "(rdb) "
+REPEATABLE = {"stepi", "si", "nexti", "ni", "step", "s", "next", "n", "continue", "c",
+              "reverse-stepi", "rsi", "reverse-step", "rs", "x", "list", "l"}
+
+
+def register(subparsers) -> None:
+    from .cli_boot import add_machine_options
+    p = subparsers.add_parser(
+        "debug", help="debug a guest: step every ring, break, watch, catch traps, go back",
+        description="Start the machine stopped at the reset vector with a debugger prompt "
+                    "(gdb-like commands; `help` lists them).")
+    p.add_argument("guest", nargs="?", metavar="GUEST",
+                   help="bundled guest name, .s file or ELF file (default: the default guest)")
+    add_machine_options(p)
+    p.add_argument("--restore", metavar="FILE", help="debug a machine saved by boot --checkpoint")
+    p.add_argument("-x", dest="script", metavar="FILE", help="run the debugger commands in FILE")
+    p.add_argument("--batch", action="store_true",
+                   help="exit after the -x commands (do not read commands)")
+    p.add_argument("--no-color", action="store_true", help="no colors in the context display")
+    p.set_defaults(func=cmd_debug, max_instructions=None, checkpoint=None,
+                   checkpoint_at=None, trace=None, trace_file=None)
+
+
+def build_debugger(args, out=None):
+    """(Debugger, note) for parsed ``args`` (the ``debug`` options)."""
+    from ringvm.assembler.elf import read_elf
+
+    from .cli_boot import _check_options, build_machine
+    from .console import unescape_input
+    from .debugger import Debugger
+
+    v = _check_options(args)
+    note = None
+    if v.get("disk") and not v.get("snapshot"):
+        v["snapshot"] = True
+        note = "ringvm: note: disk writes are kept in memory while debugging"
+    data = unescape_input(args.input) if args.input is not None else None
+    console = Debugger.make_console(input=data, eof=args.input is not None)
+    m = build_machine(args, v, console)
+    elf = None
+    if not args.restore:
+        from .guests import resolve
+        try:
+            _, blob = resolve(args.guest)
+            elf = read_elf(blob)
+        except UserError:
+            elf = None
+    out = out if out is not None else sys.stdout
+    color = not args.no_color and _isatty(out) and os.environ.get("NO_COLOR") is None
+    width = 100
+    try:
+        width = max(80, min(160, os.get_terminal_size(out.fileno()).columns))
+    except (OSError, AttributeError, ValueError):
+        pass
+    dbg = Debugger(m, out, elf=elf, color=color, width=width)
+    return dbg, note
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def cmd_debug(args) -> int:
+    dbg, note = build_debugger(args)
+    with dbg.m:
+        if dbg.m.engine_note:
+            print(dbg.m.engine_note, file=sys.stderr)
+        if note:
+            print(note, file=sys.stderr)
+        name = args.guest or "the default guest"
+        dbg.write(f"ringvm debug: {name} on the {dbg.m.engine_kind} engine, "
+                  f"{dbg.m.config.ncpus} CPU{'s' if dbg.m.config.ncpus > 1 else ''}; "
+                  f"stopped at step {dbg.now}. `help` lists the commands.")
+        dbg.view.context()
+        dbg._remember_regs()
+        if args.script:
+            try:
+                with open(args.script, encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+            except OSError as e:
+                raise UserError(f"cannot read {args.script!r}: {e.strerror}") from None
+            if not _guarded(dbg, lambda: dbg.run_script(lines)):
+                return 0
+        if args.batch:
+            return 0
+        if _isatty(sys.stdin) and _isatty(sys.stdout):
+            _interactive(dbg)
+        else:
+            for line in sys.stdin:
+                dbg.write(f"{PROMPT}{line.rstrip()}")
+                if not _guarded(dbg, lambda: dbg.execute(line)):
+                    break
+    return 0
+
+
+def _guarded(dbg, fn):
+    """Run ``fn`` with Ctrl-C setting the debugger's interrupt flag (a second Ctrl-C
+    while the flag is still set interrupts Python itself)."""
+    def on_sigint(signum, frame):
+        if dbg.interrupted:
+            raise KeyboardInterrupt
+        dbg.interrupted = True
+    try:
+        old = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:                 # not the main thread
+        return fn()
+    try:
+        return fn()
+    except KeyboardInterrupt:
+        dbg.interrupted = False
+        dbg.write("interrupted")
+        return True
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _completer(dbg):
+    from prompt_toolkit.completion import Completer, Completion
+
+    from .debug_commands import COMMANDS
+    from .debug_view import CSR, REG_NAMES
+    infos = ["registers", "tlb", "traps", "breakpoints", "symbols", "devices", "vm",
+             "cpus", "line", "frame", "checkpoints"]
+    catches = ["trap", "syscall", "vmexit", "ring", "interrupt"]
+
+    class DebugCompleter(Completer):
+        def get_completions(self, document, complete_event):
+            text = document.text_before_cursor
+            word = document.get_word_before_cursor(WORD=True)
+            words = text.split()
+            if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
+                cands = sorted(COMMANDS)
+            elif words[0] in ("info", "i") and len(words) <= 2:
+                cands = infos
+            elif words[0] == "catch" and len(words) <= 2:
+                cands = catches
+            elif word.startswith("$"):
+                cands = ["$" + r for r in list(REG_NAMES) + ["pc"] + sorted(CSR)]
+            else:
+                cands = sorted(dbg.m.symbols)
+            stem = word.lstrip("*")
+            for c in cands:
+                if c.startswith(stem):
+                    yield Completion(c, start_position=-len(stem))
+
+    return DebugCompleter()
+
+
+def _interactive(dbg) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    path = os.environ.get("RINGVM_DEBUG_HISTORY",
+                          os.path.join(os.path.expanduser("~"), ".ringvm_debug_history"))
+    try:
+        history = FileHistory(path)
+        open(path, "a").close()
+    except OSError:
+        history = InMemoryHistory()
+    session = PromptSession(history=history, completer=_completer(dbg),
+                            complete_while_typing=False)
+    last = ""
+    while True:
+        try:
+            line = session.prompt(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            dbg.write("quit")
+            return
+        if not line.strip():
+            if last.split()[:1] and last.split()[0].split("/")[0] in REPEATABLE:
+                line = last
+            else:
+                continue
+        last = line
+        if not _guarded(dbg, lambda: dbg.execute(line)):
+            return
