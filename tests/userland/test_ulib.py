@@ -44,6 +44,9 @@ def test_library():
     (["wc", "README"], b"", "1 2 9 README\n", 0),
     (["ls", "README"], b"", "README         file   7      9\n", 0),
     (["cp", "README"], b"", "usage: cp SRC DST\n", 2),
+    (["grep", "er", "README"], b"", "hi there\n", 0),
+    (["grep", "x"], b"ax\nb\nxx", "ax\nxx", 0),
+    (["grep", "zzz", "README"], b"", "", 1),
     (["fault", "bogus"], b"",
      "usage: fault [kernel|kread|priv|illegal|jump|null|misaligned|nx|stack]\n", 2),
 ])
