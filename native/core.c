@@ -602,11 +602,16 @@ static void csr_write(struct rv_cpu *c, uint32_t n, uint32_t v) {
     case CSR_HSTATUS:
         v &= STATUS_IE_MASK | STATUS_PIE_MASK | STATUS_PRING_MASK | STATUS_PV_MASK;
         break;
-    case CSR_HVMID: case CSR_TLBVMID:
-        v &= VMID_MASK; tc_flush(c);
+    case CSR_HVMID:
+        v &= VMID_MASK;
+        if (v != X(c, HVMID)) tc_flush(c);
+        break;
+    case CSR_TLBVMID:
+        v &= VMID_MASK;
         break;
     case CSR_HBASE: case CSR_HLIMIT:
-        v &= ~PAGE_MASK; tc_flush(c);
+        v &= ~PAGE_MASK;
+        if (v != c->xcsr[HYP(n)]) tc_flush(c);
         break;
     default: break;
     }
@@ -868,7 +873,6 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"   /* the range default, then the hot ops */
-#endif
     static const void *const optab[1u << FIELD_R_OP_WIDTH] = {
         [0 ... (1u << FIELD_R_OP_WIDTH) - 1] = &&L_SWITCH,
         [OP_ADD] = &&L_OP_ADD, [OP_ADDI] = &&L_OP_ADDI, [OP_SLTI] = &&L_OP_SLTI,
@@ -881,9 +885,7 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         [OP_BGE] = &&L_OP_BGE, [OP_BLTU] = &&L_OP_BLTU, [OP_BGEU] = &&L_OP_BGEU,
         [OP_J] = &&L_OP_J, [OP_JAL] = &&L_OP_J, [OP_JALR] = &&L_OP_JALR,
     };
-#if defined(__GNUC__)
 #pragma GCC diagnostic pop
-#endif
 #define NEXT do {                                                                     \
         c->c_retired_by_ring[ri]++;                                                   \
         c->cycle++;                                                                   \
@@ -894,6 +896,9 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         w = ld32(fhost + (pc & PAGE_MASK));                                           \
         goto *optab[w >> FIELD_R_OP_SHIFT];                                           \
     } while (0)
+#else
+#define NEXT break   /* no computed goto: every step goes round the loop */
+#endif
     for (;;) {
     top:
         if (unlikely(c->cycle >= c->limit)) {
