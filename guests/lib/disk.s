@@ -1,9 +1,9 @@
 # disk.s — interrupt-driven DMA block driver (shared component).
 #
-# Concept: a block device driver that never busy-waits (device drivers seed): the
-# caller programs one DMA request and sleeps; the completion interrupt (DISK line)
-# records the status and wakes it. Requests queue by sleeping on disk_busy until the
-# device is free (one request in flight, FIFO-ish by wakeup order).
+# Concept: a block device driver that never busy-waits (device drivers seed): callers
+# append a request to a FIFO queue and sleep; the device works on the head request by
+# DMA, and its completion interrupt (DISK line) records the status, wakes the owner and
+# starts the next request — the classic top half / bottom half split.
 #
 # Needs: sleep(chan), wakeup(chan), kframe.inc.
 
@@ -17,77 +17,101 @@ disk_init:
     sw   t1, 0(t0)
 1:  ret
 
+# A request lives in the caller's frame while it sleeps (6 words): next, sector, kseg
+# buffer, sectors, write?, status (0 while pending, then the device's DONE 2 / ERROR 3).
+.equ RQ_NEXT, 0
+.equ RQ_SECTOR, 4
+.equ RQ_BUF, 8
+.equ RQ_COUNT, 12
+.equ RQ_WRITE, 16
+.equ RQ_STATUS, 20
+
 # disk_rw(a0 = sector, a1 = kseg buffer, a2 = sectors, a3 = 1 write / 0 read)
-#   -> 0 / -1 (device error)
+#   -> 0 / -1 (device error or no disk). Queues the request (FIFO), starts it if the
+#   device is idle, and sleeps until the completion interrupt has finished it.
 disk_rw:
     PROLOGUE
-    mv   s1, a0
-    mv   s2, a1
-    mv   s3, a2
-    mv   s4, a3
     la   t0, disk_present
     lw   t0, 0(t0)
     bnez t0, 1f
     li   a0, -1
     EPILOGUE
-1:  la   t0, disk_busy
+1:  sw   zero, RQ_NEXT(sp)
+    sw   a0, RQ_SECTOR(sp)
+    sw   a1, RQ_BUF(sp)
+    sw   a2, RQ_COUNT(sp)
+    sw   a3, RQ_WRITE(sp)
+    sw   zero, RQ_STATUS(sp)
+    la   t0, disk_qhead                 # append
     lw   t1, 0(t0)
-    beqz t1, 2f
-    mv   a0, t0
+    bnez t1, 2f
+    sw   sp, 0(t0)                      # queue was empty: start at once
+    sw   sp, 4(t0)
+    mv   a0, sp
+    call disk_start
+    j    3f
+2:  lw   t1, 4(t0)                      # tail->next = us
+    sw   sp, RQ_NEXT(t1)
+    sw   sp, 4(t0)
+3:  lw   t0, RQ_STATUS(sp)
+    bnez t0, 4f
+    mv   a0, sp
     call sleep
-    j    1b
-2:  li   t1, 1
-    sw   t1, 0(t0)
-    la   t0, disk_done
-    sw   zero, 0(t0)
-    li   t0, DISK_BASE + KSEG           # SECTOR
-    sw   s1, 0(t0)
-    li   t1, KSEG
-    sub  t1, s2, t1
+    j    3b
+4:  li   a0, 0
+    li   t1, 2                          # DONE
+    beq  t0, t1, 5f
+    li   a0, -1
+5:  EPILOGUE
+
+# disk_start(a0 = request): program the DMA (leaf).
+disk_start:
+    li   t0, DISK_BASE + KSEG
+    lw   t1, RQ_SECTOR(a0)
+    sw   t1, 0(t0)                      # SECTOR
+    lw   t1, RQ_BUF(a0)
+    li   t2, KSEG
+    sub  t1, t1, t2
     sw   t1, 4(t0)                      # ADDR (physical)
-    sw   s3, 8(t0)                      # COUNT
-    addi t1, s4, 1
+    lw   t1, RQ_COUNT(a0)
+    sw   t1, 8(t0)                      # COUNT
+    lw   t1, RQ_WRITE(a0)
+    addi t1, t1, 1
     sw   t1, 12(t0)                     # CMD: 1 read, 2 write
     la   t0, stat_disk_ops
     lw   t1, 0(t0)
     addi t1, t1, 1
     sw   t1, 0(t0)
-3:  la   a0, disk_done
-    lw   t0, 0(a0)
-    bnez t0, 4f
-    call sleep
-    j    3b
-4:  la   t0, disk_status
-    lw   s5, 0(t0)
-    la   a0, disk_busy
-    sw   zero, 0(a0)
-    call wakeup
-    li   a0, 0
-    li   t0, 2                          # DONE
-    beq  s5, t0, 5f
-    li   a0, -1
-5:  EPILOGUE
+    ret
 
-# disk_intr(): completion.
+# disk_intr(): the head request completed: record its status, wake its owner, start
+# the next one.
 disk_intr:
     PROLOGUE
     li   t0, DISK_STATUS
-    lw   t1, 0(t0)
-    la   t0, disk_status
-    sw   t1, 0(t0)
+    lw   s1, 0(t0)
     li   t0, DISK_ACK
     sw   zero, 0(t0)
-    la   a0, disk_done
-    li   t1, 1
-    sw   t1, 0(a0)
+    la   t0, disk_qhead
+    lw   a0, 0(t0)
+    beqz a0, 9f                         # spurious
+    lw   t1, RQ_NEXT(a0)
+    sw   t1, 0(t0)
+    li   t2, 2                          # anything but ERROR counts as DONE
+    li   t3, 3
+    beq  s1, t3, 1f
+    mv   s1, t2
+1:  sw   s1, RQ_STATUS(a0)
     call wakeup
-    EPILOGUE
+    la   t0, disk_qhead
+    lw   a0, 0(t0)
+    beqz a0, 9f
+    call disk_start
+9:  EPILOGUE
 
 .data
     .balign 4
-disk_busy:     .word 0
 disk_present:  .word 0
-disk_done:     .word 0
-disk_status:   .word 0
+disk_qhead:    .word 0, 0                # request queue: head, tail
 stat_disk_ops: .word 0
 .text

@@ -184,3 +184,15 @@ def test_error_paths_and_preemption(tmp_path):
     assert r.stdout.split("\n", 1)[1] == STRESS
     problems, _ = fs_image.check(disk)
     assert problems == []
+
+
+def test_concurrent_disk_io(tmp_path):
+    """Four processes write and read back 24 KiB files at once: queued disk requests,
+    sleep-locked buffers and inodes under preemption; the image stays consistent."""
+    disk = image(tmp_path, {"init": prog("ktconc")})
+    r = boot(tmp_path, disk, budget="100M")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith("kc: ok 4\n")
+    problems, summary = fs_image.check(disk)
+    assert problems == []
+    assert summary["files"] == 5
