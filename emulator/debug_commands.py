@@ -530,10 +530,8 @@ def _watch(dbg, arg, kind):
                              f"{dbg.m.engine_kind} engine does not have yet")
         w.paddr = lo if physical else v.translate(lo, "load")
         w.old = dbg._soft_read(w)
-        label = "Software watchpoint"
-    else:
-        label = {"watch": "Hardware watchpoint", "rwatch": "Hardware read watchpoint",
-                 "awatch": "Hardware access watchpoint"}[kind]
+    label = {"watch": "Watchpoint", "rwatch": "Read watchpoint",
+             "awatch": "Access watchpoint"}[kind]
     dbg.points[w.num] = w
     dbg.write(f"{label} {w.num}: {where}")
 
@@ -873,7 +871,7 @@ def info_traps(dbg, rest):
     dbg.write(f"cpu{dbg.cur} interrupts: {', '.join(parts) or 'none'}")
     parts = [f"{REASON_NAMES.get(i, i)} {n}" for i, n in enumerate(c["vmexits_by_reason"]) if n]
     dbg.write(f"cpu{dbg.cur} VM exits:   {', '.join(parts) or 'none'}")
-    evs = dbg.events[-16:]
+    evs = [e for e in dbg.events if e.t < dbg.now][-16:]
     if evs:
         dbg.write("last events seen while stepping:")
         for e in evs:
@@ -893,7 +891,7 @@ def info_breakpoints(dbg, rest):
             typ = "tbreakpoint" if p.temp else "breakpoint"
             what = p.where + (f" if {p.cond}" if p.cond else "")
         elif isinstance(p, Watch):
-            typ = p.kind + ("" if dbg.engine_watch else " (sw)")
+            typ = p.kind
             what = p.where
         else:
             typ, what = "catchpoint", p.where
@@ -1038,6 +1036,8 @@ def backtrace_frames(dbg, limit: int = 32) -> list[tuple[int, int]]:
             ret, cfp = v.word(sp + ra_slot), fp
         else:
             ret, cfp = ra, fp
+            if sym is not None and not _calls(v, ret, pc - sym[1]):
+                return frames          # ra is stale: it does not return from a call here
     except DebugError:
         return frames
     seen = set()
@@ -1070,6 +1070,19 @@ def _handler_entry(dbg) -> str | None:
     if st.ring == 0 and start == c["tvec"]:
         return f"trap handler entered from epc 0x{c['epc']:08x}"
     return None
+
+
+def _calls(v, ret: int, func: int) -> bool:
+    """Whether the instruction before ``ret`` is a call that may have entered ``func``
+    (a ``jal`` to it, or any ``jalr ra``)."""
+    w, _ = v.fetch_word(ret - 4)
+    d = ISA.decode(w) if w is not None else None
+    if d is None:
+        return False
+    ins, f = d
+    if ins.mnemonic == "jal":
+        return ((ret - 4 + 4 * f["imm"]) & 0xFFFFFFFF) == func
+    return ins.mnemonic == "jalr" and f.get("rd") == 1
 
 
 def cmd_backtrace(dbg, arg):

@@ -424,7 +424,7 @@ class View:
                             f"hepc=0x{st.csr.get(CSR['hepc'], 0):08x} "
                             f"hqual=0x{st.csr.get(CSR['hqual'], 0):x} "
                             f"hgpa=0x{st.csr.get(CSR['hgpa'], 0):x}"))
-        evs = [e for e in self.d.events if e.cpu == self.d.cur][-3:]
+        evs = [e for e in self.d.events if e.cpu == self.d.cur and e.t < self.d.now][-3:]
         for e in evs:
             out.append(Text(f"  @{e.t}: {e.text}", style="yellow"))
         return out

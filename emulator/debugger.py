@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from ringvm.isa import ISA
 
 from .console import Console
-from .debug_expr import DebugError
+from .debug_expr import DebugError, Phys
 from .engine import StopReason, Watchpoint
 
 __all__ = ["Debugger", "DebugError", "DebugConsole"]
@@ -532,8 +532,9 @@ class Debugger:
                     new.append(Event(t, i, f"{self.view.level(pre[i])} -> "
                                            f"{self.view.level(post)} at pc 0x{post.pc:08x} "
                                            f"(from 0x{pre[i].pc:08x})"))
-        self.events.extend(new)
-        del self.events[:-64]
+        if new:
+            self.events = [e for e in self.events if e.t < t] + new
+            del self.events[:-64]
         return new
 
     def _trap_event(self, t, i, kind, name) -> Event:
@@ -643,6 +644,11 @@ class Debugger:
         soft = self.soft_watches()
         for w in soft:
             w.old = self._soft_read(w)
+        for w in self.engine_watches():
+            try:
+                w.old = self.view.read(Phys(w.lo) if w.physical else w.lo, w.hi - w.lo)
+            except DebugError:
+                w.old = None
         batch = self.catch_batch if (catches or soft) else self.batch
         limit = None if max_steps is None else start + max_steps
         while True:
@@ -719,13 +725,17 @@ class Debugger:
         if w is None:
             return StopInfo("watchpoint", "watchpoint hit", self.cur)
         w.hits += 1
-        what = "write" if hit.is_write else "read"
-        label = {"watch": "Hardware watchpoint", "rwatch": "Hardware read watchpoint",
-                 "awatch": "Hardware access watchpoint"}[w.kind]
-        value = self.view.peek_bytes(hit.paddr, hit.size, physical=True)
-        text = (f"{label} {w.num}: {w.where}: {what} of {hit.size} bytes at "
-                f"0x{hit.vaddr:08x} (phys 0x{hit.paddr:08x}) by cpu{hit.cpu}, "
-                f"value now {value}")
+        try:
+            new = self.view.read(Phys(w.lo) if w.physical else w.lo, w.hi - w.lo)
+        except DebugError:
+            new = None
+        if hit.is_write:
+            old, w.old = w.old, new
+            text = (f"Watchpoint {w.num}: {w.where}\n  old = {self.view.fmt_bytes(old)}\n"
+                    f"  new = {self.view.fmt_bytes(new)}")
+        else:
+            text = (f"Watchpoint {w.num}: {w.where}: read by cpu{hit.cpu} at "
+                    f"0x{hit.vaddr:08x}, value = {self.view.fmt_bytes(new)}")
         return StopInfo("watchpoint", text, self.cur, w)
 
     # -- catchpoints and software watchpoints: batch check, then narrowing
@@ -833,7 +843,7 @@ class Debugger:
                 st = [i for i in range(n) if c1[i]["cycles"] > c0[i]["cycles"]]
                 self.cur = st[0] if st else self.cur
                 return StopInfo("watchpoint",
-                                f"Watchpoint {w.num}: {w.where} (software, value change)\n"
+                                f"Watchpoint {w.num}: {w.where}\n"
                                 f"  old = {self.view.fmt_bytes(old)}\n"
                                 f"  new = {self.view.fmt_bytes(new)}", self.cur, w)
         for i in range(n):

@@ -1,0 +1,74 @@
+"""Fixtures for the debugger tests: a Debugger over a bundled guest, output captured."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+SCRIPTS = HERE / "scripts"
+
+
+def available(kind: str) -> bool:
+    from ringvm.emulator.machine import available_engine_kinds
+    return kind in available_engine_kinds()
+
+
+def make_debugger(guest: str, engine: str, input: bytes | None = None, **kw):
+    """A Debugger (output in ``dbg.out``, a StringIO) over bundled ``guest``."""
+    from ringvm.assembler.elf import read_elf
+    from ringvm.emulator.debugger import Debugger
+    from ringvm.emulator.engine import MachineConfig
+    from ringvm.emulator.guests import guest_defaults, resolve
+    from ringvm.emulator.machine import Machine, parse_size
+
+    if not available(engine):
+        pytest.skip(f"the {engine} engine is not available")
+    _, blob = resolve(guest)
+    d = guest_defaults(guest)
+    disk = None
+    if "disk_build" in d:
+        from ringvm.emulator.userland import working_image
+        disk = str(working_image(d["disk_build"]))
+    elif "disk" in d:
+        disk = str(d["disk"])
+    config = MachineConfig(ram_size=parse_size(d.get("ram", "32M")), ncpus=d.get("cpus", 1))
+    con = Debugger.make_console(input=input, eof=input is not None)
+    m = Machine(config, engine, console=con, disk=disk, disk_snapshot=True)
+    m.load_elf(blob)
+    return Debugger(m, io.StringIO(), elf=read_elf(blob), **kw)
+
+
+def run_script(dbg, name: str) -> str:
+    """Run tests/debugger/scripts/NAME.rdb; the whole transcript."""
+    lines = (SCRIPTS / f"{name}.rdb").read_text().splitlines()
+    dbg.run_script(lines)
+    return dbg.out.getvalue()
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with golden/NAME.txt (RINGVM_UPDATE_GOLDEN=1 rewrites it)."""
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("RINGVM_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.write_text(text)
+        if os.environ.get("RINGVM_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {path.name} was missing: written, check it in")
+        return
+    expected = path.read_text()
+    assert text == expected, f"transcript differs from {path} (RINGVM_UPDATE_GOLDEN=1)"
+
+
+@pytest.fixture
+def debugger():
+    made = []
+
+    def make(*a, **kw):
+        d = make_debugger(*a, **kw)
+        made.append(d)
+        return d
+    yield make
+    for d in made:
+        d.m.close()
