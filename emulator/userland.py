@@ -191,10 +191,21 @@ def pristine_image(spec: DiskSpec, cache: Path) -> tuple[Path, str]:
 
 def working_image(spec: DiskSpec, cache: Path | None = None, quiet: bool = False) -> Path:
     """The persistent image the guest boots: ``<cache>/<guest>-disk.img``, reset to the
-    pristine image when the sources changed (or when it is missing)."""
-    if cache is None:
-        from .guests import cache_dir
-        cache = cache_dir()
+    pristine image when the sources changed (or when it is missing). Without ``cache``:
+    the guests' cache directory, else ``.ringvm-cache/`` in the current directory."""
+    if cache is not None:
+        return _working_image(spec, cache, quiet)
+    from .guests import cache_dir
+    first = None
+    for base in (cache_dir(), Path.cwd() / ".ringvm-cache"):
+        try:
+            return _working_image(spec, base, quiet)
+        except UserError as e:
+            first = first or e
+    raise first
+
+
+def _working_image(spec: DiskSpec, cache: Path, quiet: bool) -> Path:
     try:
         pristine, key = pristine_image(spec, cache)
         work = cache / f"{spec.guest}-disk.img"
