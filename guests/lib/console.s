@@ -4,7 +4,9 @@
 # by processes, which sleep) and a bottom half (console_intr, run by the RXIE
 # interrupt), meeting in a circular buffer (device drivers seed, xv6 console.c). Bytes
 # are echoed as they arrive; backspace (0x08/0x7F) erases; a line is handed to readers
-# on newline; at the UART's EOF the partial line is committed and readers then get 0.
+# on newline; ^D (0x04) delivers the line without itself and makes one read return 0
+# (end of file at the keyboard); at the UART's EOF the partial line is committed and
+# readers then get 0.
 #
 # Needs from the kernel: sleep(chan), wakeup(chan), killed() -> a0,
 # either_copyout(a0 = user?, a1 = dst, a2 = src, a3 = n) -> 0/-1 and
@@ -78,6 +80,8 @@ cons_byte:
     sb   s1, 0(t2)
     addi t1, t1, 1
     sw   t1, 0(t0)
+    li   t0, 4                          # ^D: end of file, delivered like a line
+    beq  s1, t0, 2f
     mv   a0, s1
     call kputc                          # echo
     li   t0, '\n'
@@ -140,7 +144,13 @@ console_read:
     la   t3, cons_buf
     add  t2, t2, t3
     lbu  s5, 0(t2)
+    li   t3, 4                          # ^D: read returns 0 (after the bytes before it)
+    bne  s5, t3, 41f
+    bnez s4, 8f                         # leave it for the next read
     addi t1, t1, 1
+    sw   t1, 0(t0)
+    j    8f
+41: addi t1, t1, 1
     sw   t1, 0(t0)
     sb   s5, 0(sp)
     mv   a0, s3
