@@ -196,3 +196,11 @@ def test_concurrent_disk_io(tmp_path):
     problems, summary = fs_image.check(disk)
     assert problems == []
     assert summary["files"] == 5
+
+
+def test_ctrl_d_is_end_of_file(tmp_path, kt_tree):
+    disk = image(tmp_path, kt_tree)
+    r = boot(tmp_path, disk, input="hello\\nab\\x04zz\\n", snapshot=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith("kt: line hello\nabkt: line abkt: eof 0\n")
+    assert "zz" not in r.stdout
