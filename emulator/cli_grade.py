@@ -86,7 +86,8 @@ def cmd_grade(args) -> int:
     show = not args.no_progress and err.is_terminal
     progress = Progress(TextColumn("[bold]grading {task.fields[suite]}"), BarColumn(),
                         MofNCompleteColumn(), TextColumn("{task.fields[current]}"),
-                        TimeElapsedColumn(), console=err, disable=not show, transient=True)
+                        TimeElapsedColumn(), console=err, disable=not show, transient=True,
+                        auto_refresh=False)     # no refresh thread: test processes fork
     running: list[str] = []
     with progress:
         task = progress.add_task("grade", total=len(tests), suite=suite.name, current="")
@@ -94,11 +95,13 @@ def cmd_grade(args) -> int:
         def started(t):
             running.append(t.name)
             progress.update(task, current=", ".join(running[-3:]))
+            progress.refresh()
 
         def done(r):
             if r.name in running:
                 running.remove(r.name)
             progress.update(task, advance=1, current=", ".join(running[-3:]))
+            progress.refresh()
 
         run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done, on_start=started,
                            host_timeout=timeout)

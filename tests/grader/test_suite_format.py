@@ -1,0 +1,125 @@
+"""Suite parsing: every mistake is one clear UserError naming the file and the test."""
+from __future__ import annotations
+
+import pytest
+
+from ringvm.emulator import grader
+from ringvm.errors import UserError
+
+
+def err(write_suite, text) -> str:
+    p = write_suite(text)
+    with pytest.raises(UserError) as e:
+        grader.load_suite(p)
+    return str(e.value)
+
+
+def test_minimal_suite_and_defaults(write_suite):
+    p = write_suite("""
+        [suite]
+        name = "demo"
+        [defaults]
+        kernel = "hello.s"
+        budget = "5K"
+        points = 2
+        [[test]]
+        name = "a"
+        expect = ['hello']
+        [[test]]
+        name = "b"
+        points = 3
+        budget = 1000
+        depends = ["a"]
+        tags = ["x"]
+        visibility = "hidden"
+        input = "hi\\n"
+        [[test]]
+        name = "c"
+        [[test.boots]]
+        input = "one"
+        [[test.boots]]
+        input = "two"
+        budget = "1M"
+    """)
+    s = grader.load_suite(p)
+    assert s.name == "demo" and [t.name for t in s.tests] == ["a", "b", "c"]
+    a, b, c = s.tests
+    assert a.points == 2 and a.boots[0].budget == 5000 and a.boots[0].expect == ["hello"]
+    assert b.points == 3 and b.boots[0].budget == 1000 and b.depends == ["a"]
+    assert b.visibility == "hidden" and b.boots[0].input == b"hi\n"
+    assert [x.input for x in c.boots] == [b"one", b"two"]
+    assert [x.budget for x in c.boots] == [5000, 1_000_000]
+    assert s.submission == p.parent.resolve()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[[test]\nname = 'x'", ["not valid TOML", "line"]),
+    ("[suite]\nname='x'\n", ["no tests"]),
+    ("[[test]]\nname = 'a b'\nkernel='hello.s'", ["'name'"]),
+    ("[[test]]\nname = 'a'", ["test 'a'", "no kernel"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nguest='hello'", ["not both"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudgett = 5", ["unknown key", "budgett"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nexpect = ['(']", ["bad regex"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudget = 'lots'", ["budget", "expected a number"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudget = 0", ["budget", "at least 1"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nvisibility = 'secret'", ["visibility"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nstop = 'crash'", ["'stop'"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\npoints = -1", ["points"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\ndepends = ['zz']", ["unknown test 'zz'"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\n[[test]]\nname = 'a'\nkernel='x.s'",
+     ["defined twice"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\ndepends=['b']\n"
+     "[[test]]\nname = 'b'\nkernel='x.s'\ndepends=['a']", ["dependency cycle", "a -> b -> a"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\ndisk = { foo = 1 }", ["disk", "foo"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\ndisk = { image = 'a', guest = 'b' }",
+     ["stand alone"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\n[[test.boots]]\nbudgit = 1", ["boot 1", "budgit"]),
+    ("[suite]\nsubmision = '.'\n[[test]]\nname = 'a'\nkernel='x.s'", ["[suite]", "submision"]),
+    ("[tests]\nname = 'a'", ["unknown top-level key", "tests"]),
+])
+def test_bad_suites(write_suite, text, words):
+    msg = err(write_suite, text)
+    assert "suite.toml" in msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_missing_suite_and_submission(tmp_path, write_suite):
+    with pytest.raises(UserError, match="does not exist"):
+        grader.load_suite(tmp_path / "nope.toml")
+    p = write_suite("[[test]]\nname = 'a'\nkernel = 'hello.s'\n")
+    with pytest.raises(UserError, match="submission directory"):
+        grader.load_suite(p, submission=tmp_path / "missing")
+
+
+def test_only_selects_names_tags_and_dependencies(write_suite):
+    p = write_suite("""
+        [defaults]
+        kernel = "hello.s"
+        [[test]]
+        name = "base"
+        [[test]]
+        name = "mid"
+        depends = ["base"]
+        [[test]]
+        name = "top"
+        depends = ["mid"]
+        tags = ["t"]
+        [[test]]
+        name = "other"
+    """)
+    s = grader.load_suite(p)
+    assert [t.name for t in grader.select_tests(s, ["t"])] == ["base", "mid", "top"]
+    assert [t.name for t in grader.select_tests(s, ["other,base"])] == ["base", "other"]
+    with pytest.raises(UserError, match="--only nothing"):
+        grader.select_tests(s, ["nothing"])
+
+
+def test_bundled_suites_parse():
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    mono = grader.load_suite(root / "guests" / "monolithic" / "suite.toml")
+    assert len(mono.tests) >= 15
+    assert sum(t.points for t in mono.tests) >= 30
+    isa = grader.load_suite(root / "guests" / "isa-suite" / "suite.toml")
+    assert {t.name for t in isa.tests} >= {"alu", "traps", "tlb", "user-mode"}
