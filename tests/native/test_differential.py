@@ -44,9 +44,10 @@ NTLB = 16
 STEPS = 60
 
 #: base registers for memory operands (never destinations of the stream)
-BASES = {8: DATA + 0x40, 9: KSEG + DATA + 0x80, 10: 0x40000, 11: KSEG + DEV["console"],
-         12: KSEG + RAM, 13: KDATA, 14: DEVMAP, 15: KSEG + DEV["timer"]}
-DESTS = [0, 1, 2, 3, 4, 5, 6, 7] + list(range(16, 31))
+BASES = {7: KSEG + DEV["ipi"], 8: DATA + 0x40, 9: KSEG + DATA + 0x80, 10: 0x40000,
+         11: KSEG + DEV["console"], 12: KSEG + RAM, 13: KDATA, 14: DEVMAP,
+         15: KSEG + DEV["timer"]}
+DESTS = [0, 1, 2, 3, 4, 5, 6] + list(range(16, 31))
 CSRS = ["status", "scratch", "epc", "cause", "badvaddr", "ienable", "ipend", "asid",
         "tlbidx", "tlbhi", "tlblo", "wired", "cpuid", "cycle", "cycleh", "tvec", "hstatus",
         "hscratch", "hctl", "hgpa", "gstatus", "gipend", "gasid", "tlbvmid"]
@@ -209,14 +210,16 @@ def start_state(draw):
     return mode, s
 
 
-def _engines(stream):
-    cfg = MachineConfig(ram_size=RAM, ncpus=1, tlb_entries=NTLB)
+def _engines(stream, ncpus=1, quantum=None):
+    cfg = MachineConfig(ram_size=RAM, ncpus=ncpus, tlb_entries=NTLB)
+    if quantum:
+        cfg.quantum = quantum
     return (python_engine.PythonEngine(cfg, _image(stream)),
             native.NativeEngine(cfg, _image(stream)))
 
 
-def _state(e):
-    return dataclasses.asdict(e.get_cpu(0))
+def _state(e, cpu=0):
+    return dataclasses.asdict(e.get_cpu(cpu))
 
 
 def _diff(a: dict, b: dict) -> str:
@@ -238,23 +241,28 @@ def _diff(a: dict, b: dict) -> str:
     return "; ".join(out)
 
 
-def run_lockstep(stream, mode, state, steps=STEPS):
-    py, nat = _engines(stream)
-    py.set_cpu(0, state)
-    nat.set_cpu(0, state)
-    assert _state(py) == _state(nat), "set_cpu round trip: " + _diff(_state(py), _state(nat))
+def run_lockstep(stream, mode, state, steps=STEPS, second=None, quantum=None):
+    ncpus = 2 if second is not None else 1
+    py, nat = _engines(stream, ncpus, quantum)
+    for cpu, st_ in enumerate([state, second][:ncpus]):
+        py.set_cpu(cpu, st_)
+        nat.set_cpu(cpu, st_)
+        assert _state(py, cpu) == _state(nat, cpu), \
+            "set_cpu round trip: " + _diff(_state(py, cpu), _state(nat, cpu))
     for step in range(steps):
         before = _state(py)
         a, b = py.run(1), nat.run(1)
-        sa, sb = _state(py), _state(nat)
-        ctx = (f"mode {mode}, step {step}, pc 0x{before['pc']:08x} ring {before['ring']} "
+        ctx = (f"mode {mode}, step {step}, cpu0 pc 0x{before['pc']:08x} ring {before['ring']} "
                f"v {before['v']}")
-        assert (a.reason, a.steps, a.exit_code) == (b.reason, b.steps, b.exit_code), \
+        assert (a.reason, a.steps, a.exit_code, a.cpu) == (b.reason, b.steps, b.exit_code, b.cpu), \
             f"{ctx}: stop py={a} native={b}"
-        assert sa == sb, f"{ctx}: {_diff(sa, sb)}"
+        for cpu in range(ncpus):
+            sa, sb = _state(py, cpu), _state(nat, cpu)
+            assert sa == sb, f"{ctx}: cpu {cpu}: {_diff(sa, sb)}"
         ca, cb = py.counters(), nat.counters()
-        assert ca == cb, f"{ctx}: counters {_diff(ca['cpus'][0], cb['cpus'][0])} " \
-                         f"{_diff(ca['devices'], cb['devices'])}"
+        assert ca == cb, f"{ctx}: counters " + " ".join(
+            _diff(x, y) for x, y in zip(ca['cpus'], cb['cpus'])) + \
+            f" {_diff(ca['devices'], cb['devices'])}"
         if a.reason in (StopReason.HALT, StopReason.MACHINE_CHECK, StopReason.IDLE):
             break
         if a.reason is StopReason.MMIO:    # no Python devices here: cannot happen
@@ -269,6 +277,21 @@ def run_lockstep(stream, mode, state, steps=STEPS):
 def test_random_streams_match_reference(stream, start):
     mode, state = start
     run_lockstep(stream, mode, state)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(stream=st.lists(instruction(), min_size=8, max_size=40), start=start_state(),
+       second=start_state(), quantum=st.integers(1, 9),
+       mode1=st.sampled_from(["running", "running", "waiting", "stopped"]))
+def test_two_cpus_match_reference(stream, start, second, quantum, mode1):
+    """Two CPUs round-robin with a small quantum: scheduling, IPIs (SEND/START through
+    the IPI device in the base registers), waiting and stopped CPUs."""
+    mode, state = start
+    s1 = second[1]
+    s1.mode = mode1
+    s1.csr[CSR["cpuid"]] = 1
+    run_lockstep(stream, mode, state, steps=STEPS, second=s1, quantum=quantum)
 
 
 def test_snapshot_crosses_engines():
