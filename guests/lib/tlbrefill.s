@@ -10,8 +10,12 @@
 #
 # TLB_REFILL pgdir, r1, r2, fail: macro for the hot path of a trap handler. pgdir is a
 # register holding the directory's kseg address; r1, r2 are scratch registers. On a hit
-# it writes tlblo and does tlbwr (tlbhi already holds VPN | ASID from the miss) and falls
-# through; on a page fault it jumps to fail. Only r1 and r2 are modified.
+# it writes tlblo and the next entry in round-robin order with tlbwi (tlbhi already
+# holds VPN | ASID from the miss) and falls through; on a page fault it jumps to fail.
+# Only r1 and r2 are modified. Not tlbwr: its victim is cycle mod N, and a refill path
+# of fixed length can then make an instruction's fetch and data refills evict each
+# other forever (a livelock seen with 4 entries); round robin never evicts the entry
+# written just before.
 .macro TLB_REFILL pgdir, r1, r2, fail
     csrr \r1, badvaddr
     srli \r1, \r1, 22
@@ -27,8 +31,18 @@
     andi \r2, \r1, TLB_V
     beqz \r2, \fail
     csrw tlblo, \r1
-    tlbwr
+    la   \r1, tlb_next                  # round-robin victim (tlbwi takes it mod N)
+    lw   \r2, 0(\r1)
+    addi \r2, \r2, 1
+    sw   \r2, 0(\r1)
+    csrw tlbidx, \r2
+    tlbwi
 .endm
+
+.data
+    .balign 4
+tlb_next: .word 0
+.text
 
 # pt_walk(a0 = pgdir, a1 = va, a2 = alloc) -> a0 = kseg address of the entry for va,
 # or 0 (no page-table page and !alloc, or out of memory). Calls kalloc.
