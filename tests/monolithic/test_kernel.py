@@ -204,3 +204,14 @@ def test_ctrl_d_is_end_of_file(tmp_path, kt_tree):
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.endswith("kt: line hello\nabkt: line abkt: eof 0\n")
     assert "zz" not in r.stdout
+
+
+@pytest.mark.parametrize("entries", [4, 5, 256])
+def test_small_and_large_tlb(tmp_path, kt_tree, entries):
+    """The refill handler makes progress with any TLB size (round-robin victims: an
+    instruction's fetch and data entries never evict each other)."""
+    disk = image(tmp_path, kt_tree)
+    r = boot(tmp_path, disk, input="hello\\nab\\x7fc\\n", snapshot=True,
+             extra=("--tlb-entries", str(entries)))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.split("\n", 1)[1] == session(True)
