@@ -1,0 +1,98 @@
+"""The bundled suites: full marks on the bundled kernel and on both engines; each
+deliberately broken kernel variant (variants.py) fails exactly its tests; the pytest
+plugin collects suite files."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ringvm.emulator import grader
+from ringvm.emulator.machine import available_engine_kinds
+
+from .variants import ROOT, SUITE, VARIANTS, make_variant
+
+ISA_SUITE = ROOT / "guests" / "isa-suite" / "suite.toml"
+native = pytest.mark.skipif("native" not in available_engine_kinds(),
+                            reason="the monolithic suite needs the native engine")
+
+
+def failed(run) -> set[str]:
+    return {r.name for r in run.results if not r.passed}
+
+
+@native
+def test_monolithic_suite_full_marks():
+    run = grader.grade(grader.load_suite(SUITE, engine="native"), jobs=2)
+    assert len(run.results) >= 15
+    assert run.full_marks, {r.name: r.reason for r in run.results if not r.passed}
+    assert run.score == run.max_score >= 30
+
+
+@pytest.mark.parametrize("engine", available_engine_kinds())
+def test_isa_suite_full_marks(engine):
+    run = grader.grade(grader.load_suite(ISA_SUITE, engine=engine), jobs=2)
+    assert run.full_marks, {r.name: r.reason for r in run.results if not r.passed}
+    assert all(r.partial is None or r.partial[0] == r.partial[1] for r in run.results)
+
+
+@native
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_broken_variant_fails_exactly_its_tests(name, tmp_path):
+    sub = make_variant(name, tmp_path)
+    run = grader.grade(grader.load_suite(SUITE, submission=sub, engine="native"), jobs=2)
+    want = VARIANTS[name]["fails"]
+    if want == "all":
+        want = {r.name for r in run.results}
+    got = failed(run)
+    assert got == want, {r.name: r.reason for r in run.results if r.name in got ^ want}
+    # the originals were not touched
+    assert "BUG" not in (ROOT / "guests" / "monolithic" / "trap.s").read_text()
+
+
+def test_variant_substitutions_apply(tmp_path):
+    """Every substitution still matches the current kernel exactly once."""
+    for name in VARIANTS:
+        make_variant(name, tmp_path / name)
+
+
+def _pytest(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "-p", "no:randomly", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_pytest_plugin_runs_a_suite(tmp_path):
+    xml = tmp_path / "j.xml"
+    r = _pytest(str(ISA_SUITE), "-q", "-n", "2", f"--junitxml={xml}", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "11 passed" in r.stdout
+    cases = ET.parse(xml).getroot().iter("testcase")
+    assert {c.get("name") for c in cases} >= {"alu", "traps", "tlb", "wfi-deadlock"}
+
+
+def test_pytest_plugin_reports_failures(write_suite, sub):
+    write_suite("""
+        [suite]
+        name = "plug"
+        [[test]]
+        name = "good"
+        kernel = "hello.s"
+        expect = ['hello grader']
+        [[test]]
+        name = "bad"
+        kernel = "hello.s"
+        tags = ["mytag"]
+        expect = ['^second line$', '^never printed$']
+    """)
+    (sub / "other.toml").write_text("[[test]]\nname = 'x'\n")
+    (sub / "suite_not_ringvm.toml").write_text("[tool]\nx = 1\n")
+    r = _pytest(str(sub), "-q", "-rf", cwd=sub)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "1 failed, 1 passed" in r.stdout
+    assert "GOOD     second line" in r.stdout
+    assert "MISSING  /^never printed$/" in r.stdout
+    r = _pytest(str(sub), "-q", "-k", "mytag", cwd=sub)
+    assert "1 failed, 1 deselected" in r.stdout
