@@ -221,11 +221,16 @@ create:
     bne  t1, t0, 1f
     mv   a0, s4
     EPILOGUE
-1:  lhu  t1, I_TYPE(s4)                 # EEXIST, or EISDIR for open(dir, O_CREATE)
+1:  lhu  s5, I_TYPE(s4)                 # EEXIST, or EISDIR for open(dir, O_CREATE)
     mv   a0, s4
     call iunlockput
     li   a0, -EEXIST
-    EPILOGUE
+    li   t0, T_FILE
+    bne  s2, t0, 11f
+    li   t0, T_DIR
+    bne  s5, t0, 11f
+    li   a0, -EISDIR
+11: EPILOGUE
 2:  mv   a0, s2
     call ialloc
     beqz a0, 84f
