@@ -1393,8 +1393,8 @@ void rv_cpu_changed(struct machine *m, int cpu) {
     struct rv_cpu *c = &m->cpus[cpu];
     c->index = cpu;
     c->v = c->v ? 1 : 0;
+    /* a ring outside -1..3 would index counters out of bounds: take it as 0 */
     if (c->ring < RING_MOST_PRIVILEGED || c->ring > RING_LEAST_PRIVILEGED) c->ring = RING_KERNEL;
-    if (c->v && c->ring == RING_HYPERVISOR) c->ring = RING_KERNEL;   /* ring -1 is never V = 1 */
     if (c->mode < RV_RUNNING || c->mode > RV_STOPPED) c->mode = RV_RUNNING;
     c->ten = c->ten ? 1 : 0;
     for (int i = 0; i < MACHINE_TLB_ENTRIES_MAX; i++) {
