@@ -4,7 +4,8 @@
 # "usertests: OK" only when every test passed (exit status 0; else 1).
 #
 #   quick    smaller transfers and fewer children (for the slow Python engine)
-#   TEST...  run only the named tests
+#   TEST...  run only the named tests; `diskfull` (fill the disk until ENOSPC, then free
+#            it: ~100 M instructions on the default 2 MiB disk) runs only when named
 #
 # The fault tests make children misbehave on purpose: the kernel prints its
 # "pid N (usertests): killed: ..." line for each, and the parent carries on.
@@ -95,9 +96,16 @@ main:
     sw   t1, 0(t0)
     li   s5, 2
 1:  la   s6, tests
+    li   s9, 0                  # 1 once in the table of tests run only by name
 ut_next:
     lw   s7, 0(s6)              # name
-    beqz s7, ut_done
+    bnez s7, 7f
+    bnez s9, ut_done            # end of the second table
+    bge  s5, s1, ut_done        # no names given: the first table only
+    li   s9, 1
+    la   s6, named_tests
+    j    ut_next
+7:
     bge  s5, s1, 3f             # no names given: run everything
     mv   s8, s5                 # run only if named
 2:  bge  s8, s1, ut_skip
@@ -1353,6 +1361,82 @@ t_mkx:
 1:  li   a0, 1
     call exit
 
+# fill the disk with maximum-size files until a write fails with ENOSPC, then free it all
+t_diskfull:
+    FUNC_ENTER
+    li   s1, 0                  # files created
+    li   s3, 0                  # saw ENOSPC?
+    la   a0, ubuf
+    li   a1, 512
+    li   a2, 3
+    call fill
+1:  li   t0, 99
+    bge  s1, t0, 5f
+    mv   a0, s1
+    call zname
+    li   a1, O_CREATE | O_WRONLY | O_TRUNC
+    call open
+    li   t0, -ENOSPC
+    beq  a0, t0, 4f             # no inode or no block for the directory: full too
+    CHECK_GE0 a0, "create"
+    mv   s2, a0
+    addi s1, s1, 1
+2:  mv   a0, s2
+    la   a1, ubuf
+    li   a2, 512
+    call write
+    li   t0, 512
+    beq  a0, t0, 2b
+    mv   s4, a0
+    mv   a0, s2
+    call close
+    li   t0, -EFBIG
+    beq  s4, t0, 1b             # this file is full: the next one
+    CHECK_EQ s4, -ENOSPC, "write on a full disk"
+4:  li   s3, 1
+5:  CHECK_EQ s3, 1, "the disk filled up"
+6:  beqz s1, 7f                 # free everything
+    addi s1, s1, -1
+    mv   a0, s1
+    call zname
+    call unlink
+    CHECK_EQ a0, 0, "unlink"
+    j    6b
+7:  LSTR s1, "/ut_after"        # the space is usable again
+    mv   a0, s1
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_GE0 a0, "create after freeing"
+    mv   s2, a0
+    la   a1, ubuf
+    li   a2, 512
+    call write
+    CHECK_EQ a0, 512, "write after freeing"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    call unlink
+    j    t_pass
+
+# zname(i) -> "/ut_zNN" (in a static buffer)
+zname:
+    la   t0, namebuf
+    li   t1, 10
+    divu t2, a0, t1
+    remu t3, a0, t1
+    addi t2, t2, '0'
+    addi t3, t3, '0'
+    la   t4, zname_prefix
+    lw   t5, 0(t4)
+    sw   t5, 0(t0)
+    lbu  t5, 4(t4)
+    sb   t5, 4(t0)
+    sb   t2, 5(t0)
+    sb   t3, 6(t0)
+    sb   zero, 7(t0)
+    mv   a0, t0
+    ret
+
 # kill: a spinning child, a sleeping child; ESRCH
 t_kill:
     FUNC_ENTER
@@ -1554,6 +1638,9 @@ tests:
     .word tn_procinfo, t_procinfo
     .word tn_dup, t_dup
     .word 0, 0
+named_tests:                    # run only when named
+    .word tn_diskfull, t_diskfull
+    .word 0, 0
 fault_kinds:
     .word f_kstore, f_kload, f_kjump, f_priv, f_tlb, f_illegal, f_garbage, f_null
     .word f_misaligned, f_textstore, f_device, 0
@@ -1565,6 +1652,7 @@ ea2:        .asciz "args ok"
 .align 4
 mname_prefix: .ascii "/ut_m/f\0"
 lname_prefix: .ascii "/ut_l\0\0\0"
+zname_prefix: .ascii "/ut_z\0\0\0"
 tn_basic:    .asciz "basic"
 tn_badfd:    .asciz "badfd"
 tn_badptr:   .asciz "badptr"
@@ -1585,6 +1673,7 @@ tn_sleep:    .asciz "sleep"
 tn_halt:     .asciz "halt"
 tn_procinfo: .asciz "procinfo"
 tn_dup:      .asciz "dup"
+tn_diskfull: .asciz "diskfull"
 longpath:    .space 300, 'a'
              .byte 0
 

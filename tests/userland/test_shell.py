@@ -89,3 +89,20 @@ def test_forkbomb_and_ps(kernel_elf, image):
     assert re.search(r"forkbomb: forked (\d+) children, reaped \1 \(0 with", out)
     assert "forkbomb: then fork failed" in out
     assert re.search(r"^\s+1\s+0 sleeping\s+\d+ init$", out, re.M), out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_diskfull_on_a_small_disk(kernel_elf, tmp_path, engine):
+    """`usertests diskfull` fills a 600-block disk until ENOSPC and frees it; the file
+    system must be sound afterwards."""
+    from ringvm.emulator import userland
+    from .conftest import USER_DIR
+    spec = userland.DiskSpec("t", programs=USER_DIR, files=USER_DIR / "rootfs", size=600)
+    img = tmp_path / "small.img"
+    img.write_bytes(fs_image.build_image(userland.build_tree(spec), size=600))
+    used_before = fs_image.check(img)[1]["blocks_used"]
+    out, r = boot(kernel_elf, img, "usertests diskfull\n", engine)
+    assert "test diskfull: OK" in out and "usertests: OK" in out, out
+    problems, summary = fs_image.check(img)
+    assert problems == []
+    assert summary["blocks_used"] == used_before          # every block came back
