@@ -891,7 +891,12 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
     import time
     ctx = _context()
     depends = depends or {}
-    pending = list(jobs)
+    # start the biggest tests (by instruction budget) first among those that are
+    # ready, so a long test does not end up alone at the end of a parallel run; the
+    # order changes only the wall time, never a result
+    order = {id(j): i for i, j in enumerate(jobs)}
+    pending = sorted(jobs, key=lambda j: (-sum(b.budget for b in j["spec"].boots),
+                                          order[id(j)]))
     running: dict = {}          # conn -> (proc, job, deadline)
     results: dict[str, TestResult] = {}
 
