@@ -1,5 +1,7 @@
 # sh.s — the shell. Reads a line after the prompt "$ " (on fd 2), splits it into
-# commands separated by ';', each a pipeline of stages separated by '|', each stage
+# commands separated by ';' (or '&': run in the background, the shell prints "[pid]"
+# and does not wait; "[pid] done" when a later wait collects it), each a pipeline of
+# stages separated by '|', each stage
 # words plus '<' FILE / '>' FILE redirections. Words may be quoted with "..." or '...'.
 # A command without '/' runs /NAME. Builtins: cd [DIR], exit [STATUS]. A pipeline
 # whose last stage exits non-zero is reported as "sh: NAME: exit STATUS". At end of
@@ -18,6 +20,7 @@
 .equ TK_SEMI, 3
 .equ TK_LT, 4
 .equ TK_GT, 5
+.equ TK_AMP, 6
 .equ NOT_FOUND_STATUS, 127       # the child could not exec; it already said why
 
 .text
@@ -39,16 +42,22 @@ sh_loop:
 sh_cmdloop:
     bge  s3, s2, sh_loop
     mv   s4, s3
-1:  bge  s4, s2, 2f             # find the ';' (or the end)
+    li   s5, 0                  # background?
+1:  bge  s4, s2, 2f             # find the ';' or '&' (or the end)
     la   t0, tok_type
     LOADIDX t1, t0, s4
     li   t2, TK_SEMI
     beq  t1, t2, 2f
-    addi s4, s4, 1
+    li   t2, TK_AMP
+    bne  t1, t2, 11f
+    li   s5, 1
+    j    2f
+11: addi s4, s4, 1
     j    1b
 2:  bge  s3, s4, 3f             # empty command
     mv   a0, s3
     mv   a1, s4
+    mv   a2, s5
     call sh_pipeline
 3:  addi s3, s4, 1
     j    sh_cmdloop
@@ -85,6 +94,9 @@ tk_loop:
     li   a0, TK_GT
     li   t1, '>'
     beq  t0, t1, tk_special
+    li   a0, TK_AMP
+    li   t1, '&'
+    beq  t0, t1, tk_special
     li   a0, TK_WORD            # a word: copy it to sh_words
     mv   a1, s2
     call tok_push
@@ -107,6 +119,8 @@ tk_word:
     li   t1, '<'
     beq  t0, t1, tk_wend
     li   t1, '>'
+    beq  t0, t1, tk_wend
+    li   t1, '&'
     beq  t0, t1, tk_wend
     li   t1, '"'
     beq  t0, t1, tk_quote
@@ -227,11 +241,14 @@ sp_bad:
     li   a0, -1
     FUNC_RETURN
 
-# sh_pipeline(start, end): run the tokens [start, end) as a pipeline and wait for it
+# sh_pipeline(start, end, background): run the tokens [start, end) as a pipeline and
+# wait for it (unless background)
 sh_pipeline:
     FUNC_ENTER
     mv   s1, a0                 # stage start
     mv   s2, a1                 # end of the command
+    mv   s11, a2                # background?
+    li   s3, 0                  # pids recorded in pl_pids
     li   s4, -1                 # read end of the previous pipe
     li   s5, 0                  # children started
     li   s6, 0                  # pid of the last stage
@@ -267,13 +284,18 @@ pl_notbuiltin:
 3:  call fork
     blt  a0, zero, pl_fork_err
     beqz a0, pl_child
+    la   t0, pl_pids
+    slli t1, s3, 2
+    add  t0, t0, t1
+    sw   a0, 0(t0)
+    addi s3, s3, 1
     addi s5, s5, 1
     mv   s6, a0
     blt  s4, zero, 4f
     mv   a0, s4
     call close
     li   s4, -1
-4:  beqz s8, pl_wait
+4:  beqz s8, pl_last
     la   t0, pl_pipefds
     lw   a0, 4(t0)
     call close
@@ -342,6 +364,13 @@ pl_fork_err:
     la   t0, pl_pipefds
     lw   a0, 4(t0)
     call close
+pl_last:
+    beqz s11, pl_wait
+    li   a0, 2                  # background: say which pid, do not wait
+    la   a1, sh_msg_bg
+    mv   a2, s6
+    call fprintf
+    j    pl_ret
 pl_cleanup:                     # stop the pipeline: close our end, reap who started
     blt  s4, zero, 1f
     mv   a0, s4
@@ -353,6 +382,21 @@ pl_wait:
     la   a0, pl_status
     call wait
     blt  a0, zero, 2f
+    li   t1, 0                  # one of ours?
+5:  bge  t1, s3, 7f
+    la   t0, pl_pids
+    slli t2, t1, 2
+    add  t0, t0, t2
+    lw   t2, 0(t0)
+    beq  t2, a0, 6f
+    addi t1, t1, 1
+    j    5b
+7:  mv   a2, a0                 # no: a background job ended
+    li   a0, 2
+    la   a1, sh_msg_done
+    call fprintf
+    j    1b
+6:  sw   zero, 0(t0)
     addi s5, s5, -1
     bne  a0, s6, 1b
     la   t0, pl_status
@@ -476,6 +520,8 @@ sh_msg_status:  .asciz "sh: %s: exit %d\n"
 sh_msg_err:     .asciz "sh: %s: %s\n"
 sh_msg_cd:      .asciz "sh: cd: %s: %s\n"
 sh_msg_syntax:  .asciz "sh: syntax error\n"
+sh_msg_bg:      .asciz "[%d]\n"
+sh_msg_done:    .asciz "[%d] done\n"
 sh_msg_toomany: .asciz "sh: too many words\n"
 sh_msg_quote:   .asciz "sh: unterminated quote\n"
 sh_pipe:        .asciz "pipe"
@@ -493,6 +539,7 @@ redir_in:   .space 4
 redir_out:  .space 4
 pl_pipefds: .space 8
 pl_status:  .space 4
+pl_pids:    .space MAXTOK * 4
 sh_line:    .space LINE_MAX
 sh_words:   .space LINE_MAX * 2
 sh_path:    .space 128

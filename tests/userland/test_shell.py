@@ -106,3 +106,16 @@ def test_diskfull_on_a_small_disk(kernel_elf, tmp_path, engine):
     problems, summary = fs_image.check(img)
     assert problems == []
     assert summary["blocks_used"] == used_before          # every block came back
+
+
+def test_background_jobs(kernel_elf, image):
+    out, r = boot(kernel_elf, image, "sleep 100000 &\nps | grep sleep\necho a & echo b\n",
+                  "native", snapshot=True)
+    m = re.search(r"^\[(\d+)\]$", out, re.M)
+    assert m, out
+    pid = m.group(1)
+    assert re.search(rf"^\s+{pid}\s+2 sleeping\s+\d+ sleep$", out, re.M), out
+    assert re.search(r"^\[(\d+)\]\na\nb\n\[\1\] done$", out, re.M), out
+    out, r = boot(kernel_elf, image, f"sleep 100000 &\nkill {pid}\necho x | wc\n",
+                  "native", snapshot=True)
+    assert f"[{pid}] done" in out, out
