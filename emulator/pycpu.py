@@ -126,6 +126,7 @@ class Cpu:
         self.dr: dict[int, int] = {}     # useg virtual page -> host-physical page base
         self.dw: dict[int, int] = {}
         self.fpages: dict[int, int] = {}  # virtual page -> host-physical page (fetch)
+        self.priv: list[tuple[dict, int]] = []   # cached pages ring 3 may not use
         self.f_vpage = -1
         self.f_base = 0
         self.f_useg = 0
@@ -139,6 +140,15 @@ class Cpu:
         self.fpages.clear()
         self.dr.clear()
         self.dw.clear()
+        self.priv.clear()
+
+    def drop_privileged(self) -> None:
+        """The ring became less privileged (same context): forget the cached pages
+        that only rings 0-2 (non-U pages) or rings <= 0 (kseg) may use."""
+        for d, key in self.priv:
+            d.pop(key, None)
+        self.priv.clear()
+        self.f_vpage = -1
 
     # ---------------------------------------------------------------- counters
     def reset_counters(self) -> None:

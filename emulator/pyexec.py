@@ -697,9 +697,11 @@ def rfe_target(cpu):
         b.status = (st & ~(IE_BIT | PIE_BIT)) | ie | PIE_BIT
         cpu.ring = pring if 0 <= pring <= 3 else 0
         pc = b.epc
-    # cached translations stay valid towards more privilege in the same context only
-    if cpu.v != old_v or cpu.ring > old_ring:
+    # cached translations stay valid towards more privilege in the same context
+    if cpu.v != old_v:
         cpu.flush_xlate()
+    elif cpu.ring > old_ring:
+        cpu.drop_privileged()
     return pc
 
 

@@ -70,11 +70,11 @@ class SystemMixin:
             pa = (cpu.t_pfn[hit] << 12) | (va & 0xFFF)
             if cpu.v:
                 pa = self._second_stage(cpu, va, pa, kind)
-            if pa < self.ram_size:           # remember the page for the handlers
-                if kind == LOAD:
-                    cpu.dr[va >> 12] = pa & 0xFFFFF000
-                elif kind == STORE:
-                    cpu.dw[va >> 12] = pa & 0xFFFFF000
+            if pa < self.ram_size and kind != CAS:   # remember the page (RAM only)
+                d = cpu.dr if kind == LOAD else cpu.dw if kind == STORE else cpu.fpages
+                d[va >> 12] = pa & 0xFFFFF000
+                if not flags & TLB_U:                # valid for rings 0-2 only
+                    cpu.priv.append((d, va >> 12))
             return pa
         if cpu.v:
             return self._second_stage(cpu, va, pa, kind)
@@ -139,10 +139,13 @@ class SystemMixin:
         vp = pc >> 12
         base = cpu.fpages.get(vp)
         if base is None:
-            pa = self.xlate(cpu, pc, FETCH)
+            pa = self.xlate(cpu, pc, FETCH)      # caches useg pages itself
             if pa >= self.ram_size:
                 self.bus_error(cpu, pc, pa, FETCH)
-            base = cpu.fpages[vp] = pa & 0xFFFFF000
+            base = pa & 0xFFFFF000
+            if pc >= KSEG:                       # kseg: valid for rings <= 0 only
+                cpu.fpages[vp] = base
+                cpu.priv.append((cpu.fpages, vp))
         elif pc < KSEG:
             cpu.c_tlb_hits += 1
         cpu.f_vpage = vp
