@@ -25,6 +25,17 @@ cat_loop:
     call open
     blt  a0, zero, cat_err
     mv   s5, a0
+    la   a1, cat_st             # a directory is not printed
+    call fstat
+    la   t0, cat_st
+    lhu  t0, ST_TYPE(t0)
+    li   t1, T_DIR
+    bne  t0, t1, 1f
+    mv   a0, s5
+    call close
+    li   a0, -EISDIR
+    j    cat_err
+1:  mv   a0, s5
     call cat_fd
     mv   s7, a0
     mv   a0, s5
@@ -70,4 +81,6 @@ cat_fd:
 cat_msg:   .asciz "cat: %s: %s\n"
 cat_stdin: .asciz "(stdin)"
 .bss
+.align 4
+cat_st:    .space STAT_SIZE
 cat_buf:   .space 512
