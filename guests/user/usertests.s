@@ -441,6 +441,47 @@ t_paths:
     la   a1, echo_argv
     call exec
     CHECK_EQ a0, -ENOEXEC, "exec a text file"
+    LSTR s1, "/ut_elf"          # an ELF header for another machine
+    mv   a0, s1
+    li   a1, O_CREATE | O_WRONLY | O_TRUNC
+    call open
+    CHECK_GE0 a0, "create /ut_elf"
+    mv   s2, a0
+    la   a0, ubuf
+    li   a1, 0
+    li   a2, 128
+    call memset
+    la   t0, ubuf
+    li   t1, 0x464C457F         # "\x7fELF", 32-bit, little-endian, e_machine 0
+    sw   t1, 0(t0)
+    li   t1, 0x00010101
+    sw   t1, 4(t0)
+    mv   a0, s2
+    la   a1, ubuf
+    li   a2, 128
+    call write
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    la   a1, echo_argv
+    call exec
+    CHECK_EQ a0, -ENOEXEC, "exec an ELF for another machine"
+    mv   a0, s1
+    call unlink
+    la   t0, ptrs               # 40 arguments: more than exec takes
+    li   t1, 0
+1:  li   t2, 40
+    bge  t1, t2, 2f
+    la   t3, ea0
+    sw   t3, 0(t0)
+    addi t0, t0, 4
+    addi t1, t1, 1
+    j    1b
+2:  sw   zero, 0(t0)
+    LSTR a0, "/echo"
+    la   a1, ptrs
+    call exec
+    CHECK_NEG a0, "exec with 40 arguments"
     la   a0, longpath           # longer than any path the kernel takes
     li   a1, O_RDONLY
     call open
@@ -1279,6 +1320,95 @@ t_forkfull:
 t_exit0:
     ret
 
+# fill the system-wide file table (64): children each open files until an error; at
+# least one must see ENFILE (not just EMFILE), and everything is released on exit
+.equ NFILE_KIDS, 6
+t_nfile:
+    FUNC_ENTER
+    la   a0, pipefds            # go: closed by the parent when all are ready
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    la   a0, pipefds2           # ready: one byte per child
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    li   s1, 0
+1:  li   t0, NFILE_KIDS
+    bge  s1, t0, 4f
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 3f
+    la   t0, pipefds            # child
+    lw   a0, 4(t0)
+    call close
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+2:  LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    bge  a0, zero, 2b
+    neg  s2, a0                 # the error that stopped us
+    la   t0, pipefds2
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    la   t0, pipefds            # hold the files until the parent says go
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    mv   a0, s2
+    call exit
+3:  addi s1, s1, 1
+    j    1b
+4:  la   t0, pipefds2           # parent: wait until every child is ready
+    lw   a0, 4(t0)
+    call close
+    li   s1, 0
+5:  li   t0, NFILE_KIDS
+    bge  s1, t0, 6f
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    CHECK_EQ a0, 1, "a child is ready"
+    addi s1, s1, 1
+    j    5b
+6:  la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close                  # go
+    li   s1, 0
+    li   s2, 0                  # children that saw ENFILE
+7:  li   t0, NFILE_KIDS
+    bge  s1, t0, 8f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    li   t2, ENFILE
+    bne  t1, t2, 71f
+    addi s2, s2, 1
+    j    72f
+71: CHECK_EQ t1, EMFILE, "a child's open error"
+72: addi s1, s1, 1
+    j    7b
+8:  CHECK_GT0 s2, "children that saw ENFILE"
+    LSTR a0, "/README"          # all released
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open after the children exited"
+    call close
+    j    t_pass
+
 # fork copies the fd table (sharing offsets) and the current directory
 t_inherit:
     FUNC_ENTER
@@ -1628,6 +1758,7 @@ tests:
     .word tn_forkwait, t_forkwait
     .word tn_forkfull, t_forkfull
     .word tn_inherit, t_inherit
+    .word tn_nfile, t_nfile
     .word tn_exec, t_exec
     .word tn_load, t_load
     .word tn_sbrk, t_sbrk
@@ -1664,6 +1795,7 @@ tn_pipe:     .asciz "pipe"
 tn_forkwait: .asciz "forkwait"
 tn_forkfull: .asciz "forkfull"
 tn_inherit:  .asciz "inherit"
+tn_nfile:    .asciz "nfile"
 tn_exec:     .asciz "exec"
 tn_load:     .asciz "load"
 tn_sbrk:     .asciz "sbrk"
@@ -1687,6 +1819,7 @@ quick:     .space 4
 fail_val:  .space 4
 wstatus:   .space 4
 pipefds:   .space 8
+pipefds2:  .space 8
 ustat:     .space STAT_SIZE
 pinfo:     .space PROCINFO_SIZE
 ptrs:      .space 256
