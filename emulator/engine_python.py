@@ -55,11 +55,11 @@ import sys
 from ringvm.isa import ISA
 
 from .engine import (CPU_ARRAY_COUNTERS, CPU_COUNTERS, DEVICE_COUNTERS, CpuState, Engine,
-                     MachineConfig, MmioRequest, Stop, StopReason)
+                     MachineConfig, MmioRequest, Stop, StopReason, WatchHit, Watchpoint)
 from .pycpu import INF, M32, RUNNING, WAITING, Cpu, field_ring
 from .pydevices import DEVICES, TIMER_BIT, Halt, Uart
-from .pyexec import (FETCH, LOAD, MIS, STORE, Builder, MachineCheck, MmioStop, Resync, Trap,
-                     VmExit)
+from .pyexec import (CAS, FETCH, LOAD, MIS, STORE, Builder, MachineCheck, MmioStop, Resync,
+                     Trap, VmExit, WatchStop)
 from .pysystem import DEV_PAGE, EXIT_NAMES, SystemMixin
 
 if sys.byteorder != "little":   # pragma: no cover
@@ -97,6 +97,8 @@ class PythonEngine(SystemMixin, Engine):
         self.cur = 0
         self.left = self.quantum
         self.breakpoints: frozenset[int] = frozenset()
+        self.watches: list[Watchpoint] = []
+        self.pending_watch: WatchHit | None = None
         self.pending_mmio: dict | None = None
         self.halted: int | None = None
         self.halt_cpu = 0
@@ -149,6 +151,9 @@ class PythonEngine(SystemMixin, Engine):
         if self.pending_mmio is not None:
             return Stop(StopReason.MMIO, cpu=self.pending_mmio["cpu"], steps=0,
                         mmio=self._mmio_request())
+        if self.pending_watch is not None:      # a watched MMIO access completed
+            hit, self.pending_watch = self.pending_watch, None
+            return Stop(StopReason.WATCHPOINT, cpu=hit.cpu, steps=0, watch=hit)
         steps = 0
         cpus = self.cpus
         while steps < budget:
@@ -340,6 +345,13 @@ class PythonEngine(SystemMixin, Engine):
                     done += 1
                     skip = False
                 pc = cpu.pc
+            except WatchStop as ws:         # a watched access retired
+                pc = ws.npc
+                retired += 1
+                c += 1
+                done += 1
+                skip = False
+                stop = Stop(StopReason.WATCHPOINT, cpu=cpu.index, watch=ws.hit)
             except MachineCheck as m:
                 stop = self._mcheck(cpu, m)
             except MmioStop as ms:
@@ -406,6 +418,12 @@ class PythonEngine(SystemMixin, Engine):
                 self.bus_error(cpu, va, p["paddr"], STORE if p["is_write"] else LOAD)
             if not p["is_write"] and p["rd"]:
                 cpu.regs[p["rd"]] = value & M32
+            if self.watches:
+                try:
+                    self.watch_check(cpu, va, p["paddr"], 4, STORE if p["is_write"] else LOAD,
+                                     0)
+                except WatchStop as ws:
+                    self.pending_watch = ws.hit
             cpu.pc = (pc + 4) & M32
             cpu.c_retired += 1
             cpu.c_retired_by_ring[ring + 1] += 1
@@ -435,6 +453,31 @@ class PythonEngine(SystemMixin, Engine):
 
     def set_breakpoints(self, addresses: set[int]) -> None:
         self.breakpoints = frozenset(a & M32 for a in addresses)
+
+    def set_watchpoints(self, watches: list[Watchpoint]) -> None:
+        """Arm watchpoints. While any is armed, loads/stores/cas are built as checked
+        handlers (``Builder.watched``); with none the fast handlers come back."""
+        self.watches = list(watches)
+        for c in self.cpus:
+            c.icache.clear()
+
+    def watch_check(self, cpu, va, pa, size, kind, npc):
+        """After a retired access: raise WatchStop for the lowest-numbered watchpoint it
+        touches. ``cas`` is a read and a write (reported as a write if the watchpoint
+        watches writes)."""
+        for i, w in enumerate(self.watches):
+            if kind == LOAD:
+                if not w.on_read:
+                    continue
+            elif kind == STORE:
+                if not w.on_write:
+                    continue
+            elif not (w.on_read or w.on_write):
+                continue
+            a = pa if w.physical else va
+            if a < w.hi and a + size > w.lo:
+                is_write = kind == STORE or (kind == CAS and w.on_write)
+                raise WatchStop(WatchHit(i, cpu.index, va, pa, size, is_write), npc)
 
     # ================================================================ state
     def get_cpu(self, cpu: int) -> CpuState:

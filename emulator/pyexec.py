@@ -54,6 +54,15 @@ class Resync(Exception):
         self.npc = npc
 
 
+class WatchStop(Exception):
+    """A load/store/cas that touched an armed watchpoint retired; ``hit`` is the
+    WatchHit, ``npc`` the next pc."""
+
+    def __init__(self, hit, npc: int):
+        self.hit = hit
+        self.npc = npc
+
+
 class MmioStop(Exception):
     """An access to a Python device page: the engine stops with MMIO."""
 
@@ -262,6 +271,8 @@ class Builder:
 
     # ------------------------------------------------------------ memory
     def load(self, ins, f, word):
+        if self.eng.watches:
+            return self.watched(ins, f, word)
         eng, cpu, regs = self.eng, self.cpu, self.regs
         rd, rs1, imm = f["rd"], f["rs1"], f["imm"]
         size, signed = LOADS[ins.mnemonic]
@@ -332,6 +343,8 @@ class Builder:
         return h
 
     def store(self, ins, f, word):
+        if self.eng.watches:
+            return self.watched(ins, f, word)
         eng, cpu, regs = self.eng, self.cpu, self.regs
         rs2, rs1, imm = f["rs2"], f["rs1"], f["imm"]
         size = STORES[ins.mnemonic]
@@ -394,6 +407,8 @@ class Builder:
         return h
 
     def atomic(self, ins, f, word):
+        if self.eng.watches:
+            return self.watched(ins, f, word)
         eng, cpu, regs = self.eng, self.cpu, self.regs
         rd, rs1, rs2 = f["rd"], f["rs1"], f["rs2"]
         mv32, ram_size = eng.mv32, eng.ram_size
@@ -412,6 +427,80 @@ class Builder:
                 regs[rd] = old
             return (pc + 4) & M32
         return cas
+
+    def watched(self, ins, f, word):
+        """Load/store/cas while watchpoints are armed: the same access (through the
+        full translation, which counts TLB hits exactly like the page caches), then
+        the watchpoint check, which may end the retired instruction with WatchStop."""
+        eng, cpu, regs = self.eng, self.cpu, self.regs
+        mv32, mv16, ram, ram_size = eng.mv32, eng.mv16, eng.ram, eng.ram_size
+        xlate, phys_read, phys_write = eng.xlate, eng.phys_read, eng.phys_write
+        check = eng.watch_check
+        rs1 = f["rs1"]
+        if ins.cls == "atomic":
+            rd, rs2 = f["rd"], f["rs2"]
+
+            def cas(pc):
+                va = regs[rs1]
+                if va & 3:
+                    raise Trap(MIS[CAS], va)
+                pa = xlate(cpu, va, CAS)
+                if pa >= ram_size:
+                    eng.bus_error(cpu, va, pa, CAS)
+                old = mv32[pa >> 2]
+                if old == regs[rd]:
+                    mv32[pa >> 2] = regs[rs2]
+                if rd:
+                    regs[rd] = old
+                check(cpu, va, pa, 4, CAS, (pc + 4) & M32)
+                return (pc + 4) & M32
+            return cas
+        imm = f["imm"]
+        if ins.cls == "load":
+            rd = f["rd"]
+            size, signed = LOADS[ins.mnemonic]
+            sign = (1 << (8 * size - 1)) if signed else 0
+
+            def load(pc):
+                va = (regs[rs1] + imm) & M32
+                if va & (size - 1):
+                    raise Trap(MIS[LOAD], va)
+                pa = xlate(cpu, va, LOAD)
+                if pa >= ram_size:
+                    v = phys_read(cpu, pa, size, va, rd)
+                elif size == 4:
+                    v = mv32[pa >> 2]
+                elif size == 2:
+                    v = mv16[pa >> 1]
+                else:
+                    v = ram[pa]
+                if v & sign:
+                    v = (v - (sign << 1)) & M32
+                if rd:
+                    regs[rd] = v
+                check(cpu, va, pa, size, LOAD, (pc + 4) & M32)
+                return (pc + 4) & M32
+            return load
+        rs2 = f["rs2"]
+        size = STORES[ins.mnemonic]
+
+        def store(pc):
+            va = (regs[rs1] + imm) & M32
+            if va & (size - 1):
+                raise Trap(MIS[STORE], va)
+            pa = xlate(cpu, va, STORE)
+            v = regs[rs2]
+            if pa >= ram_size:
+                phys_write(cpu, pa, size, v, va)
+            elif size == 4:
+                mv32[pa >> 2] = v
+            elif size == 2:
+                mv16[pa >> 1] = v & 0xFFFF
+            else:
+                ram[pa] = v & 0xFF
+            check(cpu, va, pa, size, STORE, (pc + 4) & M32)
+            return (pc + 4) & M32
+        return store
 
     # ------------------------------------------------------------ privilege
     def _check(self, ins, word):
@@ -705,5 +794,5 @@ def rfe_target(cpu):
     return pc
 
 
-__all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "Resync", "csr_read",
+__all__ = ["Builder", "Trap", "VmExit", "MachineCheck", "MmioStop", "Resync", "WatchStop", "csr_read",
            "csr_write", "rfe_target", "LOAD", "STORE", "FETCH", "CAS"]
