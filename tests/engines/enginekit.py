@@ -150,3 +150,20 @@ def expect_clean(proc):
         why = f"crashed with signal {-proc.returncode}" if proc.returncode < 0 else \
             f"exited {proc.returncode}"
         raise AssertionError(f"child {why}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def boot_elf(kind: str, elf: bytes, ncpus: int = 1, ram_size: int = 32 << 20, **cfg):
+    """Boot an ELF image (bytes) the way the loader does (ISA.md §11)."""
+    image = read_elf(elf)
+    config = MachineConfig(ram_size=ram_size, ncpus=ncpus, **cfg)
+    ram = bytearray(ram_size)
+    for seg in image.segments:
+        ram[seg.paddr:seg.paddr + len(seg.data)] = seg.data
+    eng = create_engine(kind, config, ram)
+    eng.ram = ram
+    eng.symbols = image.symbols
+    st = eng.get_cpu(0)
+    st.pc = image.entry
+    st.ring = -1 if image.boot_hypervisor else 0
+    eng.set_cpu(0, st)
+    return eng
