@@ -583,7 +583,7 @@ static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
     default:
         b[BANK(n)] = v;
     }
-    irq_dirty(c);
+    if (n == CSR_STATUS || n == CSR_IENABLE || n == CSR_IPEND) irq_dirty(c);
 }
 
 static uint32_t csr_read(struct machine *m, struct rv_cpu *c, uint32_t n) {
@@ -616,7 +616,7 @@ static void csr_write(struct rv_cpu *c, uint32_t n, uint32_t v) {
     default: break;
     }
     c->xcsr[HYP(n)] = v;
-    irq_dirty(c);
+    if (n == CSR_HSTATUS || n == CSR_HCTL) irq_dirty(c);
 }
 
 /* ------------------------------------------------------------------ TLB instructions */
@@ -1019,7 +1019,9 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
         case OP_ANDI: L_OP_ANDI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] & FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
         case OP_ORI: L_OP_ORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] | FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
         case OP_XORI: L_OP_XORI: r[FIELD(w, I, RD)] = r[FIELD(w, I, RS1)] ^ FIELD(w, I, IMM); r[0] = 0; c->pc = pc + 4; NEXT;
-        case OP_LUI: L_OP_LUI: r[FIELD(w, I, RD)] = FIELD(w, I, IMM) << 16; r[0] = 0; c->pc = pc + 4; NEXT;
+        case OP_LUI: L_OP_LUI:
+            if ((w & MASK_LUI) != MATCH_LUI) goto illegal;   /* rs1 is a fixed-zero field */
+            r[FIELD(w, I, RD)] = FIELD(w, I, IMM) << 16; r[0] = 0; c->pc = pc + 4; NEXT;
         case OP_SLLI: L_OP_SLLI:
             if ((w & MASK_SLLI) != MATCH_SLLI) goto illegal;
             r[FIELD(w, SH, RD)] = r[FIELD(w, SH, RS1)] << FIELD(w, SH, IMM); r[0] = 0; c->pc = pc + 4; NEXT;

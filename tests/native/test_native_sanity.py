@@ -128,3 +128,37 @@ def test_halt_budget_and_idle():
     e2.set_cpu(0, s)
     r = e2.run(1000)
     assert (r.reason, r.steps) == (StopReason.IDLE, 1)
+
+
+def test_every_fixed_field_bit_is_decoded_like_the_isa_table():
+    """Flip each fixed (non-operand) bit of every instruction: the native engine traps
+    ILLEGAL exactly when ISA.decode finds no instruction."""
+    ill = ISA.causes["ILLEGAL"].value
+    words = []
+    for ins in ISA.instructions.values():
+        for bit in range(32):
+            if ins.mask >> bit & 1:
+                words.append(ins.match ^ (1 << bit))
+    e, ram = engine()
+    tvec = skip_handler(ram)
+    put(ram, 0x10000, words)
+    s = e.get_cpu(0)
+    s.csr[CSR["tvec"]] = tvec
+    s.ring = -1                      # most privileged: only decoding can trap ILLEGAL
+    s.csr[CSR["hvec"]] = tvec
+    s.csr[CSR["hvmid"]] = 1          # (vmenter with hvmid 0 is ILLEGAL by definition)
+    e.set_cpu(0, s)
+    for i, w in enumerate(words):
+        s = e.get_cpu(0)
+        s.pc = KSEG + 0x10000 + 4 * i
+        s.ring, s.v, s.mode = -1, 0, "running"
+        s.csr[CSR["hcause"]] = 0
+        e.set_cpu(0, s)
+        e.run(1)
+        c = e.get_cpu(0)
+        trapped_illegal = c.csr[CSR["hcause"]] == ill and c.pc == tvec
+        d = ISA.decode(w)
+        if d is None:
+            assert trapped_illegal, f"word 0x{w:08x} is no instruction"
+        elif d[0].cls != "csr":      # CSR ops may be ILLEGAL by meaning (read-only, unknown)
+            assert not trapped_illegal, f"word 0x{w:08x} is {d[0].mnemonic}"
