@@ -73,3 +73,43 @@ def test_guests_lists_the_disk(env):
     p = ringvm(dict(e, COLUMNS="300"), "guests")
     assert "monolithic (default)" in p.stdout.decode()
     assert "disk built from its programs" in p.stdout.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_interactive_terminal(env):
+    """On a terminal: the prompt, a pipeline typed with Enter, backspace, exit N."""
+    import pty
+    import select
+    import time
+    e, _, _ = env
+    pid, fd = pty.fork()
+    if pid == 0:                                    # the child: ringvm on the pty
+        os.execvpe(sys.executable, [sys.executable, "-m", "ringvm.emulator.cli", "boot",
+                                    "--snapshot"], e)
+    buf = bytearray()
+
+    def until(pattern: bytes, timeout: float = 120) -> bool:
+        end = time.time() + timeout
+        while pattern not in buf and time.time() < end:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    buf.extend(os.read(fd, 4096))
+                except OSError:
+                    break
+        return pattern in buf
+
+    try:
+        assert until(b"$ "), buf
+        os.write(fd, b"echo hi | wc\r")
+        assert until(b"1 1 3"), buf
+        os.write(fd, b"echo typx\x7fo\r")
+        assert until(b"\r\ntypo\r\n"), buf
+        os.write(fd, b"exit 4\r")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.WEXITSTATUS(status) == 4
+    finally:
+        if pid:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
