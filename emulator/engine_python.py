@@ -104,7 +104,6 @@ class PythonEngine(SystemMixin, Engine):
         self.halt_cpu = 0
         self.machine_check: str | None = None
         self.mcheck_cpu = 0
-        self.event_seq = 0
 
     # ================================================================ timed events
     def _fire(self, cpu, c):
