@@ -1409,6 +1409,53 @@ t_nfile:
     call close
     j    t_pass
 
+# fork copies memory: a child's writes to data, heap and stack, and its sbrk, do not
+# reach the parent
+t_isolation:
+    FUNC_ENTER
+    la   s1, iso_word
+    li   t0, 1111
+    sw   t0, 0(s1)
+    li   a0, 64
+    call malloc
+    CHECK_NE a0, 0, "malloc"
+    mv   s2, a0
+    li   t0, 2222
+    sw   t0, 0(s2)
+    li   s3, 3333               # a stack slot in this frame: 44(sp)
+    sw   s3, 44(sp)
+    li   a0, 0
+    call sbrk
+    mv   s4, a0
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 1f
+    li   t0, -1                 # child: scribble over everything, grow the heap
+    sw   t0, 0(s1)
+    sw   t0, 0(s2)
+    sw   t0, 44(sp)
+    li   a0, 65536
+    call sbrk
+    li   a0, 0
+    call exit
+1:  la   a0, wstatus
+    call wait
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "child status"
+    lw   t1, 0(s1)
+    CHECK_EQ t1, 1111, "parent's data after the child wrote it"
+    lw   t1, 0(s2)
+    CHECK_EQ t1, 2222, "parent's heap after the child wrote it"
+    lw   t1, 44(sp)
+    CHECK_EQ t1, 3333, "parent's stack after the child wrote it"
+    li   a0, 0
+    call sbrk
+    CHECK_EQR a0, s4, "parent's break after the child's sbrk"
+    mv   a0, s2
+    call free
+    j    t_pass
+
 # fork copies the fd table (sharing offsets) and the current directory
 t_inherit:
     FUNC_ENTER
@@ -1758,6 +1805,7 @@ tests:
     .word tn_forkwait, t_forkwait
     .word tn_forkfull, t_forkfull
     .word tn_inherit, t_inherit
+    .word tn_isolation, t_isolation
     .word tn_nfile, t_nfile
     .word tn_exec, t_exec
     .word tn_load, t_load
@@ -1795,6 +1843,7 @@ tn_pipe:     .asciz "pipe"
 tn_forkwait: .asciz "forkwait"
 tn_forkfull: .asciz "forkfull"
 tn_inherit:  .asciz "inherit"
+tn_isolation: .asciz "isolation"
 tn_nfile:    .asciz "nfile"
 tn_exec:     .asciz "exec"
 tn_load:     .asciz "load"
@@ -1812,6 +1861,7 @@ longpath:    .space 300, 'a'
 .data
 .align 4
 load_argv:  .word ea0, 0, 0
+iso_word:   .word 0
 
 .bss
 .align 4
