@@ -407,3 +407,40 @@ def test_ring_1_may_use_pages_without_u_but_not_privileged_instructions(engine_k
     eng, stop = run_program(engine_kind, src)
     expect_trap(eng, stop, CAUSE["PRIVILEGED"], epc=0x00400004)
     assert (reg(eng, "a1") >> 5) & 7 == 1
+
+
+def test_tlbwr_picks_wired_plus_cycle_mod_the_unwired_entries(engine_kind):
+    eng, stop = run_program(engine_kind, """
+        li t0, 1
+        csrw wired, t0
+        li t0, 0x00700000
+        csrw tlbhi, t0
+        li t0, 0x00007003
+        csrw tlblo, t0
+        csrr s0, cycle
+        tlbwr                  # executes at cycle s0 + 1
+        li a0, 0
+        exit
+    """, tlb_entries=4)
+    expect_halt(stop, 0)
+    tlb = eng.get_cpu(0).tlb
+    first = 1 + (reg(eng, "s0") + 1) % 3
+    assert tlb[first].vpn == 0x700 and tlb[first].flags == 3
+    assert [e.vpn for i, e in enumerate(tlb) if i != first] == [0, 0, 0]
+
+
+def test_tlbwr_with_wired_at_least_n_writes_the_last_entry(engine_kind):
+    eng, stop = run_program(engine_kind, """
+        li t0, 9
+        csrw wired, t0         # wired >= N: wired' = N - 1
+        li t0, 0x00800000
+        csrw tlbhi, t0
+        li t0, 0x00007003
+        csrw tlblo, t0
+        tlbwr
+        tlbwr
+        li a0, 0
+        exit
+    """, tlb_entries=4)
+    expect_halt(stop, 0)
+    assert [e.vpn for e in eng.get_cpu(0).tlb] == [0, 0, 0, 0x800]
