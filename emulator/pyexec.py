@@ -2,7 +2,10 @@
 
 A builder turns a decoded instruction word into a *handler*: a closure ``h(pc) ->
 next pc`` bound to one CPU, which performs the instruction or raises a control-flow
-signal (:class:`Trap`, :class:`VmExit`, ...) and then has no effect at all. The engine
+signal (:class:`Trap`, :class:`VmExit`, ...) and then has no effect at all. Two signals
+mean "retired": :class:`Resync` (the instruction changed state the engine's hot loop
+keeps in locals: ring, V, waiting, interrupt masks, translation context) and
+:class:`WatchStop` (a watched access). The engine
 caches handlers by instruction word (per CPU), so decoding happens once per distinct
 word. Privilege checks and guest-mode exit rules (ISA.md §4, §8) are done inside the
 handlers of the classes that need them (system, tlb, csr).
