@@ -24,11 +24,20 @@ def failed(run) -> set[str]:
 
 
 @native
-def test_monolithic_suite_full_marks():
-    run = grader.grade(grader.load_suite(SUITE, engine="native"), jobs=2)
+def test_monolithic_suite_full_marks_and_deterministic():
+    suite = grader.load_suite(SUITE, engine="native")
+    run = grader.grade(suite, jobs=2)
     assert len(run.results) >= 15
     assert run.full_marks, {r.name: r.reason for r in run.results if not r.passed}
     assert run.score == run.max_score >= 30
+    # a second run, serial and of a part of the suite, gives the same transcripts
+    again = grader.grade(suite, jobs=1, only=["persistence", "kill-preempt"])
+    first = {r.name: r for r in run.results}
+    assert len(again.results) >= 4
+    for r in again.results:
+        f = first[r.name]
+        assert (r.score, r.steps, r.transcript, r.checks) == \
+            (f.score, f.steps, f.transcript, f.checks), r.name
 
 
 @pytest.mark.parametrize("engine", available_engine_kinds())
@@ -94,5 +103,18 @@ def test_pytest_plugin_reports_failures(write_suite, sub):
     assert "1 failed, 1 passed" in r.stdout
     assert "GOOD     second line" in r.stdout
     assert "MISSING  /^never printed$/" in r.stdout
-    r = _pytest(str(sub), "-q", "-k", "mytag", cwd=sub)
-    assert "1 failed, 1 deselected" in r.stdout
+
+
+def test_bundled_guest_and_its_disk(write_suite):
+    p = write_suite("""
+        [[test]]
+        name = "hello"
+        guest = "hello"
+        expect = ['hello from ring 3']
+        [[test]]
+        name = "nosuch"
+        guest = "no-such-guest"
+    """)
+    run = grader.grade(grader.load_suite(p))
+    assert run.results[0].passed
+    assert "no bundled guest called 'no-such-guest'" in run.results[1].reason
