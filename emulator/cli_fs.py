@@ -3,12 +3,15 @@ kernel's file system (format: ``guests/monolithic/README.md``; code: :mod:`.fs_i
 
 ::
 
-    ringvm mkfs IMG --from DIR [--size BLOCKS] [--inodes N]
+    ringvm mkfs IMG [--from DIR] [--programs DIR]... [--size BLOCKS] [--inodes N]
     ringvm fsck IMG
     ringvm ls IMG [PATH]
 
 ``mkfs`` copies DIR's files and directories (recursively) into a fresh image of BLOCKS
-512-byte blocks (default 4096 = 2 MiB). ``fsck`` checks the superblock, the bitmap
+512-byte blocks (default 4096 = 2 MiB). Each ``--programs DIR`` adds every ``NAME.s``
+of DIR (not ``lib/``), assembled at useg 0x1000 and stripped, as ``/NAME`` — so
+``ringvm mkfs disk.img --from guests/user/rootfs --programs guests/user`` makes the
+image ``ringvm boot`` uses. ``fsck`` checks the superblock, the bitmap
 against the blocks reachable from the inodes, link counts and every directory; it
 prints each problem and exits 1 if there is any. ``ls`` lists a directory (default
 ``/``) as ``type inum nlink size name``.
@@ -32,6 +35,8 @@ def register(subparsers) -> None:
     p.add_argument("image", metavar="IMG", help="image file to write")
     p.add_argument("--from", dest="source", metavar="DIR",
                    help="host directory to copy in (default: an empty file system)")
+    p.add_argument("--programs", metavar="DIR", action="append", default=[],
+                   help="assemble each NAME.s in DIR (a user program) into /NAME; repeatable")
     p.add_argument("--size", metavar="BLOCKS",
                    help=f"image size in 512-byte blocks (default {fs_image.DEFAULT_SIZE})")
     p.add_argument("--inodes", metavar="N",
@@ -65,6 +70,13 @@ def cmd_mkfs(args) -> int:
     size = _count(args.size, "--size", fs_image.DEFAULT_SIZE)
     ninodes = _count(args.inodes, "--inodes", fs_image.DEFAULT_NINODES)
     tree = fs_image.tree_from_dir(args.source) if args.source else {}
+    if args.programs:
+        from .userland import build_programs
+        for d in args.programs:
+            for name, elf in build_programs(Path(d)).items():
+                if isinstance(tree.get(name), dict):
+                    raise UserError(f"/{name}: both a directory and a program")
+                tree[name] = elf
     img = fs_image.build_image(tree, size=size, ninodes=ninodes)
     out = Path(args.image)
     if out.is_dir():

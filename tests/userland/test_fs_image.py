@@ -202,3 +202,18 @@ def test_disk_table_errors(tmp_path):
         userland.parse_disk_table("g", tmp_path, {"program": "x"}, meta)
     with pytest.raises(UserError, match="positive integer"):
         userland.parse_disk_table("g", tmp_path, {"size": 0}, meta)
+
+
+def test_mkfs_programs(tmp_path, capsys):
+    import shutil
+    progs = tmp_path / "progs"
+    shutil.copytree(USER_DIR / "lib", progs / "lib")
+    shutil.copy(USER_DIR / "echo.s", progs / "hello.s")
+    img = tmp_path / "p.img"
+    assert ringvm(["mkfs", str(img), "--programs", str(progs), "--size", "300"]) == 0
+    elf = fs_image.FsImage(img).read_file("/hello")
+    from ringvm.assembler.elf import read_elf
+    assert read_elf(elf).entry >= 0x1000
+    (progs / "bad.s").write_text("    addi x, y\n")
+    assert ringvm(["mkfs", str(img), "--programs", str(progs)]) == 2
+    assert "bad.s:1" in capsys.readouterr().err
