@@ -384,6 +384,37 @@ t_badptr:
     li   a1, KADDR
     call procinfo
     CHECK_EQ a0, -EFAULT, "procinfo into kernel memory"
+    li   a0, 0                  # buffers that run off the end of our memory
+    call sbrk
+    mv   s3, a0                 # the break: the end of the mapped pages
+    li   t0, 4095
+    and  t0, s3, t0
+    bnez t0, 1f                 # (only when it is page-aligned)
+    la   a0, pipefds
+    call pipe
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    addi a1, s3, -8
+    li   a2, 16
+    call write
+    CHECK_EQ a0, -EFAULT, "write from a buffer running past our memory"
+    LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    mv   s4, a0
+    addi a1, s3, -8
+    li   a2, 16
+    call read
+    CHECK_EQ a0, -EFAULT, "read into a buffer running past our memory"
+    mv   a0, s4
+    call close
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+1:
     li   a0, KADDR
     call mkdir
     CHECK_EQ a0, -EFAULT, "mkdir(kernel path)"
