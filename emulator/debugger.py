@@ -50,7 +50,7 @@ _ZERO = bytes(CHUNK)
 MAX_CHECKPOINTS = 64
 MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024
 #: at most this fraction of host time goes to periodic checkpoints while running
-CHECKPOINT_SHARE = 0.03
+CHECKPOINT_SHARE = 0.02
 
 CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
 LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
@@ -312,10 +312,10 @@ class Debugger:
 
     # ------------------------------------------------------------ checkpoints
     def _pack_ram(self, prev: dict | None) -> tuple[dict, int]:
-        mv = memoryview(self.m.ram)
+        ram = self.m.ram
         out, nbytes = {}, 0
-        for off in range(0, len(mv), CHUNK):
-            chunk = mv[off:off + CHUNK]
+        for off in range(0, len(ram), CHUNK):
+            chunk = ram[off:off + CHUNK]          # a copy, but the fastest zero test
             if chunk == _ZERO[:len(chunk)]:
                 continue
             crc = zlib.crc32(chunk)
@@ -374,7 +374,7 @@ class Debugger:
             item = ck.ram.get(off)
             if item is None:
                 n = min(CHUNK, len(ram) - off)
-                if mv[off:off + n] != _ZERO[:n]:
+                if ram[off:off + n] != _ZERO[:n]:
                     mv[off:off + n] = _ZERO[:n]
             else:
                 data = zlib.decompress(item[1])

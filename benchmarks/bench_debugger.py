@@ -1,0 +1,152 @@
+"""Benchmark ``ringvm debug``'s ``continue`` against a plain run (``ringvm boot``).
+
+Usage: python benchmarks/bench_debugger.py [--engine native|python] [--steps N] [--repeat R]
+
+The guest (assembled inline) runs a loop that calls a function and takes a timer
+interrupt every 5000 cycles, for about N steps, then halts. Printed, in steps per
+second (best of R runs):
+
+  boot                Machine.run() to the halt, as ``ringvm boot`` runs it
+  continue, none      Debugger ``continue`` with nothing armed (target: within 10% of boot)
+  continue, 3 bps     three breakpoints armed in the engine on code the loop never
+                      reaches (target: at least half of boot)
+  continue, 1 catch   ``catch syscall`` armed (counted per batch, informational)
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import time
+
+from ringvm.assembler import assemble_source
+from ringvm.emulator.console import Console
+from ringvm.emulator.debugger import Debugger
+from ringvm.emulator.engine import MachineConfig
+from ringvm.emulator.machine import Machine
+from ringvm.isa import ISA
+
+KSEG = ISA.memory["kseg_base"]
+
+
+def guest(loops: int) -> bytes:
+    timer = ISA.devices["timer"]
+    reg = {r.name: timer.base + r.offset + KSEG for r in timer.registers}
+    halt = ISA.devices["sysctl"].base + KSEG
+    src = f"""
+.text
+.global _start
+_start:
+    la   sp, stack_top
+    la   t0, handler
+    csrw tvec, t0
+    li   t0, {reg['INTERVAL']:#x}
+    li   t1, 5000
+    sw   t1, 0(t0)
+    li   t0, {reg['CTRL']:#x}
+    li   t1, 1
+    sw   t1, 0(t0)
+    li   t0, 1
+    csrw ienable, t0
+    li   t0, 1
+    csrs status, t0
+    li   s1, {loops}
+loop:
+    call work
+    addi s1, s1, -1
+    bnez s1, loop
+    li   t0, {halt:#x}
+    sw   zero, 0(t0)
+1:  j    1b
+
+work:
+    addi sp, sp, -16
+    sw   ra, 12(sp)
+    li   t0, 8
+2:  addi t0, t0, -1
+    add  t1, t1, t0
+    bnez t0, 2b
+    lw   ra, 12(sp)
+    addi sp, sp, 16
+    ret
+
+handler:
+    csrw scratch, t0
+    li   t0, {reg['ACK']:#x}
+    sw   zero, 0(t0)
+    csrr t0, scratch
+    rfe
+
+never1: nop
+never2: nop
+never3: nop
+
+.bss
+    .balign 16
+    .space 4096
+stack_top:
+"""
+    return assemble_source(src, "bench.s")
+
+
+def machine(elf: bytes, engine: str, debug: bool) -> Machine:
+    con = Debugger.make_console() if debug else Console(mode="none", capture=True)
+    m = Machine(MachineConfig(), engine, console=con)
+    m.load_elf(elf)
+    return m
+
+
+def run_boot(elf, engine) -> tuple[float, int]:
+    with machine(elf, engine, False) as m:
+        t = time.perf_counter()
+        r = m.run()
+        dt = time.perf_counter() - t
+        assert r.kind == "halt", r.kind
+        return dt, r.steps
+
+
+def run_debug(elf, engine, setup: list[str]) -> tuple[float, int]:
+    with machine(elf, engine, True) as m:
+        dbg = Debugger(m, io.StringIO())
+        for cmd in setup:
+            dbg.execute(cmd)
+        t = time.perf_counter()
+        dbg.execute("continue")
+        dt = time.perf_counter() - t
+        assert dbg.halted(), dbg.out.getvalue()[-500:]
+        return dt, dbg.now
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--engine", default="native")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="about how many steps the guest runs (default 100M native, 2M python)")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    steps = a.steps or (100_000_000 if a.engine == "native" else 2_000_000)
+    elf = guest(max(1, steps // 30))
+    rows = [("boot", lambda: run_boot(elf, a.engine)),
+            ("continue, none", lambda: run_debug(elf, a.engine, [])),
+            ("continue, 3 bps", lambda: run_debug(elf, a.engine,
+                                                  ["break never1", "break never2",
+                                                   "break never3"])),
+            ("continue, 1 catch", lambda: run_debug(elf, a.engine, ["catch syscall"]))]
+    base = None
+    print(f"engine {a.engine}, guest of about {steps} steps, best of {a.repeat} "
+          f"(runs interleaved)")
+    best: dict[str, tuple[float, int]] = {}
+    for _ in range(a.repeat):
+        for name, fn in rows:
+            dt, n = fn()
+            if name not in best or dt < best[name][0]:
+                best[name] = (dt, n)
+    for name, _ in rows:
+        dt, n = best[name]
+        rate = n / dt
+        base = base or rate
+        print(f"  {name:<18} {rate / 1e6:9.2f} M steps/s  {dt:7.3f} s  "
+              f"{100 * rate / base:6.1f}% of boot")
+
+
+if __name__ == "__main__":
+    main()
