@@ -21,6 +21,9 @@ from .grader import GradeRun, TestResult
 
 #: annotated lines shown per failed test in the terminal (the file has them all)
 SHOW_LINES = 30
+#: last console lines shown under a failure, and lines of context around BAD / MISSING
+TAIL_LINES = 3
+CONTEXT = 1
 
 
 def _fmt(x) -> str:
@@ -50,15 +53,50 @@ def annotated_text(r: TestResult) -> str:
 
 
 def diff_lines(r: TestResult, limit: int = SHOW_LINES) -> list[tuple[str, str]]:
-    """The interesting annotated lines of a failed test: GOOD/BAD/MISSING (and boot
-    separators), at most ``limit`` of them, with a "..." marker when cut."""
-    keep = [(t, x) for t, x in r.checks if t]
-    if len(keep) > limit:
-        # keep what explains the failure: every BAD/MISSING first, then GOOD context
-        bad = [i for i, (t, _) in enumerate(keep) if t in ("BAD", "MISSING")]
-        start = max(0, (bad[0] if bad else len(keep)) - 3)
-        keep = keep[start:start + limit] + [("", "...")]
-    return keep
+    """What to show of a failed test, gradelib style: every GOOD / BAD / MISSING line,
+    the console lines around each BAD or MISSING one, and the console's last lines
+    (where it stopped), with ``("...", "")`` for skipped stretches; at most ``limit``
+    lines, starting a little before the first BAD or MISSING one."""
+    checks = r.checks
+    n = len(checks)
+    show = [False] * n
+    for i, (t, _) in enumerate(checks):
+        if t:
+            show[i] = True
+        if t in ("BAD", "MISSING"):
+            for k in range(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)):
+                show[k] = True
+    if not r.passed:
+        for k in range(max(0, n - TAIL_LINES), n):
+            show[k] = True
+    out: list[tuple[str, str]] = []
+    prev = -1
+    for i in range(n):
+        if show[i]:
+            if prev >= 0 and i > prev + 1:
+                out.append(("...", ""))
+            out.append(checks[i])
+            prev = i
+    if prev >= 0 and prev < n - 1:
+        out.append(("...", ""))
+    if len(out) > limit:
+        bad = [i for i, (t, _) in enumerate(out) if t in ("BAD", "MISSING")]
+        start = max(0, (bad[0] if bad else 0) - 3)
+        cut = out[start:start + limit]
+        out = ([("...", "")] if start else []) + cut + (
+            [("...", "")] if start + limit < len(out) else [])
+    return out
+
+
+def format_line(tag: str, text: str) -> str:
+    """One line of a GOOD / BAD / MISSING listing."""
+    if tag == "BOOT":
+        return f"===== {text} ====="
+    if tag == "MISSING":
+        return f"MISSING  /{text}/"
+    if tag == "...":
+        return "         ..."
+    return f"{tag:<7}  {text}" if tag else f"         {text}"
 
 
 def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
@@ -109,16 +147,14 @@ def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=No
             continue
         con.print()
         con.print(Text(f"--- {r.name}: {r.reason}", style="bold red"))
-        colours = {"GOOD": "green", "BAD": "red", "MISSING": "magenta", "BOOT": "cyan"}
+        colours = {"GOOD": "green", "BAD": "red", "MISSING": "magenta", "BOOT": "cyan",
+                   "...": "dim"}
         for tag, text in diff_lines(r):
-            if tag == "BOOT":
-                con.print(Text(f"  ===== {text} =====", style="cyan"))
-            elif tag == "MISSING":
-                con.print(Text(f"  MISSING  /{text}/", style="magenta"))
-            elif tag:
-                con.print(Text(f"  {tag:<7}  ", style=colours[tag]) + Text(text))
+            line = format_line(tag, text)
+            if tag in ("GOOD", "BAD"):
+                con.print(Text("  ") + Text(line[:9], style=colours[tag]) + Text(line[9:]))
             else:
-                con.print(Text(f"  {text}"))
+                con.print(Text("  " + line, style=colours.get(tag, "")))
         if paths and r.name in paths:
             con.print(f"  transcript: {paths[r.name]}")
 
@@ -130,9 +166,7 @@ def _output_text(r: TestResult) -> str:
     body = []
     if not r.passed:
         for tag, text in diff_lines(r, 60):
-            body.append(f"===== {text} =====" if tag == "BOOT" else
-                        f"MISSING  /{text}/" if tag == "MISSING" else
-                        f"{tag:<7}  {text}" if tag else text)
+            body.append(format_line(tag, text))
     return "\n".join(head + ([""] + body if body else [])) + "\n"
 
 

@@ -111,13 +111,10 @@ class SuiteItem(pytest.Item):
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, GradeFailure):
-            from .grader_report import diff_lines
+            from .grader_report import diff_lines, format_line
             r = excinfo.value.result
             out = [f"{r.name}: {r.reason} ({r.score}/{r.points} points)"]
-            for tag, text in diff_lines(r):
-                out.append(f"===== {text} =====" if tag == "BOOT" else
-                           f"MISSING  /{text}/" if tag == "MISSING" else
-                           f"{tag:<7}  {text}" if tag else f"         {text}")
+            out += [format_line(tag, text) for tag, text in diff_lines(r)]
             return "\n".join(out)
         return super().repr_failure(excinfo)
 
