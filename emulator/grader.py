@@ -587,6 +587,11 @@ class _Builder:
         if "add" not in d:
             spec.guest = "grade" + disk_key(spec)[:12]
             path, _ = pristine_image(spec, cache_dir() / "grade")
+            try:
+                os.utime(path)          # most recently used: kept by _prune
+            except OSError:
+                pass
+            _prune(path.parent, "grade*-disk-*.img", KEEP_DISKS)
             return path
         tree = build_tree(spec)
         for name, content in d["add"].items():
@@ -651,9 +656,26 @@ def _assemble_cached(src: Path, inc: list[Path]) -> bytes:
         tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
         tmp.write_bytes(elf)
         os.replace(tmp, cached)
+        _prune(cached.parent, "kernel-*.elf", KEEP_KERNELS)
     except OSError:
         pass
     return elf
+
+
+#: cached kernels and disk images of graded submissions kept (the most recent ones)
+KEEP_KERNELS = 64
+KEEP_DISKS = 16
+
+
+def _prune(directory: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently modified files matching ``pattern``."""
+    try:
+        files = sorted(directory.glob(pattern), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+        for p in files[keep:]:
+            p.unlink()
+    except OSError:
+        pass
 
 
 def prepare_job(suite: Suite, t: TestSpec, builder: _Builder, engine: str) -> dict:
