@@ -1,0 +1,169 @@
+"""Debugger commands one by one: bad input, expressions, memory, points, time travel."""
+from __future__ import annotations
+
+import pytest
+
+from ringvm.emulator.debug_expr import DebugError, Phys, evaluate
+
+BAD = [
+    "bogus", "stepi x", "stepi -3", "break nosuch", "break 1 +", "x/4q 0x0",
+    "x/4x", "x/4x 0x7000000", "print", "print 1 +", "print (1", "print 1/0", "print $nosuch",
+    "set", "set $zero = 1", "set $nosuch = 1", "set *0x7000000 = 1", "info", "info nothing",
+    "delete 99", "disable x", "catch", "catch lunch", "catch trap NOPE", "watch",
+    "cpu 7", "cpu x", "list nosuch.s:3", "context off nothing",
+    "goto-step x", "condition", "condition 42 1", "x/s phys:0x7fffffff", "print *phys:0x40000000",
+    "help nosuch", "finish", "advance", "input", "break phys:0x1000", "print 'ab'",
+    "watch ticks 99999", "x/5000x 0", "until nosuch", "stepi 1 2",
+]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_bad_commands_print_one_line(debugger, engine):
+    dbg = debugger("hello", engine)
+    for cmd in BAD:
+        out = dbg.command(cmd)
+        assert "Traceback" not in out, cmd
+        lines = out.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), (cmd, out)
+        assert "internal error" not in out, (cmd, out)
+    # the machine did not move
+    assert dbg.now == 0
+
+
+def test_expressions():
+    regs = {"$a0": 5, "a0": 5, "ticks": 0x80005000, "$pc": 0x1000}
+    mem = {0x80005000: 7, Phys(0x5000): 9}
+
+    def look(n):
+        if n in regs:
+            return regs[n]
+        raise DebugError(f"no symbol {n!r}")
+
+    def deref(a):
+        return mem[a]
+
+    def ev(t):
+        return evaluate(t, look, deref)
+    assert ev("1 + 2 * 3") == 7
+    assert ev("(1 + 2) * 3") == 9
+    assert ev("0x10 | 0b11") == 0x13
+    assert ev("$a0 << 2") == 20
+    assert ev("*ticks + 1") == 8
+    assert ev("*phys:0x5000") == 9
+    assert isinstance(ev("phys:0x5000 + 4"), Phys)
+    assert ev("'a'") == 97 and ev("'\\n'") == 10
+    assert ev("-1 & 0xff") == 0xFF
+    assert ev("~0") == 0xFFFFFFFF
+    assert ev("a0 == 5 && $pc > 0x800") == 1
+    assert ev("7 / 2") == 3 and ev("-7 / 2") == -3 and ev("-7 % 2") == -1
+    for bad in ("1 +", "(1", "1 2", "$", "1 // 2", "nosuch"):
+        with pytest.raises(DebugError):
+            ev(bad)
+
+
+def test_print_x_set_and_registers(debugger):
+    dbg = debugger("hello", "python")
+    dbg.execute("break sys_write")
+    dbg.execute("continue")
+    assert dbg.command("print $a7").startswith("$1 = 0x00000001 (1)")
+    assert "hello from ring 3!" in dbg.command("x/s 0x2050")
+    out = dbg.command("x/2xw phys:0x5000")
+    assert out.startswith("phys:0x00005000: 0x")
+    assert dbg.command("print/x ticks") == "$2 = 0x80005000\n"
+    dbg.execute("set *ticks = 41")
+    assert dbg.command("print *ticks + 1").startswith("$3 = 0x0000002a (42)")
+    dbg.execute("set {b}phys:0x5000 = 0x7")
+    assert dbg.command("print *phys:0x5000").startswith("$4 = 0x00000007")
+    dbg.execute("set $s1 = 0x1234")
+    assert dbg.cpu().regs[9] == 0x1234
+    dbg.execute("set $epc = 0x2018")
+    assert dbg.command("print $epc").startswith("$5 = 0x00002018")
+    # kseg from ring 3: shown as the kernel sees it; useg through the TLB
+    dbg.execute("catch ring")
+    dbg.execute("continue")
+    assert dbg.cpu().ring == 3
+    assert dbg.command("print *ticks").startswith("$6 = 0x00000007")
+    assert "cannot access virtual 0x00700000" in dbg.command("x/x 0x700000")
+    for cmd in ("info registers", "info registers all", "info tlb", "info tlb all",
+                "info traps", "info breakpoints", "info symbols ^sys_", "info devices",
+                "info vm", "info cpus", "info line", "info frame", "info checkpoints",
+                "stats", "backtrace", "disassemble", "disassemble syscall 4", "list",
+                "list hello.s:120", "list syscall", "help", "help break", "cpu 0", "context",
+                "x/3i $pc", "x/8xb 0x2050", "x/2dh 0x2050", "x/a 0x2000", "x/c 0x2050", "print/t 5"):
+        out = dbg.command(cmd)
+        assert out and "error" not in out and "Traceback" not in out, (cmd, out)
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_reverse_is_deterministic(debugger, engine):
+    dbg = debugger("hello", engine)
+    dbg.execute("break sys_ticks")
+    dbg.execute("continue")
+    dbg.execute("continue 5000")                   # some way further (timer ticks too)
+    here = dbg.now, dbg.cpu(), bytes(dbg.m.ram[:0x10000])
+    out = dbg.command("reverse-continue")
+    assert "(reverse)" in out and dbg.cpu().pc == dbg.m.symbols["sys_ticks"]
+    back = dbg.now
+    assert back < here[0]
+    dbg.execute("goto-step %d" % here[0])
+    assert dbg.now == here[0] and dbg.cpu() == here[1] and bytes(dbg.m.ram[:0x10000]) == here[2]
+    dbg.execute("reverse-stepi 50")
+    dbg.execute("stepi 50")
+    assert dbg.cpu() == here[1]
+    # reverse-step lands on the first instruction of the previous source line
+    dbg.execute("goto-step %d" % back)
+    dbg.execute("next")
+    ln = dbg.view.line_of(dbg.cpu().pc)
+    dbg.execute("reverse-step")
+    assert dbg.now == back and dbg.view.line_of(dbg.cpu().pc) != ln
+
+
+def test_edits_are_part_of_the_timeline(debugger):
+    dbg = debugger("hello", "native")
+    dbg.execute("break sys_exit")
+    dbg.execute("continue")
+    t_exit = dbg.now
+    dbg.execute("goto-step 100")
+    dbg.execute("set *nsyscalls = 1000")          # an edit in the past: new future
+    dbg.execute("continue")
+    assert dbg.now == t_exit                      # same path, different counter
+    assert dbg.command("print *nsyscalls").startswith("$1 = 0x0000049e (1182)")
+    dbg.execute("goto-step 50")                   # before the edit: old value
+    assert dbg.command("print *nsyscalls").startswith("$2 = 0x00000000")
+    dbg.execute("goto-step 200")                  # after it: the edit is replayed
+    assert dbg.command("print *nsyscalls").startswith("$3 = 0x000003e8 (1000)")
+    dbg.execute("stepi")
+    dbg.execute("reverse-stepi")
+    assert dbg.now == 200
+
+
+def test_points_enable_disable_condition(debugger):
+    dbg = debugger("hello", "native")
+    dbg.execute("break sys_ticks if *ticks == 2")
+    out = dbg.command("continue")
+    assert "Breakpoint 1" in out and dbg.command("print *ticks").startswith("$1 = 0x00000002")
+    dbg.execute("condition 1")
+    dbg.execute("disable 1")
+    dbg.execute("tbreak sys_exit")
+    out = dbg.command("continue")
+    assert "Temporary breakpoint 2" in out
+    assert "2 " not in dbg.command("info breakpoints").split("\n", 1)[1]
+    dbg.execute("enable 1")
+    assert "y" in dbg.command("info breakpoints")
+    out = dbg.command("continue")
+    assert "halted with exit code 0" in out
+    assert dbg.command("continue").startswith("error: the machine has halted")
+
+
+def test_catch_syscall_number_and_interrupt(debugger):
+    dbg = debugger("hello", "native")
+    dbg.execute("catch syscall 0")                # exit
+    out = dbg.command("continue")
+    assert "Catchpoint 1 (syscall 0)" in out and dbg.cpu().regs[17] == 0
+    dbg.execute("reverse-continue")               # no bp/watch: back to the start
+    assert dbg.now == 0
+    dbg.execute("delete")
+    dbg.execute("catch interrupt TIMER")
+    dbg.execute("continue")
+    assert dbg.counters()[0]["interrupts_by_line"][0] == 1
+    assert "INT TIMER" in dbg.command("context")
