@@ -77,7 +77,8 @@ def test_pytest_plugin_runs_a_suite(tmp_path):
     xml = tmp_path / "j.xml"
     r = _pytest(str(ISA_SUITE), "-q", "-n", "2", f"--junitxml={xml}", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "11 passed" in r.stdout
+    n = len(grader.load_suite(ISA_SUITE).tests)
+    assert f"{n} passed" in r.stdout
     cases = ET.parse(xml).getroot().iter("testcase")
     assert {c.get("name") for c in cases} >= {"alu", "traps", "tlb", "wfi-deadlock"}
 
