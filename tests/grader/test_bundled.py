@@ -119,3 +119,20 @@ def test_bundled_guest_and_its_disk(write_suite):
     run = grader.grade(grader.load_suite(p))
     assert run.results[0].passed
     assert "no bundled guest called 'no-such-guest'" in run.results[1].reason
+
+
+def test_isa_suite_catches_an_engine_bug(monkeypatch):
+    """A Python engine whose signed division by zero gives 0 (not -1) loses part of the
+    ALU test's points, and only those: the test processes fork from this one, so they
+    run the patched engine."""
+    from ringvm.emulator import pyexec
+    if not hasattr(pyexec, "MAKE_ALU") or not hasattr(pyexec, "_compile"):
+        pytest.skip("the Python engine's handler tables changed shape")
+    buggy = pyexec._compile("rr", {"div": "0 if b == 0 else _div(a, b)"})["div"]
+    monkeypatch.setitem(pyexec.MAKE_ALU, "div", buggy)
+    run = grader.grade(grader.load_suite(ISA_SUITE, engine="python"), jobs=2)
+    r = {x.name: x for x in run.results}
+    assert failed(run) == {"alu"}
+    assert r["alu"].partial[1] - r["alu"].partial[0] == 1
+    assert 0 < r["alu"].score < r["alu"].points
+    assert ("BAD", "FAIL div by 0: got 0x00000000, expected 0xffffffff") in r["alu"].checks
