@@ -1,0 +1,134 @@
+"""``ringvm debug`` as a program: -x/--batch, errors, and the real terminal (pty):
+the prompt, tab completion of commands and symbols, Ctrl-C stopping a continue."""
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+SPIN = """
+.text
+.global _start
+_start:
+    addi t0, t0, 1
+    j    _start
+spin_target:
+    nop
+"""
+
+
+def _env(tmp_path):
+    return dict(os.environ, RINGVM_CACHE=str(tmp_path / "cache"), TERM="xterm",
+                RINGVM_DEBUG_HISTORY=str(tmp_path / "history"), COLUMNS="100")
+
+
+def test_batch_script(tmp_path):
+    script = tmp_path / "s.rdb"
+    script.write_text("break sys_write\ncontinue\nprint $a1\nbogus command\nquit\n")
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "debug", "hello",
+                        "--engine", "python", "-x", str(script), "--batch"],
+                       capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert "stopped at step 0" in out
+    assert "(rdb) break sys_write\nBreakpoint 1 at 0x" in out
+    assert "hello: ring 0 kernel up; entering ring 3\nBreakpoint 1, cpu0 at" in out
+    assert "$1 = 0x00000013 (19)" in out
+    assert "error: unknown command 'bogus'" in out
+    assert "Traceback" not in out + p.stderr
+
+
+def test_commands_from_a_pipe(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "debug", "vmsmoke",
+                        "--engine", "python"], input="catch vmexit\nc\ninfo vm\n",
+                       capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "Catchpoint 1 (vmexit), cpu0: vmexit HYPERCALL" in p.stdout
+    assert "hinsn 0x04000002 (hcall)" in p.stdout
+
+
+def test_bad_guest_is_a_user_error(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "debug", "nosuchguest",
+                        "--batch"], capture_output=True, text=True, cwd=tmp_path,
+                       env=_env(tmp_path), timeout=60)
+    assert p.returncode == 2
+    assert p.stderr.startswith("ringvm: error:") and "Traceback" not in p.stderr
+
+
+def _read_until(fd: int, needle: bytes, timeout: float = 30.0) -> bytes:
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while needle not in buf:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"timed out waiting for {needle!r}; got {buf[-2000:]!r}")
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+            if b"\x1b[6n" in chunk:               # answer cursor-position requests
+                os.write(fd, b"\x1b[1;1R")
+    return buf
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_interactive_prompt_completion_and_ctrl_c(tmp_path):
+    guest = tmp_path / "spin.s"
+    guest.write_text(SPIN)
+    master, slave = os.openpty()
+    slave_name = os.ttyname(slave)
+
+    def child_setup():                             # the pty becomes the controlling tty
+        os.setsid()
+        fd = os.open(slave_name, os.O_RDWR)
+        os.close(fd)
+
+    p = subprocess.Popen([sys.executable, "-m", "ringvm.emulator.cli", "debug", str(guest),
+                          "--engine", "native" if _native() else "python"],
+                         stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                         env=_env(tmp_path), preexec_fn=child_setup, close_fds=True)
+    os.close(slave)
+    try:
+        _read_until(master, b"(rdb)")
+        os.write(master, b"brea")
+        _read_until(master, b"a")
+        os.write(master, b"\t")                     # command completion: "brea" + "k"
+        _read_until(master, b"k")
+        os.write(master, b" spin_t\t")              # symbol completion (else: no symbol)
+        _read_until(master, b"target")
+        os.write(master, b"\r")
+        _read_until(master, b"Breakpoint 1 at 0x80001008 <spin_target>")
+        _read_until(master, b"(rdb)")
+        os.write(master, b"continue\r")
+        time.sleep(1.5)
+        assert p.poll() is None
+        os.write(master, b"\x03")                   # Ctrl-C stops the running continue
+        out = _read_until(master, b"interrupted (Ctrl-C)")
+        out += _read_until(master, b"(rdb)")
+        os.write(master, b"info cpus\r")
+        _read_until(master, b"cpu0  ring 0")
+        os.write(master, b"quit\r")
+        rc = p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(master)
+    assert rc == 0
+    assert b"Traceback" not in out
+
+
+def _native() -> bool:
+    from ringvm.emulator.machine import available_engine_kinds
+    return "native" in available_engine_kinds()

@@ -1,0 +1,87 @@
+"""The debugger on the monolithic kernel (native engine: the runs are long).
+
+Not golden files: the kernel changes often; these check the facts a student sees.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import available
+
+pytestmark = pytest.mark.skipif(not available("native"), reason="needs the native engine")
+
+
+@pytest.fixture
+def mono(debugger):
+    try:
+        return debugger("monolithic", "native", input=b"echo hi\n")
+    except Exception as e:  # noqa: BLE001 - the kernel is being written by others
+        pytest.skip(f"monolithic guest not buildable: {e}")
+
+
+def test_syscall_handler_and_back_to_user(mono):
+    dbg = mono
+    if "syscall" not in dbg.m.symbols:
+        pytest.skip("no syscall symbol")
+    dbg.execute("context off regs stack")
+    out = dbg.command("break syscall")
+    assert out.startswith("Breakpoint 1 at ")
+    out = dbg.command("continue")
+    assert "Breakpoint 1, cpu0 at" in out and "<syscall>" in out
+    st = dbg.cpu()
+    assert st.ring == 0 and st.pc == dbg.m.symbols["syscall"]
+    bt = dbg.command("backtrace")
+    assert bt.startswith("#0  ") and "<syscall>" in bt
+    dbg.execute("delete")
+    dbg.execute("catch ring")
+    out = dbg.command("continue")
+    assert "Catchpoint 2 (ring)" in out and "ring 0 -> ring 3" in out
+    assert dbg.cpu().ring == 3
+    dbg.execute("reverse-stepi")                  # the rfe that returned
+    assert dbg.cpu().ring == 0
+    assert "rfe" in dbg.command("x/i $pc")
+
+
+def test_watch_kernel_variable_and_tlb(mono):
+    dbg = mono
+    if "ticks" not in dbg.m.symbols:
+        pytest.skip("no ticks symbol")
+    dbg.execute("context off")
+    dbg.execute("watch ticks")
+    out = dbg.command("continue")
+    assert "Watchpoint 1: 0x" in out and "<ticks>" in out
+    assert "old = 0x00000000 (0)" in out and "new = 0x00000001 (1)" in out
+    out = dbg.command("continue")
+    assert "new = 0x00000002 (2)" in out
+    tlb = dbg.command("info tlb")
+    assert "TLB, 64 entries" in tlb
+    dbg.execute("delete")
+    dbg.execute("catch trap TLB_MISS_LOAD")
+    dbg.execute("catch trap TLB_MISS_STORE")
+    dbg.execute("catch trap TLB_MISS_FETCH")
+    out = dbg.command("continue")
+    assert "Catchpoint" in out and "TLB_MISS" in out
+    bad = dbg.command("print/x $badvaddr").split("= ")[1].strip()
+    vpn = int(bad, 16) >> 12
+    dbg.execute("delete")
+    out = dbg.command("catch ring")
+    dbg.execute("continue")                        # back to the faulting program
+    tlb = dbg.command("info tlb")
+    assert any(line.startswith("*") and f"vpn=0x{vpn:05x}" in line
+               for line in tlb.splitlines()), tlb
+
+
+def test_reverse_across_timer_interrupt(mono):
+    dbg = mono
+    dbg.execute("context off")
+    dbg.execute("catch interrupt TIMER")
+    dbg.execute("continue")
+    dbg.execute("continue")
+    t = dbg.now
+    st = dbg.cpu()
+    assert st.ring == 0
+    dbg.execute("reverse-stepi")
+    dbg.execute("context on events")
+    assert dbg.now < t and "pending: TIMER" in dbg.command("context")
+    dbg.execute("stepi")
+    assert dbg.now == t and dbg.cpu() == st
