@@ -620,3 +620,12 @@ def test_ipi_start_ignores_running_and_missing_cpus_and_send_ignores_missing(eng
     assert reg(eng, "s0") == eng.symbols["parked"]
     assert eng.get_cpu(1).mode == "stopped"
     assert eng.counters()["devices"]["ipis_sent"] == 0
+
+
+def test_a_breakpoint_reports_the_cpu_that_reached_it(engine_kind):
+    eng = boot(engine_kind, SMP, ncpus=2, quantum=16)
+    eng.set_breakpoints({eng.symbols["second"]})
+    stop = eng.run(10_000)
+    assert stop.reason == StopReason.BREAKPOINT and stop.cpu == 1
+    assert eng.get_cpu(1).pc == eng.symbols["second"]
+    expect_halt(eng.run(10_000), 42)
