@@ -145,6 +145,7 @@ class Boot:
 @dataclass
 class TestSpec:
     """A parsed test (see the module docstring for each key)."""
+    __test__ = False           # not a pytest test class
     name: str
     description: str = ""
     points: float = 1
@@ -191,6 +192,7 @@ class TestResult:
     no line matched; text is the regex), ``"BOOT"`` (a boot separator) or ``""``.
     ``transcript``: the console output of every boot. ``steps``: instructions executed.
     """
+    __test__ = False           # not a pytest test class
     name: str
     points: float
     score: float

@@ -104,6 +104,8 @@ def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
+        for t in run.suite.tests:           # no stale transcript of an earlier run
+            (d / f"{t.name}.txt").unlink(missing_ok=True)
         paths = {}
         for r in run.results:
             p = d / f"{r.name}.txt"
