@@ -25,7 +25,8 @@ def register(subparsers) -> None:
         description="Run a grading suite (TOML): each test boots a kernel with scripted "
                     "input and an instruction budget, and checks its console output.",
         epilog="exit status: 0 full marks; 1 points lost; 2 bad suite or options")
-    p.add_argument("suite", metavar="SUITE", help="the suite file (TOML)")
+    p.add_argument("suite", metavar="SUITE",
+                   help="the suite file (TOML), or a directory holding suite.toml")
     p.add_argument("--submission", metavar="DIR",
                    help="directory holding the sources to grade (default: the suite's)")
     p.add_argument("--jobs", "-j", metavar="N", default="1",

@@ -393,9 +393,12 @@ def _test(data: dict, where: str) -> TestSpec:
 
 def load_suite(path: str | os.PathLike, submission: str | os.PathLike | None = None,
                engine: str | None = None) -> Suite:
-    """Parse and validate the suite file at ``path``. ``submission`` and ``engine``
-    override the suite's. Raises :class:`UserError` naming the file and the test."""
+    """Parse and validate the suite file at ``path`` (a directory: its ``suite.toml``).
+    ``submission`` and ``engine`` override the suite's. Raises :class:`UserError`
+    naming the file and the test."""
     p = Path(path)
+    if p.is_dir():                      # a directory: its suite.toml
+        p = p / "suite.toml"
     try:
         text = p.read_text()
     except FileNotFoundError:

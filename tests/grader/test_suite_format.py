@@ -50,6 +50,7 @@ def test_minimal_suite_and_defaults(write_suite):
     assert [x.input for x in c.boots] == [b"one", b"two"]
     assert [x.budget for x in c.boots] == [5000, 1_000_000]
     assert s.submission == p.parent.resolve()
+    assert grader.load_suite(p.parent).tests == s.tests     # a directory: its suite.toml
 
 
 @pytest.mark.parametrize("text, words", [
