@@ -44,10 +44,12 @@ Suite format
     disk = { ... }                  # see below; absent or false: no disk
 
     # --- one boot (the common case)
-    input = "ls\\nexit\\n"           # console input, then end of input (TOML escapes)
-    budget = "50M"                  # instruction budget (steps, all CPUs; K/M/G = 10^3/6/9)
+    input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
+    budget = "50M"                  # instruction budget (steps, all CPUs; K/M/G = 10^3/6/9;
+                                    # default 100M)
     output_limit = "64K"            # bytes of console output before the test fails
-    expect = ['^\\$ ls', 'README']  # regexes (Python `re.search`), each must match a line,
+                                    # (default 256K)
+    expect = ['^\\$ ls', 'README']   # regexes (Python `re.search`), each must match a line,
                                     # in this order (each after the line the previous matched)
     reject = ['^panic:']            # regexes no line may match
     exit_code = 0                   # the halt code expected (absent: any)
@@ -57,7 +59,7 @@ Suite format
     # --- or several boots of one disk (files written by boot 1 are seen by boot 2)
     [[test.boots]]
     input = "echo hi > f\\n"
-    expect = [...]
+    expect = ['.']
     [[test.boots]]
     input = "cat f\\n"
     expect = ['^hi$']
