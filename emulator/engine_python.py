@@ -3,7 +3,8 @@ engine rules in ``emulator/engine.py``.
 
 Layout: ``pycpu`` holds the CPU state (registers, banks, TLB, timer), ``pyexec`` the
 instruction handlers (one builder per instruction class, cached per instruction word),
-``pydevices`` the engine-owned devices, ``pysystem`` memory translation, trap entry, VM
+``pycsr`` control registers and rfe, ``pydevices`` the engine-owned devices, ``pysystem``
+memory translation, trap entry, VM
 exits and interrupt delivery; this module has the scheduler (``run``: quanta, idle
 batches, fast-forward, IDLE), MMIO completion, state access and snapshots.
 

@@ -13,8 +13,8 @@ from ringvm.isa import ISA
 from .pycpu import (CAUSE, EXIT, HCTL, IE_BIT, INT_BIT, KSEG, M32, PIE_BIT, PRING_SHIFT,
                     PV_BIT, RING_MASK, STOPPED, TLB_R, TLB_U, TLB_W, TLB_X, WAITING)
 from .pydevices import CONSOLE_BIT, DEVICES, NoRegister
-from .pyexec import (CAS, FETCH, LOAD, MIS, STORE, MachineCheck, MmioStop, Trap, VmExit,
-                     csr_read, csr_write, rfe_target)
+from .pycsr import csr_read, csr_write, rfe_target
+from .pyexec import CAS, FETCH, LOAD, MIS, STORE, MachineCheck, MmioStop, Trap, VmExit
 
 DEV_BASE = ISA.memory["device_base"]
 DEV_PAGE = ISA.memory["device_page"]
