@@ -3,15 +3,16 @@ engine rules in ``emulator/engine.py``.
 
 Layout: ``pycpu`` holds the CPU state (registers, banks, TLB, timer), ``pyexec`` the
 instruction handlers (one builder per instruction class, cached per instruction word),
-``pycsr`` control registers and rfe, ``pydevices`` the engine-owned devices, ``pysystem``
-memory translation, trap entry, VM
-exits and interrupt delivery; this module has the scheduler (``run``: quanta, idle
-batches, fast-forward, IDLE), MMIO completion, state access and snapshots.
+``pycsr`` control registers and rfe, ``pydevices`` the engine-owned devices,
+``pysystem`` memory translation, trap entry, VM exits and interrupt delivery; this
+module has the scheduler (``run``: quanta, idle batches, fast-forward, IDLE), MMIO
+completion, watchpoints, state access and snapshots.
 
-Speed: the hot loop keeps pc, ring, cycle and a fetch-page cache in locals; useg
-load/store pages are cached per CPU. Every cache is flushed on any change of TLB,
-context, ring or second stage (``Cpu.flush_xlate``), and instructions that change such
-state leave the hot loop by raising ``Resync``.
+Speed: the hot loop keeps pc, ring, cycle and a fetch-page cache in locals; fetch and
+useg load/store pages are cached per CPU. The caches are flushed when the TLB, the
+context (V, ASID, VMID, second stage) changes (``Cpu.flush_xlate``), and lose their
+kseg/non-U pages when the ring becomes less privileged (``Cpu.drop_privileged``);
+instructions that change such state leave the hot loop by raising ``Resync``.
 
 Readings of the specification where the text leaves a choice (kept identical in the
 native engine; see the report of the engine work):
