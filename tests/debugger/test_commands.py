@@ -167,3 +167,28 @@ def test_catch_syscall_number_and_interrupt(debugger):
     dbg.execute("continue")
     assert dbg.counters()[0]["interrupts_by_line"][0] == 1
     assert "INT TIMER" in dbg.command("context")
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_engine_watchpoints_read_access_physical(debugger, engine):
+    dbg = debugger("hello", engine)
+    if not dbg.engine_watch:
+        assert dbg.command("rwatch ticks").startswith("error: rwatch needs watchpoints")
+        pytest.skip(f"the {engine} engine has no watchpoints yet")
+    dbg.execute("context off")
+    dbg.execute("rwatch ticks")
+    out = dbg.command("continue")
+    assert "Watchpoint 1: 0x80005000 <ticks>: read by cpu0 at 0x80005000" in out
+    assert dbg.m.symbols["sys_ticks"] < dbg.cpu().pc < dbg.m.symbols["sys_exit"]
+    dbg.execute("delete")
+    dbg.execute("goto-step 0")
+    dbg.execute("awatch phys:0x5004 4")            # refills, through its physical address
+    out = dbg.command("continue")
+    assert "Watchpoint 2: phys:0x00005004: read by cpu0 at 0x80005004" in out
+    out = dbg.command("continue")
+    assert "old = 0x00000000 (0)" in out and "new = 0x00000001 (1)" in out
+    t = dbg.now
+    dbg.execute("continue")
+    out = dbg.command("reverse-continue")
+    assert "(reverse)" in out
+    assert dbg.now == t                            # back to the refill write
