@@ -27,7 +27,8 @@ HELP = [
         ("finish", "run until the current function returns (frame convention, ISA.md §1)"),
         ("until|u [LOC]", "next, but never back into a loop; with LOC: run to LOC or return"),
         ("advance LOC", "run to LOC (or until the current function returns)"),
-        ("continue|c", "run until a breakpoint, watchpoint or catchpoint (Ctrl-C stops)"),
+        ("continue|c [N]", "run until a breakpoint, watchpoint or catchpoint (Ctrl-C "
+                           "stops; N: at most N machine steps)"),
         ("reverse-stepi|rsi [N]", "go back N instructions of the current CPU"),
         ("reverse-step|rs [N]", "go back to the start of the previous source line"),
         ("reverse-continue|rc", "go back to the previous breakpoint or watchpoint hit"),
@@ -1066,7 +1067,8 @@ def _handler_entry(dbg) -> str | None:
     start = st.pc - s[1]
     c = dbg.view.csr_values(st)
     if st.ring == -1 and start == c["hvec"]:
-        return f"ring -1 entered from 0x{c['hepc']:08x} ({'VM exit' if st.csr.get(CSR['hstatus'], 0) >> 8 & 1 else 'trap'})"
+        how = "VM exit" if _field(st.csr.get(CSR["hstatus"], 0), "PV") else "trap"
+        return f"ring -1 entered from 0x{c['hepc']:08x} ({how})"
     if st.ring == 0 and start == c["tvec"]:
         return f"trap handler entered from epc 0x{c['epc']:08x}"
     return None

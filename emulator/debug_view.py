@@ -14,7 +14,6 @@ it translates to (so a ring-3 program that runs from the kernel image's own page
 """
 from __future__ import annotations
 
-import bisect
 import os
 
 from rich.console import Console as RichConsole

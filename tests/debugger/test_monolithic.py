@@ -85,3 +85,20 @@ def test_reverse_across_timer_interrupt(mono):
     assert dbg.now < t and "pending: TIMER" in dbg.command("context")
     dbg.execute("stepi")
     assert dbg.now == t and dbg.cpu() == st
+
+
+def test_time_travel_with_disk_and_console_is_exact(mono):
+    import hashlib
+    dbg = mono
+    dbg.execute("context off")
+    dbg.execute("continue 400000")
+    out = dbg.m.console.last_byte
+    assert out is not None                         # the kernel printed something
+    disk = next(d for d in dbg.m.devices if d.name == "disk")
+    assert disk.stats["disk_reads"] > 0
+    here = (dbg.now, dbg.cpu(), hashlib.sha256(dbg.m.ram).hexdigest(), disk.snapshot())
+    dbg.execute("goto-step 1234")
+    assert dbg.now == 1234 and disk.stats["disk_reads"] < here[3]["stats"]["disk_reads"]
+    dbg.execute(f"goto-step {here[0]}")
+    assert (dbg.now, dbg.cpu(), hashlib.sha256(dbg.m.ram).hexdigest(),
+            disk.snapshot()) == here
