@@ -4,8 +4,8 @@
 
     ringvm grade SUITE [--submission DIR] [--jobs N] [--only TAG|NAME ...]
                  [--engine native|python|auto] [--json FILE [--format gradescope|plain]]
-                 [--junit FILE] [--output-dir DIR] [--show-hidden | --hide-hidden]
-                 [--no-progress]
+                 [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
+                 [--host-timeout SECONDS]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
 stderr, then a table of test / result / points and, for each failure, the expected
@@ -41,19 +41,12 @@ def register(subparsers) -> None:
     p.add_argument("--junit", metavar="FILE", help="write JUnit XML")
     p.add_argument("--output-dir", metavar="DIR", default="grade-output",
                    help="where the annotated transcripts go (default grade-output)")
-    hid = p.add_mutually_exclusive_group()
-    hid.add_argument("--hide-hidden", action="store_true",
-                     help="do not print the reasons and output of non-visible tests")
-    hid.add_argument("--show-hidden", action="store_true", help=argparse_suppress())
+    p.add_argument("--hide-hidden", action="store_true",
+                   help="do not print the reasons and output of non-visible tests")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--host-timeout", metavar="SECONDS", default=None,
                    help="safety net: stop a test after this much host time (default 600)")
     p.set_defaults(func=cmd_grade)
-
-
-def argparse_suppress():
-    import argparse
-    return argparse.SUPPRESS
 
 
 def cmd_grade(args) -> int:
