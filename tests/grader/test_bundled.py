@@ -115,10 +115,17 @@ def test_bundled_guest_and_its_disk(write_suite):
         [[test]]
         name = "nosuch"
         guest = "no-such-guest"
+        [[test]]
+        name = "monolithic"
+        guest = "monolithic"
+        disk = { guest = "monolithic" }
+        input = "ls\\n"
+        expect = ['^\\$ ls$', '^README\\s+file']
     """)
-    run = grader.grade(grader.load_suite(p))
+    run = grader.grade(grader.load_suite(p), jobs=2)
     assert run.results[0].passed
     assert "no bundled guest called 'no-such-guest'" in run.results[1].reason
+    assert run.results[2].passed, run.results[2].reason
 
 
 def test_isa_suite_catches_an_engine_bug(monkeypatch):
