@@ -14,10 +14,11 @@ only looks for them where it is told to look: the repository's own test run
 (``testpaths = tests``) holds no suite files, so it collects none; give the suite
 path (or ``guests/``) to grade. ``-p no:ringvm_grade`` turns the plugin off.
 
-Each item runs its test in its own process exactly as ``ringvm grade`` does. Grading
-dependencies (``depends``) are not enforced under pytest (items may run on different
-xdist workers); a failed item reports the reason and the GOOD/BAD/MISSING lines, and
-the console transcript is attached as the ``console`` report section.
+Each item runs its test in its own process exactly as ``ringvm grade`` does. A test
+whose dependency (``depends``) already failed in the same pytest process is skipped;
+under xdist a dependency may run on another worker, and then the test simply runs. A
+failed item reports the reason and the GOOD/BAD/MISSING lines, and the console
+transcript is attached as the ``console`` report section.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ class SuiteFile(pytest.File):
             raise self.CollectError(str(e)) from None
         self._builder = None
         self._engine = None
+        self.outcomes: dict[str, bool] = {}     # test name -> passed, in this process
         for t in self.suite.tests:
             item = SuiteItem.from_parent(self, name=t.name, spec=t)
             item.extra_keyword_matches.update(t.tags)
@@ -98,8 +100,12 @@ class SuiteItem(pytest.Item):
 
     def runtest(self):
         from . import grader
+        failed = [d for d in self.spec.depends if self.parent.outcomes.get(d) is False]
+        if failed:
+            pytest.skip(f"depends on {', '.join(failed)}, which did not pass")
         job = self.parent.job(self.spec)
         res = grader.run_jobs([job], 1)[self.spec.name]
+        self.parent.outcomes[self.spec.name] = res.passed
         self.result = res
         self.user_properties.append(("score", res.score))
         self.user_properties.append(("max_score", res.points))

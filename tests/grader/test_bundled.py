@@ -96,12 +96,16 @@ def test_pytest_plugin_reports_failures(write_suite, sub):
         kernel = "hello.s"
         tags = ["mytag"]
         expect = ['^second line$', '^never printed$']
+        [[test]]
+        name = "after-bad"
+        kernel = "hello.s"
+        depends = ["bad"]
     """)
     (sub / "other.toml").write_text("[[test]]\nname = 'x'\n")
     (sub / "suite_not_ringvm.toml").write_text("[tool]\nx = 1\n")
     r = _pytest(str(sub), "-q", "-rf", cwd=sub)
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "1 failed, 1 passed" in r.stdout
+    assert "1 failed, 1 passed, 1 skipped" in r.stdout
     assert "GOOD     second line" in r.stdout
     assert "MISSING  /^never printed$/" in r.stdout
 
