@@ -12,8 +12,9 @@ at the reset vector. ``-x FILE`` runs the commands in FILE first (echoed after a
 image is always attached with its writes kept in memory (reverse execution must be able
 to re-read what the guest read). Interactive use has line editing, history
 (``~/.ringvm_debug_history``) and tab completion of commands and symbols; Ctrl-C stops
-a running ``continue``; an empty line repeats a stepping command; Ctrl-D or ``quit``
-leaves. Without a terminal, commands are read from stdin one per line.
+a running ``continue``; keys typed while the guest runs go to its console (``input
+TEXT`` queues input at the prompt); an empty line repeats a stepping command; Ctrl-D or
+``quit`` leaves. Without a terminal, commands are read from stdin one per line.
 """
 from __future__ import annotations
 
@@ -202,5 +203,49 @@ def _interactive(dbg) -> None:
             else:
                 continue
         last = line
-        if not _guarded(dbg, lambda: dbg.execute(line)):
-            return
+        with _live_input(dbg):
+            if not _guarded(dbg, lambda: dbg.execute(line)):
+                return
+
+
+class _live_input:
+    """While a command runs at the terminal: keys typed go to the guest's console
+    (no local echo: the guest echoes), Ctrl-C still interrupts."""
+
+    def __init__(self, dbg):
+        self.dbg = dbg
+        self.saved = None
+
+    def __enter__(self):
+        import termios
+        fd = sys.stdin.fileno()
+        try:
+            self.saved = termios.tcgetattr(fd)
+            mode = termios.tcgetattr(fd)
+            mode[3] &= ~(termios.ICANON | termios.ECHO)
+            mode[6][termios.VMIN] = 1
+            mode[6][termios.VTIME] = 0
+            termios.tcsetattr(fd, termios.TCSANOW, mode)
+        except (termios.error, OSError):
+            self.saved = None
+        self.dbg.input_poll = self.poll
+        return self
+
+    def poll(self, timeout: float) -> bytes | None:
+        import select
+        fd = sys.stdin.fileno()
+        try:
+            r, _, _ = select.select([fd], [], [], timeout)
+            return os.read(fd, 4096) if r else None
+        except (InterruptedError, OSError):
+            return None
+
+    def __exit__(self, *exc):
+        import termios
+        self.dbg.input_poll = None
+        if self.saved is not None:
+            try:
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, self.saved)
+            except (termios.error, OSError):
+                pass
+        return False

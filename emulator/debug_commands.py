@@ -432,9 +432,9 @@ def cmd_input(dbg, arg):
         data = unescape_input(arg)
         if not data:
             raise DebugError("input needs TEXT (escapes like \\n allowed) or --eof")
-        dbg.eng.console_input(data)
-        dbg.m.console.fed += len(data)
+        dbg.feed_input(data)
         dbg.write(f"queued {len(data)} bytes of console input")
+        return
     dbg.edited()
 
 

@@ -202,6 +202,9 @@ class Debugger:
         self._want = (set(), [])
         self._capture: bytearray | None = None
         self._halt_code = None
+        #: interactive use: ``input_poll(timeout) -> bytes | None`` gives keys typed
+        #: while the guest runs (sent to its console); None: no live input
+        self.input_poll = None
         self.native = machine.engine_kind == "native"
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
@@ -412,6 +415,24 @@ class Debugger:
             last = self._checkpoint_at_or_before(self.now)
             if self.now - last.t >= self.stop_ckpt_gap:
                 self._checkpoint()
+
+    def feed_input(self, data: bytes) -> None:
+        """Queue console input for the guest now (an edit of the timeline)."""
+        self.eng.console_input(data)
+        self.m.console.fed += len(data)
+        self.edited()
+
+    def _poll_live_input(self, stop, idle0) -> None:
+        """Between batches of an interactive run: pass typed keys to the guest; after a
+        batch spent (almost) all idle, wait up to 20 ms for one instead of spinning."""
+        timeout = 0.0
+        if idle0 is not None and stop.steps >= 1000:
+            idle = sum(c["idle"] for c in self.counters())
+            if idle - idle0 >= stop.steps * 0.9:
+                timeout = 0.02
+        data = self.input_poll(timeout)
+        if data:
+            self.feed_input(data)
 
     def edited(self) -> None:
         """The user changed the machine (registers, memory, input): record the edit."""
@@ -662,6 +683,8 @@ class Debugger:
                       self.engine_watches())
             t0 = self.now
             c0 = self.counters() if catches else None
+            idle0 = sum(c["idle"] for c in (c0 or self.counters())) \
+                if self.input_poll is not None else None
             r0 = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))] \
                 if catches else None
             if catches or soft:
@@ -678,6 +701,8 @@ class Debugger:
             self._maybe_periodic_checkpoint()
             reason = stop.reason
             if reason is StopReason.BUDGET:
+                if self.input_poll is not None:
+                    self._poll_live_input(stop, idle0)
                 continue
             if reason is StopReason.BREAKPOINT:
                 if self.now == start:
@@ -710,6 +735,12 @@ class Debugger:
             if reason is StopReason.MACHINE_CHECK:
                 return StopInfo("machine_check", f"machine check: {stop.detail}", stop.cpu)
             if reason is StopReason.IDLE:
+                if self.input_poll is not None:
+                    data = self.input_poll(0.05)
+                    if data:
+                        self.feed_input(data)
+                    if data or not self.interrupted:
+                        continue
                 return StopInfo("idle", "every CPU is waiting and no event is due: "
                                         "give the guest console input with `input TEXT`",
                                 self.cur)

@@ -136,3 +136,39 @@ def test_interactive_prompt_completion_and_ctrl_c(tmp_path):
 def _native() -> bool:
     from ringvm.emulator.machine import available_engine_kinds
     return "native" in available_engine_kinds()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_interactive_typing_to_the_guest(tmp_path):
+    if not _native():
+        pytest.skip("needs the native engine")
+    master, slave = os.openpty()
+    slave_name = os.ttyname(slave)
+
+    def child_setup():
+        os.setsid()
+        os.close(os.open(slave_name, os.O_RDWR))
+
+    p = subprocess.Popen([sys.executable, "-m", "ringvm.emulator.cli", "debug", "monolithic",
+                          "--engine", "native", "--no-color"],
+                         stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                         env=_env(tmp_path), preexec_fn=child_setup, close_fds=True)
+    os.close(slave)
+    try:
+        _read_until(master, b"(rdb)", timeout=60)
+        os.write(master, b"continue\r")
+        _read_until(master, b"$ ", timeout=60)     # the guest shell's prompt
+        os.write(master, b"echo typed-live\r")
+        out = _read_until(master, b"\ntyped-live\r\n", timeout=30)   # its output
+        os.write(master, b"\x03")
+        out += _read_until(master, b"interrupted (Ctrl-C)")
+        _read_until(master, b"(rdb)")
+        os.write(master, b"quit\r")
+        rc = p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        os.close(master)
+    assert rc == 0
+    assert b"Traceback" not in out
