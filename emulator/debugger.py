@@ -3,7 +3,7 @@
 Use from Python (tests, the grader)::
 
     from ringvm.emulator.debugger import Debugger
-    dbg = Debugger(machine, out=io.StringIO(), elf=elf_image)   # machine loaded, not run
+    dbg = Debugger.open("hello", engine="native")   # or Debugger(machine, out, elf=...)
     dbg.execute("break syscall")
     dbg.execute("continue")
     text = dbg.command("info registers")     # one command's output as a string
@@ -222,6 +222,37 @@ class Debugger:
         machine._start()
         self._remember_regs()
         self._checkpoint(edit=True)
+
+    @classmethod
+    def open(cls, guest: str | None = None, engine: str = "auto", out=None, *,
+             input: bytes | None = None, ncpus: int | None = None, ram: str | None = None,
+             disk: str | None = None, **kw) -> "Debugger":
+        """A Debugger over a fresh Machine running ``guest`` (a bundled guest name, a
+        ``.s`` or an ELF file; None: the default guest), with the guest's defaults (CPUs,
+        RAM, disk; a disk's writes are kept in memory). ``input``: console input, then
+        end of input. Close with ``dbg.m.close()``. Raises ``UserError``."""
+        from ringvm.assembler.elf import read_elf
+
+        from .engine import MachineConfig
+        from .guests import guest_defaults, resolve
+        from .machine import Machine, parse_size
+        _, blob = resolve(guest)
+        d = guest_defaults(guest)
+        if disk is None and "disk_build" in d:
+            from .userland import working_image
+            disk = str(working_image(d["disk_build"]))
+        elif disk is None and "disk" in d:
+            disk = str(d["disk"])
+        config = MachineConfig(ram_size=parse_size(ram or d.get("ram", 32 * 1024 * 1024)),
+                               ncpus=ncpus or d.get("cpus", 1))
+        con = cls.make_console(input=input, eof=input is not None)
+        m = Machine(config, engine, console=con, disk=disk, disk_snapshot=True)
+        try:
+            m.load_elf(blob)
+            return cls(m, out if out is not None else io.StringIO(), elf=read_elf(blob), **kw)
+        except BaseException:
+            m.close()
+            raise
 
     @staticmethod
     def make_console(input: bytes | None = None, eof: bool = False) -> DebugConsole:

@@ -19,27 +19,10 @@ def available(kind: str) -> bool:
 
 def make_debugger(guest: str, engine: str, input: bytes | None = None, **kw):
     """A Debugger (output in ``dbg.out``, a StringIO) over bundled ``guest``."""
-    from ringvm.assembler.elf import read_elf
     from ringvm.emulator.debugger import Debugger
-    from ringvm.emulator.engine import MachineConfig
-    from ringvm.emulator.guests import guest_defaults, resolve
-    from ringvm.emulator.machine import Machine, parse_size
-
     if not available(engine):
         pytest.skip(f"the {engine} engine is not available")
-    _, blob = resolve(guest)
-    d = guest_defaults(guest)
-    disk = None
-    if "disk_build" in d:
-        from ringvm.emulator.userland import working_image
-        disk = str(working_image(d["disk_build"]))
-    elif "disk" in d:
-        disk = str(d["disk"])
-    config = MachineConfig(ram_size=parse_size(d.get("ram", "32M")), ncpus=d.get("cpus", 1))
-    con = Debugger.make_console(input=input, eof=input is not None)
-    m = Machine(config, engine, console=con, disk=disk, disk_snapshot=True)
-    m.load_elf(blob)
-    return Debugger(m, io.StringIO(), elf=read_elf(blob), **kw)
+    return Debugger.open(guest, engine, input=input, **kw)
 
 
 def run_script(dbg, name: str) -> str:
