@@ -96,7 +96,7 @@ def cmd_debug(args) -> int:
             print(dbg.m.engine_note, file=sys.stderr)
         if note:
             print(note, file=sys.stderr)
-        name = args.guest or "the default guest"
+        name = args.guest or (f"checkpoint {args.restore}" if args.restore else "the default guest")
         dbg.write(f"ringvm debug: {name} on the {dbg.m.engine_kind} engine, "
                   f"{dbg.m.config.ncpus} CPU{'s' if dbg.m.config.ncpus > 1 else ''}; "
                   f"stopped at step {dbg.now}. `help` lists the commands.")

@@ -933,6 +933,9 @@ def cmd_list(dbg, arg):
     if text is None:
         raise DebugError(f"cannot read {path}")
     cur = v.line_of(dbg.cpu().pc)
+    if first > len(text):
+        raise DebugError(f"line {first} is past the end of {os.path.basename(path)} "
+                         f"({len(text)} lines)")
     for n in range(first, min(len(text), first + 9) + 1):
         mark = "→" if cur == (path, n) else " "
         dbg.write(f"{mark}{n:5}  {text[n - 1]}")

@@ -69,6 +69,8 @@ class View:
             self.by_address = sorted((a, n) for n, a in self.m.symbols.items())
             self.lines = {a: (f, ln) for a, f, ln in (img.lines or [])} if img else {}
             self.ranges = [(p + KSEG, p + KSEG + n) for p, n in (img.segments if img else [])]
+            if not self.ranges and self.by_address:        # restored: no segment list
+                self.ranges = [(min(a for a, _ in self.by_address), 1 << 32)]
         self.line_index: dict[tuple[str, int], int] = {}
         for a, (f, ln) in sorted(self.lines.items()):
             self.line_index.setdefault((f, ln), a)
