@@ -165,6 +165,12 @@ def _insn_at_pc(dbg):
     return st, w, d
 
 
+def _level(dbg, st) -> tuple:
+    """Ring, guest mode and address space: a return must come back to the same ones."""
+    c = dbg.view.csr_values(st)
+    return st.ring, st.v, c["asid"] & 0xFF
+
+
 def _is_call(d) -> bool:
     if d is None:
         return False
@@ -181,10 +187,10 @@ def _step_over(dbg) -> StopInfo | None:
     st, w, d = _insn_at_pc(dbg)
     if not _is_call(d):
         return _machine_stopped(dbg.step_cpu(dbg.cur))
-    k, ret, sp0, lvl = dbg.cur, (st.pc + 4) & 0xFFFFFFFF, st.regs[2], (st.ring, st.v)
+    k, ret, sp0, lvl = dbg.cur, (st.pc + 4) & 0xFFFFFFFF, st.regs[2], _level(dbg, st)
 
     def ok(cpu, s):
-        return cpu == k and (s.ring, s.v) == lvl and s.regs[2] >= sp0
+        return cpu == k and _level(dbg, s) == lvl and s.regs[2] >= sp0
     si = dbg.resume(internal={ret}, internal_ok=ok)
     return None if si.kind == "internal" else si
 
@@ -261,10 +267,10 @@ def cmd_continue(dbg, arg):
 def _run_to(dbg, addrs: set[int], text: str) -> None:
     _check_running(dbg)
     st = dbg.cpu()
-    k, lvl = dbg.cur, (st.ring, st.v)
+    k, lvl = dbg.cur, _level(dbg, st)
 
     def ok(cpu, s):
-        return cpu == k and (s.ring, s.v) == lvl
+        return cpu == k and _level(dbg, s) == lvl
     if text:
         dbg.write(text)
     si = dbg.resume(internal=addrs, internal_ok=ok)
@@ -276,12 +282,12 @@ def cmd_finish(dbg, arg):
     if len(frames) < 2:
         raise DebugError("finish: no caller frame (outermost frame, or no frame information)")
     st = dbg.cpu()
-    ret, sp0, k, lvl = frames[1][0], st.regs[2], dbg.cur, (st.ring, st.v)
+    ret, sp0, k, lvl = frames[1][0], st.regs[2], dbg.cur, _level(dbg, st)
     _check_running(dbg)
     dbg.write(f"Run till exit from #0 {dbg.view.describe(st.pc)}")
 
     def ok(cpu, s):
-        return cpu == k and (s.ring, s.v) == lvl and s.regs[2] >= sp0
+        return cpu == k and _level(dbg, s) == lvl and s.regs[2] >= sp0
     si = dbg.resume(internal={ret}, internal_ok=ok)
     if si.kind == "internal":
         a0 = dbg.cpu().regs[10]

@@ -78,9 +78,14 @@ class View:
 
     # ------------------------------------------------------------ rich output
     def console(self) -> RichConsole:
-        return RichConsole(file=self.d.out, force_terminal=self.d.color,
-                           no_color=not self.d.color, width=self.d.width, highlight=False,
-                           soft_wrap=True, emoji=False, markup=False)
+        key = (self.d.color, self.d.width)
+        if getattr(self, "_con_out", None) is not self.d.out or self._con_key != key:
+            self._con = RichConsole(file=self.d.out, force_terminal=self.d.color,
+                                    no_color=not self.d.color, width=self.d.width,
+                                    highlight=False, soft_wrap=True, emoji=False,
+                                    markup=False)
+            self._con_key, self._con_out = key, self.d.out
+        return self._con
 
     def emit(self, text: Text | str) -> None:
         if self.d._guest_partial:
