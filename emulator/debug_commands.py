@@ -60,6 +60,7 @@ HELP = [
         ("info line | frame | checkpoints", "source line; frame; reverse-execution checkpoints"),
         ("x/NFU ADDR", "examine memory: F in x d u o t c a s i, U in b h w; phys: prefix"),
         ("print|p[/F] EXPR", "registers ($a0 $pc $status), symbols, arithmetic, *deref"),
+        ("display[/F] EXPR | undisplay [N]", "show EXPR at every stop / stop showing it"),
         ("set LHS = EXPR", "LHS: $reg, $csr, *ADDR, {b|h|w}ADDR (phys: allowed)"),
         ("disassemble [LOC [N]]", "the current function, or N instructions at LOC"),
         ("list [LOC]", "source lines around LOC (or the pc; again: the next ones)"),
@@ -94,7 +95,7 @@ def dispatch(dbg, line: str) -> bool:
     if fn is cmd_quit:
         return False
     if fmt is not None:
-        if fn not in (cmd_x, cmd_print):
+        if fn not in (cmd_x, cmd_print, cmd_display):
             raise DebugError(f"{name} takes no /FORMAT")
         fn(dbg, arg, fmt[1:])
     else:
@@ -120,8 +121,42 @@ def report(dbg, si: StopInfo | None, show: bool = True) -> None:
         dbg.write(si.text)
     if show:
         dbg.view.context()
+        show_displays(dbg)
     dbg._remember_regs()
     dbg.maybe_checkpoint_at_stop()
+
+
+def show_displays(dbg) -> None:
+    for n, (expr, fmt) in sorted(getattr(dbg, "displays", {}).items()):
+        try:
+            val = fmt_value(dbg, dbg.view.eval(expr), fmt)
+        except DebugError as e:
+            val = f"<{e}>"
+        dbg.write(f"{n}: {expr}{'/' + fmt if fmt else ''} = {val}")
+
+
+def cmd_display(dbg, arg, fmt=""):
+    if not hasattr(dbg, "displays"):
+        dbg.displays = {}
+    if not arg:
+        show_displays(dbg)
+        return
+    dbg.view.eval(arg)                              # fails now if it can never work
+    n = max(dbg.displays, default=0) + 1
+    dbg.displays[n] = (arg, fmt)
+    dbg.write(f"{n}: {arg}{'/' + fmt if fmt else ''} = "
+              f"{fmt_value(dbg, dbg.view.eval(arg), fmt)}")
+
+
+def cmd_undisplay(dbg, arg):
+    d = getattr(dbg, "displays", {})
+    if not arg:
+        d.clear()
+        return
+    for p in arg.split():
+        if not p.isdigit() or int(p) not in d:
+            raise DebugError(f"no display number {p}")
+        del d[int(p)]
 
 
 def _machine_stopped(stop) -> StopInfo | None:
@@ -1037,7 +1072,7 @@ COMMANDS = {
     "list": cmd_list, "l": cmd_list, "backtrace": cmd_backtrace, "bt": cmd_backtrace,
     "where": cmd_backtrace, "cpu": cmd_cpu, "stats": cmd_stats, "context": cmd_context,
     "help": cmd_help, "h": cmd_help, "quit": cmd_quit, "q": cmd_quit, "exit": cmd_quit,
-    "echo": cmd_echo,
+    "echo": cmd_echo, "display": cmd_display, "undisplay": cmd_undisplay,
 }
 
 __all__ = ["dispatch", "COMMANDS", "HELP", "backtrace_frames", "resolve_location"]

@@ -193,3 +193,15 @@ def test_engine_watchpoints_read_access_physical(debugger, engine):
     out = dbg.command("reverse-continue")
     assert "(reverse)" in out
     assert dbg.now == t                            # back to the refill write
+
+
+def test_display(debugger):
+    dbg = debugger("hello", "python")
+    assert dbg.command("display/x $a7") == "1: $a7/x = 0x0\n"
+    dbg.execute("display *ticks")
+    dbg.execute("break sys_ticks")
+    out = dbg.command("continue")
+    assert out.endswith("1: $a7/x = 0x2\n2: *ticks = 0x00000000 (0)\n")
+    dbg.execute("undisplay 1")
+    assert dbg.command("stepi").endswith("\n2: *ticks = 0x00000000 (0)\n")
+    assert dbg.command("undisplay 7") == "error: no display number 7\n"
