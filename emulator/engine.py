@@ -212,12 +212,12 @@ class Engine(ABC):
         """Arm breakpoints on virtual pc values (any CPU). Empty set: none, zero cost.
         A CPU stopped at a breakpoint executes that instruction when run resumes."""
 
+    @abstractmethod
     def set_watchpoints(self, watches: list[Watchpoint]) -> None:
         """Arm watchpoints (empty list: none, zero cost on the fast path). A load, store
         or ``cas`` touching an armed range stops ``run`` with WATCHPOINT right after
         that instruction retires (so memory already holds the new value); instruction
         fetches never trigger. Checked in the engine, not by single-stepping."""
-        raise NotImplementedError(f"the {self.name} engine has no watchpoints yet")
 
     # ---- architectural state
     @abstractmethod

@@ -15,7 +15,7 @@ from ringvm.isa import ISA
 from ringvm.native._core import ffi, lib  # ImportError if the extension is not built
 
 from .engine import (DEVICE_COUNTERS, CpuState, Engine, MachineConfig, MmioRequest, Stop,
-                     StopReason, TlbEntry)
+                     StopReason, TlbEntry, WatchHit, Watchpoint)
 
 M32 = 0xFFFF_FFFF
 MODES = ("running", "waiting", "stopped")
@@ -28,6 +28,7 @@ _STOPS = {
     lib.RV_STOP_MMIO: StopReason.MMIO,
     lib.RV_STOP_MACHINE_CHECK: StopReason.MACHINE_CHECK,
     lib.RV_STOP_IDLE: StopReason.IDLE,
+    lib.RV_STOP_WATCHPOINT: StopReason.WATCHPOINT,
 }
 
 _CSR = {name: c.number for name, c in ISA.csrs.items()}
@@ -90,6 +91,9 @@ class NativeEngine(Engine):
             stop.exit_code = st.exit_code
         elif reason is StopReason.MMIO:
             stop.mmio = self._mmio_request()
+        elif reason is StopReason.WATCHPOINT:
+            h = self._m.whit
+            stop.watch = WatchHit(h.index, h.cpu, h.vaddr, h.paddr, h.size, bool(h.is_write))
         elif reason in (StopReason.MACHINE_CHECK, StopReason.BREAKPOINT):
             stop.detail = ffi.string(st.detail).decode("utf-8", "replace")
         return stop
@@ -108,6 +112,17 @@ class NativeEngine(Engine):
         addrs = sorted({a & M32 for a in addresses})
         lib.rv_set_breakpoints(self._m, ffi.new("uint32_t[]", addrs) if addrs else ffi.NULL,
                                len(addrs))
+
+    def set_watchpoints(self, watches: list[Watchpoint]) -> None:
+        """Arm watchpoints in C (checked on the translation slow path, which loads and
+        stores take while any is armed; none armed costs nothing)."""
+        arr = ffi.new("struct rv_watch[]", len(watches)) if watches else ffi.NULL
+        for i, w in enumerate(watches):
+            arr[i].lo, arr[i].hi = max(w.lo, 0), min(w.hi, 1 << 32)
+            arr[i].on_read, arr[i].on_write = int(w.on_read), int(w.on_write)
+            arr[i].physical = int(w.physical)
+        if lib.rv_set_watchpoints(self._m, arr, len(watches)) != 0:
+            raise MemoryError("cannot arm watchpoints")
 
     # ---------------------------------------------------------------- state
     def _cpu(self, cpu: int):

@@ -18,6 +18,7 @@ CDEF = """
 #define RV_STOP_MMIO ...
 #define RV_STOP_MACHINE_CHECK ...
 #define RV_STOP_IDLE ...
+#define RV_STOP_WATCHPOINT ...
 #define RV_RUNNING ...
 #define RV_WAITING ...
 #define RV_STOPPED ...
@@ -62,6 +63,9 @@ struct rv_event { int32_t cpu; int32_t line; uint64_t at; ...; };
 struct rv_mmio { int32_t cpu; uint32_t paddr; int32_t is_write; uint32_t value; int32_t size;
                  int32_t rd; uint32_t vaddr; ...; };
 
+struct rv_watch { uint64_t lo, hi; int32_t on_read, on_write, physical; };
+struct rv_whit { int32_t index, cpu; uint32_t vaddr, paddr, size; int32_t is_write; };
+
 struct rv_stop { int32_t reason; int32_t cpu; uint64_t steps; uint32_t exit_code;
                  char detail[...]; ...; };
 
@@ -91,6 +95,8 @@ struct machine {
     int32_t mc;
     int32_t mc_cpu;
     char mc_detail[...];
+    int32_t whit_pending;
+    struct rv_whit whit;
     ...;
 };
 
@@ -101,6 +107,7 @@ int rv_set_pydev(struct machine *m, const uint32_t *pages, int n);
 int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out);
 int rv_complete_mmio(struct machine *m, uint32_t value, int bus_error);
 int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n);
+int rv_set_watchpoints(struct machine *m, const struct rv_watch *w, int n);
 void rv_cpu_changed(struct machine *m, int cpu);
 void rv_all_changed(struct machine *m);
 void rv_console_input(struct machine *m, const uint8_t *data, size_t n);

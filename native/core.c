@@ -77,6 +77,7 @@
 #define RV_ATTN_MODE 1u
 #define RV_ATTN_IRQ 2u
 #define RV_ATTN_BP 4u
+#define RV_ATTN_WATCH 8u     /* a watched access retired: stop before the next step */
 
 #define TC_IDX(va) (((va) >> PAGE_BITS) & (RV_TC_SIZE - 1))
 /* Translation-cache tags are (va page) | generation, the generation living in bits
@@ -171,6 +172,7 @@ static void set_attn(struct machine *m, struct rv_cpu *c) {
     uint32_t a = c->attn & RV_ATTN_IRQ;
     if (c->mode != RV_RUNNING) a |= RV_ATTN_MODE;
     if (m->nbps > 0 || c->bp_skip) a |= RV_ATTN_BP;
+    if (m->whit_pending && m->whit.cpu == c->index) a |= RV_ATTN_WATCH;
     c->attn = a;
 }
 
@@ -309,6 +311,28 @@ static void bus_fault(struct rv_cpu *c, struct trap *t, uint32_t va, uint32_t pa
 /* The full ISA.md §5 sequence. `word` is the instruction word (hinsn of MMIO exits, 0
  * for fetches); `cas` adds the R+W permission rule; `probe` = debugger translate: no
  * counters, no cache fill, no machine-check side effects. */
+/* Record the first armed watchpoint this load/store/cas touches; the run stops with
+ * RV_STOP_WATCHPOINT once the instruction retires (a trap cancels it, in deliver).
+ * cas is a read and a write: reported as a write if the watchpoint watches writes. */
+static NOINLINE void watch_check(struct machine *m, struct rv_cpu *c, uint32_t va, uint32_t pa,
+                                 uint32_t size, int acc, int cas) {
+    for (int i = 0; i < m->nwatch; i++) {
+        const struct rv_watch *wp = &m->watches[i];
+        if (cas ? !(wp->on_read || wp->on_write)
+                : (acc == RV_ACC_LOAD ? !wp->on_read : !wp->on_write))
+            continue;
+        uint64_t a = wp->physical ? pa : va;
+        if (a < wp->hi && a + size > wp->lo) {
+            m->whit_pending = 1;
+            m->whit.index = i; m->whit.cpu = c->index;
+            m->whit.vaddr = va; m->whit.paddr = pa; m->whit.size = size;
+            m->whit.is_write = cas ? wp->on_write : acc == RV_ACC_STORE;
+            c->attn |= RV_ATTN_WATCH;
+            return;
+        }
+    }
+}
+
 static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, int acc,
                                    uint32_t size, int cas, int probe, uint32_t word,
                                    struct xl *x, struct trap *t) {
@@ -374,10 +398,12 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         }
     }
     /* 6. physical */
+    int watched = m->nwatch > 0 && acc != RV_ACC_FETCH && !probe;
     if ((uint64_t)pa + size <= m->ram_size) {
         x->pa = pa;
         x->host = m->ram + pa;
-        if (!probe && !cas) {
+        if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
+        else if (!probe && !cas) {
             struct rv_tc *e = &c->tc[acc][TC_IDX(va)];
             e->tag = (va & ~PAGE_MASK) | c->tgen;
             e->useg = (uint32_t)useg;
@@ -389,6 +415,7 @@ static NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t
         acc != RV_ACC_FETCH && size == 4 && !cas) {
         x->pa = pa;
         x->host = NULL;
+        if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
         return XL_DEV;
     }
     if (probe && pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
@@ -668,6 +695,7 @@ static void mc_stop(struct machine *m, struct rv_cpu *c, const char *detail) {
 static NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
     char buf[RV_DETAIL];
     uint32_t pc = c->pc;
+    m->whit_pending = 0;   /* the watched access belonged to an instruction that trapped */
     if (t->kind == TK_MC) {
         snprintf(buf, sizeof buf, "cpu %d: duplicate TLB match for 0x%08x (entries %u and %u)",
                  c->index, t->badv, t->hgpa, t->hqual);
@@ -901,6 +929,14 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 #endif
     for (;;) {
     top:
+        if (unlikely(c->attn & RV_ATTN_WATCH)) {
+            c->attn &= ~RV_ATTN_WATCH;
+            if (m->whit_pending) {
+                m->whit_pending = 0;
+                *done = c->cycle - start; out->cpu = c->index;
+                return RV_STOP_WATCHPOINT;
+            }
+        }
         if (unlikely(c->cycle >= c->limit)) {
             if (c->cycle >= c->end) break;
             fire_events(m, c);
@@ -1390,6 +1426,22 @@ int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n) {
     return 0;
 }
 
+int rv_set_watchpoints(struct machine *m, const struct rv_watch *w, int n) {
+    free(m->watches);
+    m->watches = NULL;
+    m->nwatch = 0;
+    m->whit_pending = 0;
+    if (n > 0) {
+        m->watches = malloc(sizeof *w * (size_t)n);
+        if (!m->watches) return -1;
+        memcpy(m->watches, w, sizeof *w * (size_t)n);
+        m->nwatch = n;
+    }
+    /* cached load/store translations would skip the check: drop them */
+    for (int i = 0; i < m->ncpus; i++) { tc_flush(&m->cpus[i]); set_attn(m, &m->cpus[i]); }
+    return 0;
+}
+
 void rv_cpu_changed(struct machine *m, int cpu) {
     if (cpu < 0 || cpu >= m->ncpus) return;
     struct rv_cpu *c = &m->cpus[cpu];
@@ -1445,7 +1497,7 @@ struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum)
 
 void rv_free(struct machine *m) {
     if (!m) return;
-    free(m->cpus); free(m->ev); free(m->rx); free(m->tx); free(m->bps);
+    free(m->cpus); free(m->ev); free(m->rx); free(m->tx); free(m->bps); free(m->watches);
     free(m);
 }
 

@@ -32,6 +32,7 @@
 #define RV_STOP_MMIO 3
 #define RV_STOP_MACHINE_CHECK 4
 #define RV_STOP_IDLE 5
+#define RV_STOP_WATCHPOINT 6
 
 /* access kinds (also the index of the per-CPU translation caches) */
 #define RV_ACC_FETCH 0
@@ -111,6 +112,19 @@ struct rv_mmio {
     uint32_t vaddr;
 };
 
+/* a watchpoint: bytes [lo, hi) of virtual (or host-physical) addresses */
+struct rv_watch {
+    uint64_t lo, hi;
+    int32_t on_read, on_write, physical;
+};
+
+/* the access that hit a watchpoint (reported once the instruction retired) */
+struct rv_whit {
+    int32_t index, cpu;
+    uint32_t vaddr, paddr, size;
+    int32_t is_write;
+};
+
 struct rv_stop {
     int32_t reason;
     int32_t cpu;
@@ -160,6 +174,12 @@ struct machine {
     /* breakpoints: sorted */
     uint32_t *bps;
     int32_t nbps;
+    /* watchpoints: while any is armed, loads and stores bypass the translation cache
+     * so translate_slow sees (and checks) every one */
+    struct rv_watch *watches;
+    int32_t nwatch;
+    int32_t whit_pending;
+    struct rv_whit whit;
 };
 
 struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum);
@@ -169,6 +189,7 @@ int rv_set_pydev(struct machine *m, const uint32_t *pages, int n);
 int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out);
 int rv_complete_mmio(struct machine *m, uint32_t value, int bus_error);
 int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n);
+int rv_set_watchpoints(struct machine *m, const struct rv_watch *w, int n);
 void rv_cpu_changed(struct machine *m, int cpu);
 void rv_all_changed(struct machine *m);
 void rv_console_input(struct machine *m, const uint8_t *data, size_t n);

@@ -25,10 +25,7 @@ data: .word 1, 2
 
 def armed(kind, source=PROGRAM, watches=(), **kw):
     eng = boot(kind, source, **kw)
-    try:
-        eng.set_watchpoints(list(watches(eng.symbols) if callable(watches) else watches))
-    except NotImplementedError:
-        pytest.skip(f"the {kind} engine has no watchpoints yet")
+    eng.set_watchpoints(list(watches(eng.symbols) if callable(watches) else watches))
     return eng
 
 
