@@ -11,6 +11,8 @@ second (best of R runs):
   continue, 3 bps     three breakpoints armed in the engine on code the loop never
                       reaches (target: at least half of boot)
   continue, 1 catch   ``catch syscall`` armed (counted per batch, informational)
+  continue, 1 watch   a write watchpoint on code nobody writes (in the engine if it has
+                      watchpoints, else software: informational)
 """
 from __future__ import annotations
 
@@ -130,7 +132,8 @@ def main() -> None:
             ("continue, 3 bps", lambda: run_debug(elf, a.engine,
                                                   ["break never1", "break never2",
                                                    "break never3"])),
-            ("continue, 1 catch", lambda: run_debug(elf, a.engine, ["catch syscall"]))]
+            ("continue, 1 catch", lambda: run_debug(elf, a.engine, ["catch syscall"])),
+            ("continue, 1 watch", lambda: run_debug(elf, a.engine, ["watch never1"]))]
     base = None
     print(f"engine {a.engine}, guest of about {steps} steps, best of {a.repeat} "
           f"(runs interleaved)")

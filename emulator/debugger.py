@@ -205,6 +205,7 @@ class Debugger:
         #: interactive use: ``input_poll(timeout) -> bytes | None`` gives keys typed
         #: while the guest runs (sent to its console); None: no live input
         self.input_poll = None
+        self._stop_ckpt_due = False
         self.native = machine.engine_kind == "native"
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
@@ -368,6 +369,7 @@ class Debugger:
         t0 = time.monotonic()
         now = self.now
         if edit:
+            self._stop_ckpt_due = False
             self.checkpoints = [c for c in self.checkpoints if c.t < now]
             self._hist = None
         else:
@@ -402,6 +404,7 @@ class Debugger:
             del cks[best]
 
     def _restore(self, ck: Checkpoint) -> None:
+        self._flush_stop_checkpoint()
         ram = self.m.ram
         mv = memoryview(ram)
         for off in range(0, len(ram), CHUNK):
@@ -435,8 +438,15 @@ class Debugger:
         return None
 
     def maybe_checkpoint_at_stop(self) -> None:
+        """Remember to checkpoint this stop (far from the last checkpoint) before the
+        machine next moves: going back near a stop is then cheap, and a stop followed
+        by ``quit`` costs nothing."""
         last = self._checkpoint_at_or_before(self.now)
-        if self.now - last.t >= self.stop_ckpt_gap:
+        self._stop_ckpt_due = self.now - last.t >= self.stop_ckpt_gap
+
+    def _flush_stop_checkpoint(self) -> None:
+        if self._stop_ckpt_due:
+            self._stop_ckpt_due = False
             self._checkpoint()
 
     def _maybe_periodic_checkpoint(self) -> None:
@@ -487,6 +497,7 @@ class Debugger:
         """One engine call of at most ``budget`` steps, never across the moment of a
         user edit (arriving there applies the edit). MMIO completed, console output
         passed on (dropped when ``quiet``)."""
+        self._flush_stop_checkpoint()
         now = self.now
         edit = self._next_edit_after(now)
         if edit is not None and budget > edit.t - now:
