@@ -205,3 +205,24 @@ def test_display(debugger):
     dbg.execute("undisplay 1")
     assert dbg.command("stepi").endswith("\n2: *ticks = 0x00000000 (0)\n")
     assert dbg.command("undisplay 7") == "error: no display number 7\n"
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_next_steps_over_syscalls_and_finish_returns(debugger, engine):
+    dbg = debugger("hello", engine)
+    dbg.execute("break *0x2014")                  # the user program's first syscall
+    dbg.execute("continue")
+    assert "syscall" in dbg.command("x/i $pc")
+    out = dbg.command("next")
+    assert out.startswith("hello from ring 3!\n")
+    assert (dbg.cpu().ring, dbg.cpu().pc) == (3, 0x2018)
+    dbg.execute("stepi 2")                         # into the kernel through the trap
+    assert dbg.cpu().ring == 0 and dbg.cpu().pc == dbg.m.symbols["trap_entry"]
+    dbg.execute("delete")
+    dbg.execute("break kputs")
+    dbg.execute("continue")
+    bt = dbg.command("backtrace")
+    assert "#1  0x" in bt and "<sys_exit+" in bt
+    out = dbg.command("finish")
+    assert "Run till exit from #0" in out and "Value returned: a0 = " in out
+    assert dbg.view.sym(dbg.cpu().pc)[0] == "sys_exit"
