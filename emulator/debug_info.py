@@ -157,8 +157,9 @@ def info_devices(dbg, rest):
             state = {0: "IDLE", 1: "BUSY", 2: "DONE", 3: "ERROR"}.get(s["state"], s["state"])
             dbg.write(f"disk     {s['capacity']} sectors, {state} (done at cycle "
                       f"{s['done_at']}), SECTOR {r['SECTOR']} ADDR 0x{r['ADDR']:08x} COUNT "
-                      f"{r['COUNT']} CTRL {r['CTRL']}, {len(s['overlay'])} sectors written "
-                      f"(kept in memory)" if s["snapshot_mode"] else "")
+                      f"{r['COUNT']} CTRL {r['CTRL']}, " +
+                      (f"{len(s['overlay'])} sectors written (kept in memory)"
+                       if s["snapshot_mode"] else "writes go to the image file"))
         else:
             dbg.write(f"{d.name:<8} {s}")
     cnt = m.counters()["devices"]
