@@ -63,6 +63,9 @@ bget:
     addi s3, s3, -1
     bnez s3, 5b
     bnez s4, 7f
+    la   t0, bufs_wanted                # every buffer busy: wait for a brelse
+    li   t1, 1
+    sw   t1, 0(t0)
     la   a0, bufs
     call sleep
     j    1b
@@ -114,15 +117,20 @@ brelse:
     sw   t1, 0(t0)
     sw   t1, B_LASTUSE(a0)
     call wakeup
+    la   t0, bufs_wanted
+    lw   t1, 0(t0)
+    beqz t1, 1f
+    sw   zero, 0(t0)
     la   a0, bufs
     call wakeup
-    EPILOGUE
+1:  EPILOGUE
 
 .rodata
 msg_bio_err: .asciz "disk I/O error (is a disk attached? --disk IMG)"
 .data
     .balign 4
 bclock: .word 0
+bufs_wanted: .word 0
 .bss
     .balign 16
 bufs:    .space NBUF * 32
