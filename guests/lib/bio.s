@@ -6,7 +6,8 @@
 # disk at once (bwrite), so the cache never holds dirty data and the disk is always
 # consistent with memory after each operation.
 #
-# struct buf (32 bytes): blockno, valid, busy, lastuse, data (kseg, 512 bytes).
+# struct buf (32 bytes): blockno, valid, busy (0 free, 1 locked, 2 locked and wanted),
+# lastuse, data (kseg, 512 bytes).
 # binit(); bread(a0 = blockno) -> a0 = locked buffer; bwrite(a0 = buf); brelse(a0 = buf).
 # Needs: disk_rw, sleep, wakeup, panic, kframe.inc, NBUF.
 
@@ -39,6 +40,8 @@ bget:
     bne  t0, s1, 4f
     lw   t0, B_BUSY(s2)
     beqz t0, 3f
+    li   t0, 2                          # busy and wanted: brelse must wake us
+    sw   t0, B_BUSY(s2)
     mv   a0, s2
     call sleep
     j    1b
@@ -110,13 +113,17 @@ bwrite:
 
 brelse:
     PROLOGUE
+    lw   t2, B_BUSY(a0)
     sw   zero, B_BUSY(a0)
     la   t0, bclock
     lw   t1, 0(t0)
     addi t1, t1, 1
     sw   t1, 0(t0)
     sw   t1, B_LASTUSE(a0)
+    li   t1, 2
+    bne  t2, t1, 2f
     call wakeup
+2:
     la   t0, bufs_wanted
     lw   t1, 0(t0)
     beqz t1, 1f

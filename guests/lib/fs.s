@@ -5,7 +5,8 @@
 # each with a sleep lock) -> file contents (12 direct + 1 indirect block) ->
 # directories (16-byte entries) -> path names. Format: guests/monolithic/README.md.
 #
-# In-memory inode (80 bytes): inum, ref, valid, busy, then a copy of the 64-byte
+# In-memory inode (80 bytes): inum, ref, valid, busy (0 free, 1 locked, 2 locked and
+# wanted by a sleeper), then a copy of the 64-byte
 # on-disk inode. Every call that reads or changes the on-disk copy needs ilock.
 # Needs: bread/bwrite/brelse, sleep/wakeup, panic, memmove/memset/strncmp,
 # either_copyout/either_copyin, curproc->P_CWD (relative paths), kframe.inc.
@@ -96,6 +97,8 @@ ilock:
     mv   s1, a0
 1:  lw   t0, I_BUSY(s1)
     beqz t0, 2f
+    li   t0, 2                          # busy and wanted: iunlock must wake us
+    sw   t0, I_BUSY(s1)
     mv   a0, s1
     call sleep
     j    1b
@@ -121,9 +124,12 @@ ilock:
 
 iunlock:
     PROLOGUE
+    lw   t0, I_BUSY(a0)
     sw   zero, I_BUSY(a0)
+    li   t1, 2
+    bne  t0, t1, 1f
     call wakeup
-    EPILOGUE
+1:  EPILOGUE
 
 # iupdate(a0 = locked inode): write the inode to the disk.
 iupdate:
