@@ -31,11 +31,11 @@ native engine; see the report of the engine work):
   access under DEVPASS) is a GPA_FAULT exit; a second-stage address outside RAM
   (``hbase + gpa >= ram_size``) is a GPA_FAULT too, never a device.
 - ``rfe`` in ring -1 also sets ``hstatus.PIE`` to 1 (as in ring 0).
-- A trap to a guest ring 0 whose ``tvec`` is 0 is a machine check (as the text says).
+- A trap to a guest ring 0 whose ``tvec`` is 0 becomes exit EXCEPTION (ISA.md §8).
 - Invalidated TLB entries are cleared to all zeros.
 - ``tlb_hits`` counts a match even when the permission check then fails.
-- ``timer_fires`` counts every step in which the timer check fires (with INTERVAL = 0
-  and ``cycle >= compare`` that is every step while ENABLE is set).
+- ``timer_fires`` counts latches of the TIMER line (clear -> pending), not every step in
+  which a due timer is re-checked.
 - ``schedule_line`` with ``at_cycle`` already past latches the line immediately;
   ``at_cycle`` equal to the CPU's cycle fires at the start of its next step.
 - A Python device page: the engine checks only the access size (``lw``/``sw``); the
@@ -111,8 +111,9 @@ class PythonEngine(SystemMixin, Engine):
     def _fire(self, cpu, c):
         """Timed events due at cycle ``c`` (start of a step)."""
         if cpu.t_enabled and c >= cpu.t_compare:
+            if not cpu.ipend & TIMER_BIT:      # count latches, not re-checks of a due timer
+                self.dev_counters["timer_fires"] += 1
             cpu.ipend |= TIMER_BIT
-            self.dev_counters["timer_fires"] += 1
             if cpu.t_interval > 0:
                 cpu.t_compare += cpu.t_interval
                 if cpu.t_compare <= c:
@@ -232,9 +233,6 @@ class PythonEngine(SystemMixin, Engine):
                     cur, cleft = (cur + 1) % n, q
         for i, c in enumerate(cpus):
             if per[i]:
-                _at, noop = self._horizon(c)
-                if noop:
-                    self.dev_counters["timer_fires"] += per[i]
                 c.cycle += per[i]
                 c.c_idle += per[i]
                 c.bp_skip = False
@@ -270,10 +268,8 @@ class PythonEngine(SystemMixin, Engine):
                     if all(self._idle_cpu(o) for o in self.cpus):
                         return done, _ALL_IDLE
                     # only this CPU's own events can change anything during its quantum
-                    at, noop = self._horizon(cpu)
+                    at, _noop = self._horizon(cpu)
                     k = min(n - done, max(1, at - c))
-                    if noop:
-                        self.dev_counters["timer_fires"] += k - 1
                     cpu.cycle = c + k
                     cpu.c_idle += k
                     cpu.bp_skip = False

@@ -166,7 +166,9 @@ class SystemMixin:
     def _exception(self, cpu, cause, bad, pc, word):
         """Deliver a synchronous exception raised by the instruction at ``pc``."""
         if cpu.v:
-            if cpu.hctl & HCTL["EXC"]:
+            # under hctl.EXC, or when the guest kernel has no vector: a guest can never
+            # stop the host, so its ring -1 decides (ISA.md §8)
+            if cpu.hctl & HCTL["EXC"] or cpu.guest.tvec == 0:
                 self._vmexit(cpu, EXIT["EXCEPTION"], pc, bad=bad, insn=word, qual=cause)
             else:
                 self._trap_ring0(cpu, cpu.guest, cause, bad, pc)
@@ -242,7 +244,10 @@ class SystemMixin:
                 lines = (cpu.pending | g.ipend) & g.ienable
             if lines and g.status & IE_BIT:
                 line = (lines & -lines).bit_length() - 1
-                self._trap_ring0(cpu, g, INT_BIT | line, 0, cpu.pc)
+                if g.tvec == 0:      # no guest vector: exit instead of stopping the host
+                    self._vmexit(cpu, EXIT["EXCEPTION"], cpu.pc, qual=INT_BIT | line)
+                else:
+                    self._trap_ring0(cpu, g, INT_BIT | line, 0, cpu.pc)
                 cpu.c_interrupts_by_line[line] += 1
                 return True
             return False

@@ -32,12 +32,12 @@
  *    under DEVPASS, BUS_ERROR completion of an MMIO) is a GPA_FAULT exit; hbase + gpa
  *    must be RAM.
  *  - Timer: after firing with INTERVAL > 0, compare += INTERVAL; if still <= cycle it
- *    becomes cycle + INTERVAL. timer_fires counts every firing of the check.
+ *    becomes cycle + INTERVAL. timer_fires counts latches (pending bit clear -> set).
  *  - schedule_line with at_cycle < cycle latches at once; otherwise at the start of the
  *    step whose cycle counter equals (or passed) at_cycle.
  *  - UART CTRL keeps only RXIE/TXIE; IPI SEND to a missing CPU is ignored, not counted.
- *  - A trap whose vector is 0 stops with MACHINE_CHECK before changing any state
- *    (also for a guest's own tvec).
+ *  - A host trap whose vector is 0 stops with MACHINE_CHECK before changing any state;
+ *    a guest trap with the guest's tvec = 0 exits EXCEPTION instead (ISA.md §8).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -253,8 +253,8 @@ static int irq_deliverable(struct machine *m, struct rv_cpu *c, struct trap *t) 
 static NOINLINE void fire_events(struct machine *m, struct rv_cpu *c) {
     uint64_t now = c->cycle;
     if (c->ten && now >= c->tcmp) {
+        if (!(c->ipend & (1u << IRQ_TIMER))) m->timer_fires++;   /* latches, not re-checks */
         c->ipend |= 1u << IRQ_TIMER;
-        m->timer_fires++;
         if (c->tint > 0) {
             c->tcmp += c->tint;
             if (c->tcmp <= now) c->tcmp = now + c->tint;
@@ -702,12 +702,20 @@ static NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t)
         mc_stop(m, c, buf);
         return 1;
     }
-    /* a guest exception under hctl.EXC becomes exit EXCEPTION */
-    if (t->kind == TK_EXC && c->v && (X(c, HCTL) & HCTL_EXC)) {
+    /* a guest exception under hctl.EXC, or a guest trap while the guest has no vector,
+     * becomes exit EXCEPTION: a guest can never stop the host (ISA.md §8) */
+    if (c->v && ((t->kind == TK_EXC && ((X(c, HCTL) & HCTL_EXC) || !G(c, TVEC))) ||
+                 (t->kind == TK_INT && !G(c, TVEC)))) {
         struct trap e = *t;
-        vmexit(t, EXIT_EXCEPTION, e.badv, 0, e.hinsn, e.cause);
-        if (!X(c, HVEC)) goto novec;
-        c->c_traps[e.cause & (RV_N_CAUSES - 1)]++;
+        if (e.kind == TK_INT) {
+            vmexit(t, EXIT_EXCEPTION, 0, 0, 0, CAUSE_INTERRUPT | e.cause);
+            if (!X(c, HVEC)) goto novec;
+            c->c_ints[e.cause & (RV_N_LINES - 1)]++;
+        } else {
+            vmexit(t, EXIT_EXCEPTION, e.badv, 0, e.hinsn, e.cause);
+            if (!X(c, HVEC)) goto novec;
+            c->c_traps[e.cause & (RV_N_CAUSES - 1)]++;
+        }
     }
     if (t->kind == TK_EXIT) {
         if (!X(c, HVEC)) goto novec;

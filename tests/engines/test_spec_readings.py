@@ -4,7 +4,7 @@ both engines keep agreeing; change them together with the manual if it is settle
 differently."""
 from __future__ import annotations
 
-from enginekit import (CAUSE, CSR, boot, expect_halt, expect_trap, reg, run_program,
+from enginekit import (CAUSE, CSR, EXIT, boot, expect_halt, expect_trap, reg, run_program,
                        with_handler)
 from ringvm.emulator.engine import StopReason
 from test_hypervisor import GBASE, expect_exit, hv_program
@@ -69,9 +69,24 @@ def test_rfe_in_ring_minus_1_sets_pie(engine_kind):
     expect_halt(stop, 0x1e)    # PIE = 1 after rfe
 
 
-def test_a_guest_trap_with_guest_tvec_0_is_a_machine_check(engine_kind):
-    eng, stop = run_program(engine_kind, hv_program("    syscall\n"))
-    assert stop.reason == StopReason.MACHINE_CHECK
+def test_a_guest_exception_with_guest_tvec_0_exits_instead_of_stopping_the_host(engine_kind):
+    eng, stop = run_program(engine_kind, hv_program("    nop\n    syscall\n"))
+    expect_exit(eng, stop, "EXCEPTION", hepc=GBASE + 4, qual=CAUSE["SYSCALL"])
+    c = eng.counters()["cpus"][0]
+    assert c["traps_by_cause"][CAUSE["SYSCALL"]] == 1
+    assert c["vmexits_by_reason"][EXIT["EXCEPTION"]] == 1
+
+
+def test_a_guest_interrupt_with_guest_tvec_0_exits_with_the_interrupt_cause(engine_kind):
+    eng, stop = run_program(engine_kind, hv_program("""
+        li t0, IRQB_VIRQ
+        csrw ienable, t0
+        li t0, 1
+        csrw status, t0        # guest IE on, but no guest vector
+        nop
+    """, setup="    li t0, IRQB_VIRQ\n    csrw gipend, t0"))
+    expect_exit(eng, stop, "EXCEPTION", hepc=GBASE + 16, qual=0x80000004)
+    assert eng.counters()["cpus"][0]["interrupts_by_line"][4] == 1
 
 
 def test_tlb_invalidation_clears_the_whole_entry(engine_kind):
