@@ -30,7 +30,8 @@ Suite format
     depends = ["other-test"]        # not run (0 points) unless these passed
     tags = ["syscalls"]             # for `--only TAG`
     visibility = "visible"          # visible | hidden | after_due_date | after_published
-    partial = false                 # true: read a `PARTIAL CREDIT X OF N` line
+    partial = false                 # true: read a `PARTIAL CREDIT X OF N` line;
+                                    # "expect": credit for each expect regex matched
 
     # --- the machine (one of guest / kernel)
     guest = "hello"                 # a bundled guest (`ringvm guests`), or:
@@ -83,7 +84,10 @@ Scoring: a test passes when every boot ended as ``stop`` says (with ``exit_code`
 ``points``. With ``partial = true`` the last line matching ``PARTIAL CREDIT X OF N`` in
 the transcript (any boot) sets the score to ``points * X / N`` (rounded to 0.01) —
 whether or not the other checks passed, so a kernel that fails three of forty checks
-keeps most of the points; it passes only with X = N and every check. A test that
+keeps most of the points; it passes only with X = N and every check. With
+``partial = "expect"`` the score is ``points * X / N`` where N counts the ``expect``
+regexes of every boot and X those that matched (a kernel that hangs in the middle of
+``usertests`` keeps the credit of the tests it passed first). A test that
 crashes, exhausts its budget, floods the console, hits a machine check, or whose kernel
 does not assemble fails with the reason (assembly errors keep their ``file:line``). A
 test whose ``depends`` did not all pass is not run and scores 0. ``--only`` also runs
@@ -154,7 +158,7 @@ class TestSpec:
     depends: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     visibility: str = "visible"
-    partial: bool = False
+    partial: bool | str = False     # False, True (PARTIAL CREDIT line) or "expect"
     guest: str | None = None
     kernel: str | None = None
     include: list[str] | None = None
@@ -331,8 +335,8 @@ def _test(data: dict, where: str) -> TestSpec:
             raise UserError(f"{where}: 'visibility' must be one of {', '.join(VISIBILITIES)}")
         t.visibility = data["visibility"]
     if "partial" in data:
-        if not isinstance(data["partial"], bool):
-            raise UserError(f"{where}: 'partial' must be true or false")
+        if not isinstance(data["partial"], bool) and data["partial"] != "expect":
+            raise UserError(f"{where}: 'partial' must be true, false or \"expect\"")
         t.partial = data["partial"]
     for key in ("guest", "kernel"):
         if key in data:
@@ -390,6 +394,8 @@ def _test(data: dict, where: str) -> TestSpec:
             t.boots.append(_boot({**base, **bd}, f"{where}: boot {i}"))
     else:
         t.boots.append(_boot(base, where))
+    if t.partial == "expect" and not any(b.expect for b in t.boots):
+        raise UserError(f"{where}: partial = \"expect\" needs 'expect' regexes")
     return t
 
 
@@ -848,7 +854,14 @@ def run_one(job: dict) -> TestResult:
         for i, x in enumerate(transcript, 1))
     res.checks = checks
     score = Fraction(t.points).limit_denominator(10**6) if ok else Fraction(0)
-    if t.partial:
+    if t.partial == "expect":
+        n = sum(len(b.expect) for b in t.boots)
+        x = sum(1 for tag, _ in checks if tag == "GOOD")
+        res.partial = (x, n)
+        score = Fraction(t.points).limit_denominator(10**6) * x / n
+        if not ok:
+            res.reason = res.reason + f" (partial credit: {x} of {n} expected lines)"
+    elif t.partial:
         found = PARTIAL_RE.findall("".join(transcript))
         if found:
             x, n = (int(v) for v in found[-1])

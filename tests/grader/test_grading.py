@@ -39,6 +39,11 @@ name = "partial"
 points = 8
 partial = true
 [[test]]
+name = "partial-expect"
+points = 3
+partial = "expect"
+expect = ['^hello grader$', '^nope$', '^second line$']
+[[test]]
 name = "exit-code"
 kernel = "exit7.s"
 exit_code = 7
@@ -104,7 +109,7 @@ def test_scores_and_reasons(run):
     assert r["echo"].passed
     assert r["mcheck-expected"].passed
     assert run.max_score == sum(t.points for t in run.suite.tests)
-    assert run.score == 2 + 1 + 6 + 1 + 1 + 1 + 0
+    assert run.score == 2 + 1 + 6 + 2 + 1 + 1 + 1
     assert not run.full_marks
 
 
@@ -120,6 +125,13 @@ def test_partial_credit(run):
     p = by_name(run)["partial"]
     assert p.partial == (3, 4) and p.score == 6 and p.status == "failed"
     assert p.reason == "partial credit: 3 of 4"
+
+
+def test_partial_credit_by_expected_lines(run):
+    p = by_name(run)["partial-expect"]
+    assert p.partial == (2, 3) and p.score == 2 and p.status == "failed"
+    assert p.reason == ("expected output missing: /^nope$/ "
+                        "(partial credit: 2 of 3 expected lines)")
 
 
 def test_failures_are_contained(run):
@@ -224,7 +236,7 @@ def test_cli(write_suite, sub, tmp_path, capsys, monkeypatch):
     text = (tmp_path / "grade-output" / "missing.txt").read_text()
     assert "MISSING  /^hello grader$/" in text and "GOOD     second line" in text
     data = json.loads(js.read_text())
-    assert data["score"] == 12
+    assert data["score"] == 14
     ET.parse(ju)
     rc = ringvm_main(["grade", str(p), "--only", "pass", "--json", str(js), "--format",
                       "plain", "--no-progress"])

@@ -66,6 +66,8 @@ def test_minimal_suite_and_defaults(write_suite):
     ("[[test]]\nname = 'a'\nkernel='x.s'\nvisibility = 'secret'", ["visibility"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nstop = 'crash'", ["'stop'"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\npoints = -1", ["points"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\npartial = 'yes'", ["'partial'"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\npartial = 'expect'", ["needs 'expect'"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\ndepends = ['zz']", ["unknown test 'zz'"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\n[[test]]\nname = 'a'\nkernel='x.s'",
      ["defined twice"]),
