@@ -83,8 +83,11 @@ def info_tlb(dbg, rest):
                   f"vmid={e.vmid:<3} pfn=0x{e.pfn:05x} flags={flags_str(e.flags)}  "
                   f"va 0x{va:08x}-0x{va + 0xfff:08x} -> pa 0x{e.pfn << 12:08x}")
         shown += 1
+    hidden = len(st.tlb) - shown
     if not shown:
         dbg.write("  (no valid entries)")
+    if hidden and rest != "all":
+        dbg.write(f"  ({hidden} invalid entries not shown: info tlb all)")
 
 
 def info_traps(dbg, rest):

@@ -543,6 +543,8 @@ class Debugger:
             self.advance(t - ck.t, quiet=True)
         if self.now != t:
             raise DebugError(f"cannot reach step {t} again (the machine stopped at {self.now})")
+        if t - ck.t >= self.stop_ckpt_gap:
+            self._stop_ckpt_due = True     # coming back here again will be cheap
 
     # ------------------------------------------------------------ stepping
     def step_cpu(self, k: int, record: bool = True):
