@@ -528,7 +528,10 @@ class Debugger:
         target = self.now + n
         stop = None
         while self.now < target:
-            stop = self._run_engine(target - self.now, quiet=quiet)
+            if self.interrupted:
+                self.interrupted = False
+                raise DebugError(f"interrupted at step {self.now}")
+            stop = self._run_engine(min(self.batch, target - self.now), quiet=quiet)
             if stop.reason in (StopReason.HALT, StopReason.MACHINE_CHECK, StopReason.IDLE):
                 break
         return stop
