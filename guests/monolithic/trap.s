@@ -7,7 +7,7 @@
 # `csrrw sp, scratch, sp` yields 0 exactly when the trap came from ring 0.
 #
 # User TLB misses take a short path (three registers saved, a two-level walk of the
-# page table of the running process, tlbwr, rfe); everything else builds a full trap
+# page table of the running process, tlbwi, rfe); everything else builds a full trap
 # frame (x0..x31, epc, status, cause, badvaddr) at the top of the kernel stack.
 
 .macro SAVE_REST
