@@ -5,7 +5,7 @@
     ringvm grade SUITE [--submission DIR] [--jobs N] [--only TAG|NAME ...]
                  [--engine native|python|auto] [--json FILE [--format gradescope|plain]]
                  [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
-                 [--host-timeout SECONDS]
+                 [--host-timeout SECONDS] [--list]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
 stderr, then a table of test / result / points and, for each failure, the expected
@@ -43,6 +43,8 @@ def register(subparsers) -> None:
                    help="where the annotated transcripts go (default grade-output)")
     p.add_argument("--hide-hidden", action="store_true",
                    help="do not print the reasons and output of non-visible tests")
+    p.add_argument("--list", action="store_true",
+                   help="list the tests (points, tags, dependencies) and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--host-timeout", metavar="SECONDS", default=None,
                    help="safety net: stop a test after this much host time (default 600)")
@@ -76,6 +78,8 @@ def cmd_grade(args) -> int:
                             f"of seconds") from None
     suite = grader.load_suite(args.suite, args.submission, args.engine)
     tests = grader.select_tests(suite, args.only)
+    if args.list:
+        return _list(suite, tests)
     err = Console(stderr=True, highlight=False)
     show = not args.no_progress and err.is_terminal
     progress = Progress(TextColumn("[bold]grading {task.fields[suite]}"), BarColumn(),
@@ -107,3 +111,21 @@ def cmd_grade(args) -> int:
         grader_report.write_junit(run, args.junit)
     sys.stdout.flush()
     return 0 if run.full_marks else 1
+
+
+def _list(suite, tests) -> int:
+    """``--list``: a table of the selected tests."""
+    from rich.console import Console
+    from rich.table import Table
+    t = Table(title=f"{suite.name}: {len(tests)} tests, "
+                    f"{sum(x.points for x in tests):g} points", title_justify="left",
+              show_edge=False)
+    for col in ("test", "points", "tags", "depends on", "description"):
+        t.add_column(col, justify="right" if col == "points" else "left",
+                     overflow="fold")
+    for x in tests:
+        name = x.name + ("" if x.visibility == "visible" else f" ({x.visibility})")
+        t.add_row(name, f"{x.points:g}", ", ".join(x.tags), ", ".join(x.depends),
+                  x.description)
+    Console(highlight=False).print(t)
+    return 0

@@ -247,6 +247,13 @@ def test_cli(write_suite, sub, tmp_path, capsys, monkeypatch):
     assert "--only nothing" in capsys.readouterr().err
 
 
+def test_cli_list(write_suite, capsys):
+    p = write_suite(SUITE)
+    assert ringvm_main(["grade", str(p), "--list", "--only", "after-pass"]) == 0
+    out = capsys.readouterr().out
+    assert "2 tests, 3 points" in out and "after-pass" in out and "pass" in out
+
+
 def test_cli_hide_hidden(write_suite, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     p = write_suite(SUITE)
