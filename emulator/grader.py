@@ -599,15 +599,19 @@ class _Builder:
                 spec.ninodes = _count(d["inodes"], "disk.inodes")
         if "add" not in d:
             spec.guest = "grade" + disk_key(spec)[:12]
-            path, _ = pristine_image(spec, cache_dir() / "grade")
             try:
-                os.utime(path)          # most recently used: kept by _prune
-            except OSError:
-                pass
-            _prune(path.parent, "grade*-disk-*.img", KEEP_DISKS)
-            return path
+                path, _ = pristine_image(spec, cache_dir() / "grade")
+            except (UserError, OSError):
+                path = None             # no writable cache: build it for this run only
+            if path is not None:
+                try:
+                    os.utime(path)      # most recently used: kept by _prune
+                except OSError:
+                    pass
+                _prune(path.parent, "grade*-disk-*.img", KEEP_DISKS)
+                return path
         tree = build_tree(spec)
-        for name, content in d["add"].items():
+        for name, content in d.get("add", {}).items():
             parts = [x for x in name.split("/") if x]
             node = tree
             for part in parts[:-1]:

@@ -271,3 +271,19 @@ def test_python_engine(write_suite):
     r = by_name(run)
     assert run.engine == "python"
     assert r["pass"].passed and r["echo"].passed and not r["hang"].passed
+
+
+def test_unwritable_cache(write_suite, sub, monkeypatch):
+    """Kernels and disk images are built for the run when the cache cannot be written."""
+    (sub / "files").mkdir()
+    (sub / "files" / "a.txt").write_text("a\n")
+    monkeypatch.setenv("RINGVM_CACHE", "/dev/null/cache")
+    p = write_suite("""
+        [[test]]
+        name = "t"
+        kernel = "hello.s"
+        disk = { files = "files" }
+        expect = ['hello grader']
+    """)
+    r = grader.grade(grader.load_suite(p)).results[0]
+    assert r.passed, r.reason
