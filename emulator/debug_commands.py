@@ -21,8 +21,9 @@ HELP = [
         ("stepi|si [N]", "execute N instructions of the current CPU (traps and interrupts "
                          "taken count as one)"),
         ("nexti|ni [N]", "like stepi, but step over calls (jal/jalr ra) and syscall/hcall"),
-        ("step|s [N]", "run to the next source line (into calls and trap handlers)"),
-        ("next|n [N]", "run to the next source line, stepping over calls and syscalls"),
+        ("step|s [N]", "run to the next source line (into calls and trap handlers; "
+                       "stops where the ring, guest mode or ASID changes)"),
+        ("next|n [N]", "like step, but over calls and syscalls"),
         ("finish", "run until the current function returns (frame convention, ISA.md §1)"),
         ("until|u [LOC]", "next, but never back into a loop; with LOC: run to LOC or return"),
         ("advance LOC", "run to LOC (or until the current function returns)"),
@@ -246,7 +247,7 @@ STEP_LIMIT = 200_000
 def _line_step(dbg, over: bool) -> StopInfo | None:
     v = dbg.view
     st = dbg.cpu()
-    start_pc, start = st.pc, v.line_of(st.pc)
+    start_pc, start, level = st.pc, v.line_of(st.pc), _level(dbg, st)
     bps = dbg.armed_bp_addrs()
     for _ in range(STEP_LIMIT):
         if over:
@@ -258,8 +259,11 @@ def _line_step(dbg, over: bool) -> StopInfo | None:
         if dbg.interrupted:
             dbg.interrupted = False
             return StopInfo("interrupted", "interrupted (Ctrl-C)")
-        pc = dbg.cpu().pc
+        st = dbg.cpu()
+        pc = st.pc
         ln = v.line_of(pc)
+        if _level(dbg, st) != level:
+            return None                  # a trap, an rfe, a VM entry or exit: stop there
         if pc in bps and pc != start_pc:
             b = next(b for b in dbg.breakpoints() if b.enabled and b.addr == pc)
             b.hits += 1
