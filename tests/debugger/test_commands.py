@@ -226,3 +226,29 @@ def test_next_steps_over_syscalls_and_finish_returns(debugger, engine):
     out = dbg.command("finish")
     assert "Run till exit from #0" in out and "Value returned: a0 = " in out
     assert dbg.view.sym(dbg.cpu().pc)[0] == "sys_exit"
+
+
+@pytest.mark.parametrize("guest", ["hello", "vmsmoke"])
+def test_random_command_lines_never_break_the_debugger(debugger, guest):
+    import random
+
+    from ringvm.emulator.debug_commands import COMMANDS
+    rnd = random.Random(1234)
+    dbg = debugger(guest, "native")
+    words = ["", "1", "0", "-1", "0x2000", "phys:0x1000", "*0x2000", "$pc", "$a0", "ticks",
+             "syscall", "hello.s:100", "nosuch", "1+", "(", ")", "all", "registers", "tlb",
+             "traps", "vm", "devices", "trap", "syscall 1", "ring", "interrupt", "vmexit TLB",
+             "if $a0 == 1", "= 5", "$a0 = 3", "*ticks = 2", "{b}0x2000 = 1", "on", "off regs",
+             "3", "'x'", "\\n", "--eof", "x", "/x", "*", "$", "phys:", "0xffffffff",
+             "99999999999999999999", "a b c", "kputs 4"]
+    names = [n for n in COMMANDS if n not in ("quit", "q", "exit")] + \
+        ["x/4x", "x/s", "x/3i", "p/x", "display/x", "bogus"]
+    long_running = {"continue", "c", "until", "u", "advance", "finish", "goto-step", "next",
+                    "n", "step", "s", "stepi", "si", "nexti", "ni"}
+    for _ in range(300):
+        name = rnd.choice(names)
+        line = name + " " + " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 2)))
+        if name in long_running:
+            line = name + " 100" if name in ("continue", "c", "stepi", "si") else name
+        out = dbg.command(line)
+        assert "internal error" not in out and "Traceback" not in out, (line, out)
