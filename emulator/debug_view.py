@@ -136,13 +136,32 @@ class View:
         return None if a is None else self.lines.get(a)
 
     def source_lines(self, path: str) -> list[str] | None:
+        """The lines of a source file named in the line table; a file that moved (an
+        ELF cached from another checkout) is looked for under the guests directory,
+        keeping as much of its path as matches."""
         if path not in self._files:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    self._files[path] = f.read().splitlines()
-            except OSError:
-                self._files[path] = None
+            self._files[path] = None
+            for cand in [path] + self._moved(path):
+                try:
+                    with open(cand, encoding="utf-8", errors="replace") as f:
+                        self._files[path] = f.read().splitlines()
+                    break
+                except OSError:
+                    continue
         return self._files[path]
+
+    @staticmethod
+    def _moved(path: str) -> list[str]:
+        try:
+            from .guests import guests_dir
+            root = guests_dir()
+        except Exception:  # noqa: BLE001
+            return []
+        parts = path.replace("\\", "/").split("/")
+        if "guests" in parts:
+            i = len(parts) - 1 - parts[::-1].index("guests")
+            return [str(root.joinpath(*parts[i + 1:]))]
+        return [str(p) for p in root.rglob(os.path.basename(path))][:1]
 
     def find_file(self, name: str) -> str | None:
         files = {f for f, _ in self.lines.values()}
