@@ -31,6 +31,7 @@ HELP = [
                            "stops; N: at most N machine steps)"),
         ("reverse-stepi|rsi [N]", "go back N instructions of the current CPU"),
         ("reverse-step|rs [N]", "go back to the start of the previous source line"),
+        ("reverse-next|rn [N]", "the same, over calls, traps and interrupts"),
         ("reverse-continue|rc", "go back to the previous breakpoint or watchpoint hit"),
         ("goto-step N", "travel to machine step N (forward or back)"),
         ("input TEXT|--eof", "queue console input for the guest (\\n escapes), or end it"),
@@ -377,35 +378,73 @@ def cmd_reverse_stepi(dbg, arg):
     report(dbg, None)
 
 
-def cmd_reverse_step(dbg, arg):
+def _reverse_line(dbg, over: bool) -> StopInfo | None:
+    """Back to the first instruction of the previous source line. ``over``: positions
+    in deeper frames (sp below the starting one) or at another level (a trap handler,
+    another address space) do not count, so calls and interrupts are stepped over."""
     v = dbg.view
-    for _ in range(_count(arg)):
-        start = v.line_of(dbg.cpu().pc)
-        line = None
-        for _ in range(STEP_LIMIT):
-            t = dbg.prev_step_time(dbg.cur)
-            if t is None:
-                report(dbg, StopInfo("start", "beginning of the recorded history"))
-                return
-            dbg.goto(t)
-            ln = v.line_of(dbg.cpu().pc)
-            if ln is not None and ln != start:
-                line = ln
-                break
-            if start is None:
-                break
-        if line is None:
+    st = dbg.cpu()
+    start, lvl, sp0 = v.line_of(st.pc), _level(dbg, st), st.regs[2]
+
+    def func(pc):
+        f = v.sym(pc)
+        return None if f is None else pc - f[1]
+    f0 = func(st.pc)
+
+    def counts(s):
+        if not over:
+            return True
+        if _level(dbg, s) != lvl:
+            return False
+        return s.regs[2] >= sp0 or (f0 is not None and func(s.pc) == f0)
+
+    line = None
+    for _ in range(STEP_LIMIT):
+        t = dbg.prev_step_time(dbg.cur)
+        if t is None:
+            return StopInfo("start", "beginning of the recorded history")
+        dbg.goto(t)
+        s = dbg.cpu()
+        if not counts(s):
             continue
-        for _ in range(STEP_LIMIT):
-            t = dbg.prev_step_time(dbg.cur)
-            if t is None:
-                break
-            here = dbg.now
-            dbg.goto(t)
-            if v.line_of(dbg.cpu().pc) != line:
-                dbg.goto(here)
-                break
-    report(dbg, None)
+        ln = v.line_of(s.pc)
+        if start is None or (ln is not None and ln != start):
+            line = ln
+            break
+    if line is None:
+        return None
+    best = dbg.now
+    for _ in range(STEP_LIMIT):
+        t = dbg.prev_step_time(dbg.cur)
+        if t is None:
+            break
+        dbg.goto(t)
+        s = dbg.cpu()
+        if not counts(s):
+            continue
+        if v.line_of(s.pc) != line:
+            break
+        best = dbg.now
+    dbg.goto(best)
+    return None
+
+
+def cmd_reverse_step(dbg, arg):
+    si = None
+    for _ in range(_count(arg)):
+        si = _reverse_line(dbg, over=False)
+        if si:
+            break
+    report(dbg, si)
+
+
+def cmd_reverse_next(dbg, arg):
+    si = None
+    for _ in range(_count(arg)):
+        si = _reverse_line(dbg, over=True)
+        if si:
+            break
+    report(dbg, si)
 
 
 def cmd_reverse_continue(dbg, arg):
@@ -1065,7 +1104,7 @@ COMMANDS = {
     "until": cmd_until, "u": cmd_until, "advance": cmd_advance,
     "reverse-stepi": cmd_reverse_stepi, "rsi": cmd_reverse_stepi,
     "reverse-step": cmd_reverse_step, "rs": cmd_reverse_step,
-    "reverse-next": cmd_reverse_step, "rn": cmd_reverse_step,
+    "reverse-next": cmd_reverse_next, "rn": cmd_reverse_next,
     "reverse-continue": cmd_reverse_continue, "rc": cmd_reverse_continue,
     "goto-step": cmd_goto_step, "input": cmd_input,
     "break": cmd_break, "b": cmd_break, "tbreak": cmd_tbreak, "watch": cmd_watch,

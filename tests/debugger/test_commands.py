@@ -252,3 +252,24 @@ def test_random_command_lines_never_break_the_debugger(debugger, guest):
             line = name + " 100" if name in ("continue", "c", "stepi", "si") else name
         out = dbg.command(line)
         assert "internal error" not in out and "Traceback" not in out, (line, out)
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_reverse_next_steps_back_over_the_kernel(debugger, engine):
+    dbg = debugger("hello", engine)
+    dbg.execute("catch interrupt TIMER")
+    dbg.execute("continue")
+    t_irq = dbg.now
+    dbg.execute("delete")
+    dbg.execute("catch ring")
+    dbg.execute("continue")                        # back in ring 3 after the handler
+    assert dbg.cpu().ring == 3 and dbg.cpu().pc == 0x2020
+    dbg.execute("reverse-next")                    # over the handler: the syscall line
+    st = dbg.cpu()
+    assert st.ring == 3 and st.pc == 0x201c and dbg.now < t_irq
+    assert dbg.view.line_of(st.pc)[1] == dbg.view.line_of(0x2020)[1] - 1
+    dbg.execute("reverse-step")
+    assert (dbg.cpu().ring, dbg.cpu().pc) == (3, 0x2018)
+    dbg.execute("goto-step %d" % t_irq)            # first instruction of the handler
+    dbg.execute("reverse-step")                    # back across the interrupt entry
+    assert dbg.cpu().ring == 3 and dbg.now == t_irq - 1
