@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ringvm.errors import UserError
+from ringvm.errors import EXIT_QUIT, UserError
 
 #: modules that contribute subcommands, in help order
 SUBCOMMAND_MODULES = (
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_status
     except KeyboardInterrupt:
         print("ringvm: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_QUIT
     except BrokenPipeError:
         return 0
 

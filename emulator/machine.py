@@ -32,7 +32,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from ringvm.errors import (EXIT_BUDGET, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, UserError)
+from ringvm.errors import (EXIT_BUDGET, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_QUIT,
+                           UserError)
 from ringvm.isa import ISA
 
 from .console import Console, QuitRequested
@@ -47,8 +48,6 @@ DEFAULT_RAM = 32 * 1024 * 1024
 MAX_RAM = 1024 * 1024 * 1024                   # RAM ends where the device window starts
 PAGE = ISA.memory["device_page"]
 MAX_CPUS = 64
-#: exit status when the interactive user leaves with Ctrl-] q (as after Ctrl-C)
-EXIT_QUIT = 130
 #: interactive console: seconds to wait for a key after an all-idle batch
 IDLE_WAIT = 0.02
 
