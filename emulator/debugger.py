@@ -206,6 +206,7 @@ class Debugger:
         #: while the guest runs (sent to its console); None: no live input
         self.input_poll = None
         self._stop_ckpt_due = False
+        self._decoder = None
         self.native = machine.engine_kind == "native"
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
@@ -262,7 +263,12 @@ class Debugger:
 
     # ------------------------------------------------------------ output
     def _guest_output(self, data: bytes) -> None:
-        text = data.decode("utf-8", "replace")
+        if self._decoder is None:
+            import codecs
+            self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        text = self._decoder.decode(data)
+        if not text:
+            return
         self.out.write(text)
         self._guest_partial = not text.endswith("\n")
         try:
