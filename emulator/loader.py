@@ -23,11 +23,13 @@ BOOT_HYPERVISOR = ISA.raw["elf_flag_boot_hypervisor"]
 @dataclass
 class LoadedImage:
     """What the Machine keeps of a loaded ELF: entry, boot ring, symbols (name ->
-    address), line table (as given by the ELF reader) and the placed segments as
-    ``(paddr, memsz)``."""
+    address, ``.equ`` constants included), ``by_address`` (labels only, sorted
+    ``(address, name)``: what addresses are named by), line table (as given by the ELF
+    reader) and the placed segments as ``(paddr, memsz)``."""
     entry: int
     ring: int
     symbols: dict[str, int] = field(default_factory=dict)
+    by_address: list[tuple[int, str]] = field(default_factory=list)
     lines: object = None
     segments: list[tuple[int, int]] = field(default_factory=list)
 
@@ -98,4 +100,5 @@ def load_image(machine, image) -> LoadedImage:
             st.ring = ring
         engine.set_cpu(i, st)
     return LoadedImage(entry=image.entry, ring=ring, symbols=dict(image.symbols),
-                       lines=image.lines, segments=placed)
+                       by_address=list(image.by_address), lines=image.lines,
+                       segments=placed)

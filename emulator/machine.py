@@ -32,6 +32,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from ringvm.assembler.elf import symbolize
 from ringvm.errors import (EXIT_BUDGET, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_QUIT,
                            UserError)
 from ringvm.isa import ISA
@@ -236,12 +237,9 @@ class Machine:
         return self.image.symbols if self.image else {}
 
     def symbol_at(self, addr: int) -> tuple[str, int] | None:
-        """``(name, offset)`` of the closest symbol at or below ``addr``, or None."""
-        best = None
-        for name, value in self.symbols.items():
-            if value <= addr and (best is None or value > best[1]):
-                best = (name, value)
-        return (best[0], addr - best[1]) if best else None
+        """``(name, offset)`` of the closest label at or below ``addr``, or None
+        (``.equ`` constants never name an address)."""
+        return symbolize(self.image.by_address, addr) if self.image else None
 
     # ------------------------------------------------------------ running
     def _start(self) -> None:

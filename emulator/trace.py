@@ -107,8 +107,8 @@ class Tracer:
     def _disasm(self, word: int, pc: int) -> str:
         if self._dis is not None:
             try:
-                if self._syms is None:
-                    self._syms = sorted((a, n) for n, a in self.m.symbols.items())
+                if self._syms is None:   # labels only: constants name no address
+                    self._syms = self.m.image.by_address if self.m.image else []
                 return self._dis(word, pc, self._syms)
             except Exception:  # noqa: BLE001 - tracing must never kill the run
                 pass
