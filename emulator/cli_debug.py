@@ -146,7 +146,7 @@ def _guarded(dbg, fn):
 def _completer(dbg):
     from prompt_toolkit.completion import Completer, Completion
 
-    from .debug_commands import COMMANDS
+    from .debug_commands import commands
     from .debug_view import CSR, REG_NAMES
     infos = ["registers", "tlb", "traps", "breakpoints", "symbols", "devices", "vm",
              "cpus", "line", "frame", "checkpoints"]
@@ -158,7 +158,7 @@ def _completer(dbg):
             word = document.get_word_before_cursor(WORD=True)
             words = text.split()
             if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
-                cands = sorted(COMMANDS)
+                cands = sorted(commands())
             elif words[0] in ("info", "i") and len(words) <= 2:
                 cands = infos
             elif words[0] == "catch" and len(words) <= 2:

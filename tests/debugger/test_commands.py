@@ -232,7 +232,7 @@ def test_next_steps_over_syscalls_and_finish_returns(debugger, engine):
 def test_random_command_lines_never_break_the_debugger(debugger, guest):
     import random
 
-    from ringvm.emulator.debug_commands import COMMANDS
+    from ringvm.emulator.debug_commands import commands
     rnd = random.Random(1234)
     dbg = debugger(guest, "native")
     words = ["", "1", "0", "-1", "0x2000", "phys:0x1000", "*0x2000", "$pc", "$a0", "ticks",
@@ -241,7 +241,7 @@ def test_random_command_lines_never_break_the_debugger(debugger, guest):
              "if $a0 == 1", "= 5", "$a0 = 3", "*ticks = 2", "{b}0x2000 = 1", "on", "off regs",
              "3", "'x'", "\\n", "--eof", "x", "/x", "*", "$", "phys:", "0xffffffff",
              "99999999999999999999", "a b c", "kputs 4"]
-    names = [n for n in COMMANDS if n not in ("quit", "q", "exit")] + \
+    names = [n for n in commands() if n not in ("quit", "q", "exit")] + \
         ["x/4x", "x/s", "x/3i", "p/x", "display/x", "bogus"]
     long_running = {"continue", "c", "until", "u", "advance", "finish", "goto-step", "next",
                     "n", "step", "s", "stepi", "si", "nexti", "ni"}
