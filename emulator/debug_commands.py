@@ -60,7 +60,8 @@ HELP = [
         ("info vm", "ring -1 state: hstatus, hvmid, second stage, exit information"),
         ("info cpus", "every CPU"),
         ("info line | frame | checkpoints", "source line; frame; reverse-execution checkpoints"),
-        ("x/NFU ADDR", "examine memory: F in x d u o t c a s i, U in b h w; phys: prefix"),
+        ("x/NFU [ADDR]", "examine memory: F in x d u o t c a s i, U in b h w; phys: "
+                         "prefix; no ADDR: what follows the last x"),
         ("print|p[/F] EXPR", "registers ($a0 $pc $status), symbols, arithmetic, *deref"),
         ("display[/F] EXPR | undisplay [N]", "show EXPR at every stop / stop showing it"),
         ("set LHS = EXPR", "LHS: $reg, $csr, *ADDR, {b|h|w}ADDR (phys: allowed)"),
@@ -421,10 +422,13 @@ def cmd_x(dbg, arg, fmt=""):
     if f in ("a", "i"):
         u = "w"
     dbg._x_last = (f, u)
-    if not arg:
-        raise DebugError("x needs an address")
     v = dbg.view
-    addr = parse_address(arg, v.lookup, v.deref)
+    if arg:
+        addr = parse_address(arg, v.lookup, v.deref)
+    elif getattr(dbg, "_x_next", None) is not None:
+        addr = dbg._x_next                          # x again: the units that follow
+    else:
+        raise DebugError("x needs an address")
     phys = isinstance(addr, Phys)
     base = int(addr)
 
@@ -446,16 +450,19 @@ def cmd_x(dbg, arg, fmt=""):
                 data += b
             dbg.write(f"{label(base)} {bytes(data).decode('latin-1')!r}")
             base += len(data) + 1
+        dbg._x_next = at(base)
         return
     if f == "i":
         for i in range(count):
             a = base + 4 * i
             w = int.from_bytes(v.read(at(a), 4), "little")
             dbg.write(f"{label(a)} {w:08x}  {disassemble_word(w, a, v.by_address)}")
+        dbg._x_next = at(base + 4 * count)
         return
     size = {"b": 1, "h": 2, "w": 4}[u]
     per_line = {1: 8, 2: 8, 4: 4}[size]
     data = v.read(at(base), size * count)
+    dbg._x_next = at(base + size * count)
     for i in range(0, count, per_line):
         cells = []
         for j in range(i, min(count, i + per_line)):
