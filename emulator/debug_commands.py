@@ -68,6 +68,7 @@ HELP = [
         ("disassemble [LOC [N]]", "the current function, or N instructions at LOC"),
         ("list [LOC]", "source lines around LOC (or the pc; again: the next ones)"),
         ("backtrace|bt [N]", "call frames (ra at fp-4, caller fp at fp-8)"),
+        ("frame|f [N] | up [N] | down [N]", "show a call frame and its source line"),
         ("cpu [N]", "select the CPU that stepping and inspection use"),
         ("stats", "machine counters"),
         ("context [on|off SECTION...]", "show the context; sections: " + " ".join(SECTIONS)),
@@ -629,6 +630,43 @@ def cmd_backtrace(dbg, arg):
         dbg.write(f"    ({entry})")
 
 
+def cmd_frame(dbg, arg):
+    """Select and show call frame N (0 = innermost)."""
+    n = getattr(dbg, "_frame", (0, -1))
+    n = n[0] if n[1] == dbg.now else 0
+    if arg:
+        try:
+            n = int(arg, 0)
+        except ValueError:
+            raise DebugError("frame N") from None
+    _show_frame(dbg, n)
+
+
+def _show_frame(dbg, n: int) -> None:
+    frames = backtrace_frames(dbg, max(n + 1, 1))
+    if not 0 <= n < len(frames):
+        raise DebugError(f"no frame {n} (the backtrace has {len(frames)})")
+    dbg._frame = (n, dbg.now)
+    pc = frames[n][0]
+    dbg.write(f"#{n}  {dbg.view.describe(pc)}")
+    for line in dbg.view.source_block(pc, 1, 1)[1:]:
+        dbg.view.emit(line)
+
+
+def cmd_up(dbg, arg):
+    cur = getattr(dbg, "_frame", (0, -1))
+    cur = cur[0] if cur[1] == dbg.now else 0
+    _show_frame(dbg, cur + _count(arg))
+
+
+def cmd_down(dbg, arg):
+    cur = getattr(dbg, "_frame", (0, -1))
+    cur = cur[0] if cur[1] == dbg.now else 0
+    if cur - _count(arg) < 0:
+        raise DebugError("already at the innermost frame")
+    _show_frame(dbg, cur - _count(arg))
+
+
 def cmd_disassemble(dbg, arg):
     v = dbg.view
     pc = dbg.cpu().pc
@@ -792,6 +830,7 @@ def commands() -> dict:
             "where": cmd_backtrace, "cpu": cmd_cpu, "stats": cmd_stats, "context": cmd_context,
             "help": cmd_help, "h": cmd_help, "quit": cmd_quit, "q": cmd_quit, "exit": cmd_quit,
             "echo": cmd_echo, "display": cmd_display, "undisplay": cmd_undisplay,
+            "frame": cmd_frame, "f": cmd_frame, "up": cmd_up, "down": cmd_down,
         }
         _COMMANDS = table
     return _COMMANDS

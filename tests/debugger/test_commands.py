@@ -90,7 +90,7 @@ def test_print_x_set_and_registers(debugger):
                 "stats", "backtrace", "disassemble", "disassemble syscall 4", "list",
                 "list hello.s:120", "list syscall", "help", "help break", "cpu 0", "context",
                 "x/3i $pc", "x/8xb 0x2050", "x/2dh 0x2050", "x/a 0x2000", "x/c 0x2050",
-                "print/t 5"):
+                "print/t 5", "frame 0", "f"):
         out = dbg.command(cmd)
         assert out and "error" not in out and "Traceback" not in out, (cmd, out)
 
