@@ -118,3 +118,19 @@ def test_golden_flow_normalized(mono):
     text = re.sub(r"0x[0-9a-f]+", "0x_", text)
     text = re.sub(r"(?<!ring )(?<!ring -)(?<!V=)(?<!IE=)(?<![\w.])\d+(?![\w])", "N", text)
     check_golden("monolithic_flow", text)
+
+
+def test_console_input_is_replayed_across_time_travel(debugger):
+    try:
+        dbg = debugger("monolithic", "native")       # no input yet, no end of input
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"monolithic guest not buildable: {e}")
+    dbg.execute("context off")
+    dbg.execute("continue 2000000")                 # to the shell prompt
+    t_in = dbg.now
+    assert dbg.command("input echo one-two\\n").startswith("queued 13 bytes")
+    out = dbg.command("continue 2000000")
+    assert "one-two" in out
+    dbg.execute(f"goto-step {t_in - 1000}")         # before the input...
+    out = dbg.command("continue 2001000")           # ...and forward again: replayed
+    assert "\none-two" in out.replace("\r", "")
