@@ -34,7 +34,7 @@ CHECKPOINT_SHARE = 0.02
 class Checkpoint:
     t: int
     engine: dict
-    ram: dict                     # offset -> (crc, compressed bytes)
+    ram: dict                     # offset -> ((crc32, adler32), compressed bytes)
     devices: dict
     console: dict
     nbytes: int
@@ -57,7 +57,7 @@ class Timeline:
             chunk = ram[off:off + CHUNK]          # a copy, but the fastest zero test
             if chunk == _ZERO[:len(chunk)]:
                 continue
-            crc = zlib.crc32(chunk)
+            crc = (zlib.crc32(chunk), zlib.adler32(chunk))    # 64 bits: reuse is safe
             old = prev.get(off) if prev else None
             if old is not None and old[0] == crc:
                 out[off] = old
