@@ -411,12 +411,12 @@ def cmd_print(dbg, arg, fmt=""):
 
 
 def cmd_x(dbg, arg, fmt=""):
-    m = re.match(r"^(\d*)([xduotacsi]?)([bhw]?)$", fmt or "")
-    if not m:
+    m = re.match(r"^(\d*)([xduotacsi]?)([bhw]?)([xduotacsi]?)$", fmt or "")
+    if not m or (m.group(2) and m.group(4)):
         raise DebugError(f"bad format /{fmt}: /NFU with F in x d u o t a c s i, U in b h w")
     last = getattr(dbg, "_x_last", ("x", "w"))
     count = int(m.group(1)) if m.group(1) else 1
-    f = m.group(2) or last[0]
+    f = m.group(2) or m.group(4) or last[0]
     u = m.group(3) or (last[1] if f not in ("c", "s", "i") else "b")
     if f == "c":
         u = "b"

@@ -79,9 +79,17 @@ def info_tlb(dbg, rest):
             continue
         usable = valid and e.vmid == vmid and (e.flags >> 5 & 1 or e.asid == asid)
         va = e.vpn << 12
+        if e.vmid == 0:
+            to = f"pa 0x{e.pfn << 12:08x}"
+        else:                                   # guest-physical: the second stage applies
+            to = f"gpa 0x{e.pfn << 12:08x}"
+            if e.vmid == st.csr.get(CSR["hvmid"], 0) & 0xFF:
+                base, limit = st.csr.get(CSR["hbase"], 0), st.csr.get(CSR["hlimit"], 0)
+                if (e.pfn << 12) < limit:
+                    to += f" (hpa 0x{base + (e.pfn << 12):08x})"
         dbg.write(f"{'*' if usable else ' '}[{i:3}] vpn=0x{e.vpn:05x} asid={e.asid:<3} "
                   f"vmid={e.vmid:<3} pfn=0x{e.pfn:05x} flags={flags_str(e.flags)}  "
-                  f"va 0x{va:08x}-0x{va + 0xfff:08x} -> pa 0x{e.pfn << 12:08x}")
+                  f"va 0x{va:08x}-0x{va + 0xfff:08x} -> {to}")
         shown += 1
     hidden = len(st.tlb) - shown
     if not shown:
