@@ -203,9 +203,13 @@ def _interactive(dbg) -> None:
             else:
                 continue
         last = line
-        with _live_input(dbg):
-            if not _guarded(dbg, lambda: dbg.execute(line)):
-                return
+        try:
+            with _live_input(dbg):
+                if not _guarded(dbg, lambda: dbg.execute(line)):
+                    return
+        except KeyboardInterrupt:      # Ctrl-C just before or after the command ran
+            dbg.interrupted = False
+            dbg.write("interrupted")
 
 
 class _live_input:
