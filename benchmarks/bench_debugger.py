@@ -1,6 +1,7 @@
 """Benchmark ``ringvm debug``'s ``continue`` against a plain run (``ringvm boot``).
 
 Usage: python benchmarks/bench_debugger.py [--engine native|python] [--steps N] [--repeat R]
+                                           [--no-monolithic]
 
 The guest (assembled inline) runs a loop that calls a function and takes a timer
 interrupt every 5000 cycles, for about N steps, then halts. Printed, in steps per
@@ -13,6 +14,9 @@ second (best of R runs):
   continue, 1 catch   ``catch syscall`` armed (counted per batch, informational)
   continue, 1 watch   a write watchpoint on code nobody writes (in the engine if it has
                       watchpoints, else software: informational)
+
+then the same (without the watchpoint) for the monolithic kernel running ``usertests
+quick`` to power-off, breakpoints armed on data addresses the pc never reaches.
 """
 from __future__ import annotations
 
@@ -118,12 +122,51 @@ def run_debug(elf, engine, setup: list[str]) -> tuple[float, int]:
         return dt, dbg.now
 
 
+def monolithic_rows(engine: str):
+    """The monolithic kernel running ``usertests quick`` to power-off: a realistic mix
+    of user code, system calls, interrupts, disk I/O and idle cycles."""
+    from ringvm.emulator.guests import guest_defaults, resolve
+    from ringvm.emulator.userland import working_image
+    _, elf = resolve("monolithic")
+    disk = str(working_image(guest_defaults("monolithic")["disk_build"]))
+    cmd = b"usertests quick\n"
+    data = ["ticks", "stat_refills", "probe_active"]
+
+    def boot():
+        with Machine(MachineConfig(), engine, console=Console(input=cmd, capture=True),
+                     disk=disk, disk_snapshot=True) as m:
+            m.load_elf(elf)
+            t = time.perf_counter()
+            r = m.run()
+            return time.perf_counter() - t, r.steps
+
+    def debug(setup):
+        dbg = Debugger.open("monolithic", engine, input=cmd)
+        try:
+            for c in setup:
+                dbg.execute(c)
+            t = time.perf_counter()
+            dbg.execute("continue")
+            dt = time.perf_counter() - t
+            assert dbg.halted(), dbg.out.getvalue()[-500:]
+            return dt, dbg.now
+        finally:
+            dbg.m.close()
+    # breakpoints on data addresses: armed in the engine, never reached by the pc
+    bps = [f"break *{name}" for name in data]
+    return [("boot", boot), ("continue, none", lambda: debug([])),
+            ("continue, 3 bps", lambda: debug(bps)),
+            ("continue, 1 catch", lambda: debug(["catch vmexit"]))]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="native")
     ap.add_argument("--steps", type=int, default=None,
                     help="about how many steps the guest runs (default 100M native, 2M python)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-monolithic", action="store_true",
+                    help="skip the monolithic kernel workload")
     a = ap.parse_args()
     steps = a.steps or (100_000_000 if a.engine == "native" else 2_000_000)
     elf = guest(max(1, steps // 30))
@@ -134,11 +177,17 @@ def main() -> None:
                                                    "break never3"])),
             ("continue, 1 catch", lambda: run_debug(elf, a.engine, ["catch syscall"])),
             ("continue, 1 watch", lambda: run_debug(elf, a.engine, ["watch never1"]))]
+    report(f"engine {a.engine}, loop guest of about {steps} steps", rows, a.repeat)
+    if not a.no_monolithic:
+        report(f"engine {a.engine}, monolithic kernel running usertests quick",
+               monolithic_rows(a.engine), a.repeat)
+
+
+def report(title, rows, repeat) -> None:
     base = None
-    print(f"engine {a.engine}, guest of about {steps} steps, best of {a.repeat} "
-          f"(runs interleaved)")
+    print(f"{title}, best of {repeat} (runs interleaved)")
     best: dict[str, tuple[float, int]] = {}
-    for _ in range(a.repeat):
+    for _ in range(repeat):
         for name, fn in rows:
             dt, n = fn()
             if name not in best or dt < best[name][0]:

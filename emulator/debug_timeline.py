@@ -225,6 +225,15 @@ class Timeline:
             self._halt_code = stop.exit_code
         return stop
 
+    def _run_batch(self, budget: int, quiet: bool = False):
+        """Like :meth:`_run_engine`, but goes on after MMIO stops (Python devices) until
+        ``budget`` steps are done or the engine stops for another reason."""
+        end = self.now + budget
+        while True:
+            stop = self._run_engine(end - self.now, quiet)
+            if stop.reason is not StopReason.MMIO or self.now >= end:
+                return stop
+
     def advance(self, n: int, quiet: bool = True):
         """Run exactly ``n`` steps with nothing armed (or until the machine cannot go
         on: halt, machine check, idle). Returns the last Stop."""

@@ -451,6 +451,9 @@ class Debugger(Timeline):
                 w.old = None
         batch = self.catch_batch if (catches or soft) else self.batch
         limit = None if max_steps is None else start + max_steps
+        want_bps, want_ws = self.armed_bp_addrs() | internal, self.engine_watches()
+        rings = any(c.kind == "ring" for c in catches)
+        self._arm(want_bps, want_ws)
         while True:
             if self.interrupted:
                 self.interrupted = False
@@ -458,25 +461,25 @@ class Debugger(Timeline):
             budget = batch if limit is None else min(batch, limit - self.now)
             if budget <= 0:
                 return StopInfo("budget", f"stopped after {max_steps} steps", self.cur)
-            self._arm(self.armed_bp_addrs() | internal,
-                      self.engine_watches())
+            if self._armed_bps is None:          # a checkpoint was restored meanwhile
+                self._arm(want_bps, want_ws)
             t0 = self.now
             c0 = self.counters() if catches else None
             idle0 = sum(c["idle"] for c in (c0 or self.counters())) \
                 if self.input_poll is not None else None
             r0 = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))] \
-                if catches else None
+                if rings else None
             if catches or soft:
                 self._capture = bytearray()
                 try:
-                    stop = self._run_engine(budget)
+                    stop = self._run_batch(budget)
                 finally:
                     buf, self._capture = self._capture, None
                 hit = self._check_batch(t0, c0, r0, catches, soft, bytes(buf))
                 if hit is not None:
                     return hit
             else:
-                stop = self._run_engine(budget)
+                stop = self._run_batch(budget)
             self._maybe_periodic_checkpoint()
             reason = stop.reason
             if reason is StopReason.BUDGET:
