@@ -171,7 +171,7 @@ static void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t a
 static void set_attn(struct machine *m, struct rv_cpu *c) {
     uint32_t a = c->attn & RV_ATTN_IRQ;
     if (c->mode != RV_RUNNING) a |= RV_ATTN_MODE;
-    if (m->nbps > 0 || c->bp_skip) a |= RV_ATTN_BP;
+    if (c->bp_page || c->bp_skip) a |= RV_ATTN_BP;   /* only pages with a breakpoint */
     if (m->whit_pending && m->whit.cpu == c->index) a |= RV_ATTN_WATCH;
     c->attn = a;
 }
@@ -884,6 +884,16 @@ static void mmio_stop(struct machine *m, struct rv_cpu *c, uint32_t pa, int writ
 #define R_RS2(w) FIELD(w, R, RS2)
 
 /* Run up to n steps of CPU c. Returns a stop reason (RV_STOP_BUDGET = ran n steps). */
+/* Is some breakpoint in [lo, hi]? (m->bps is sorted; lower-bound binary search) */
+static int bp_in(const struct machine *m, uint32_t lo, uint32_t hi) {
+    int a = 0, b = m->nbps;
+    while (a < b) {
+        int mid = (a + b) / 2;
+        if (m->bps[mid] < lo) a = mid + 1; else b = mid;
+    }
+    return a < m->nbps && m->bps[a] <= hi;
+}
+
 static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                    struct rv_stop *out) {
     struct trap t;
@@ -925,7 +935,9 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 #define NEXT do {                                                                     \
         c->c_retired_by_ring[ri]++;                                                   \
         c->cycle++;                                                                   \
-        if (unlikely(c->cycle >= c->limit) || unlikely(c->attn)) goto top;            \
+        if (unlikely(c->cycle >= c->limit)) goto top;                                 \
+        if (unlikely(c->attn) &&   /* only "a breakpoint on this page": search inline */ \
+            (c->attn != RV_ATTN_BP || bp_in(m, c->pc, c->pc))) goto top;               \
         pc = c->pc;                                                                   \
         if (unlikely((uint64_t)(pc & (~PAGE_MASK | 3u)) != fkey)) goto top;           \
         c->c_tlb_hits += fuseg;                                                       \
@@ -935,8 +947,10 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
 #else
 #define NEXT break   /* no computed goto: every step goes round the loop */
 #endif
+    int bpskip;   /* this step resumes past a breakpoint stop */
     for (;;) {
     top:
+        bpskip = 0;
         if (unlikely(c->attn & RV_ATTN_WATCH)) {
             c->attn &= ~RV_ATTN_WATCH;
             if (m->whit_pending) {
@@ -973,25 +987,13 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                 }
                 c->attn &= ~RV_ATTN_IRQ;
             }
-            if (c->attn & RV_ATTN_BP) {
+            if (c->attn & RV_ATTN_BP) {   /* set in a fetch page with a breakpoint */
                 if (c->bp_skip) {
                     c->bp_skip = 0;
                     set_attn(m, c);
-                } else if (m->nbps > 0) {
-                    pc = c->pc;
-                    int lo = 0, hi = m->nbps - 1, hit = 0;
-                    while (lo <= hi) {
-                        int mid = (lo + hi) / 2;
-                        if (m->bps[mid] == pc) { hit = 1; break; }
-                        if (m->bps[mid] < pc) lo = mid + 1; else hi = mid - 1;
-                    }
-                    if (hit) {
-                        c->bp_skip = 1;
-                        set_attn(m, c);
-                        *done = c->cycle - start; out->cpu = c->index;
-                        snprintf(out->detail, sizeof out->detail, "0x%08x", pc);
-                        return RV_STOP_BREAKPOINT;
-                    }
+                    bpskip = 1;
+                } else if (m->nbps > 0 && bp_in(m, c->pc, c->pc)) {
+                    goto breakpoint;
                 }
             }
         }
@@ -1015,6 +1017,13 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
                 fhost = x.host - (pc & PAGE_MASK);
             }
             fkey = pc & ~PAGE_MASK;
+            /* A new fetch page: breakpoints cost a check per step only on pages that
+             * hold one (RV_ATTN_BP); elsewhere the threaded path runs at full speed. */
+            if (unlikely(m->nbps > 0)) {
+                int in = bp_in(m, pc & ~PAGE_MASK, pc | PAGE_MASK);
+                if (in != c->bp_page) { c->bp_page = in; set_attn(m, c); }
+                if (in && !bpskip && bp_in(m, pc, pc)) goto breakpoint;
+            }
             w = ld32(fhost + (pc & PAGE_MASK));
         }
         ri = c->ring - RING_MOST_PRIVILEGED;
@@ -1326,6 +1335,12 @@ static int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *do
     mmio:
         *done = c->cycle - start; out->cpu = c->index;
         return RV_STOP_MMIO;
+    breakpoint:   /* before the step: nothing of it has happened */
+        c->bp_skip = 1;
+        set_attn(m, c);
+        *done = c->cycle - start; out->cpu = c->index;
+        snprintf(out->detail, sizeof out->detail, "0x%08x", c->pc);
+        return RV_STOP_BREAKPOINT;
     }
     *done = c->cycle - start;
     return RV_STOP_BUDGET;
@@ -1430,7 +1445,8 @@ int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n) {
         qsort(m->bps, (size_t)n, sizeof(uint32_t), cmp_u32);
         m->nbps = n;
     }
-    for (int i = 0; i < m->ncpus; i++) set_attn(m, &m->cpus[i]);
+    /* bp_page is recomputed at the next fetch-page change (every rv_run starts one) */
+    for (int i = 0; i < m->ncpus; i++) { m->cpus[i].bp_page = 0; set_attn(m, &m->cpus[i]); }
     return 0;
 }
 

@@ -86,6 +86,7 @@ struct rv_cpu {
     /* engine internals */
     uint64_t next_event;             /* min(timer compare if enabled, scheduled lines) */
     uint32_t attn;                   /* RV_ATTN_* : something to look at before a step */
+    int32_t bp_page;                 /* the current fetch page holds a breakpoint */
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
     /* index: bucket (vpn mod RV_TLB_BUCKETS) -> bitmask of the valid entries in it */
     uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
