@@ -225,6 +225,10 @@ class Engine(ABC):
         """A copy of the CPU's complete architectural state."""
 
     @abstractmethod
+    def cpu_cycle(self, cpu: int) -> int:
+        """The CPU's cycle counter (devices read time this way: cheap, no state copy)."""
+
+    @abstractmethod
     def set_cpu(self, cpu: int, state: CpuState) -> None:
         """Replace the CPU's state (debugger ``set``, restore, tests)."""
 

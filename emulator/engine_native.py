@@ -130,6 +130,9 @@ class NativeEngine(Engine):
             raise IndexError(f"no CPU {cpu}")
         return self._m.cpus[cpu]
 
+    def cpu_cycle(self, cpu: int) -> int:
+        return int(self._cpu(cpu).cycle)
+
     def get_cpu(self, cpu: int) -> CpuState:
         c = self._cpu(cpu)
         ring, v = c.ring, c.v

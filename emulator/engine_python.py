@@ -480,6 +480,9 @@ class PythonEngine(SystemMixin, Engine):
     def get_cpu(self, cpu: int) -> CpuState:
         return self.cpus[cpu].to_state()
 
+    def cpu_cycle(self, cpu: int) -> int:
+        return self.cpus[cpu].cycle
+
     def set_cpu(self, cpu: int, state: CpuState) -> None:
         c = self.cpus[cpu]
         c.from_state(state)

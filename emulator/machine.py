@@ -205,7 +205,6 @@ class Machine:
         self.tracer = None             # a ringvm.emulator.trace.Tracer, or None
         self._started = False
         self._idle_seen = None
-        self._cycle = getattr(self.engine, "cpu_cycle", None)
         if self.console.interactive:
             self.batch = 200_000 if self.engine_kind == "native" else 10_000
         else:
@@ -368,10 +367,9 @@ class Machine:
             raise AccessError(f"no CPU {i} (the machine has {self.config.ncpus})")
 
     def cpu_cycle(self, i: int = 0) -> int:
-        """CPU ``i``'s cycle counter (cheap if the engine offers ``cpu_cycle``)."""
-        if self._cycle is not None:
-            return self._cycle(i)
-        return self.engine.get_cpu(i).cycle
+        """CPU ``i``'s cycle counter (steps of that CPU)."""
+        self._check_cpu(i)
+        return self.engine.cpu_cycle(i)
 
     def read_physical(self, paddr: int, size: int) -> bytes:
         """``size`` bytes of RAM at physical ``paddr``. Device pages are not readable
