@@ -66,7 +66,7 @@ class View:
             self.ranges = [(s.vaddr, s.vaddr + s.memsz) for s in elf.segments]
         else:
             img = self.m.image
-            self.by_address = sorted((a, n) for n, a in self.m.symbols.items())
+            self.by_address = list(img.by_address) if img else []   # labels only
             self.lines = {a: (f, ln) for a, f, ln in (img.lines or [])} if img else {}
             self.ranges = [(p + KSEG, p + KSEG + n) for p, n in (img.segments if img else [])]
             if not self.ranges and self.by_address:        # restored: no segment list
