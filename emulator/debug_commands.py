@@ -269,12 +269,6 @@ def _watch(dbg, arg, kind):
     where = (f"phys:0x{lo:08x}" if physical else f"0x{lo:08x}{v.sym_suffix(lo)}") + \
         (f" [{length} bytes]" if length != 4 else "")
     w = Watch(dbg.new_num(), lo, lo + length, kind, physical, where)
-    if not dbg.engine_watch:
-        if kind != "watch":
-            raise DebugError(f"{kind} needs watchpoints in the engine, which the "
-                             f"{dbg.m.engine_kind} engine does not have yet")
-        w.paddr = lo if physical else v.translate(lo, "load")
-        w.old = dbg._soft_read(w)
     label = {"watch": "Watchpoint", "rwatch": "Read watchpoint",
              "awatch": "Access watchpoint"}[kind]
     dbg.points[w.num] = w

@@ -189,13 +189,12 @@ class Timeline:
         if bps != self._armed_bps:
             self.m.set_breakpoints(bps)
             self._armed_bps = set(bps)
-        if self.engine_watch:
-            ws = [Watchpoint(w.lo, w.hi, w.kind in ("rwatch", "awatch"),
-                             w.kind in ("watch", "awatch"), w.physical) for w in watches]
-            key = [(w.lo, w.hi, w.on_read, w.on_write, w.physical) for w in ws]
-            if key != self._armed_watches:
-                self.eng.set_watchpoints(ws)
-                self._armed_watches = key
+        ws = [Watchpoint(w.lo, w.hi, w.kind in ("rwatch", "awatch"),
+                         w.kind in ("watch", "awatch"), w.physical) for w in watches]
+        key = [(w.lo, w.hi, w.on_read, w.on_write, w.physical) for w in ws]
+        if key != self._armed_watches:
+            self.eng.set_watchpoints(ws)
+            self._armed_watches = key
 
     def _run_engine(self, budget: int, quiet: bool = False):
         """One engine call of at most ``budget`` steps, never across the moment of a

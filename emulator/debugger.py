@@ -104,8 +104,7 @@ class Watch:
     where: str
     enabled: bool = True
     hits: int = 0
-    old: bytes | None = None      # software fallback: last value seen (physical bytes)
-    paddr: int | None = None      # software fallback: physical address watched
+    old: bytes | None = None      # the value when the run started (for "old = ...")
 
 
 @dataclass
@@ -191,11 +190,6 @@ class Debugger(Timeline):
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
         self.stop_ckpt_gap = 100_000 if self.native else 10_000
-        try:
-            self.eng.set_watchpoints([])
-            self.engine_watch = True
-        except NotImplementedError:
-            self.engine_watch = False
         self._symbols_sorted = None
         from .debug_view import View
         self.view = View(self)
@@ -417,10 +411,8 @@ class Debugger(Timeline):
         return {b.addr for b in self.breakpoints() if b.enabled}
 
     def engine_watches(self) -> list[Watch]:
-        return [w for w in self.watches() if w.enabled] if self.engine_watch else []
-
-    def soft_watches(self) -> list[Watch]:
-        return [] if self.engine_watch else [w for w in self.watches() if w.enabled]
+        """The enabled watchpoints, in the order they are armed in the engine."""
+        return [w for w in self.watches() if w.enabled]
 
     def eval_cond(self, cond: str | None) -> bool:
         if not cond:
@@ -441,15 +433,12 @@ class Debugger(Timeline):
         start = self.now
         internal = internal or set()
         catches = self.catches()
-        soft = self.soft_watches()
-        for w in soft:
-            w.old = self._soft_read(w)
         for w in self.engine_watches():
             try:
                 w.old = self.view.read(Phys(w.lo) if w.physical else w.lo, w.hi - w.lo)
             except DebugError:
                 w.old = None
-        batch = self.catch_batch if (catches or soft) else self.batch
+        batch = self.catch_batch if catches else self.batch
         limit = None if max_steps is None else start + max_steps
         want_bps, want_ws = self.armed_bp_addrs() | internal, self.engine_watches()
         rings = any(c.kind == "ring" for c in catches)
@@ -469,13 +458,13 @@ class Debugger(Timeline):
                 if self.input_poll is not None else None
             r0 = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))] \
                 if rings else None
-            if catches or soft:
+            if catches:
                 self._capture = bytearray()
                 try:
                     stop = self._run_batch(budget)
                 finally:
                     buf, self._capture = self._capture, None
-                hit = self._check_batch(t0, c0, r0, catches, soft, bytes(buf))
+                hit = self._check_batch(t0, c0, r0, catches, bytes(buf))
                 if hit is not None:
                     return hit
             else:
@@ -551,17 +540,8 @@ class Debugger(Timeline):
                     f"0x{hit.vaddr:08x}, value = {self.view.fmt_bytes(new)}")
         return StopInfo("watchpoint", text, self.cur, w)
 
-    # -- catchpoints and software watchpoints: batch check, then narrowing
-    def _soft_read(self, w: Watch) -> bytes | None:
-        try:
-            return self.m.read_physical(w.paddr, w.hi - w.lo)
-        except Exception:  # noqa: BLE001
-            return None
-
-    def _coarse(self, c0, c1, r0, catches, soft) -> bool:
-        for w in soft:
-            if self._soft_read(w) != w.old:
-                return True
+    # -- catchpoints: batch check, then narrowing
+    def _coarse(self, c0, c1, r0, catches) -> bool:
         for i, (a, b) in enumerate(zip(c0 or [], c1 or [])):
             if a["cycles"] == b["cycles"]:
                 continue
@@ -601,15 +581,11 @@ class Debugger(Timeline):
         if data:
             self.m.console.write(data)
 
-    def _check_batch(self, t0, c0, r0, catches, soft, output: bytes) -> StopInfo | None:
-        """After a batch [t0, now): if a catchpoint or software watchpoint may have
-        fired, find the first step where it did and stop there (the guest output of
+    def _check_batch(self, t0, c0, r0, catches, output: bytes) -> StopInfo | None:
+        """After a batch [t0, now): if a catchpoint may have fired, find the first step where it did and stop there (the guest output of
         the batch is shown only up to that step)."""
         t1 = self.now
-        if t1 == t0 or not self._coarse(c0, self.counters() if catches else None, r0,
-                                         catches, soft):
-            for w in soft:
-                w.old = self._soft_read(w)
+        if t1 == t0 or not self._coarse(c0, self.counters(), r0, catches):
             self._emit(output)
             return None
         # narrow: back to t0 (one re-execution), then pieces of 1024 steps, then steps
@@ -620,45 +596,29 @@ class Debugger(Timeline):
             a = self.now
             ca = self.counters()
             ra = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))]
-            olds = [w.old for w in soft]
             self._capture = bytearray()
             try:
                 self.advance(min(piece, t1 - a), quiet=False)
             finally:
                 buf, self._capture = self._capture, None
-            if not self._coarse(ca, self.counters(), ra, catches, soft):
-                for w in soft:
-                    w.old = self._soft_read(w)
+            if not self._coarse(ca, self.counters(), ra, catches):
                 self._emit(bytes(buf))
                 continue
             b = self.now
             self.goto(a)
-            for w, o in zip(soft, olds):
-                w.old = o
             while self.now < b:
-                hit = self._exact_step(catches, soft)
+                hit = self._exact_step(catches)
                 if hit is not None:
                     return hit
         return None
 
-    def _exact_step(self, catches, soft) -> StopInfo | None:
+    def _exact_step(self, catches) -> StopInfo | None:
         n = self.m.config.ncpus
         pre = [self.m.cpu(i) for i in range(n)]
         c0 = self.counters()
         t = self.now
         self.advance(1, quiet=False)
         c1 = self.counters()
-        for w in soft:
-            new = self._soft_read(w)
-            if new != w.old:
-                old, w.old = w.old, new
-                w.hits += 1
-                st = [i for i in range(n) if c1[i]["cycles"] > c0[i]["cycles"]]
-                self.cur = st[0] if st else self.cur
-                return StopInfo("watchpoint",
-                                f"Watchpoint {w.num}: {w.where}\n"
-                                f"  old = {self.view.fmt_bytes(old)}\n"
-                                f"  new = {self.view.fmt_bytes(new)}", self.cur, w)
         for i in range(n):
             a, b = c0[i], c1[i]
             if a["cycles"] == b["cycles"]:

@@ -1,7 +1,6 @@
 """Fixtures for the debugger tests: a Debugger over a bundled guest, output captured."""
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
@@ -12,16 +11,9 @@ GOLDEN = HERE / "golden"
 SCRIPTS = HERE / "scripts"
 
 
-def available(kind: str) -> bool:
-    from ringvm.emulator.machine import available_engine_kinds
-    return kind in available_engine_kinds()
-
-
 def make_debugger(guest: str, engine: str, input: bytes | None = None, **kw):
     """A Debugger (output in ``dbg.out``, a StringIO) over bundled ``guest``."""
     from ringvm.emulator.debugger import Debugger
-    if not available(engine):
-        pytest.skip(f"the {engine} engine is not available")
     return Debugger.open(guest, engine, input=input, **kw)
 
 

@@ -95,7 +95,7 @@ def test_interactive_prompt_completion_and_ctrl_c(tmp_path):
         os.close(fd)
 
     p = subprocess.Popen([sys.executable, "-m", "ringvm.emulator.cli", "debug", str(guest),
-                          "--engine", "native" if _native() else "python"],
+                          "--engine", "native"],
                          stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
                          env=_env(tmp_path), preexec_fn=child_setup, close_fds=True)
     os.close(slave)
@@ -133,15 +133,8 @@ def test_interactive_prompt_completion_and_ctrl_c(tmp_path):
     assert b"Traceback" not in out
 
 
-def _native() -> bool:
-    from ringvm.emulator.machine import available_engine_kinds
-    return "native" in available_engine_kinds()
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_interactive_typing_to_the_guest(tmp_path):
-    if not _native():
-        pytest.skip("needs the native engine")
     master, slave = os.openpty()
     slave_name = os.ttyname(slave)
 

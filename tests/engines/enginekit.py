@@ -9,7 +9,6 @@ defines device addresses, CSR-free constants and two macros from the ISA tables:
 """
 from __future__ import annotations
 
-import pytest
 
 from ringvm.assembler import assemble_source
 from ringvm.assembler.elf import read_elf

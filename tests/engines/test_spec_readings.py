@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from enginekit import (CAUSE, CSR, EXIT, boot, expect_halt, expect_trap, reg, run_program,
                        with_handler)
-from ringvm.emulator.engine import StopReason
 from test_hypervisor import GBASE, expect_exit, hv_program
 
 

@@ -1,8 +1,6 @@
 """Watchpoints (engine.py: set_watchpoints, StopReason.WATCHPOINT, WatchHit)."""
 from __future__ import annotations
 
-import pytest
-
 from enginekit import CAUSE, boot, expect_halt, expect_trap, reg, with_handler
 from ringvm.emulator.engine import StopReason, Watchpoint
 

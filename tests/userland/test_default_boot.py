@@ -17,8 +17,6 @@ from ringvm.emulator.guests import guests_dir
 
 @pytest.fixture
 def env(tmp_path):
-    if not (guests_dir() / "monolithic" / "main.s").is_file():
-        pytest.skip("the monolithic kernel is not there yet")
     g = tmp_path / "guests"
     shutil.copytree(guests_dir(), g, ignore=shutil.ignore_patterns("tests", "*.img"))
     e = dict(os.environ, RINGVM_GUESTS=str(g), RINGVM_CACHE=str(tmp_path / "cache"))
