@@ -107,24 +107,23 @@ def _line_step(dbg, over: bool) -> StopInfo | None:
     return StopInfo("limit", f"no new source line after {STEP_LIMIT} instructions")
 
 
-def cmd_step(dbg, arg):
+def _line_steps(dbg, arg, over: bool):
+    """``step``/``next`` N: N source lines, stopping early at any stop."""
     _check_running(dbg)
     si = None
     for _ in range(_count(arg)):
-        si = _line_step(dbg, over=False)
+        si = _line_step(dbg, over=over)
         if si:
             break
     report(dbg, si)
+
+
+def cmd_step(dbg, arg):
+    _line_steps(dbg, arg, over=False)
 
 
 def cmd_next(dbg, arg):
-    _check_running(dbg)
-    si = None
-    for _ in range(_count(arg)):
-        si = _line_step(dbg, over=True)
-        if si:
-            break
-    report(dbg, si)
+    _line_steps(dbg, arg, over=True)
 
 
 def cmd_continue(dbg, arg):
