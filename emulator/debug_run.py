@@ -107,23 +107,25 @@ def _line_step(dbg, over: bool) -> StopInfo | None:
     return StopInfo("limit", f"no new source line after {STEP_LIMIT} instructions")
 
 
-def _line_steps(dbg, arg, over: bool):
-    """``step``/``next`` N: N source lines, stopping early at any stop."""
-    _check_running(dbg)
+def _line_steps(dbg, arg, one_line, over: bool):
+    """``step``/``next`` and their reverse: N source lines (``one_line`` moves by one),
+    stopping early at any stop."""
     si = None
     for _ in range(_count(arg)):
-        si = _line_step(dbg, over=over)
+        si = one_line(dbg, over=over)
         if si:
             break
     report(dbg, si)
 
 
 def cmd_step(dbg, arg):
-    _line_steps(dbg, arg, over=False)
+    _check_running(dbg)
+    _line_steps(dbg, arg, _line_step, over=False)
 
 
 def cmd_next(dbg, arg):
-    _line_steps(dbg, arg, over=True)
+    _check_running(dbg)
+    _line_steps(dbg, arg, _line_step, over=True)
 
 
 def cmd_continue(dbg, arg):
@@ -261,21 +263,11 @@ def _reverse_line(dbg, over: bool) -> StopInfo | None:
 
 
 def cmd_reverse_step(dbg, arg):
-    si = None
-    for _ in range(_count(arg)):
-        si = _reverse_line(dbg, over=False)
-        if si:
-            break
-    report(dbg, si)
+    _line_steps(dbg, arg, _reverse_line, over=False)
 
 
 def cmd_reverse_next(dbg, arg):
-    si = None
-    for _ in range(_count(arg)):
-        si = _reverse_line(dbg, over=True)
-        if si:
-            break
-    report(dbg, si)
+    _line_steps(dbg, arg, _reverse_line, over=True)
 
 
 def cmd_reverse_continue(dbg, arg):

@@ -3,36 +3,18 @@ terminal restored afterwards."""
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import sys
 import termios
-import time
 
 import pytest
+from ptyio import read_until as _read_until
 
 from ringvm.emulator.machine import EXIT_QUIT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
 
-def _read_until(fd: int, needle: bytes, timeout: float = 30.0) -> bytes:
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while needle not in buf:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"timed out waiting for {needle!r}; got {buf!r}")
-        r, _, _ = select.select([fd], [], [], left)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-    return buf
 
 
 def test_interactive_echo_and_escape(guest_file, tmp_path, engine_kind):

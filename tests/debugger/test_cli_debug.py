@@ -3,12 +3,12 @@ the prompt, tab completion of commands and symbols, Ctrl-C stopping a continue."
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import sys
 import time
 
 import pytest
+from ptyio import read_until as _read_until
 
 SPIN = """
 .text
@@ -61,25 +61,6 @@ def test_bad_guest_is_a_user_error(tmp_path):
     assert p.stderr.startswith("ringvm: error:") and "Traceback" not in p.stderr
 
 
-def _read_until(fd: int, needle: bytes, timeout: float = 30.0) -> bytes:
-    buf = b""
-    deadline = time.monotonic() + timeout
-    while needle not in buf:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"timed out waiting for {needle!r}; got {buf[-2000:]!r}")
-        r, _, _ = select.select([fd], [], [], left)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-            if b"\x1b[6n" in chunk:               # answer cursor-position requests
-                os.write(fd, b"\x1b[1;1R")
-    return buf
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
