@@ -5,18 +5,8 @@
 .text
 .global main
 main:
-    FUNC_ENTER
-    mv   s1, a0
-    mv   s2, a1
-    li   s6, 0
-    li   t0, 1
-    bgt  s1, t0, 1f
-    li   a0, 2
-    la   a1, kill_usage
-    call fputs
-    li   a0, 2
-    FUNC_RETURN
-1:  li   s3, 1
+    MAIN_NEED_ARGS kill_usage
+    li   s3, 1
 2:  bge  s3, s1, 4f
     LOADIDX s4, s2, s3
     mv   a0, s4
