@@ -40,6 +40,7 @@ from ringvm.isa import ISA
 from .console import Console, QuitRequested
 from .devices import BusError, Device, DiskDevice
 from .engine import CpuState, Engine, MachineConfig, StopReason
+from .engines import ENGINE_KINDS, NATIVE_MISSING, available_engines, create_engine
 from .loader import LoadedImage, load_image, read_image
 
 __all__ = ["Machine", "MachineConfig", "RunResult", "parse_size", "AccessError",
@@ -135,33 +136,21 @@ class RunResult:
         return None
 
 
-def available_engine_kinds() -> list[str]:
-    """Engine kinds that can be created here (``"native"`` only if its core is built)."""
-    try:
-        from .engines import available_engines
-    except ImportError:
-        return []
-    return list(available_engines())
-
-
 def choose_engine(kind: str | None) -> tuple[str, str | None]:
     """Resolve ``"auto"``/None to a kind: native if available, else python.
 
     Returns ``(kind, note)`` where ``note`` is a one-line remark on a fallback (or
     None). Raises :class:`UserError` for an unknown or unavailable kind.
     """
-    avail = available_engine_kinds()
+    native = "native" in available_engines()
     if kind in (None, "auto"):
-        if "native" in avail:
+        if native:
             return "native", None
-        if "python" in avail:
-            return "python", "ringvm: note: native engine not available; using the python engine"
-        raise UserError("no execution engine is available (ringvm.emulator.engines)")
-    if kind not in ("python", "native"):
+        return "python", "ringvm: note: native engine not available; using the python engine"
+    if kind not in ENGINE_KINDS:
         raise UserError(f"unknown engine {kind!r} (choose native or python)")
-    if kind not in avail:
-        raise UserError(f"the {kind} engine is not available here"
-                        + ("" if kind == "python" else " (is the native core built?)"))
+    if kind == "native" and not native:
+        raise UserError(NATIVE_MISSING)
     return kind, None
 
 
@@ -193,7 +182,6 @@ class Machine:
             raise UserError("two devices on one page")
         self.config = dataclasses.replace(config, python_device_pages=tuple(bases))
         self.ram = bytearray(self.config.ram_size)
-        from .engines import create_engine
         self.engine: Engine = create_engine(self.engine_kind, self.config, self.ram)
         self.devices = devs
         self._dev_by_page = {d.base: d for d in devs}

@@ -8,14 +8,11 @@ import pytest
 
 from enginekit import boot, expect_clean, isolated
 from ringvm.emulator.engine import StopReason
-from ringvm.emulator.engines import available_engines
 
 import test_hypervisor as hv
 import test_machine_behaviour as mb
 import test_privilege_tlb as pt
 
-pytestmark = pytest.mark.skipif("native" not in available_engines(),
-                                reason="the native engine is not built")
 
 
 def lockstep(make, steps: int, ncpus: int, chunk: int = 1, feed=None):
