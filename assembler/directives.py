@@ -7,11 +7,15 @@ emits Items into the current section. Values that decide sizes or addresses
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ringvm.isa import ISA
 
-from .passes import _DATA_SIZES, MAX_SPACE, PAGE, Assembler
+from .limits import DATA_SIZES, MAX_SPACE, PAGE
 from .source import SrcLine
+
+if TYPE_CHECKING:                      # passes imports this module to run directives
+    from .passes import Assembler
 
 
 def _strings(asm, line, args, name) -> list[bytes] | None:
@@ -196,13 +200,13 @@ def directive(asm: Assembler, line: SrcLine, stmt) -> None:
         return _align(asm, line, args, name)
     if name == ".space" or name == ".skip" or name == ".zero":
         return _space(asm, line, args)
-    if name in _DATA_SIZES:
+    if name in DATA_SIZES:
         exprs = _exprs(asm, line, args, name, 1)
         if exprs is None:
             return
         if asm.cur.is_bss:
             return asm.err(line, col, f"{name} in .bss: .bss holds zeros only (use .space)")
-        size = _DATA_SIZES[name]
+        size = DATA_SIZES[name]
         return asm.emit("data", size * len(exprs), line, col, (size, exprs))
     if name in (".ascii", ".asciz", ".string"):
         strs = _strings(asm, line, args, name)

@@ -21,15 +21,10 @@ from ringvm.isa import ISA, REGISTER_FIELDS
 
 from .errors import AsmError, ErrorSink
 from .expr import ExprError, Unknown, evaluate, substitute
+from .limits import DEFAULT_BASE, PAGE, SECTION_ORDER
 from .parse import LineSyntaxError, parse_line
 from .source import SrcLine
 
-PAGE = 1 << ISA.page_bits
-KSEG = ISA.memory["kseg_base"]
-DEFAULT_BASE = KSEG + PAGE            # 0x80001000
-SECTION_ORDER = (".text", ".rodata", ".data", ".bss")
-MAX_SPACE = 64 << 20                  # refuse absurd .space / .org padding (bytes)
-_DATA_SIZES = {".byte": 1, ".half": 2, ".word": 4}
 _PLACEHOLDER = "__ringvm_arg_{}__"
 
 

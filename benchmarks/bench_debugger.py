@@ -25,7 +25,7 @@ import io
 import time
 
 from ringvm.assembler import assemble_source
-from ringvm.emulator.console import Console
+from ringvm.emulator.machine.console import Console
 from ringvm.emulator.debugger import Debugger
 from ringvm.emulator.engine import MachineConfig
 from ringvm.emulator.machine import Machine
@@ -125,10 +125,10 @@ def run_debug(elf, engine, setup: list[str]) -> tuple[float, int]:
 def monolithic_rows(engine: str):
     """The monolithic kernel running ``usertests quick`` to power-off: a realistic mix
     of user code, system calls, interrupts, disk I/O and idle cycles."""
-    from ringvm.emulator.guests import guest_defaults, resolve
-    from ringvm.emulator.userland import working_image
-    _, elf = resolve("monolithic")
-    disk = str(working_image(guest_defaults("monolithic")["disk_build"]))
+    from ringvm.emulator.images import resolve
+    image = resolve("monolithic")
+    elf = image.elf
+    disk, _ = image.default_disk()
     cmd = b"usertests quick\n"
     data = ["ticks", "stat_refills", "probe_active"]
 

@@ -21,7 +21,7 @@ import time
 from ringvm.assembler import assemble_source
 from ringvm.assembler.elf import read_elf
 from ringvm.emulator.engine import MachineConfig, StopReason
-from ringvm.emulator.engines import available_engines, create_engine
+from ringvm.emulator.engine import available_engines, create_engine
 from ringvm.isa import ISA
 
 KSEG = ISA.memory["kseg_base"]

@@ -23,18 +23,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from ringvm.emulator import fs_image, userland
-from ringvm.emulator.console import Console
+from ringvm.emulator.images import rootdisk, rvfs
+from ringvm.emulator.machine.console import Console
 from ringvm.emulator.engine import MachineConfig
-from ringvm.emulator.guests import build_guest, find_guest, guests_dir
+from ringvm.emulator.images import build_guest, find_guest, guests_dir
 from ringvm.emulator.machine import Machine
 
 
 def _image(tmp: Path) -> Path:
     user = guests_dir() / "user"
-    spec = userland.DiskSpec("bench", programs=user, files=user / "rootfs")
+    spec = rootdisk.DiskSpec("bench", programs=user, files=user / "rootfs")
     p = tmp / "disk.img"
-    p.write_bytes(fs_image.build_image(userland.build_tree(spec)))
+    p.write_bytes(rvfs.build_image(rootdisk.build_tree(spec)))
     return p
 
 

@@ -193,7 +193,7 @@ def test_default_guest_and_cache(ringvm, tmp_path, guests_module):
     env = {"RINGVM_GUESTS": str(root)}
     p = ringvm("boot", "--engine", "python", env_extra=env)
     assert p.returncode == 42, p.stderr
-    cached = list((tmp_path / "cache").glob("h42-*.elf"))
+    cached = list((tmp_path / "cache" / "elf").glob("h42-*.elf"))
     assert len(cached) == 1
     p = ringvm("guests", env_extra=env)
     assert "h42 (default)" in p.stdout.decode() and "halts with 42" in p.stdout.decode()
@@ -202,11 +202,11 @@ def test_default_guest_and_cache(ringvm, tmp_path, guests_module):
                                          + g.HALT42.replace("42", "43"))
     p = ringvm("boot", "h42", "--engine", "python", env_extra=env)
     assert p.returncode == 43
-    assert len(list((tmp_path / "cache").glob("h42-*.elf"))) == 2
+    assert len(list((tmp_path / "cache" / "elf").glob("h42-*.elf"))) == 2
 
 
 def test_native_unavailable_is_user_error(ringvm, guest_file):
-    from ringvm.emulator.engines import available_engines
+    from ringvm.emulator.engine import available_engines
     if "native" in available_engines():
         pytest.skip("native engine is built")
     p = ringvm("boot", guest_file("HALT42"), "--engine", "native")
@@ -217,7 +217,7 @@ def test_native_unavailable_is_user_error(ringvm, guest_file):
 
 
 def _bundled():
-    from ringvm.emulator.guests import list_guests
+    from ringvm.emulator.images import list_guests
     return [g.name for g in list_guests()]
 
 

@@ -10,7 +10,7 @@ import termios
 import pytest
 from ptyio import read_until as _read_until
 
-from ringvm.emulator.machine import EXIT_QUIT
+from ringvm.errors import EXIT_QUIT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ringvm.emulator.debug_expr import DebugError, Phys, evaluate
+from ringvm.emulator.debugger.expr import DebugError, Phys, evaluate
 
 BAD = [
     "bogus", "stepi x", "stepi -3", "break nosuch", "break 1 +", "x/4q 0x0",
@@ -229,7 +229,7 @@ def test_next_steps_over_syscalls_and_finish_returns(debugger, engine):
 def test_random_command_lines_never_break_the_debugger(debugger, guest):
     import random
 
-    from ringvm.emulator.debug_commands import commands
+    from ringvm.emulator.debugger.commands import commands
     rnd = random.Random(1234)
     dbg = debugger(guest, "native")
     words = ["", "1", "0", "-1", "0x2000", "phys:0x1000", "*0x2000", "$pc", "$a0", "ticks",

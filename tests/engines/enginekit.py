@@ -13,7 +13,7 @@ from __future__ import annotations
 from ringvm.assembler import assemble_source
 from ringvm.assembler.elf import read_elf
 from ringvm.emulator.engine import MachineConfig, StopReason
-from ringvm.emulator.engines import create_engine
+from ringvm.emulator.engine import create_engine
 from ringvm.isa import ISA
 
 ENGINES = ["python", "native"]

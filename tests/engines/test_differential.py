@@ -324,8 +324,8 @@ def test_a_pending_mmio_access_survives_a_cross_engine_restore(src_kind, dst_kin
 @pytest.mark.parametrize("guest", ["hello", "vmsmoke"])
 def test_engines_agree_on_the_bundled_smoke_guests(guest):
     from enginekit import boot_elf
-    from ringvm.emulator.guests import resolve
-    _name, elf = resolve(guest)
+    from ringvm.emulator.images import resolve
+    elf = resolve(guest).elf
     a, b = lockstep(lambda kind: boot_elf(kind, elf), 4000, 1, chunk=5)
     assert a.run(0).reason == StopReason.HALT
     assert a.console_output() == b.console_output()

@@ -1,11 +1,11 @@
-"""emulator/engines.py: choosing an engine by name."""
+"""emulator/engine/selection.py: choosing an engine by name."""
 from __future__ import annotations
 
 import importlib.util
 
 import pytest
 
-from ringvm.emulator import engines
+from ringvm.emulator.engine import selection as engines
 from ringvm.emulator.engine import Engine, MachineConfig
 from ringvm.errors import UserError
 

@@ -1,5 +1,5 @@
 """Readings of ISA.md / engine.py where the text leaves a choice (listed in the
-docstring of emulator/engine_python.py). These tests pin the chosen reading so that
+docstring of emulator/engine/python/loop.py). These tests pin the chosen reading so that
 both engines keep agreeing; change them together with the manual if it is settled
 differently."""
 from __future__ import annotations

@@ -131,7 +131,7 @@ def test_isa_suite_catches_an_engine_bug(monkeypatch):
     """A Python engine whose signed division by zero gives 0 (not -1) loses part of the
     ALU test's points, and only those: the test processes fork from this one, so they
     run the patched engine."""
-    from ringvm.emulator import pyexec
+    from ringvm.emulator.engine.python import exec as pyexec
     buggy = pyexec._compile("rr", {"div": "0 if b == 0 else _div(a, b)"})["div"]
     monkeypatch.setitem(pyexec.MAKE_ALU, "div", buggy)
     run = grader.grade(grader.load_suite(ISA_SUITE, engine="python"), jobs=2)

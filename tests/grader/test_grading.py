@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ringvm.emulator import grader, grader_report
+from ringvm.emulator import grader
+from ringvm.emulator.grader import report as grader_report
 from ringvm.emulator.cli import main as ringvm_main
 
 SUITE = """

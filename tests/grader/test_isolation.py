@@ -20,7 +20,7 @@ expect = ['hello grader']
 
 def _jobs(write_suite, sub):
     suite = grader.load_suite(write_suite(SUITE))
-    b = grader._Builder(suite, sub)
+    b = grader.Builder(suite, sub)
     return [grader.prepare_job(suite, t, b, "python") for t in suite.tests]
 
 
@@ -31,7 +31,7 @@ def _sabotage(monkeypatch, action):
         if job["spec"].name == "victim":
             action()
         return real(job)
-    monkeypatch.setattr(grader, "run_one", run_one)
+    monkeypatch.setattr(grader.runner, "run_one", run_one)
 
 
 def test_crashing_test_process(write_suite, sub, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ringvm.emulator.guests import build_guest, find_guest
+from ringvm.emulator.images import build_guest, find_guest
 from ringvm.emulator.machine import Machine
 from ringvm.isa import ISA
 

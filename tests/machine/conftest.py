@@ -210,7 +210,7 @@ def engine_kind(request) -> str:
 def make_machine(engine_kind):
     """``make_machine(src, input=None, **machine_kwargs) -> Machine`` (closed at teardown),
     console captured, the guest loaded."""
-    from ringvm.emulator.console import Console
+    from ringvm.emulator.machine.console import Console
     from ringvm.emulator.engine import MachineConfig
     from ringvm.emulator.machine import Machine
 

@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from ringvm.emulator.console import Console
+from ringvm.emulator.machine.console import Console
 from ringvm.emulator.engine import MachineConfig
 from ringvm.emulator.machine import Machine
-from ringvm.emulator.trace import Tracer, parse_flags
+from ringvm.emulator.machine.trace import Tracer, parse_flags
 from ringvm.errors import UserError
 from ringvm.isa import ISA
 
@@ -132,9 +132,9 @@ def test_trace_matches_untraced_run(make_machine, guest_src):
 def test_checkpoint_bundled_hello(engine_kind, tmp_path, split):
     """The bundled hello guest (timer interrupts, TLB refills, ring 3) continues
     identically after a checkpoint; the checkpoint may even switch engines."""
-    from ringvm.emulator.engines import available_engines
-    from ringvm.emulator.guests import resolve
-    _, elf = resolve("hello")
+    from ringvm.emulator.engine import available_engines
+    from ringvm.emulator.images import resolve
+    elf = resolve("hello").elf
 
     def fresh():
         m = Machine(MachineConfig(), engine_kind, console=Console(mode="none", capture=True))

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from ringvm.emulator.console import Console, QuitRequested, unescape_input
+from ringvm.emulator.machine.console import Console, QuitRequested, unescape_input
 
 
 class StubEngine:
@@ -89,7 +89,7 @@ def test_empty_input_is_eof(make_machine, guest_src):
 
 
 def test_no_input_source_deadlocks(make_machine, guest_src):
-    from ringvm.emulator.console import Console
+    from ringvm.emulator.machine.console import Console
     m = make_machine(guest_src.DEADLOCK)
     m.console = Console(mode="none", capture=True)
     r = m.run(max_steps=100_000)

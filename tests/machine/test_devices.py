@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ringvm.emulator.devices import (CMD_READ, CMD_WRITE, DISK_LINE, SECTOR, ST_BUSY,
+from ringvm.emulator.devices.disk import (CMD_READ, CMD_WRITE, DISK_LINE, SECTOR, ST_BUSY,
                                      ST_DONE, ST_ERROR, ST_IDLE, BusError, DiskDevice)
 from ringvm.errors import UserError
 from ringvm.isa import ISA

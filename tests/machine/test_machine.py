@@ -166,7 +166,7 @@ def test_stats_keys(make_machine, guest_src):
     m = make_machine(guest_src.ECHO, input=b"abc")
     r = m.run()
     st = m.stats()
-    from ringvm.emulator.stats import collect
+    from ringvm.emulator.machine.stats import collect
     st = collect(m, r)
     json.dumps(st)
     assert set(st) >= {"engine", "ncpus", "steps", "totals", "cpus", "devices", "result"}
@@ -185,11 +185,11 @@ def test_stats_keys(make_machine, guest_src):
 def test_stats_table_prints(make_machine, guest_src):
     import io
 
-    from ringvm.emulator.stats import print_table
+    from ringvm.emulator.machine.stats import print_table
     m = make_machine(guest_src.TRACE)
     r = m.run()
     buf = io.StringIO()
-    from ringvm.emulator.stats import collect
+    from ringvm.emulator.machine.stats import collect
     print_table(collect(m, r), file=buf)
     text = buf.getvalue()
     assert "SYSCALL" in text and "retired" in text and "tlb" not in text.split("TLB")[0][-1:]
@@ -209,7 +209,7 @@ def test_determinism(make_machine, guest_src, tmp_path):
 def test_engines_agree_on_machine_runs(guest_src, tmp_path):
     """The same guest with Python devices gives the same output, counters and final
     state on both engines (MMIO completion, disk timing, IDLE fast-forward)."""
-    from ringvm.emulator.console import Console
+    from ringvm.emulator.machine.console import Console
     results = []
     for kind in ("python", "native"):
         m = Machine(MachineConfig(ncpus=2), kind, disk=str(_image(tmp_path)),

@@ -1,7 +1,7 @@
 """The monolithic kernel (guests/monolithic) booted on both engines with test images.
 
 The user programs here are the kernel's own test programs (guests/monolithic/tests/),
-assembled at useg 0x1000 and put on an RVFS image built with emulator.fs_image; the
+assembled at useg 0x1000 and put on an RVFS image built with emulator.images.rvfs; the
 golden shell sessions of the real userland live with guests/user's tests.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ringvm.assembler import assemble_file
-from ringvm.emulator import fs_image
+from ringvm.emulator.images import rvfs
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = ROOT / "guests" / "monolithic" / "main.s"
@@ -48,7 +48,7 @@ def boot(tmp_path, disk=None, engine="native", input=None, snapshot=False,
 
 def image(tmp_path, tree, name="disk.img") -> Path:
     p = tmp_path / name
-    p.write_bytes(fs_image.build_image(tree))
+    p.write_bytes(rvfs.build_image(tree))
     return p
 
 
@@ -120,12 +120,12 @@ def test_files_persist_across_boots(tmp_path, kt_tree):
     r1 = boot(tmp_path, disk, input="hello\\nab\\x7fc\\n")
     assert r1.returncode == 0, r1.stdout + r1.stderr
     assert "kt: created /persist\n" in r1.stdout
-    problems, summary = fs_image.check(disk)
+    problems, summary = rvfs.check(disk)
     assert problems == []
     r2 = boot(tmp_path, disk, input="hello\\nab\\x7fc\\n")
     assert r2.returncode == 0, r2.stdout + r2.stderr
     assert r2.stdout.split("\n", 1)[1] == session(False)
-    problems, _ = fs_image.check(disk)
+    problems, _ = rvfs.check(disk)
     assert problems == []
 
 
@@ -182,7 +182,7 @@ def test_error_paths_and_preemption(tmp_path):
     r = boot(tmp_path, disk)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.split("\n", 1)[1] == STRESS
-    problems, _ = fs_image.check(disk)
+    problems, _ = rvfs.check(disk)
     assert problems == []
 
 
@@ -193,7 +193,7 @@ def test_concurrent_disk_io(tmp_path):
     r = boot(tmp_path, disk, budget="100M")
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.endswith("kc: ok 4\n")
-    problems, summary = fs_image.check(disk)
+    problems, summary = rvfs.check(disk)
     assert problems == []
     assert summary["files"] == 5
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from ringvm.emulator.engine import CpuState, MachineConfig, StopReason, TlbEntry
 from ringvm.isa import ISA
 
-native = pytest.importorskip("ringvm.emulator.engine_native")
-python_engine = pytest.importorskip("ringvm.emulator.engine_python")
+native = pytest.importorskip("ringvm.emulator.engine.native")
+python_engine = pytest.importorskip("ringvm.emulator.engine.python")
 
 CSR = {name: c.number for name, c in ISA.csrs.items()}
 KSEG = ISA.memory["kseg_base"]

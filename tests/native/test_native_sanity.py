@@ -10,7 +10,7 @@ import pytest
 from ringvm.emulator.engine import CpuState, MachineConfig, StopReason, TlbEntry
 from ringvm.isa import ISA
 
-native = pytest.importorskip("ringvm.emulator.engine_native")
+native = pytest.importorskip("ringvm.emulator.engine.native")
 
 CSR = {name: c.number for name, c in ISA.csrs.items()}
 KSEG = ISA.memory["kseg_base"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ringvm.emulator import fs_image, userland
-from ringvm.emulator.console import Console
+from ringvm.emulator.images import rootdisk, rvfs
+from ringvm.emulator.machine.console import Console
 from ringvm.emulator.engine import MachineConfig
-from ringvm.emulator.guests import build_guest, find_guest, guests_dir
+from ringvm.emulator.images import build_guest, find_guest, guests_dir
 from ringvm.emulator.machine import Machine
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -28,8 +28,8 @@ def kernel_elf() -> bytes:
 @pytest.fixture(scope="session")
 def root_image(tmp_path_factory) -> Path:
     """A pristine root image: every program of guests/user at /NAME plus the rootfs."""
-    spec = userland.DiskSpec("test", programs=USER_DIR, files=USER_DIR / "rootfs")
-    img = fs_image.build_image(userland.build_tree(spec))
+    spec = rootdisk.DiskSpec("test", programs=USER_DIR, files=USER_DIR / "rootfs")
+    img = rvfs.build_image(rootdisk.build_tree(spec))
     path = tmp_path_factory.mktemp("root") / "root.img"
     path.write_bytes(img)
     return path
@@ -58,7 +58,7 @@ def boot(kernel_elf: bytes, disk: Path, text: str, engine: str = "native",
 def normalize_sizes(text: str) -> str:
     """Mask what changes with every edit of the kernel or a program: the sizes of
     programs in `ls` lines and the free-page count in the kernel's banner."""
-    progs = {p.stem for p in userland.program_sources(USER_DIR)}
+    progs = {p.stem for p in rootdisk.program_sources(USER_DIR)}
     def sub(m):
         return m.group(0) if m.group(1) not in progs else \
             f"{m.group(1):<14} file {m.group(2):>3} {'<size>':>6}"

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from ringvm.emulator import fs_image
-from ringvm.emulator.guests import guests_dir
+from ringvm.emulator.images import rvfs
+from ringvm.emulator.images import guests_dir
 
 
 @pytest.fixture
@@ -44,8 +44,8 @@ def test_piped_session_persists_and_resets(env):
     # --snapshot: the session's writes are dropped
     p = ringvm(e, "boot", "--snapshot", input=b"rm note\n")
     assert p.returncode == 0
-    assert fs_image.FsImage(work).read_file("/note") == b"remember me\n"
-    assert fs_image.check(work)[0] == []
+    assert rvfs.FsImage(work).read_file("/note") == b"remember me\n"
+    assert rvfs.check(work)[0] == []
     # a source changes: fresh image, and a note says so
     (guests / "user" / "rootfs" / "README").write_text("changed\n")
     p = ringvm(e, "boot", input=b"cat README\ncat note\n")

@@ -1,4 +1,4 @@
-"""ringvm mkfs / fsck / ls and the image library (emulator/fs_image.py): round trips,
+"""ringvm mkfs / fsck / ls and the image library (emulator/rvfs.py): round trips,
 limits, bad input, and fsck finding damage."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from ringvm.emulator import fs_image, userland
+from ringvm.emulator.images import rootdisk, rvfs
 from ringvm.emulator.cli import main as ringvm
 from ringvm.errors import UserError
 
@@ -16,22 +16,22 @@ from .conftest import USER_DIR
 def _tree():
     return {"README": b"hello\n", "empty": b"",
             "sub": {"a": b"A" * 1000, "deeper": {"x": b"x"}, "emptydir": {}},
-            "max": bytes(range(256)) * (fs_image.MAXFILE // 256)}
+            "max": bytes(range(256)) * (rvfs.MAXFILE // 256)}
 
 
 def test_round_trip_and_clean():
-    img = fs_image.build_image(_tree())
-    problems, s = fs_image.check(img)
+    img = rvfs.build_image(_tree())
+    problems, s = rvfs.check(img)
     assert problems == []
     assert s["files"] == 5 and s["dirs"] == 4
-    fs = fs_image.FsImage(img)
+    fs = rvfs.FsImage(img)
     assert fs.walk() == _tree()
     assert fs.read_file("/sub/deeper/x") == b"x"
-    assert len(fs.read_file("max")) == fs_image.MAXFILE
+    assert len(fs.read_file("max")) == rvfs.MAXFILE
     names = [n for n, _, _ in fs.listdir("/")]
     assert names[:2] == [".", ".."] and "sub" in names
     root = fs.inode(1)
-    assert root.type == fs_image.T_DIR and root.nlink == 2   # "/" + its subdir's ".."
+    assert root.type == rvfs.T_DIR and root.nlink == 2   # "/" + its subdir's ".."
     sb = fs.sb
     assert (sb.magic, sb.size, sb.inodestart) == (0x52564653, 4096, 2)
     assert sb.bmapstart == 2 + 256 // 8 and sb.datastart == sb.bmapstart + 1
@@ -39,7 +39,7 @@ def test_round_trip_and_clean():
 
 
 def test_layout_matches_readme():
-    img = fs_image.build_image({"f": b"abc"}, size=100, ninodes=16)
+    img = rvfs.build_image({"f": b"abc"}, size=100, ninodes=16)
     magic, size, nblocks, ninodes, istart, bstart, dstart = struct.unpack_from(
         "<7I", img, 512)
     assert (magic, size, ninodes, istart, bstart, dstart) == (0x52564653, 100, 16, 2, 4, 5)
@@ -56,22 +56,22 @@ def test_layout_matches_readme():
 
 @pytest.mark.parametrize("tree, msg", [
     ({"a" * 15: b""}, "name too long"),
-    ({"big": bytes(fs_image.MAXFILE + 1)}, "file too big"),
+    ({"big": bytes(rvfs.MAXFILE + 1)}, "file too big"),
     ({"d": {"x/y": b""}}, "bad file name"),
     ({"..": b""}, "bad file name"),
 ])
 def test_bad_trees(tree, msg):
     with pytest.raises(UserError, match=msg):
-        fs_image.build_image(tree)
+        rvfs.build_image(tree)
 
 
 def test_image_full():
     with pytest.raises(UserError, match="image full: no free block"):
-        fs_image.build_image({"f": bytes(30_000)}, size=40)
+        rvfs.build_image({"f": bytes(30_000)}, size=40)
     with pytest.raises(UserError, match="image full: no free inode"):
-        fs_image.build_image({f"f{i}": b"" for i in range(20)}, ninodes=16)
+        rvfs.build_image({f"f{i}": b"" for i in range(20)}, ninodes=16)
     with pytest.raises(UserError, match="too small"):
-        fs_image.build_image({}, size=3)
+        rvfs.build_image({}, size=3)
 
 
 def _corrupt(img: bytes, offset: int, data: bytes) -> bytes:
@@ -81,8 +81,8 @@ def _corrupt(img: bytes, offset: int, data: bytes) -> bytes:
 
 
 def test_fsck_finds_damage():
-    img = fs_image.build_image(_tree())
-    fs = fs_image.FsImage(img)
+    img = rvfs.build_image(_tree())
+    fs = rvfs.FsImage(img)
     sb = fs.sb
     inum = fs.lookup("/sub/a")
     ino_off = (sb.inodestart + inum // 8) * 512 + (inum % 8) * 64
@@ -90,44 +90,44 @@ def test_fsck_finds_damage():
     blk = fs.inode(inum).addrs[0]
     byte = sb.bmapstart * 512 + blk // 8
     bad = _corrupt(img, byte, bytes([img[byte] & ~(1 << (blk % 8))]))
-    assert any("marked free" in p for p in fs_image.check(bad)[0])
+    assert any("marked free" in p for p in rvfs.check(bad)[0])
     # a free block marked used
     last = sb.size - 1
     byte = sb.bmapstart * 512 + last // 8
     bad = _corrupt(img, byte, bytes([img[byte] | 1 << (last % 8)]))
-    assert any("not referenced" in p for p in fs_image.check(bad)[0])
+    assert any("not referenced" in p for p in rvfs.check(bad)[0])
     # a wrong link count
     bad = _corrupt(img, ino_off + 2, struct.pack("<H", 3))
-    assert any("nlink 3" in p for p in fs_image.check(bad)[0])
+    assert any("nlink 3" in p for p in rvfs.check(bad)[0])
     # an allocated inode nobody names
     free = sb.ninodes - 1
     off = (sb.inodestart + free // 8) * 512 + (free % 8) * 64
     bad = _corrupt(img, off, struct.pack("<HHI", 2, 1, 0))
-    assert any("not reachable" in p for p in fs_image.check(bad)[0])
+    assert any("not reachable" in p for p in rvfs.check(bad)[0])
     # two inodes sharing a block
     other = fs.lookup("/README")
     ooff = (sb.inodestart + other // 8) * 512 + (other % 8) * 64
     bad = _corrupt(img, ooff + 8, struct.pack("<I", blk))
-    assert any("also used by" in p for p in fs_image.check(bad)[0])
+    assert any("also used by" in p for p in rvfs.check(bad)[0])
     # a directory entry naming a free inode
     root_blk = fs.inode(1).addrs[0]
     bad = _corrupt(img, root_blk * 512 + 2 * 16, struct.pack("<H", free))
-    assert any("free or invalid inode" in p for p in fs_image.check(bad)[0])
+    assert any("free or invalid inode" in p for p in rvfs.check(bad)[0])
     # '.' wrong
     bad = _corrupt(img, root_blk * 512, struct.pack("<H", 2))
-    assert fs_image.check(bad)[0]
+    assert rvfs.check(bad)[0]
     # superblock layout
     bad = _corrupt(img, 512 + 4 * 5, struct.pack("<I", 99))
-    assert any("superblock" in p for p in fs_image.check(bad)[0])
+    assert any("superblock" in p for p in rvfs.check(bad)[0])
 
 
 def test_not_an_image(tmp_path):
     p = tmp_path / "zero.img"
     p.write_bytes(bytes(4096))
     with pytest.raises(UserError, match="bad magic"):
-        fs_image.check(p)
+        rvfs.check(p)
     with pytest.raises(UserError, match="no such file"):
-        fs_image.FsImage(tmp_path / "missing.img")
+        rvfs.FsImage(tmp_path / "missing.img")
 
 
 def test_cli(tmp_path, capsys):
@@ -165,15 +165,15 @@ def test_cli(tmp_path, capsys):
 def test_mkfs_empty(tmp_path):
     img = tmp_path / "e.img"
     assert ringvm(["mkfs", str(img)]) == 0
-    assert fs_image.check(img)[0] == []
-    assert [n for n, _, _ in fs_image.FsImage(img).listdir()] == [".", ".."]
+    assert rvfs.check(img)[0] == []
+    assert [n for n, _, _ in rvfs.FsImage(img).listdir()] == [".", ".."]
 
 
 def test_strip_elf_keeps_segments():
     from ringvm.assembler.elf import read_elf
     src = USER_DIR / "echo.s"
-    full = userland.assemble_program(src, strip=False)
-    small = userland.strip_elf(full)
+    full = rootdisk.assemble_program(src, strip=False)
+    small = rootdisk.strip_elf(full)
     a, b = read_elf(full), read_elf(small)
     assert len(small) < len(full) // 3
     assert a.entry == b.entry and b.segments[0].vaddr == 0x1000
@@ -185,23 +185,23 @@ def test_working_image_persists_and_resets(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
     (files / "README").write_text("v1\n")
-    spec = userland.DiskSpec("g", files=files, size=256, ninodes=16)
+    spec = rootdisk.DiskSpec("g", files=files, size=256, ninodes=16)
     cache = tmp_path / "cache"
-    work = userland.working_image(spec, cache)
+    work = rootdisk.working_image(spec, cache)
     work.write_bytes(work.read_bytes()[:-1] + b"\x01")          # the student's changes
-    assert userland.working_image(spec, cache).read_bytes()[-1] == 1
+    assert rootdisk.working_image(spec, cache).read_bytes()[-1] == 1
     (files / "README").write_text("v2\n")                       # sources change: reset
-    work = userland.working_image(spec, cache, quiet=True)
-    assert fs_image.FsImage(work).read_file("/README") == b"v2\n"
-    assert len(list(cache.glob("g-disk-*.img"))) == 1
+    work = rootdisk.working_image(spec, cache, quiet=True)
+    assert rvfs.FsImage(work).read_file("/README") == b"v2\n"
+    assert sorted(p.name for p in cache.iterdir()) == ["g-disk.img", "g-disk.img.key"]
 
 
 def test_disk_table_errors(tmp_path):
     meta = tmp_path / "guest.toml"
     with pytest.raises(UserError, match="unknown key"):
-        userland.parse_disk_table("g", tmp_path, {"program": "x"}, meta)
+        rootdisk.parse_disk_table("g", tmp_path, {"program": "x"}, meta)
     with pytest.raises(UserError, match="positive integer"):
-        userland.parse_disk_table("g", tmp_path, {"size": 0}, meta)
+        rootdisk.parse_disk_table("g", tmp_path, {"size": 0}, meta)
 
 
 def test_mkfs_programs(tmp_path, capsys):
@@ -211,7 +211,7 @@ def test_mkfs_programs(tmp_path, capsys):
     shutil.copy(USER_DIR / "echo.s", progs / "hello.s")
     img = tmp_path / "p.img"
     assert ringvm(["mkfs", str(img), "--programs", str(progs), "--size", "300"]) == 0
-    elf = fs_image.FsImage(img).read_file("/hello")
+    elf = rvfs.FsImage(img).read_file("/hello")
     from ringvm.assembler.elf import read_elf
     assert read_elf(elf).entry >= 0x1000
     (progs / "bad.s").write_text("    addi x, y\n")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ringvm.emulator import fs_image
+from ringvm.emulator.images import rvfs
 
 from .conftest import ENGINES, boot, check_golden, normalize_sizes
 
@@ -25,7 +25,7 @@ def test_golden_session(kernel_elf, image, engine):
     assert r.kind == "halt" and r.exit_code == 3, (r, out)
     check_golden("session.txt", normalize_sizes(out))
     assert "sh: cat: exit 1" in out
-    assert fs_image.check(image)[0] == []
+    assert rvfs.check(image)[0] == []
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -33,14 +33,14 @@ def test_persistence(kernel_elf, image, engine):
     out, r = boot(kernel_elf, image, "echo kept across boots > keep\nmkdir dd\n"
                   "cp keep dd/copy\n", engine)
     assert r.kind == "halt" and r.exit_code == 0, out
-    assert fs_image.FsImage(image).read_file("/dd/copy") == b"kept across boots\n"
+    assert rvfs.FsImage(image).read_file("/dd/copy") == b"kept across boots\n"
     out, r = boot(kernel_elf, image, "cat keep\ncat dd/copy\nrm keep\nexit 5\n", engine)
     assert r.kind == "halt" and r.exit_code == 5, out
     assert out.count("kept across boots") >= 2
-    fs = fs_image.FsImage(image)
+    fs = rvfs.FsImage(image)
     with pytest.raises(Exception):
         fs.read_file("/keep")
-    assert fs_image.check(image)[0] == []
+    assert rvfs.check(image)[0] == []
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -72,7 +72,7 @@ def test_usertests(kernel_elf, image, engine):
     assert r.kind == "halt", out
     assert "usertests: OK" in out, out
     assert "FAILED" not in out
-    assert fs_image.check(image)[0] == []
+    assert rvfs.check(image)[0] == []
 
 
 def test_usertests_quick_and_selected(kernel_elf, image):
@@ -94,15 +94,15 @@ def test_forkbomb_and_ps(kernel_elf, image):
 def test_diskfull_on_a_small_disk(kernel_elf, tmp_path, engine="native"):
     """`usertests diskfull` fills a 600-block disk until ENOSPC and frees it; the file
     system must be sound afterwards. (Native only: ~50 s on the Python engine.)"""
-    from ringvm.emulator import userland
+    from ringvm.emulator.images import rootdisk
     from .conftest import USER_DIR
-    spec = userland.DiskSpec("t", programs=USER_DIR, files=USER_DIR / "rootfs", size=600)
+    spec = rootdisk.DiskSpec("t", programs=USER_DIR, files=USER_DIR / "rootfs", size=600)
     img = tmp_path / "small.img"
-    img.write_bytes(fs_image.build_image(userland.build_tree(spec), size=600))
-    used_before = fs_image.check(img)[1]["blocks_used"]
+    img.write_bytes(rvfs.build_image(rootdisk.build_tree(spec), size=600))
+    used_before = rvfs.check(img)[1]["blocks_used"]
     out, r = boot(kernel_elf, img, "usertests diskfull\n", engine)
     assert "test diskfull: OK" in out and "usertests: OK" in out, out
-    problems, summary = fs_image.check(img)
+    problems, summary = rvfs.check(img)
     assert problems == []
     assert summary["blocks_used"] == used_before          # every block came back
 

@@ -1,0 +1,258 @@
+"""``ringvm debug``: the interactive debugger (see ``emulator/debugger/``).
+
+::
+
+    ringvm debug [GUEST] [--engine KIND] [--cpus N] [--ram SIZE] [--tlb-entries N]
+                 [--disk IMG] [--input TEXT] [--restore FILE]
+                 [-x FILE] [--batch] [--no-color]
+
+GUEST and the machine options are those of ``ringvm boot``. The machine starts stopped
+at the reset vector. ``-x FILE`` runs the commands in FILE first (echoed after an
+``(rdb)`` prompt); ``--batch`` exits after them instead of reading commands. A disk
+image is always attached with its writes kept in memory (reverse execution must be able
+to re-read what the guest read). Interactive use has line editing, history
+(``~/.ringvm_debug_history``) and tab completion of commands and symbols; Ctrl-C stops
+a running ``continue``; keys typed while the guest runs go to its console (``input
+TEXT`` queues input at the prompt); an empty line repeats a stepping command; Ctrl-D or
+``quit`` leaves. Without a terminal, commands are read from stdin one per line.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from ringvm.errors import UserError
+
+PROMPT = "(rdb) "
+REPEATABLE = {"stepi", "si", "nexti", "ni", "step", "s", "next", "n", "continue", "c",
+              "reverse-stepi", "rsi", "reverse-step", "rs", "x", "list", "l"}
+
+
+def register(subparsers) -> None:
+    from .options import add_machine_options
+    p = subparsers.add_parser(
+        "debug", help="debug a guest: step every ring, break, watch, catch traps, go back",
+        description="Start the machine stopped at the reset vector with a debugger prompt "
+                    "(gdb-like commands; `help` lists them).")
+    p.add_argument("guest", nargs="?", metavar="GUEST",
+                   help="bundled guest name, .s file or ELF file (default: the default guest)")
+    add_machine_options(p)
+    p.add_argument("--restore", metavar="FILE", help="debug a machine saved by boot --checkpoint")
+    p.add_argument("-x", dest="script", metavar="FILE", help="run the debugger commands in FILE")
+    p.add_argument("--batch", action="store_true",
+                   help="exit after the -x commands (do not read commands)")
+    p.add_argument("--no-color", action="store_true", help="no colors in the context display")
+    p.set_defaults(func=cmd_debug, max_instructions=None, checkpoint=None,
+                   checkpoint_at=None, trace=None, trace_file=None)
+
+
+def build_debugger(args, out=None):
+    """(Debugger, note) for parsed ``args`` (the ``debug`` options)."""
+    from ringvm.assembler.elf import read_elf
+
+    from ..debugger import Debugger
+    from ..images import resolve
+    from ..images.boot import disk_for
+    from ..machine import unescape_input
+    from .boot import build_machine, check_options
+
+    v = check_options(args)
+    note = None
+    image = None if args.restore else resolve(args.guest)
+    if image is not None:
+        disk, snapshot = disk_for(image, v["machine"])
+        if disk and not snapshot:
+            note = "ringvm: note: disk writes are kept in memory while debugging"
+        v["machine"].snapshot = True
+    data = unescape_input(args.input) if args.input is not None else None
+    console = Debugger.make_console(input=data, eof=args.input is not None)
+    m = build_machine(args, v, console, image)
+    elf = None
+    if image is not None:
+        try:
+            elf = read_elf(image.elf)
+        except UserError:
+            elf = None
+    out = out if out is not None else sys.stdout
+    color = not args.no_color and _isatty(out) and os.environ.get("NO_COLOR") is None
+    width = 100
+    try:
+        width = max(80, min(160, os.get_terminal_size(out.fileno()).columns))
+    except (OSError, AttributeError, ValueError):
+        pass
+    dbg = Debugger(m, out, elf=elf, color=color, width=width)
+    return dbg, note
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def cmd_debug(args) -> int:
+    dbg, note = build_debugger(args)
+    with dbg.m:
+        if dbg.m.engine_note:
+            print(dbg.m.engine_note, file=sys.stderr)
+        if note:
+            print(note, file=sys.stderr)
+        name = args.guest or (f"checkpoint {args.restore}" if args.restore else "the default guest")
+        dbg.write(f"ringvm debug: {name} on the {dbg.m.engine_kind} engine, "
+                  f"{dbg.m.config.ncpus} CPU{'s' if dbg.m.config.ncpus > 1 else ''}; "
+                  f"stopped at step {dbg.now}. `help` lists the commands.")
+        dbg.view.context()
+        dbg._remember_regs()
+        if args.script:
+            try:
+                with open(args.script, encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+            except OSError as e:
+                raise UserError(f"cannot read {args.script!r}: {e.strerror}") from None
+            if not _guarded(dbg, lambda: dbg.run_script(lines)):
+                return 0
+        if args.batch:
+            return 0
+        if _isatty(sys.stdin) and _isatty(sys.stdout):
+            _interactive(dbg)
+        else:
+            for line in sys.stdin:
+                dbg.write(f"{PROMPT}{line.rstrip()}")
+                if not _guarded(dbg, lambda: dbg.execute(line)):
+                    break
+    return 0
+
+
+def _guarded(dbg, fn):
+    """Run ``fn`` with Ctrl-C setting the debugger's interrupt flag (a second Ctrl-C
+    while the flag is still set interrupts Python itself)."""
+    def on_sigint(signum, frame):
+        if dbg.interrupted:
+            raise KeyboardInterrupt
+        dbg.interrupted = True
+    try:
+        old = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:                 # not the main thread
+        return fn()
+    try:
+        return fn()
+    except KeyboardInterrupt:
+        dbg.interrupted = False
+        dbg.write("interrupted")
+        return True
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _completer(dbg):
+    from prompt_toolkit.completion import Completer, Completion
+
+    from ..debugger.commands import commands
+    from ..debugger.view import CSR, REG_NAMES
+    infos = ["registers", "tlb", "traps", "breakpoints", "symbols", "devices", "vm",
+             "cpus", "line", "frame", "checkpoints"]
+    catches = ["trap", "syscall", "vmexit", "ring", "interrupt"]
+
+    class DebugCompleter(Completer):
+        def get_completions(self, document, complete_event):
+            text = document.text_before_cursor
+            word = document.get_word_before_cursor(WORD=True)
+            words = text.split()
+            if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
+                cands = sorted(commands())
+            elif words[0] in ("info", "i") and len(words) <= 2:
+                cands = infos
+            elif words[0] == "catch" and len(words) <= 2:
+                cands = catches
+            elif word.startswith("$"):
+                cands = ["$" + r for r in list(REG_NAMES) + ["pc"] + sorted(CSR)]
+            else:
+                cands = sorted(dbg.m.symbols)
+            stem = word.lstrip("*")
+            for c in cands:
+                if c.startswith(stem):
+                    yield Completion(c, start_position=-len(stem))
+
+    return DebugCompleter()
+
+
+def _interactive(dbg) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    path = os.environ.get("RINGVM_DEBUG_HISTORY",
+                          os.path.join(os.path.expanduser("~"), ".ringvm_debug_history"))
+    try:
+        history = FileHistory(path)
+        open(path, "a").close()
+    except OSError:
+        history = InMemoryHistory()
+    session = PromptSession(history=history, completer=_completer(dbg),
+                            complete_while_typing=False)
+    last = ""
+    while True:
+        try:
+            line = session.prompt(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            dbg.write("quit")
+            return
+        if not line.strip():
+            if last.split()[:1] and last.split()[0].split("/")[0] in REPEATABLE:
+                line = last
+            else:
+                continue
+        last = line
+        try:
+            with _live_input(dbg):
+                if not _guarded(dbg, lambda: dbg.execute(line)):
+                    return
+        except KeyboardInterrupt:      # Ctrl-C just before or after the command ran
+            dbg.interrupted = False
+            dbg.write("interrupted")
+
+
+class _live_input:
+    """While a command runs at the terminal: keys typed go to the guest's console
+    (no local echo: the guest echoes), Ctrl-C still interrupts."""
+
+    def __init__(self, dbg):
+        self.dbg = dbg
+        self.saved = None
+
+    def __enter__(self):
+        import termios
+        fd = sys.stdin.fileno()
+        try:
+            self.saved = termios.tcgetattr(fd)
+            mode = termios.tcgetattr(fd)
+            mode[3] &= ~(termios.ICANON | termios.ECHO)
+            mode[6][termios.VMIN] = 1
+            mode[6][termios.VTIME] = 0
+            termios.tcsetattr(fd, termios.TCSANOW, mode)
+        except (termios.error, OSError):
+            self.saved = None
+        self.dbg.input_poll = self.poll
+        return self
+
+    def poll(self, timeout: float) -> bytes | None:
+        import select
+        fd = sys.stdin.fileno()
+        try:
+            r, _, _ = select.select([fd], [], [], timeout)
+            return os.read(fd, 4096) if r else None
+        except (InterruptedError, OSError):
+            return None
+
+    def __exit__(self, *exc):
+        import termios
+        self.dbg.input_poll = None
+        if self.saved is not None:
+            try:
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, self.saved)
+            except (termios.error, OSError):
+                pass
+        return False

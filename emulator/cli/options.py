@@ -1,0 +1,42 @@
+"""Options shared by the commands that build a machine (``boot``, ``debug``): the
+machine-shape options, and turning them into :class:`ringvm.emulator.images.MachineOptions`
+(numbers are parsed by :func:`ringvm.emulator.machine.parse_count`)."""
+from __future__ import annotations
+
+from ringvm.errors import UserError
+from ringvm.isa import ISA
+
+from ..images import MachineOptions
+from ..machine import MAX_CPUS, parse_count, parse_size
+
+def add_machine_options(p) -> None:
+    """The options that shape the machine (engine, CPUs, RAM, TLB, disk, console input),
+    shared by ``boot`` and ``debug``; :func:`machine_options` reads them."""
+    p.add_argument("--engine", default="auto", metavar="KIND",
+                   help="native, python or auto (default: native if available)")
+    p.add_argument("--cpus", metavar="N", help="number of CPUs (default 1)")
+    p.add_argument("--ram", metavar="SIZE", help="RAM size, e.g. 32M, 64M, 1G (default 32M)")
+    p.add_argument("--tlb-entries", metavar="N",
+                   help=f"TLB entries per CPU, {ISA.machine['tlb_entries_min']}-"
+                        f"{ISA.machine['tlb_entries_max']} (default "
+                        f"{ISA.machine['tlb_entries_default']})")
+    p.add_argument("--disk", metavar="IMG", help="attach a disk image (512-byte sectors)")
+    p.add_argument("--snapshot", action="store_true",
+                   help="keep disk writes in memory; the image file is never modified")
+    p.add_argument("--input", metavar="TEXT",
+                   help=r"console input (escapes like \n allowed), then end of input")
+
+
+def machine_options(args) -> MachineOptions:
+    """:class:`MachineOptions` from the options of :func:`add_machine_options`, every
+    value checked (ranges named after the option). Raises :class:`UserError`."""
+    if args.engine not in ("auto", "native", "python"):
+        raise UserError(f"--engine {args.engine!r}: choose native, python or auto")
+    lo, hi = ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"]
+    return MachineOptions(
+        engine=args.engine,
+        ncpus=None if args.cpus is None else parse_count(args.cpus, "--cpus", 1, MAX_CPUS),
+        ram=None if args.ram is None else parse_size(args.ram),
+        tlb_entries=None if args.tlb_entries is None
+        else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
+        disk=args.disk, snapshot=args.snapshot)

@@ -1,0 +1,131 @@
+"""Building what a suite's tests boot: kernels (a bundled guest, or sources of the
+submission assembled on the spot) and disk images, each once per grading run, through
+the one build cache of :mod:`ringvm.emulator.images`. A build error becomes the
+reason of the tests that need it, never an exception."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ringvm.errors import UserError
+
+from ..images import build_guest, find_guest, lib_dir
+from ..images import cache as build_cache
+from ..images.rootdisk import DiskSpec, build_tree, pristine_image
+from ..images.rvfs import build_image
+from .suite import Suite, TestSpec, _count
+
+
+class Builder:
+    """Assembles kernels and builds disk images once per run (and caches them)."""
+
+    def __init__(self, suite: Suite, workdir: Path):
+        self.suite = suite
+        self.workdir = workdir
+        self.elves: dict = {}
+        self.disks: dict = {}
+
+    def kernel(self, t: TestSpec) -> tuple[bytes | None, str]:
+        """``(ELF bytes, "")`` or ``(None, reason)``."""
+        if t.guest:
+            key = ("guest", t.guest)
+        else:
+            sub = self.suite.submission
+            src = (sub / t.kernel).resolve()
+            inc = [(sub / i).resolve() for i in t.include] if t.include is not None \
+                else [src.parent]
+            inc.append(lib_dir())
+            key = ("src", str(src), tuple(str(i) for i in inc))
+        if key in self.elves:
+            return self.elves[key]
+        try:
+            if t.guest:
+                g = find_guest(t.guest)
+                if g is None:
+                    raise UserError(f"no bundled guest called {t.guest!r}")
+                out = (build_guest(g), "")
+            else:
+                if not src.is_file():
+                    raise UserError(f"kernel source {t.kernel!r} not found in the "
+                                    f"submission ({sub})")
+                out = (build_cache.assemble(src, inc), "")
+        except UserError as e:
+            out = (None, _short_asm_error(str(e), "assembly error"))
+        except Exception as e:   # noqa: BLE001 — a submission must never stop the suite
+            out = (None, f"assembler crashed: {type(e).__name__}: {e}")
+        self.elves[key] = out
+        return out
+
+    def disk(self, t: TestSpec) -> tuple[str | None, str]:
+        """``(image path or None, "")`` or ``(None, reason)``."""
+        if t.disk is None:
+            return None, ""
+        d = t.disk
+        key = repr(sorted((k, repr(v)) for k, v in d.items()))
+        if key in self.disks:
+            return self.disks[key]
+        try:
+            out = (str(self._build_disk(d)), "")
+        except UserError as e:
+            out = (None, _short_asm_error(str(e), "disk image error"))
+        except Exception as e:   # noqa: BLE001
+            out = (None, f"disk image error: {type(e).__name__}: {e}")
+        self.disks[key] = out
+        return out
+
+    def _build_disk(self, d: dict) -> Path:
+        sub = self.suite.submission
+        if "guest" in d:
+            g = find_guest(d["guest"])
+            if g is None:
+                raise UserError(f"disk: no bundled guest called {d['guest']!r}")
+            if "disk" in g.defaults:
+                return g.defaults["disk"]
+            if "disk_build" not in g.defaults:
+                raise UserError(f"disk: guest {d['guest']!r} has no disk")
+            spec = dataclasses.replace(g.defaults["disk_build"])
+        elif "image" in d:
+            img = (sub / d["image"]).resolve()
+            if not img.is_file():
+                raise UserError(f"disk image {d['image']!r} not found in the submission")
+            return img
+        else:
+            spec = DiskSpec("grade")
+            for k in ("programs", "files"):
+                if k in d:
+                    setattr(spec, k, (sub / d[k]).resolve())
+            if "size" in d:
+                spec.size = _count(d["size"], "disk.size")
+            if "inodes" in d:
+                spec.ninodes = _count(d["inodes"], "disk.inodes")
+        if "add" not in d:
+            path, _key = pristine_image(spec)
+            if path is not None:
+                return path
+        tree = build_tree(spec)          # extra files, or no writable cache: this run only
+        for name, content in d.get("add", {}).items():
+            parts = [x for x in name.split("/") if x]
+            node = tree
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = content.encode()
+        path = self.workdir / f"disk{len(self.disks)}.img"
+        path.write_bytes(build_image(tree, size=spec.size, ninodes=spec.ninodes))
+        return path
+
+
+def _short_asm_error(msg: str, what: str) -> str:
+    lines = [x for x in msg.strip().splitlines() if x.strip()]
+    if not lines:
+        return what
+    head = f"{what}: {lines[0]}"
+    if len(lines) > 1:
+        head += f" (+{len(lines) - 1} more line{'s' if len(lines) > 2 else ''})"
+    return head
+
+
+def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dict:
+    """Everything a worker needs to run test ``t``: a picklable dict."""
+    elf, why = builder.kernel(t)
+    disk, dwhy = (None, "") if elf is None else builder.disk(t)
+    return {"spec": t, "elf": elf, "disk": disk, "error": why or dwhy, "engine": engine}

@@ -1,0 +1,347 @@
+"""Running tests: one test in this process (:func:`run_one`, what a test process does),
+many tests in their own processes with dependencies (:func:`run_jobs`), a whole suite
+(:func:`grade`), and matching a transcript against ``expect``/``reject``
+(:func:`check_transcript`)."""
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import multiprocessing.connection
+import re
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+from ringvm.errors import UserError
+
+from ..engine import available_engines, choose_engine
+from ..images import BootImage, MachineOptions, machine_for
+from ..machine import Console
+from .build import Builder, prepare_job
+from .suite import (CHUNK, DEFAULT_HOST_TIMEOUT, PARTIAL_RE, Boot, GradeRun, Suite,
+                    TestResult, TestSpec, _round, select_tests)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").replace("\r", "").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def check_transcript(text: str, expect: list[str], reject: list[str]
+                     ) -> tuple[bool, list[tuple[str, str]]]:
+    """Match ``expect`` (in order) and ``reject`` against the lines of ``text``.
+
+    Returns ``(ok, annotated)``: annotated is ``(tag, text)`` per transcript line (tag
+    GOOD / BAD / "") with ``("MISSING", regex)`` inserted where an expected line was
+    looked for (after the line the previous expectation matched)."""
+    lines = _lines(text)
+    tags = [""] * len(lines)
+    missing_at: dict[int, list[str]] = {}
+    pos = 0
+    ok = True
+    for rx in expect:
+        pat = re.compile(rx)
+        for j in range(pos, len(lines)):
+            if pat.search(lines[j]):
+                tags[j] = "GOOD"
+                pos = j + 1
+                break
+        else:
+            ok = False
+            missing_at.setdefault(pos, []).append(rx)
+    rej = [re.compile(r) for r in reject]
+    for j, line in enumerate(lines):
+        if any(p.search(line) for p in rej):
+            tags[j] = "BAD"
+            ok = False
+    out: list[tuple[str, str]] = []
+    for j, line in enumerate(lines):
+        for rx in missing_at.get(j, ()):
+            out.append(("MISSING", rx))
+        out.append((tags[j], line))
+    for rx in missing_at.get(len(lines), ()):
+        out.append(("MISSING", rx))
+    return ok, out
+
+
+def _stop_text(kind: str, r, boot: Boot, steps: int) -> str:
+    if kind == "halt":
+        return f"halted with exit code {r.exit_code & 0xFF if r.exit_code is not None else 0}"
+    if kind == "budget":
+        return (f"budget exhausted after {boot.budget:,} instructions "
+                f"(pc 0x{r.pc:08x}, ring {r.ring}): a hang or a loop?")
+    if kind == "machine_check":
+        return f"machine check: {r.detail or f'cpu {r.cpu} pc 0x{r.pc:08x}'}"
+    if kind == "deadlock":
+        return ("deadlock: every CPU waits for an interrupt that can never come "
+                f"(after {steps:,} instructions)")
+    if kind == "output_limit":
+        return f"output limit: more than {boot.output_limit:,} bytes of console output"
+    return kind
+
+
+def run_one(job: dict) -> TestResult:
+    """Run the test of ``job`` (from :func:`prepare_job`) in this process."""
+    t: TestSpec = job["spec"]
+    res = TestResult(t.name, t.points, 0, "failed", visibility=t.visibility,
+                     tags=list(t.tags), description=t.description)
+    if job.get("error"):
+        res.reason = job["error"]
+        return res
+    transcript: list[str] = []
+    checks: list[tuple[str, str]] = []
+    ok = True
+    overlay: dict | None = None
+    image = BootImage(t.name, job["elf"])
+    for i, boot in enumerate(t.boots, 1):
+        if len(t.boots) > 1:
+            checks.append(("BOOT", f"boot {i} of {len(t.boots)}"))
+        console = Console(input=boot.input, mode="scripted", capture=True)
+        opts = MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
+                              tlb_entries=t.tlb_entries, disk=job["disk"] or False,
+                              snapshot=True, disk_overlay=overlay)
+        try:
+            m = machine_for(image, opts, console)
+        except UserError as e:
+            res.reason = f"cannot boot the kernel: {e}"
+            return res
+        try:
+            done = 0
+            while True:
+                r = m.run(max_steps=min(CHUNK, boot.budget - done))
+                done += r.steps
+                if len(console.captured) > boot.output_limit:
+                    kind = "output_limit"
+                    break
+                if r.kind != "budget":
+                    kind = r.kind
+                    break
+                if done >= boot.budget:
+                    kind = "budget"
+                    break
+            res.steps += done
+            if job["disk"] is not None:
+                overlay = m.disk_overlay()
+        finally:
+            m.close()
+        out = bytes(console.captured)
+        if kind == "output_limit":
+            out = out[:boot.output_limit]
+        text = out.decode("utf-8", errors="backslashreplace")
+        transcript.append(text)
+        good, annotated = check_transcript(text, boot.expect, boot.reject)
+        checks += annotated
+        prefix = f"boot {i}: " if len(t.boots) > 1 else ""
+        stop_ok = boot.stop == "any" or boot.stop == kind
+        if not stop_ok:
+            why = _stop_text(kind, r, boot, done)
+            if boot.stop != "halt":
+                why += f" (expected: {boot.stop.replace('_', ' ')})"
+            res.reason = res.reason or prefix + why
+            ok = False
+        elif kind == "halt" and boot.exit_code is not None and \
+                (r.exit_code or 0) & 0xFF != boot.exit_code:
+            res.reason = res.reason or (prefix + f"exit code {(r.exit_code or 0) & 0xFF}, "
+                                        f"expected {boot.exit_code}")
+            ok = False
+        if not good:
+            ok = False
+            if not res.reason:
+                miss = [x for tag, x in annotated if tag == "MISSING"]
+                bad = [x for tag, x in annotated if tag == "BAD"]
+                if miss:
+                    res.reason = prefix + f"expected output missing: /{miss[0]}/" + (
+                        f" (+{len(miss) - 1} more)" if len(miss) > 1 else "")
+                else:
+                    res.reason = prefix + f"forbidden output: {bad[0][:80]!r}"
+        if not ok:
+            if i < len(t.boots):
+                checks.append(("BOOT", f"boots {i + 1}-{len(t.boots)} not run"))
+            break
+    res.transcript = "".join(
+        (f"===== boot {i} =====\n" if len(transcript) > 1 else "") + x
+        + ("" if x.endswith("\n") or not x else "\n")
+        for i, x in enumerate(transcript, 1))
+    res.checks = checks
+    score = Fraction(t.points).limit_denominator(10**6) if ok else Fraction(0)
+    if t.partial == "expect":
+        n = sum(len(b.expect) for b in t.boots)
+        x = sum(1 for tag, _ in checks if tag == "GOOD")
+        res.partial = (x, n)
+        score = Fraction(t.points).limit_denominator(10**6) * x / n
+        if not ok:
+            res.reason = res.reason + f" (partial credit: {x} of {n} expected lines)"
+    elif t.partial:
+        found = PARTIAL_RE.findall("".join(transcript))
+        if found:
+            x, n = (int(v) for v in found[-1])
+            n = max(n, 1)
+            x = min(x, n)
+            res.partial = (x, n)
+            score = Fraction(t.points).limit_denominator(10**6) * x / n
+            if x < n:
+                ok = False
+                res.reason = res.reason or f"partial credit: {x} of {n}"
+        elif ok:
+            ok = False
+            res.reason = "no PARTIAL CREDIT line in the output"
+            score = Fraction(0)
+    res.score = _round(score)
+    res.status = "passed" if ok else "failed"
+    return res
+
+
+# ------------------------------------------------------------------ running a suite
+
+def _child(job: dict, conn) -> None:
+    try:
+        res = run_one(job)
+        conn.send(("ok", res))
+    except BaseException as e:   # noqa: BLE001 — report, never hang the parent
+        import traceback
+        try:
+            conn.send(("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}"))
+        except Exception:        # noqa: BLE001
+            pass
+    finally:
+        conn.close()
+
+
+_CTX = None
+
+
+def _context():
+    """The multiprocessing context for test processes: ``fork`` where the platform has
+    it (a test process starts in milliseconds and imports nothing: everything it needs
+    is imported here first), else ``spawn``. The grader itself runs no threads (its
+    progress bar is refreshed by hand), so forking is safe."""
+    global _CTX
+    if _CTX is None:
+        for kind in available_engines():     # imported before forking
+            importlib.import_module(f"ringvm.emulator.engine.{kind}")
+        methods = multiprocessing.get_all_start_methods()
+        _CTX = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return _CTX
+
+
+def _crash_result(t: TestSpec, reason: str) -> TestResult:
+    return TestResult(t.name, t.points, 0, "failed", reason=reason,
+                      visibility=t.visibility, tags=list(t.tags), description=t.description)
+
+
+def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
+             host_timeout: float = DEFAULT_HOST_TIMEOUT, depends=None) -> dict[str, TestResult]:
+    """Run each job in its own process, at most ``nproc`` at a time, honouring
+    dependencies (``depends``: name -> list of names; a test runs only after its
+    dependencies passed, else it is marked not run). Returns name -> result."""
+    ctx = _context()
+    depends = depends or {}
+    # start the biggest tests (by instruction budget) first among those that are
+    # ready, so a long test does not end up alone at the end of a parallel run; the
+    # order changes only the wall time, never a result
+    order = {id(j): i for i, j in enumerate(jobs)}
+    pending = sorted(jobs, key=lambda j: (-sum(b.budget for b in j["spec"].boots),
+                                          order[id(j)]))
+    running: dict = {}          # conn -> (proc, job, deadline)
+    results: dict[str, TestResult] = {}
+
+    def finish(job, res):
+        results[job["spec"].name] = res
+        if on_done:
+            on_done(res)
+
+    try:
+        while pending or running:
+            # start what can start
+            progress = True
+            while progress:
+                progress = False
+                for job in list(pending):
+                    t = job["spec"]
+                    deps = depends.get(t.name, [])
+                    failed = [d for d in deps if d in results and not results[d].passed]
+                    if failed:
+                        pending.remove(job)
+                        r = _crash_result(t, f"not run: depends on {', '.join(failed)}, "
+                                             f"which did not pass")
+                        r.status = "not_run"
+                        finish(job, r)
+                        progress = True
+                        continue
+                    if any(d not in results for d in deps):
+                        continue
+                    if len(running) >= nproc:
+                        break
+                    pending.remove(job)
+                    if job.get("error"):
+                        finish(job, run_one(job))
+                        progress = True
+                        continue
+                    recv, send = ctx.Pipe(duplex=False)
+                    p = ctx.Process(target=_child, args=(job, send), daemon=True)
+                    p.start()
+                    send.close()
+                    if on_start:
+                        on_start(t)
+                    running[recv] = (p, job, time.monotonic() + host_timeout)
+                    progress = True
+            if not running:
+                if pending:     # only jobs waiting on deps that can never finish
+                    for job in pending:
+                        finish(job, _crash_result(job["spec"], "not run: dependencies"))
+                    pending.clear()
+                break
+            ready = multiprocessing.connection.wait(list(running), timeout=1.0)
+            now = time.monotonic()
+            for conn in list(running):
+                p, job, deadline = running[conn]
+                t = job["spec"]
+                if conn in ready:
+                    try:
+                        kind, payload = conn.recv()
+                    except (EOFError, OSError):
+                        p.join(5)
+                        code = p.exitcode
+                        why = (f"signal {-code}" if code is not None and code < 0
+                               else f"exit status {code}")
+                        kind, payload = "crash", f"the test process crashed ({why})"
+                    conn.close()
+                    p.join(10)
+                    del running[conn]
+                    if kind == "ok":
+                        finish(job, payload)
+                    elif kind == "error":
+                        finish(job, _crash_result(
+                            t, "internal error: " + payload.splitlines()[0]))
+                    else:
+                        finish(job, _crash_result(t, payload))
+                elif now > deadline:
+                    p.kill()
+                    p.join(5)
+                    conn.close()
+                    del running[conn]
+                    finish(job, _crash_result(
+                        t, f"host timeout: still running after {host_timeout:.0f} s"))
+    finally:
+        for conn, (p, _job, _d) in running.items():
+            p.kill()
+            p.join(5)
+            conn.close()
+    return results
+
+
+def grade(suite: Suite, jobs: int = 1, only: list[str] | None = None, on_done=None,
+          on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT) -> GradeRun:
+    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes."""
+    engine, _note = choose_engine(suite.engine)
+    tests = select_tests(suite, only)
+    with tempfile.TemporaryDirectory(prefix="ringvm-grade-") as tmp:
+        builder = Builder(suite, Path(tmp))
+        job_list = [prepare_job(suite, t, builder, engine) for t in tests]
+        results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
+                           host_timeout=host_timeout,
+                           depends={t.name: t.depends for t in tests})
+    return GradeRun(suite, [results[t.name] for t in tests], engine)

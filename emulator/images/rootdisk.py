@@ -1,0 +1,202 @@
+"""User programs and the root disk image of a bundled guest that has a ``[disk]`` table.
+
+A guest's ``guest.toml`` may describe the disk it boots from (see :mod:`.registry`)::
+
+    [disk]
+    programs = "../user"     # every NAME.s there (not lib/) becomes /NAME
+    files = "../user/rootfs" # copied in recursively (README, ...)
+    size = 4096              # blocks of 512 bytes (default 4096 = 2 MiB)
+
+Programs are assembled with ``--base 0x1000`` (useg, README "Processes and memory")
+and stripped to their loadable segments (:func:`strip_elf`) so they stay small on the
+disk. The image (format: :mod:`.rvfs`) is built once and cached next to the
+assembled guests, keyed by a hash of the programs, the files, the assembler, the ISA
+and the image format. The image a guest *boots* is a working copy of it,
+``<cache>/<guest>-disk.img``: files the student creates persist across boots, and the
+copy is reset to the freshly built image only when the sources change (a note on
+stderr says so). ``ringvm boot --snapshot`` leaves the working copy untouched; ``--disk
+IMG`` boots another image instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ringvm.errors import UserError
+
+from . import cache, rvfs
+
+USER_BASE = 0x1000
+
+
+@dataclass
+class DiskSpec:
+    """The ``[disk]`` table of a guest: where programs and files come from."""
+    guest: str
+    programs: Path | None = None
+    files: Path | None = None
+    size: int = rvfs.DEFAULT_SIZE
+    ninodes: int = rvfs.DEFAULT_NINODES
+
+
+def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
+    """A :class:`DiskSpec` from a guest.toml ``[disk]`` table (paths relative to the
+    guest directory). Raises :class:`UserError` for unknown keys or bad values."""
+    known = {"programs", "files", "size", "inodes"}
+    extra = set(table) - known
+    if extra:
+        raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
+    spec = DiskSpec(guest)
+    for key in ("programs", "files"):
+        if key in table:
+            if not isinstance(table[key], str):
+                raise UserError(f"{meta}: [disk] {key} must be a path string")
+            setattr(spec, key, (directory / table[key]).resolve())
+    for key, attr in (("size", "size"), ("inodes", "ninodes")):
+        if key in table:
+            if not isinstance(table[key], int) or table[key] < 1:
+                raise UserError(f"{meta}: [disk] {key} must be a positive integer")
+            setattr(spec, attr, table[key])
+    return spec
+
+
+# ---------------------------------------------------------------- programs
+
+def strip_elf(elf: bytes) -> bytes:
+    """A minimal ELF with the same header fields and PT_LOAD segments but no sections
+    (no symbols or line table): what the kernel's exec needs, a fraction of the size."""
+    if elf[:4] != b"\x7fELF" or len(elf) < 52:
+        raise UserError("strip_elf: not an ELF file")
+    (e_type, e_machine, e_version, e_entry, e_phoff, _shoff, e_flags, e_ehsize,
+     e_phentsize, e_phnum, *_rest) = struct.unpack_from("<HHIIIIIHHHHHH", elf, 16)
+    phdrs = [struct.unpack_from("<8I", elf, e_phoff + i * e_phentsize)
+             for i in range(e_phnum)]
+    loads = [p for p in phdrs if p[0] == 1]
+    off = 52 + 32 * len(loads)
+    out_ph, blobs = [], []
+    for (p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align) in loads:
+        off = (off + 3) & ~3
+        blob = elf[p_offset:p_offset + p_filesz]
+        out_ph.append(struct.pack("<8I", p_type, off if p_filesz else 0, p_vaddr, p_paddr,
+                                  p_filesz, p_memsz, p_flags, 4))
+        blobs.append((off, blob))
+        off += len(blob)
+    ident = elf[:16]
+    head = ident + struct.pack("<HHIIIIIHHHHHH", e_type, e_machine, e_version, e_entry,
+                               52, 0, e_flags, 52, 32, len(loads), 40, 0, 0)
+    out = bytearray(head + b"".join(out_ph))
+    for o, blob in blobs:
+        out += bytes(o - len(out))
+        out += blob
+    return bytes(out)
+
+
+def program_sources(directory: Path) -> list[Path]:
+    """The programs of a ``programs`` directory: its ``*.s`` files (not ``lib/``)."""
+    if not directory.is_dir():
+        raise UserError(f"{directory}: programs directory not found")
+    return sorted(p for p in directory.glob("*.s") if p.is_file())
+
+
+def assemble_program(src: Path, strip: bool = True) -> bytes:
+    """Assemble one user program at useg 0x1000 (include paths: its directory and its
+    ``lib/``)."""
+    elf = cache.assemble(src, [src.parent, src.parent / "lib"], base=USER_BASE)
+    return strip_elf(elf) if strip else elf
+
+
+def build_programs(directory: Path, strip: bool = True) -> dict[str, bytes]:
+    """{name: ELF bytes} for every program of ``directory``."""
+    out = {}
+    for src in program_sources(directory):
+        name = src.stem
+        rvfs.encode_name(name)
+        out[name] = assemble_program(src, strip)
+    return out
+
+
+def build_tree(spec: DiskSpec) -> dict:
+    """The file tree of the guest's disk: the files, then the programs at /NAME."""
+    tree: dict = {}
+    if spec.files is not None:
+        tree = rvfs.tree_from_dir(spec.files)
+    if spec.programs is not None:
+        for name, elf in build_programs(spec.programs).items():
+            if isinstance(tree.get(name), dict):
+                raise UserError(f"/{name}: both a directory in {spec.files} and a program")
+            tree[name] = elf
+    return tree
+
+
+# ---------------------------------------------------------------- cached image
+
+def disk_key(spec: DiskSpec) -> str:
+    """SHA-256 of everything the built image depends on."""
+    h = hashlib.sha256(b"ringvm-disk 1\0")
+    h.update(f"{spec.size} {spec.ninodes}\0".encode())
+    cache.hash_tree(h, spec.programs, "programs")
+    cache.hash_tree(h, spec.files, "files", suffixes=None)
+    cache.hash_toolchain(h)
+    for p in (Path(rvfs.__file__), Path(__file__)):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def build_image(spec: DiskSpec) -> bytes:
+    """The image bytes for ``spec`` (not cached)."""
+    return rvfs.build_image(build_tree(spec), size=spec.size, ninodes=spec.ninodes)
+
+
+def pristine_image(spec: DiskSpec) -> tuple[Path | None, str]:
+    """``(path, key)``: the freshly built image for ``spec`` in the build cache (built if
+    not cached there); path is None when no cache directory is writable."""
+    key = disk_key(spec)
+    return cache.cached_file("disk", spec.guest, key, lambda: build_image(spec), ".img"), key
+
+
+def working_image(spec: DiskSpec, directory: Path | None = None,
+                  quiet: bool = False) -> Path:
+    """The persistent image the guest boots: ``<directory>/<guest>-disk.img``, reset to
+    the pristine image when the sources changed (or when it is missing). Without
+    ``directory``: the cache directory, else ``.ringvm-cache/`` in the current directory.
+    Raises :class:`UserError` if none can be written."""
+    if directory is not None:
+        return _working_image(spec, directory, quiet)
+    first = None
+    for base in cache.cache_dirs():
+        try:
+            return _working_image(spec, base, quiet)
+        except UserError as e:
+            first = first or e
+    raise first
+
+
+def _working_image(spec: DiskSpec, directory: Path, quiet: bool) -> Path:
+    try:
+        pristine, key = pristine_image(spec)
+        work = directory / f"{spec.guest}-disk.img"
+        stamp = directory / f"{spec.guest}-disk.img.key"
+        old = stamp.read_text().strip() if stamp.is_file() else None
+        if old != key or not work.is_file():
+            directory.mkdir(parents=True, exist_ok=True)
+            tmp = work.with_name(work.name + f".tmp{os.getpid()}")
+            if pristine is not None:
+                shutil.copyfile(pristine, tmp)
+            else:
+                tmp.write_bytes(build_image(spec))
+            os.replace(tmp, work)
+            tmp = stamp.with_name(stamp.name + f".tmp{os.getpid()}")
+            tmp.write_text(key)
+            os.replace(tmp, stamp)
+            if old is not None and not quiet:
+                print(f"ringvm: note: the sources changed: fresh disk image {work} "
+                      f"(files from earlier boots are gone)", file=sys.stderr)
+        return work
+    except OSError as e:
+        raise UserError(f"cannot build the disk image in {directory}: {e.strerror}") \
+            from None
