@@ -26,7 +26,8 @@ def register(subparsers) -> None:
                     "input and an instruction budget, and checks its console output.",
         epilog="exit status: 0 full marks; 1 points lost; 2 bad suite or options")
     p.add_argument("suite", metavar="SUITE",
-                   help="the suite file (TOML), or a directory holding suite.toml")
+                   help="the suite file (TOML), a directory holding suite.toml, or a "
+                        "bundled guest's name (its suite)")
     p.add_argument("--submission", metavar="DIR",
                    help="directory holding the sources to grade (default: the suite's)")
     p.add_argument("--jobs", "-j", metavar="N", default="1",

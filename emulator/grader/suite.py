@@ -397,10 +397,11 @@ def _test(data: dict, where: str) -> TestSpec:
 
 def load_suite(path: str | os.PathLike, submission: str | os.PathLike | None = None,
                engine: str | None = None) -> Suite:
-    """Parse and validate the suite file at ``path`` (a directory: its ``suite.toml``).
-    ``submission`` and ``engine`` override the suite's. Raises :class:`UserError`
-    naming the file and the test."""
-    p = Path(path)
+    """Parse and validate the suite file at ``path`` (a directory: its ``suite.toml``;
+    a bundled guest's name, or a path under ``guests/`` that does not exist here: the
+    bundled suite, wherever ringvm is installed). ``submission`` and ``engine`` override
+    the suite's. Raises :class:`UserError` naming the file and the test."""
+    p = bundled_suite(path) or Path(path)
     if p.is_dir():                      # a directory: its suite.toml
         p = p / "suite.toml"
     try:
@@ -461,6 +462,24 @@ def load_suite(path: str | os.PathLike, submission: str | os.PathLike | None = N
         raise UserError(f"{p}: engine {eng!r}: choose native, python or auto")
     return Suite(p, str(meta.get("name", p.resolve().parent.name)),
                  str(meta.get("description", "")), subdir, eng, tests)
+
+
+def bundled_suite(path: str | os.PathLike) -> Path | None:
+    """The bundled suite ``path`` names when it is not a file here: ``monolithic`` (a
+    bundled guest with a ``suite.toml``) or ``guests/monolithic/suite.toml`` (a path
+    into the bundled guests, as the README writes it). None otherwise."""
+    from ..images import find_guest, guests_dir
+    p = Path(path)
+    if p.exists():
+        return None
+    g = find_guest(str(path))
+    if g is not None and (g.directory / "suite.toml").is_file():
+        return g.directory / "suite.toml"
+    if p.parts and p.parts[0] == "guests" and not p.is_absolute():
+        q = guests_dir().joinpath(*p.parts[1:])
+        if q.exists():
+            return q
+    return None
 
 
 def _check_cycles(p: Path, tests: list[TestSpec]) -> None:
