@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -28,8 +28,12 @@ def venv(tmp_path_factory):
     """A venv holding only the wheel; the runtime dependencies come from this
     interpreter's site-packages through a .pth file (no download needed)."""
     tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"                  # a copy: building writes build/ into the tree
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "__pycache__", "*.so", "*.o", ".*cache",
+        ".hypothesis", "grade-output", "*.img"))
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"),
-          str(ROOT)])
+          str(src)])
     wheel, = (tmp / "dist").glob("ringvm-*.whl")
     env_dir = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)])
