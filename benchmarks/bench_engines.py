@@ -143,7 +143,7 @@ def measure(kind: str, guest: str, seconds: float) -> tuple[float, int]:
     while True:
         r = eng.run(chunk)
         steps += r.steps
-        if r.reason is not StopReason.BUDGET:
+        if r.reason is not StopReason.MAX_STEPS:
             raise SystemExit(f"{kind}/{guest}: unexpected stop {r}")
         elapsed = time.perf_counter() - t0
         if elapsed >= seconds:

@@ -55,7 +55,7 @@ def boot_to_prompt(kernel: bytes, disk: Path, engine: str) -> tuple[int, int]:
             steps += r.steps
             if b"$ " in con.captured:
                 return steps, _retired(m)
-            if r.kind != "budget":
+            if r.kind != "max_steps":
                 raise SystemExit(f"the machine stopped before the prompt: {r.kind}")
     raise SystemExit("no shell prompt")
 

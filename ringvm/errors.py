@@ -7,7 +7,7 @@ from __future__ import annotations
 
 #: documented exit statuses of the ringvm command (README "Exit status")
 EXIT_USER_ERROR = 2        # bad command line, missing file, assembly error
-EXIT_BUDGET = 124          # the instruction budget ran out before the guest halted
+EXIT_MAX_STEPS = 124          # the step limit (--max-steps) was reached before the guest halted
 EXIT_MACHINE_CHECK = 125   # the machine stopped on a machine check
 EXIT_DEADLOCK = 126        # every CPU waits for an interrupt that can never come
 EXIT_QUIT = 130            # the interactive user left (Ctrl-] q), as after Ctrl-C

@@ -4,7 +4,7 @@
 
     ringvm boot [GUEST] [--engine auto|native|python] [--cpus N] [--ram SIZE]
                 [--tlb-entries N] [--disk IMG [--snapshot]] [--input TEXT]
-                [--max-instructions N] [--stats] [--stats-json FILE]
+                [--max-steps N] [--stats] [--stats-json FILE]
                 [--trace FLAGS] [--trace-file FILE]
                 [--checkpoint FILE [--checkpoint-at N]] [--restore FILE]
     ringvm guests
@@ -21,14 +21,15 @@ Console: ``--input TEXT`` queues TEXT (with ``\\n``-style escapes) then EOF; oth
 piped stdin is read to its end then EOF; an interactive terminal is used in raw mode —
 **Ctrl-] then q** leaves the emulator.
 
-``--max-instructions N`` is a budget of *steps* (ISA.md §10: instructions, faulting
+``--max-steps N`` stops the machine after N *steps* (ISA.md §10: instructions, faulting
 instructions and idle cycles, all CPUs together); N may use a K/M/G suffix (10^3, 10^6,
-10^9). ``--checkpoint FILE --checkpoint-at N`` saves the whole machine after N steps and
-keeps running; ``--checkpoint FILE`` alone saves it when the run stops (for example at
-the budget). ``--restore FILE`` continues a saved machine (GUEST, --cpus, --ram,
+10^9). ``--max-instructions`` is its deprecated old name. ``--checkpoint FILE
+--checkpoint-at N`` saves the whole machine after N steps and keeps running;
+``--checkpoint FILE`` alone saves it when the run stops (for example at the step
+limit). ``--restore FILE`` continues a saved machine (GUEST, --cpus, --ram,
 --tlb-entries cannot be given; --disk overrides the recorded image path).
 
-Exit status: the guest's halt code (& 0xFF); 2 user error; 124 budget exhausted; 125
+Exit status: the guest's halt code (& 0xFF); 2 user error; 124 step limit reached; 125
 machine check; 126 deadlock; 130 left with Ctrl-] q or interrupted.
 """
 from __future__ import annotations
@@ -38,7 +39,8 @@ import sys
 from ringvm.errors import UserError
 
 from ..machine import parse_count
-from .options import add_machine_options, machine_options
+from .options import add_machine_options, add_max_steps_option, machine_options, max_steps_option
+
 
 def register(subparsers) -> None:
     """Add the ``boot`` and ``guests`` subcommands."""
@@ -46,13 +48,12 @@ def register(subparsers) -> None:
         "boot", help="boot a guest on the emulated machine",
         description="Boot a guest: a bundled guest name, a .s file or an ELF file. "
                     "Interactive console: type Ctrl-] then q to leave.",
-        epilog="exit status: the guest's halt code; 2 user error; 124 budget exhausted; "
+        epilog="exit status: the guest's halt code; 2 user error; 124 step limit reached; "
                "125 machine check; 126 deadlock; 130 left with Ctrl-] q")
     p.add_argument("guest", nargs="?", metavar="GUEST",
                    help="bundled guest name, .s file or ELF file (default: the default guest)")
     add_machine_options(p)
-    p.add_argument("--max-instructions", metavar="N",
-                   help="stop after N steps (instructions, faults, idle cycles; all CPUs)")
+    add_max_steps_option(p)
     p.add_argument("--stats", action="store_true", help="print statistics to stderr at exit")
     p.add_argument("--stats-json", metavar="FILE", help="write statistics as JSON to FILE")
     p.add_argument("--trace", metavar="FLAGS",
@@ -106,8 +107,7 @@ def check_options(args) -> dict:
     None, "ckpt_at": step or None, "trace": flags (if --trace)}``. Raises
     :class:`UserError`."""
     v: dict = {}
-    v["max"] = None if args.max_instructions is None else \
-        parse_count(args.max_instructions, "--max-instructions")
+    v["max"] = max_steps_option(args)
     v["machine"] = machine_options(args)
     if args.restore:
         v["machine"] = None
@@ -122,7 +122,7 @@ def check_options(args) -> dict:
     v["ckpt_at"] = None if args.checkpoint_at is None else \
         parse_count(args.checkpoint_at, "--checkpoint-at", 0)
     if v["ckpt_at"] is not None and v["max"] is not None and v["ckpt_at"] > v["max"]:
-        raise UserError("--checkpoint-at is beyond --max-instructions")
+        raise UserError("--checkpoint-at is beyond --max-steps")
     if args.trace:
         from ..machine.trace import parse_flags
         v["trace"] = parse_flags(args.trace)
@@ -206,13 +206,13 @@ def _run(m, args, v):
         result = m.run(max_steps=total)
     else:
         result = m.run(max_steps=at)
-        if result.kind == "budget":
+        if result.kind == "max_steps":
             m.checkpoint(args.checkpoint)
             result = m.run(max_steps=None if total is None else total - at)
             result.steps += at
         else:
             print(f"ringvm: note: the machine stopped before step {at}; no checkpoint written",
                   file=sys.stderr)
-    if result.kind == "budget":
-        result.budget = total
+    if result.kind == "max_steps":
+        result.max_steps = total
     return result

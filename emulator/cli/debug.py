@@ -43,7 +43,7 @@ def register(subparsers) -> None:
     p.add_argument("--batch", action="store_true",
                    help="exit after the -x commands (do not read commands)")
     p.add_argument("--no-color", action="store_true", help="no colors in the context display")
-    p.set_defaults(func=cmd_debug, max_instructions=None, checkpoint=None,
+    p.set_defaults(func=cmd_debug, max_steps=None, max_instructions=None, checkpoint=None,
                    checkpoint_at=None, trace=None, trace_file=None)
 
 

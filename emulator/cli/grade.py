@@ -23,7 +23,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "grade", help="run a grading suite against a kernel",
         description="Run a grading suite (TOML): each test boots a kernel with scripted "
-                    "input and an instruction budget, and checks its console output.",
+                    "input and a step limit (max_steps), and checks its console output.",
         epilog="exit status: 0 full marks; 1 points lost; 2 bad suite or options")
     p.add_argument("suite", metavar="SUITE",
                    help="the suite file (TOML), a directory holding suite.toml, or a "

@@ -3,6 +3,9 @@ machine-shape options, and turning them into :class:`ringvm.emulator.images.Mach
 (numbers are parsed by :func:`ringvm.emulator.machine.parse_count`)."""
 from __future__ import annotations
 
+import argparse
+import sys
+
 from ringvm.errors import UserError
 from ringvm.isa import ISA
 
@@ -40,3 +43,26 @@ def machine_options(args) -> MachineOptions:
         tlb_entries=None if args.tlb_entries is None
         else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
         disk=args.disk, snapshot=args.snapshot)
+
+
+def add_max_steps_option(p) -> None:
+    """``--max-steps N``, the one name of the step limit (ISA.md §10 counts steps:
+    instructions, faulting instructions and idle cycles); ``--max-instructions`` is kept
+    as a deprecated alias."""
+    p.add_argument("--max-steps", metavar="N",
+                   help="stop after N steps (instructions, faults, idle cycles; all CPUs)")
+    p.add_argument("--max-instructions", metavar="N", dest="max_instructions",
+                   help=argparse.SUPPRESS)
+
+
+def max_steps_option(args) -> int | None:
+    """The parsed ``--max-steps`` (or its deprecated alias, with a note on stderr)."""
+    if getattr(args, "max_instructions", None) is not None:
+        if args.max_steps is not None:
+            raise UserError("give --max-steps only (--max-instructions is its old name)")
+        print("ringvm: note: --max-instructions is deprecated: use --max-steps",
+              file=sys.stderr)
+        return parse_count(args.max_instructions, "--max-instructions")
+    if getattr(args, "max_steps", None) is None:
+        return None
+    return parse_count(args.max_steps, "--max-steps")

@@ -342,9 +342,9 @@ class Debugger(Timeline):
             if self.interrupted:
                 self.interrupted = False
                 return StopInfo("interrupted", "interrupted (Ctrl-C)", self.cur)
-            budget = batch if limit is None else min(batch, limit - self.now)
-            if budget <= 0:
-                return StopInfo("budget", f"stopped after {max_steps} steps", self.cur)
+            n = batch if limit is None else min(batch, limit - self.now)
+            if n <= 0:
+                return StopInfo("max_steps", f"stopped after {max_steps} steps", self.cur)
             if self._armed_bps is None:          # a checkpoint was restored meanwhile
                 self._arm(want_bps, want_ws)
             t0 = self.now
@@ -356,17 +356,17 @@ class Debugger(Timeline):
             if catches:
                 self._capture = bytearray()
                 try:
-                    stop = self._run_batch(budget)
+                    stop = self._run_batch(n)
                 finally:
                     buf, self._capture = self._capture, None
                 hit = self._check_batch(t0, c0, r0, catches, bytes(buf))
                 if hit is not None:
                     return hit
             else:
-                stop = self._run_batch(budget)
+                stop = self._run_batch(n)
             self._maybe_periodic_checkpoint()
             reason = stop.reason
-            if reason is StopReason.BUDGET:
+            if reason is StopReason.MAX_STEPS:
                 if self.input_poll is not None:
                     self._poll_live_input(stop, idle0)
                 continue

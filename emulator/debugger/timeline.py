@@ -196,16 +196,16 @@ class Timeline:
             self.eng.set_watchpoints(ws)
             self._armed_watches = key
 
-    def _run_engine(self, budget: int, quiet: bool = False):
-        """One engine call of at most ``budget`` steps, never across the moment of a
+    def _run_engine(self, steps: int, quiet: bool = False):
+        """One engine call of at most ``steps`` steps, never across the moment of a
         user edit (arriving there applies the edit). MMIO completed, console output
         passed on (dropped when ``quiet``)."""
         self._flush_stop_checkpoint()
         now = self.now
         edit = self._next_edit_after(now)
-        if edit is not None and budget > edit.t - now:
-            budget = edit.t - now
-        stop = self.eng.run(budget)
+        if edit is not None and steps > edit.t - now:
+            steps = edit.t - now
+        stop = self.eng.run(steps)
         self.m.steps += stop.steps
         if stop.reason is StopReason.MMIO:
             self.m._mmio(stop.mmio)
@@ -224,10 +224,10 @@ class Timeline:
             self._halt_code = stop.exit_code
         return stop
 
-    def _run_batch(self, budget: int, quiet: bool = False):
+    def _run_batch(self, steps: int, quiet: bool = False):
         """Like :meth:`_run_engine`, but goes on after MMIO stops (Python devices) until
-        ``budget`` steps are done or the engine stops for another reason."""
-        end = self.now + budget
+        ``steps`` steps are done or the engine stops for another reason."""
+        end = self.now + steps
         while True:
             stop = self._run_engine(end - self.now, quiet)
             if stop.reason is not StopReason.MMIO or self.now >= end:

@@ -77,7 +77,7 @@ DEVICE_COUNTERS = ("console_tx_bytes", "console_rx_bytes", "ipis_sent", "timer_f
 class StopReason(enum.Enum):
     """Why :meth:`Engine.run` returned."""
     HALT = "halt"                    # a store to sysctl.HALT retired; Stop.exit_code set
-    BUDGET = "budget"                # the step budget is used up
+    MAX_STEPS = "max_steps"          # the max_steps given to run() are done
     BREAKPOINT = "breakpoint"        # a CPU is about to execute an armed address
     MMIO = "mmio"                    # access to a Python device page; Stop.mmio set
     MACHINE_CHECK = "machine_check"  # duplicate TLB match (host), or a trap with vector 0
@@ -191,13 +191,13 @@ class Engine(ABC):
 
     # ---- running
     @abstractmethod
-    def run(self, budget: int) -> Stop:
-        """Run up to ``budget`` steps (all CPUs together), round-robin in quanta.
+    def run(self, max_steps: int) -> Stop:
+        """Run up to ``max_steps`` steps (all CPUs together), round-robin in quanta.
 
         Returns early at a halt, MMIO request, breakpoint, machine check, or when every
         CPU is idle with no timed event pending (IDLE). While every CPU is idle but some
-        timed event is pending, the engine fast-forwards cycle counters (consuming
-        budget as idle steps) exactly as if it had stepped. Resuming continues the
+        timed event is pending, the engine fast-forwards cycle counters (counting them
+        as idle steps) exactly as if it had stepped. Resuming continues the
         interrupted quantum where it stopped.
         """
 

@@ -22,7 +22,7 @@ MODES = ("running", "waiting", "stopped")
 ACCESS = {"fetch": 0, "load": 1, "store": 2}
 
 _STOPS = {
-    lib.RV_STOP_BUDGET: StopReason.BUDGET,
+    lib.RV_STOP_BUDGET: StopReason.MAX_STEPS,
     lib.RV_STOP_HALT: StopReason.HALT,
     lib.RV_STOP_BREAKPOINT: StopReason.BREAKPOINT,
     lib.RV_STOP_MMIO: StopReason.MMIO,
@@ -83,9 +83,9 @@ class NativeEngine(Engine):
         self._ntlb = self._m.ntlb
 
     # ---------------------------------------------------------------- running
-    def run(self, budget: int) -> Stop:
+    def run(self, max_steps: int) -> Stop:
         st = self._stop
-        reason = _STOPS[lib.rv_run(self._m, max(0, int(budget)), st)]
+        reason = _STOPS[lib.rv_run(self._m, max(0, int(max_steps)), st)]
         stop = Stop(reason, cpu=st.cpu, steps=st.steps)
         if reason is StopReason.HALT:
             stop.exit_code = st.exit_code

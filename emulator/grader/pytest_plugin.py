@@ -110,7 +110,7 @@ class SuiteItem(pytest.Item):
         self.result = res
         self.user_properties.append(("score", res.score))
         self.user_properties.append(("max_score", res.points))
-        self.user_properties.append(("instructions", res.steps))
+        self.user_properties.append(("steps", res.steps))
         if res.transcript:
             self.add_report_section("call", "console", res.transcript)
         if not res.passed:

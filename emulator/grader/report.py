@@ -38,7 +38,7 @@ def annotated_text(r: TestResult) -> str:
         out.append(f"description: {r.description}")
     if r.reason:
         out.append(f"reason: {r.reason}")
-    out.append(f"instructions: {r.steps}")
+    out.append(f"steps: {r.steps}")
     out.append("")
     for tag, text in r.checks:
         if tag == "BOOT":
@@ -128,7 +128,7 @@ def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=No
     t.add_column("test", style="bold")
     t.add_column("result")
     t.add_column("points", justify="right")
-    t.add_column("instructions", justify="right")
+    t.add_column("steps", justify="right")
     t.add_column("reason", overflow="fold")
     for r in run.results:
         style = {"passed": "green", "failed": "red", "not_run": "yellow"}[r.status]
@@ -227,7 +227,7 @@ def junit(run: GradeRun) -> ET.Element:
         tc = ET.SubElement(ts, "testcase", classname=f"ringvm.grade.{run.suite.name}",
                            name=r.name, time="0")
         p = ET.SubElement(tc, "properties")
-        for k, v in (("score", r.score), ("max_score", r.points), ("instructions", r.steps),
+        for k, v in (("score", r.score), ("max_score", r.points), ("steps", r.steps),
                      ("visibility", r.visibility)):
             ET.SubElement(p, "property", name=k, value=str(v))
         if r.status == "not_run":

@@ -70,14 +70,14 @@ def check_transcript(text: str, expect: list[str], reject: list[str]
 def _stop_text(kind: str, r, boot: Boot, steps: int) -> str:
     if kind == "halt":
         return f"halted with exit code {r.exit_code & 0xFF if r.exit_code is not None else 0}"
-    if kind == "budget":
-        return (f"budget exhausted after {boot.budget:,} instructions "
+    if kind == "max_steps":
+        return (f"step limit reached: max_steps = {boot.max_steps:,} "
                 f"(pc 0x{r.pc:08x}, ring {r.ring}): a hang or a loop?")
     if kind == "machine_check":
         return f"machine check: {r.detail or f'cpu {r.cpu} pc 0x{r.pc:08x}'}"
     if kind == "deadlock":
         return ("deadlock: every CPU waits for an interrupt that can never come "
-                f"(after {steps:,} instructions)")
+                f"(after {steps:,} steps)")
     if kind == "output_limit":
         return f"output limit: more than {boot.output_limit:,} bytes of console output"
     return kind
@@ -111,16 +111,16 @@ def run_one(job: dict) -> TestResult:
         try:
             done = 0
             while True:
-                r = m.run(max_steps=min(CHUNK, boot.budget - done))
+                r = m.run(max_steps=min(CHUNK, boot.max_steps - done))
                 done += r.steps
                 if len(console.captured) > boot.output_limit:
                     kind = "output_limit"
                     break
-                if r.kind != "budget":
+                if r.kind != "max_steps":
                     kind = r.kind
                     break
-                if done >= boot.budget:
-                    kind = "budget"
+                if done >= boot.max_steps:
+                    kind = "max_steps"
                     break
             res.steps += done
             if job["disk"] is not None:
@@ -239,11 +239,11 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
     dependencies passed, else it is marked not run). Returns name -> result."""
     ctx = _context()
     depends = depends or {}
-    # start the biggest tests (by instruction budget) first among those that are
+    # start the biggest tests (by max_steps) first among those that are
     # ready, so a long test does not end up alone at the end of a parallel run; the
     # order changes only the wall time, never a result
     order = {id(j): i for i, j in enumerate(jobs)}
-    pending = sorted(jobs, key=lambda j: (-sum(b.budget for b in j["spec"].boots),
+    pending = sorted(jobs, key=lambda j: (-sum(b.max_steps for b in j["spec"].boots),
                                           order[id(j)]))
     running: dict = {}          # conn -> (proc, job, deadline)
     results: dict[str, TestResult] = {}

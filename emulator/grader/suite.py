@@ -2,10 +2,10 @@
 
 A *suite* is a TOML file listing tests. Each test boots a kernel (a bundled guest, or
 sources from a submission folder, assembled on the spot) on a fresh machine with a
-copy-on-write disk and scripted console input, runs it for at most an instruction
-budget, and checks the console transcript against regexes. Every test runs in its own
-process; time is counted only in instructions, so a suite gives the same scores and
-the same transcripts every time it runs.
+copy-on-write disk and scripted console input, runs it for at most ``max_steps``
+steps, and checks the console transcript against regexes. Every test runs in its own
+process; time is counted only in steps, so a suite gives the same scores and the same
+transcripts every time it runs.
 
 Suite format
 ============
@@ -21,7 +21,7 @@ Suite format
 
     [defaults]                      # any test key below; every test starts from these
     kernel = "main.s"
-    budget = "200M"
+    max_steps = "200M"
 
     [[test]]
     name = "boot"                   # letters, digits, - _ . (also the transcript file name)
@@ -46,15 +46,16 @@ Suite format
 
     # --- one boot (the common case)
     input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
-    budget = "50M"                  # instruction budget (steps, all CPUs; K/M/G = 10^3/6/9;
-                                    # default 100M)
+    max_steps = "50M"               # the step limit (ISA.md §10 steps: instructions,
+                                    # faults, idle cycles; all CPUs; K/M/G = 10^3/6/9;
+                                    # default 100M). Old name: budget
     output_limit = "64K"            # bytes of console output before the test fails
                                     # (default 256K)
     expect = ['^\\$ ls', 'README']   # regexes (Python `re.search`), each must match a line,
                                     # in this order (each after the line the previous matched)
     reject = ['^panic:']            # regexes no line may match
     exit_code = 0                   # the halt code expected (absent: any)
-    stop = "halt"                   # how the run must end: halt | budget |
+    stop = "halt"                   # how the run must end: halt | max_steps |
                                     # machine_check | deadlock | any
 
     # --- or several boots of one disk (files written by boot 1 are seen by boot 2)
@@ -65,7 +66,7 @@ Suite format
     input = "cat f\\n"
     expect = ['^hi$']
 
-The per-boot keys (``input budget output_limit expect reject exit_code stop``) given on
+The per-boot keys (``input max_steps output_limit expect reject exit_code stop``) given on
 the test (or in ``[defaults]``) are the defaults of each of its ``boots``. A test without
 ``boots`` is one boot.
 
@@ -88,7 +89,7 @@ keeps most of the points; it passes only with X = N and every check. With
 ``partial = "expect"`` the score is ``points * X / N`` where N counts the ``expect``
 regexes of every boot and X those that matched (a kernel that hangs in the middle of
 ``usertests`` keeps the credit of the tests it passed first). A test that
-crashes, exhausts its budget, floods the console, hits a machine check, or whose kernel
+crashes, reaches its step limit, floods the console, hits a machine check, or whose kernel
 does not assemble fails with the reason (assembly errors keep their ``file:line``). A
 test whose ``depends`` did not all pass is not run and scores 0. ``--only`` also runs
 the dependencies of the selected tests.
@@ -114,16 +115,19 @@ __all__ = ["Boot", "TestSpec", "Suite", "TestResult", "GradeRun", "load_suite",
 PARTIAL_RE = re.compile(r"PARTIAL CREDIT (\d+) OF (\d+)")
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
-STOPS = ("halt", "budget", "machine_check", "deadlock", "any")
-DEFAULT_BUDGET = 100_000_000
+STOPS = ("halt", "max_steps", "machine_check", "deadlock", "any")
+#: old spellings still accepted: key ``budget`` = ``max_steps``, ``stop = "budget"``
+DEPRECATED = {"budget": "max_steps"}
+DEFAULT_MAX_STEPS = 100_000_000
 DEFAULT_OUTPUT_LIMIT = 256_000
 #: steps per chunk between output-limit checks
 CHUNK = 1_000_000
-#: host seconds a test may take before it is stopped (a safety net only: budgets are
-#: the real limit, counted in instructions)
+#: host seconds a test may take before it is stopped (a safety net only: max_steps is
+#: the real limit, counted in steps)
 DEFAULT_HOST_TIMEOUT = 600.0
 
-_BOOT_KEYS = {"input", "budget", "output_limit", "expect", "reject", "exit_code", "stop"}
+_BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_code", "stop",
+              "budget"}
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
     "guest", "kernel", "include", "cpus", "ram", "tlb_entries", "disk", "boots"}
@@ -133,10 +137,11 @@ _DISK_KEYS = {"guest", "image", "programs", "files", "size", "inodes", "add"}
 
 @dataclass
 class Boot:
-    """One boot of a test: console ``input`` (bytes), ``budget`` (steps), ``expect`` /
-    ``reject`` (regex strings), ``exit_code`` (None: any), ``stop``, ``output_limit``."""
+    """One boot of a test: console ``input`` (bytes), ``max_steps`` (steps), ``expect``
+    / ``reject`` (regex strings), ``exit_code`` (None: any), ``stop``, ``output_limit``
+    (bytes)."""
     input: bytes = b""
-    budget: int = DEFAULT_BUDGET
+    max_steps: int = DEFAULT_MAX_STEPS
     output_limit: int = DEFAULT_OUTPUT_LIMIT
     expect: list[str] = field(default_factory=list)
     reject: list[str] = field(default_factory=list)
@@ -192,7 +197,7 @@ class TestResult:
     transcript, a list of ``(tag, text)`` with tag ``"GOOD"`` (a line an expect regex
     matched), ``"BAD"`` (a line a reject regex matched), ``"MISSING"`` (an expect regex
     no line matched; text is the regex), ``"BOOT"`` (a boot separator) or ``""``.
-    ``transcript``: the console output of every boot. ``steps``: instructions executed.
+    ``transcript``: the console output of every boot. ``steps``: steps executed (all boots).
     """
     __test__ = False           # not a pytest test class
     name: str
@@ -283,8 +288,11 @@ def _boot(data: dict, where: str) -> Boot:
         if not isinstance(data["input"], str):
             raise UserError(f"{where}: 'input' must be a string")
         b.input = data["input"].encode()
-    if "budget" in data:
-        b.budget = _count(data["budget"], f"{where}: budget")
+    if "budget" in data and "max_steps" in data:
+        raise UserError(f"{where}: give 'max_steps' only ('budget' is its old name)")
+    for key in ("max_steps", "budget"):
+        if key in data:
+            b.max_steps = _count(data[key], f"{where}: {key}")
     if "output_limit" in data:
         b.output_limit = _count(data["output_limit"], f"{where}: output_limit")
     if "expect" in data:
@@ -297,9 +305,10 @@ def _boot(data: dict, where: str) -> Boot:
             raise UserError(f"{where}: 'exit_code' must be an integer (or false: any)")
         b.exit_code = None if ec is False else ec & 0xFF
     if "stop" in data:
-        if data["stop"] not in STOPS:
+        stop = DEPRECATED.get(data["stop"], data["stop"])
+        if stop not in STOPS:
             raise UserError(f"{where}: 'stop' must be one of {', '.join(STOPS)}")
-        b.stop = data["stop"]
+        b.stop = stop
         if b.stop != "halt" and "exit_code" not in data:
             b.exit_code = None
     return b

@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass
 
 from ringvm.assembler.elf import symbolize
-from ringvm.errors import (EXIT_BUDGET, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_QUIT,
+from ringvm.errors import (EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_MAX_STEPS, EXIT_QUIT,
                            UserError)
 from ringvm.isa import ISA
 
@@ -61,7 +61,8 @@ class AccessError(UserError):
 class RunResult:
     """Why :meth:`Machine.run` returned.
 
-    ``kind``: ``"halt"`` (``exit_code`` set), ``"budget"`` (the step budget ran out),
+    ``kind``: ``"halt"`` (``exit_code`` set), ``"max_steps"`` (``max_steps`` steps were
+    done),
     ``"machine_check"`` (``detail`` set), ``"deadlock"`` (every CPU waits and no input
     can come), ``"breakpoint"`` (``cpu`` is about to execute ``pc``) or ``"quit"`` (the
     interactive user typed Ctrl-] q). ``steps``: steps executed by this call. ``cpu``,
@@ -74,15 +75,15 @@ class RunResult:
     pc: int = 0
     ring: int = 0
     detail: str = ""
-    budget: int | None = None
+    max_steps: int | None = None
 
     @property
     def exit_status(self) -> int:
         """The ``ringvm boot`` exit status for this result (README "Exit status")."""
         if self.kind == "halt":
             return (self.exit_code or 0) & 0xFF
-        if self.kind == "budget":
-            return EXIT_BUDGET
+        if self.kind == "max_steps":
+            return EXIT_MAX_STEPS
         if self.kind == "machine_check":
             return EXIT_MACHINE_CHECK
         if self.kind == "deadlock":
@@ -94,9 +95,9 @@ class RunResult:
     def message(self) -> str | None:
         """One line for stderr (``None`` for a halt)."""
         where = f"pc 0x{self.pc:08x}, ring {self.ring}"
-        if self.kind == "budget":
-            return (f"ringvm: stopped: instruction budget of {self.budget} exhausted "
-                    f"({where})")
+        if self.kind == "max_steps":
+            return (f"ringvm: stopped: the step limit was reached (--max-steps "
+                    f"{self.max_steps}; {where})")
         if self.kind == "machine_check":
             if self.detail:
                 return f"ringvm: machine check: {self.detail}"
@@ -202,24 +203,21 @@ class Machine:
         """Run until the machine halts, ``max_steps`` steps (all CPUs together; None:
         no limit) have been executed, a breakpoint, a machine check, a deadlock, or
         the interactive user leaves. Returns a :class:`RunResult`. May be called again
-        to continue (after a budget or breakpoint stop)."""
+        to continue (after a max_steps or breakpoint stop)."""
         self._start()
         eng, con, tr = self.engine, self.console, self.tracer
         done = 0
         last_cpu = 0                   # the CPU the last engine stop concerned
         try:
             while True:
-                if tr is not None:
-                    budget = 1
-                else:
-                    budget = self.batch
+                n = 1 if tr is not None else self.batch
                 if max_steps is not None:
-                    budget = min(budget, max_steps - done)
-                    if budget <= 0:
-                        return self._result("budget", done, last_cpu, budget=max_steps)
+                    n = min(n, max_steps - done)
+                    if n <= 0:
+                        return self._result("max_steps", done, last_cpu, max_steps=max_steps)
                 if tr is not None:
                     tr.before()
-                stop = eng.run(budget)
+                stop = eng.run(n)
                 last_cpu = stop.cpu
                 done += stop.steps
                 self.steps += stop.steps
@@ -236,7 +234,7 @@ class Machine:
                     if tr is not None:
                         tr.console(out)
                         con.flush()
-                if reason is StopReason.BUDGET or reason is StopReason.MMIO:
+                if reason is StopReason.MAX_STEPS or reason is StopReason.MMIO:
                     if out:
                         con.flush()
                     if con.interactive:
@@ -274,7 +272,7 @@ class Machine:
 
     def step(self, n: int = 1) -> RunResult:
         """Execute ``n`` steps (all CPUs together; MMIO handled). Same result kinds as
-        :meth:`run` — ``"budget"`` means the n steps were done."""
+        :meth:`run` — ``"max_steps"`` means the n steps were done."""
         return self.run(max_steps=n)
 
     def _result(self, kind: str, steps: int, cpu: int, **kw) -> RunResult:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ringvm.errors import EXIT_BUDGET, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_USER_ERROR
+from ringvm.errors import EXIT_MAX_STEPS, EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_USER_ERROR
 
 
 def _stderr_lines(p) -> list[str]:
@@ -33,13 +33,23 @@ def test_scripted_input_escapes(ringvm, guest_file, engine_kind):
     assert p.returncode == 4
 
 
-def test_budget_status_and_message(ringvm, guest_file, engine_kind):
-    p = ringvm("boot", guest_file("SPIN"), "--engine", engine_kind, "--max-instructions", "1000")
-    assert p.returncode == EXIT_BUDGET
+def test_step_limit_status_and_message(ringvm, guest_file, engine_kind):
+    p = ringvm("boot", guest_file("SPIN"), "--engine", engine_kind, "--max-steps", "1000")
+    assert p.returncode == EXIT_MAX_STEPS
     lines = _stderr_lines(p)
     assert len(lines) == 1
-    assert re.fullmatch(r"ringvm: stopped: instruction budget of 1000 exhausted "
-                        r"\(pc 0x8000100[0-4], ring 0\)", lines[0]), lines
+    assert re.fullmatch(r"ringvm: stopped: the step limit was reached \(--max-steps 1000; "
+                        r"pc 0x8000100[0-4], ring 0\)", lines[0]), lines
+
+
+def test_the_old_option_name_still_works_with_a_note(ringvm, guest_file):
+    p = ringvm("boot", guest_file("SPIN"), "--engine", "python", "--max-instructions", "1K")
+    assert p.returncode == EXIT_MAX_STEPS
+    lines = p.stderr.decode().splitlines()
+    assert "ringvm: note: --max-instructions is deprecated: use --max-steps" in lines
+    assert "--max-steps 1000;" in lines[-1]
+    p = ringvm("boot", guest_file("SPIN"), "--max-instructions", "1K", "--max-steps", "1K")
+    assert p.returncode == 2 and b"give --max-steps only" in p.stderr
 
 
 def test_machine_check_status(ringvm, guest_file, engine_kind):
@@ -74,7 +84,7 @@ def test_disk_snapshot_cli(ringvm, guest_file, tmp_path, engine_kind):
     (["--cpus", "many"], "expected a number"),
     (["--tlb-entries", "1000"], "--tlb-entries"),
     (["--engine", "java"], "--engine"),
-    (["--max-instructions", "-5"], "--max-instructions"),
+    (["--max-steps", "-5"], "--max-steps"),
     (["--disk", "missing.img"], "does not exist"),
     (["--snapshot"], "--snapshot needs --disk"),
     (["--trace", "bogus"], "unknown trace flag"),
@@ -164,11 +174,11 @@ def test_checkpoint_restore_cli(ringvm, guest_file, tmp_path, engine_kind):
     rest = ringvm("boot", "--restore", ck, "--engine", engine_kind)
     assert rest.returncode == len(text)
     assert full.stdout.endswith(rest.stdout) and 0 < len(rest.stdout) < len(text)
-    # a checkpoint at the stop: continue a budget-limited run
+    # a checkpoint at the stop: continue a run that reached its step limit
     ck2 = tmp_path / "b.ckpt"
     part = ringvm("boot", src, "--engine", engine_kind, "--input", text,
-                  "--max-instructions", "50", "--checkpoint", ck2)
-    assert part.returncode == EXIT_BUDGET
+                  "--max-steps", "50", "--checkpoint", ck2)
+    assert part.returncode == EXIT_MAX_STEPS
     more = ringvm("boot", "--restore", ck2, "--engine", engine_kind)
     assert more.returncode == len(text)
     assert part.stdout + more.stdout == text.encode()
@@ -224,7 +234,7 @@ def _bundled():
 @pytest.mark.parametrize("name", _bundled())
 def test_bundled_guest_boots(ringvm, name, engine_kind):
     """Every bundled guest assembles, boots and halts with status 0."""
-    p = ringvm("boot", name, "--engine", engine_kind, "--max-instructions", "50M",
+    p = ringvm("boot", name, "--engine", engine_kind, "--max-steps", "50M",
                timeout=600)
     assert p.returncode == 0, p.stderr.decode()
     assert p.stdout

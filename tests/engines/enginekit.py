@@ -87,10 +87,10 @@ def boot(kind: str, source: str, ncpus: int = 1, ram_size: int = RAM, quantum=No
     return eng
 
 
-def run_program(kind: str, source: str, budget: int = 100_000, **kw):
+def run_program(kind: str, source: str, max_steps: int = 100_000, **kw):
     """Boot and run; returns (engine, stop)."""
     eng = boot(kind, source, **kw)
-    return eng, eng.run(budget)
+    return eng, eng.run(max_steps)
 
 
 def reg(eng, name: str, cpu: int = 0) -> int:

@@ -60,7 +60,7 @@ def test_fast_forward_over_idle_cycles_equals_stepping(engine_kind):
         total += s.steps
         if s.reason == StopReason.HALT:
             break
-        assert s.reason == StopReason.BUDGET
+        assert s.reason == StopReason.MAX_STEPS
     assert total == stop.steps
     for i in range(3):
         assert fast.get_cpu(i) == slow.get_cpu(i)
@@ -202,7 +202,7 @@ def test_an_ipi_wakes_another_cpu_started_through_the_ipi_device(engine_kind):
 def test_secondary_cpus_start_stopped_and_take_idle_steps(engine_kind):
     eng = boot(engine_kind, "loop: j loop\n", ncpus=3, quantum=10)
     stop = eng.run(95)
-    assert stop.reason == StopReason.BUDGET and stop.steps == 95
+    assert stop.reason == StopReason.MAX_STEPS and stop.steps == 95
     cycles = [eng.get_cpu(i).cycle for i in range(3)]
     assert cycles == [35, 30, 30]
     assert [eng.get_cpu(i).mode for i in range(3)] == ["running", "stopped", "stopped"]
@@ -536,7 +536,7 @@ def test_fast_forward_equals_stepping_with_events_on_several_cpus(engine_kind):
         while True:
             s = slow.run(1)
             total += s.steps
-            if s.reason != StopReason.BUDGET:
+            if s.reason != StopReason.MAX_STEPS:
                 break
         assert stop.reason == StopReason.HALT
         assert (s.reason, s.exit_code, total) == (stop.reason, stop.exit_code, stop.steps)

@@ -1,4 +1,4 @@
-"""Running suites: scoring, dependencies, partial credit, budgets, output limits,
+"""Running suites: scoring, dependencies, partial credit, step limits, output limits,
 machine checks, assembly errors, multi-boot disks, visibility, determinism, reports."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ SUITE = """
 name = "tiny"
 [defaults]
 kernel = "hello.s"
-budget = "100K"
+max_steps = "100K"
 exit_code = 0
 [[test]]
 name = "pass"
@@ -54,11 +54,11 @@ kernel = "exit7.s"
 [[test]]
 name = "hang"
 kernel = "spin.s"
-budget = "50K"
+max_steps = "50K"
 [[test]]
 name = "flood"
 kernel = "flood.s"
-budget = "10M"
+max_steps = "10M"
 output_limit = "2K"
 [[test]]
 name = "mcheck"
@@ -82,7 +82,7 @@ expect = ['^typed line$', '^another$']
 name = "secret"
 visibility = "hidden"
 kernel = "spin.s"
-budget = "10K"
+max_steps = "10K"
 """
 
 
@@ -137,7 +137,7 @@ def test_partial_credit_by_expected_lines(run):
 
 def test_failures_are_contained(run):
     r = by_name(run)
-    assert r["hang"].reason.startswith("budget exhausted after 50,000 instructions")
+    assert r["hang"].reason.startswith("step limit reached: max_steps = 50,000")
     assert r["hang"].steps == 50_000
     assert r["flood"].reason == "output limit: more than 2,000 bytes of console output"
     assert len(r["flood"].transcript) <= 2_001
@@ -260,9 +260,9 @@ def test_cli_hide_hidden(write_suite, tmp_path, capsys, monkeypatch):
     p = write_suite(SUITE)
     ringvm_main(["grade", str(p), "--only", "secret", "--hide-hidden", "--no-progress"])
     out = capsys.readouterr().out
-    assert "secret (hidden)" in out and "budget exhausted" not in out
+    assert "secret (hidden)" in out and "step limit reached" not in out
     ringvm_main(["grade", str(p), "--only", "secret", "--no-progress"])
-    assert "budget exhausted" in capsys.readouterr().out
+    assert "step limit reached" in capsys.readouterr().out
 
 
 def test_python_engine(write_suite):

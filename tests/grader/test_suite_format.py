@@ -20,7 +20,7 @@ def test_minimal_suite_and_defaults(write_suite):
         name = "demo"
         [defaults]
         kernel = "hello.s"
-        budget = "5K"
+        max_steps = "5K"
         points = 2
         [[test]]
         name = "a"
@@ -28,7 +28,7 @@ def test_minimal_suite_and_defaults(write_suite):
         [[test]]
         name = "b"
         points = 3
-        budget = 1000
+        max_steps = 1000
         depends = ["a"]
         tags = ["x"]
         visibility = "hidden"
@@ -39,16 +39,16 @@ def test_minimal_suite_and_defaults(write_suite):
         input = "one"
         [[test.boots]]
         input = "two"
-        budget = "1M"
+        max_steps = "1M"
     """)
     s = grader.load_suite(p)
     assert s.name == "demo" and [t.name for t in s.tests] == ["a", "b", "c"]
     a, b, c = s.tests
-    assert a.points == 2 and a.boots[0].budget == 5000 and a.boots[0].expect == ["hello"]
-    assert b.points == 3 and b.boots[0].budget == 1000 and b.depends == ["a"]
+    assert a.points == 2 and a.boots[0].max_steps == 5000 and a.boots[0].expect == ["hello"]
+    assert b.points == 3 and b.boots[0].max_steps == 1000 and b.depends == ["a"]
     assert b.visibility == "hidden" and b.boots[0].input == b"hi\n"
     assert [x.input for x in c.boots] == [b"one", b"two"]
-    assert [x.budget for x in c.boots] == [5000, 1_000_000]
+    assert [x.max_steps for x in c.boots] == [5000, 1_000_000]
     assert s.submission == p.parent.resolve()
     assert grader.load_suite(p.parent).tests == s.tests     # a directory: its suite.toml
 
@@ -59,10 +59,11 @@ def test_minimal_suite_and_defaults(write_suite):
     ("[[test]]\nname = 'a b'\nkernel='hello.s'", ["'name'"]),
     ("[[test]]\nname = 'a'", ["test 'a'", "no kernel"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nguest='hello'", ["not both"]),
-    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudgett = 5", ["unknown key", "budgett"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nmax_stepz = 5", ["unknown key", "max_stepz"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nexpect = ['(']", ["bad regex"]),
-    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudget = 'lots'", ["budget", "expected a number"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nmax_steps = 'lots'", ["max_steps", "expected a number"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nbudget = 0", ["budget", "at least 1"]),
+    ("[[test]]\nname = 'a'\nkernel='x.s'\nbudget = 5\nmax_steps = 5", ["max_steps", "old name"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nvisibility = 'secret'", ["visibility"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\nstop = 'crash'", ["'stop'"]),
     ("[[test]]\nname = 'a'\nkernel='x.s'\npoints = -1", ["points"]),

@@ -46,7 +46,7 @@ VARIANTS: dict[str, dict] = {
                   "    ori  \\r1, \\r1, TLB_G               # BUG: every entry global\n"
                   "    csrw tlblo, \\r1\n")],
         # init and the shell see each other's pages: the system never reaches a prompt,
-        # so "boot" fails on its budget and every other test is not run
+        # so "boot" reaches its step limit and every other test is not run
         "fails": "all",
     },
     "fault-halts-machine": {

@@ -14,13 +14,13 @@ from ringvm.isa import ISA
 
 GOLDEN = Path(__file__).with_name("golden")
 ENGINES = ["python", "native"]
-BUDGET = 2_000_000
+MAX_STEPS = 2_000_000
 
 
 def boot(name: str, engine: str):
     m = Machine(engine=engine)
     m.load_elf(build_guest(find_guest(name)))
-    result = m.run(max_steps=BUDGET)
+    result = m.run(max_steps=MAX_STEPS)
     return m, result, m.console.output.decode()
 
 

@@ -37,7 +37,7 @@ def test_checkpoint_restore_equivalence(make_machine, guest_src, engine_kind, tm
     # interrupted at `split`, checkpointed, restored in a fresh Machine
     b = make_machine(guest_src.DISK, disk=str(img), disk_snapshot=True, config=cfg)
     rb = b.run(max_steps=split)
-    assert rb.kind == "budget"
+    assert rb.kind == "max_steps"
     ck = tmp_path / "m.ckpt"
     b.checkpoint(ck)
     out_before = b.console.output
@@ -144,7 +144,7 @@ def test_checkpoint_bundled_hello(engine_kind, tmp_path, split):
     ra = a.run(max_steps=5_000_000)
     assert ra.kind == "halt" and ra.exit_code == 0
     b = fresh()
-    assert b.run(max_steps=split).kind == "budget"
+    assert b.run(max_steps=split).kind == "max_steps"
     b.checkpoint(tmp_path / "h.ckpt")
     for kind in available_engines():
         c = Machine.from_checkpoint(tmp_path / "h.ckpt", kind,

@@ -1,4 +1,4 @@
-"""The Machine on each engine: halt, budget, machine check, loader, disk end to end,
+"""The Machine on each engine: halt, step limit, machine check, loader, disk end to end,
 sizes, inspection helpers, stats, determinism."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from ringvm.emulator.engine import MachineConfig
 from ringvm.emulator.machine import AccessError, Machine, parse_size
-from ringvm.errors import EXIT_BUDGET, EXIT_MACHINE_CHECK, UserError
+from ringvm.errors import EXIT_MAX_STEPS, EXIT_MACHINE_CHECK, UserError
 from ringvm.isa import ISA
 
 SECTOR = ISA.machine["disk_sector"]
@@ -36,16 +36,16 @@ def test_halt_exit_code(make_machine, guest_src):
     assert m.run().kind == "halt"                  # stays halted
 
 
-def test_budget(make_machine, guest_src):
+def test_max_steps(make_machine, guest_src):
     m = make_machine(guest_src.SPIN)
     r = m.run(max_steps=1000)
-    assert r.kind == "budget" and r.steps == 1000 and r.exit_status == EXIT_BUDGET
+    assert r.kind == "max_steps" and r.steps == 1000 and r.exit_status == EXIT_MAX_STEPS
     assert r.ring == 0 and r.pc >= 0x80000000
-    r.budget = 1000
-    assert r.message().startswith("ringvm: stopped: instruction budget of 1000 exhausted (pc 0x")
+    r.max_steps = 1000
+    assert r.message().startswith("ringvm: stopped: the step limit was reached (--max-steps 1000; pc 0x")
     assert m.counters()["cpus"][0]["cycles"] == 1000
     r2 = m.step(5)
-    assert r2.kind == "budget" and r2.steps == 5 and m.steps == 1005
+    assert r2.kind == "max_steps" and r2.steps == 5 and m.steps == 1005
 
 
 def test_machine_check(make_machine, guest_src):

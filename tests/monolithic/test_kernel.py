@@ -32,9 +32,9 @@ def kt_tree() -> dict:
 
 
 def boot(tmp_path, disk=None, engine="native", input=None, snapshot=False,
-         budget="50M", extra=()):
+         max_steps="50M", extra=()):
     args = [sys.executable, "-m", "ringvm.emulator.cli", "boot", str(KERNEL),
-            "--engine", engine, "--max-instructions", budget, *extra]
+            "--engine", engine, "--max-steps", max_steps, *extra]
     if disk is not None:
         args += ["--disk", str(disk)]
     if snapshot:
@@ -59,7 +59,7 @@ def engine(request):
 
 def test_banner_and_init(tmp_path, engine):
     disk = image(tmp_path, {"init": prog("hello")})
-    r = boot(tmp_path, disk, engine, snapshot=True, budget="5M")
+    r = boot(tmp_path, disk, engine, snapshot=True, max_steps="5M")
     assert r.returncode == 7, r.stdout + r.stderr
     assert r.stdout.startswith("ringvm monolithic kernel: 32768 KiB RAM, ")
     assert "init: hello from user space\n" in r.stdout
@@ -67,13 +67,13 @@ def test_banner_and_init(tmp_path, engine):
 
 def test_missing_init_panics(tmp_path):
     disk = image(tmp_path, {"hello": prog("hello")})
-    r = boot(tmp_path, disk, snapshot=True, budget="5M")
+    r = boot(tmp_path, disk, snapshot=True, max_steps="5M")
     assert r.returncode == 99
     assert "panic: cannot exec /init: error 2" in r.stdout
 
 
 def test_no_disk_panics(tmp_path):
-    r = boot(tmp_path, None, budget="5M")
+    r = boot(tmp_path, None, max_steps="5M")
     assert r.returncode == 99
     assert "panic: disk I/O error" in r.stdout
 
@@ -190,7 +190,7 @@ def test_concurrent_disk_io(tmp_path):
     """Four processes write and read back 24 KiB files at once: queued disk requests,
     sleep-locked buffers and inodes under preemption; the image stays consistent."""
     disk = image(tmp_path, {"init": prog("ktconc")})
-    r = boot(tmp_path, disk, budget="100M")
+    r = boot(tmp_path, disk, max_steps="100M")
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.endswith("kc: ok 4\n")
     problems, summary = rvfs.check(disk)

@@ -82,7 +82,7 @@ def test_random_memory_never_crashes():
             r = e.run(2000)
             if r.reason is StopReason.MMIO:
                 e.complete_mmio(rng.getrandbits(32), bus_error=rng.random() < 0.3)
-            elif r.reason is not StopReason.BUDGET:
+            elif r.reason is not StopReason.MAX_STEPS:
                 break
         e.snapshot()
 
@@ -111,7 +111,7 @@ def test_tlb_change_invalidates_the_translation_cache():
     assert e.counters()["cpus"][0]["tlb_hits"] == 2
 
 
-def test_halt_budget_and_idle():
+def test_halt_max_steps_and_idle():
     e, ram = engine()
     put(ram, 0, [enc("addi", rd=10, rs1=0, imm=42), enc("lui", rd=5, imm=0xC000),
                  enc("sw", rs2=10, rs1=5, imm=0)])
@@ -119,7 +119,7 @@ def test_halt_budget_and_idle():
     s.pc = KSEG
     e.set_cpu(0, s)
     r = e.run(2)
-    assert (r.reason, r.steps) == (StopReason.BUDGET, 2)
+    assert (r.reason, r.steps) == (StopReason.MAX_STEPS, 2)
     r = e.run(100)
     assert (r.reason, r.steps, r.exit_code) == (StopReason.HALT, 1, 42)
     assert e.run(100).steps == 0

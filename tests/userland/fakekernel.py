@@ -166,7 +166,7 @@ class FakeKernel:
             st.ring = 3
             st.tlb = self.tlb_entries(len(st.tlb))
             self.m.set_cpu(0, st)
-        raise RuntimeError("fake kernel: step budget exhausted")
+        raise RuntimeError("fake kernel: step limit reached")
 
     def syscall(self, st: CpuState) -> int:
         a = st.regs[10:16]

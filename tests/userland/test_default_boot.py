@@ -61,7 +61,7 @@ def test_disk_option_overrides(env, tmp_path):
     (src / "init").write_bytes(b"not a program")
     img = tmp_path / "other.img"
     assert ringvm(e, "mkfs", str(img), "--from", str(src)).returncode == 0
-    p = ringvm(e, "boot", "--disk", str(img), "--max-instructions", "50M")
+    p = ringvm(e, "boot", "--disk", str(img), "--max-steps", "50M")
     assert p.returncode != 0          # the kernel cannot exec that /init
     assert not (cache / "monolithic-disk.img").exists()
 

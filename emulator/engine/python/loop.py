@@ -145,7 +145,7 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
         return n, noop
 
     # ================================================================ running
-    def run(self, budget: int) -> Stop:
+    def run(self, max_steps: int) -> Stop:
         if self.halted is not None:
             return Stop(StopReason.HALT, cpu=self.halt_cpu, steps=0, exit_code=self.halted)
         if self.machine_check is not None:
@@ -159,9 +159,9 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
             return Stop(StopReason.WATCHPOINT, cpu=hit.cpu, steps=0, watch=hit)
         steps = 0
         cpus = self.cpus
-        while steps < budget:
+        while steps < max_steps:
             cpu = cpus[self.cur]
-            done, stop = self._run_cpu(cpu, min(self.left, budget - steps))
+            done, stop = self._run_cpu(cpu, min(self.left, max_steps - steps))
             steps += done
             self._consume(done)
             if stop is None:
@@ -175,11 +175,11 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
                 cpu.bp_skip = False
                 steps += 1
                 self._consume(1)
-                steps += self._fast_forward(budget - steps)
+                steps += self._fast_forward(max_steps - steps)
                 continue
             stop.steps = steps
             return stop
-        return Stop(StopReason.BUDGET, cpu=self.cur, steps=steps)
+        return Stop(StopReason.MAX_STEPS, cpu=self.cur, steps=steps)
 
     def _consume(self, n):
         self.left -= n
