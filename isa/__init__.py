@@ -169,6 +169,41 @@ class Device:
     irq: str | None
     meaning: str
     registers: tuple[DeviceRegister, ...]
+    like: str | None = None          # another instance of this device (same registers)
+
+
+@dataclass(frozen=True)
+class BootInfoField:
+    """A word (or, with ``size`` > 4, a NUL-padded byte string) of the boot-info page."""
+    name: str
+    offset: int
+    meaning: str
+    size: int = 4
+
+
+@dataclass(frozen=True)
+class BootInfo:
+    """The layout of the boot-info page (ISA.md §11): where it is (``base``, physical),
+    its ``magic`` and ``version``, the header fields, and the device and module tables
+    (at ``devices_offset`` / ``modules_offset`` in the page, at most ``max_devices`` /
+    ``max_modules`` entries of ``device_entry_size`` / ``module_entry_size`` bytes)."""
+    base: int
+    magic: int
+    version: int
+    header: tuple[BootInfoField, ...]
+    devices_offset: int
+    max_devices: int
+    device_entry_size: int
+    device_entry: tuple[BootInfoField, ...]
+    modules_offset: int
+    max_modules: int
+    module_entry_size: int
+    module_entry: tuple[BootInfoField, ...]
+    module_flags: dict[str, int]
+
+    def offset(self, name: str) -> int:
+        """Offset of header field ``name`` in the page."""
+        return next(f.offset for f in self.header if f.name == name)
 
 
 @dataclass
@@ -191,6 +226,7 @@ class ISATable:
     devices: dict[str, Device]
     memory: dict[str, int]
     machine: dict[str, int]
+    boot_info: BootInfo
     _by_op: dict[int, list[Instruction]] = field(default_factory=dict)
 
     @property
@@ -392,6 +428,12 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
     devices = {}
     mem = data["memory"]
     for d in data["device"]:
+        if "registers_of" in d:          # another instance of a device already listed
+            like = devices.get(d["registers_of"])
+            if like is None or "registers" in d:
+                raise ISAError(f"device {d['name']}: registers_of names no earlier device "
+                               f"(or registers are given too)")
+            d = {**d, "registers": [vars(r) for r in like.registers]}
         regs = tuple(DeviceRegister(r["name"], r["offset"], r["access"], r["meaning"])
                      for r in d["registers"])
         _check_unique(regs, lambda r: r.name, f"{d['name']} register")
@@ -403,8 +445,10 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
             raise ISAError(f"device {d['name']}: unknown irq {d['irq']!r}")
         if (d["base"] - mem["device_base"]) % mem["device_page"] or d["base"] < mem["device_base"]:
             raise ISAError(f"device {d['name']}: base 0x{d['base']:x} is not a device page")
-        devices[d["name"]] = Device(d["name"], d["base"], d.get("irq"), d["meaning"], regs)
+        devices[d["name"]] = Device(d["name"], d["base"], d.get("irq"), d["meaning"], regs,
+                                    d.get("registers_of"))
     _check_unique(devices.values(), lambda d: d.base, "device base")
+    boot_info = _boot_info(data["boot_info"], mem)
 
     table = ISATable(
         raw=data, formats=formats, immediates=immediates, instructions=instructions,
@@ -412,10 +456,40 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
         csr_by_number=csr_by_number, causes=causes, interrupts=interrupts,
         exit_controls=exit_controls, exit_reasons=exit_reasons,
         status_fields={k: tuple(v) for k, v in data["status_fields"].items()},
-        devices=devices, memory=dict(mem), machine=dict(data["machine"]))
+        devices=devices, memory=dict(mem), machine=dict(data["machine"]),
+        boot_info=boot_info)
     for ins in instructions.values():
         table._by_op.setdefault(ins.match >> 26, []).append(ins)
     return table
+
+
+def _boot_info(b: dict, mem: dict) -> BootInfo:
+    """Parse and check the ``[boot_info]`` table: fields inside the page, word-aligned,
+    not overlapping one another or the tables."""
+    def fields(rows, limit, what):
+        out = tuple(BootInfoField(r["name"], r["offset"], r["meaning"], r.get("size", 4))
+                    for r in rows)
+        _check_unique(out, lambda f: f.name, what + " field")
+        spans = sorted((f.offset, f.offset + f.size, f.name) for f in out)
+        for (a0, a1, an), (b0, _b1, bn) in zip(spans, spans[1:]):
+            if a1 > b0:
+                raise ISAError(f"boot_info {what}: {an} overlaps {bn}")
+        for f in out:
+            if f.offset % 4 or f.size % 4 or f.offset + f.size > limit:
+                raise ISAError(f"boot_info {what}: {f.name} at {f.offset:#x} (+{f.size})")
+        return out
+    page = mem["device_page"]
+    header = fields(b["header"], b["devices_offset"], "header")
+    dev = fields(b["device_entry"], b["device_entry_size"], "device entry")
+    mod = fields(b["module_entry"], b["module_entry_size"], "module entry")
+    if b["devices_offset"] + b["max_devices"] * b["device_entry_size"] > b["modules_offset"] \
+            or b["modules_offset"] + b["max_modules"] * b["module_entry_size"] > page:
+        raise ISAError("boot_info: the device and module tables do not fit the page")
+    if b["base"] % page:
+        raise ISAError("boot_info: base is not page-aligned")
+    return BootInfo(b["base"], b["magic"], b["version"], header, b["devices_offset"],
+                    b["max_devices"], b["device_entry_size"], dev, b["modules_offset"],
+                    b["max_modules"], b["module_entry_size"], mod, dict(b["module_flags"]))
 
 
 ISA = load()

@@ -8,8 +8,10 @@ ringvm.isa.gen_asm_inc`` rewrites the file; ``--check`` exits 1 if it is stale.
 Names: ``CAUSE_<name>``, ``IRQ_<line name>`` (line number) and ``IRQB_<name>`` (its
 bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``ST_<field>`` (mask) and
 ``ST_<field>_SHIFT``, ``TLB_<flag>`` (mask), ``<DEVICE>_BASE`` (physical) and
-``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``KSEG``,
-``PAGE_SIZE``, ``SECTOR_SIZE``.
+``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``<DEVICE>_OFF_<REGISTER>``
+(its offset in the page, for every instance of the device), ``KSEG``,
+``PAGE_SIZE``, ``SECTOR_SIZE``, ``BOOTINFO`` (kseg address of the boot-info page) with
+``BI_<field>``, ``BI_DEV_<field>``, ``BI_MOD_<field>`` offsets and ``BI_MODF_<flag>``.
 """
 from __future__ import annotations
 
@@ -65,8 +67,25 @@ def render(isa: ISATable = ISA) -> str:
         equ(f"{up}_BASE", d.base, d.meaning + " (physical)")
         for r in d.registers:
             equ(f"{up}_{r.name}", kseg + d.base + r.offset, r.meaning)
+        if not d.like:                 # offsets, for every instance of the device
+            for r in d.registers:
+                equ(f"{up}_OFF_{r.name}", r.offset)
         out.append("")
     equ("SECTOR_SIZE", isa.machine["disk_sector"], "bytes per disk sector")
+    out.append("")
+    b = isa.boot_info
+    equ("BOOTINFO", kseg + b.base, "the boot-info page (kseg), ISA.md §11")
+    equ("BOOTINFO_MAGIC", b.magic, '"RVBI"')
+    for f in b.header:
+        equ(f"BI_{f.name}", f.offset, f.meaning)
+    equ("BI_DEV_SIZE", b.device_entry_size, "bytes per device-table entry")
+    for f in b.device_entry:
+        equ(f"BI_DEV_{f.name}", f.offset, f.meaning)
+    equ("BI_MOD_SIZE", b.module_entry_size, "bytes per module-table entry")
+    for f in b.module_entry:
+        equ(f"BI_MOD_{f.name}", f.offset, f.meaning)
+    for k, v in b.module_flags.items():
+        equ(f"BI_MODF_{k}", v)
     return "\n".join(out) + "\n"
 
 

@@ -82,11 +82,33 @@ def sections(isa: ISATable) -> dict[str, str]:
     parts = []
     for d in isa.devices.values():
         irq = f", interrupt line {d.irq}" if d.irq else ""
-        parts.append(f"**{d.name}** at `0x{d.base:08x}` — {d.meaning}{irq}.\n\n" + _table(
+        head = f"**{d.name}** at `0x{d.base:08x}` — {d.meaning}{irq}."
+        if d.like:
+            parts.append(head)
+            continue
+        parts.append(head + "\n\n" + _table(
             ["offset", "register", "access", "meaning"],
             [[f"0x{r.offset:02x}", r.name, r.access, r.meaning] for r in d.registers]))
     out["devices"] = "\n\n".join(parts)
+    out["boot_info"] = _boot_info(isa)
     return out
+
+
+def _boot_info(isa: ISATable) -> str:
+    b = isa.boot_info
+
+    def rows(fields):
+        return [[f"0x{f.offset:02x}", f.name, f"{f.size}", f.meaning] for f in fields]
+    head = ["offset", "field", "bytes", "meaning"]
+    flags = ", ".join(f"{k} = {v:#x}" for k, v in b.module_flags.items())
+    return (f"The page at physical `0x{b.base:08x}` (magic `0x{b.magic:08x}`, version "
+            f"{b.version}):\n\n" + _table(head, rows(b.header)) +
+            f"\n\nThe device table at offset `0x{b.devices_offset:x}`: up to "
+            f"{b.max_devices} entries of {b.device_entry_size} bytes, one per device "
+            f"present, in address order.\n\n" + _table(head, rows(b.device_entry)) +
+            f"\n\nThe module table at offset `0x{b.modules_offset:x}`: up to "
+            f"{b.max_modules} entries of {b.module_entry_size} bytes, in the order the "
+            f"modules were given (flags: {flags}).\n\n" + _table(head, rows(b.module_entry)))
 
 
 _REG_ROLES = {

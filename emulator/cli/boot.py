@@ -39,7 +39,8 @@ import sys
 from ringvm.errors import UserError
 
 from ..machine import parse_count
-from .options import add_machine_options, add_max_steps_option, machine_options, max_steps_option
+from .options import (add_machine_options, add_max_steps_option, build_options, machine_options,
+                      max_steps_option)
 
 
 def register(subparsers) -> None:
@@ -71,7 +72,8 @@ def register(subparsers) -> None:
 
 
 def cmd_guests(args) -> int:
-    """``ringvm guests``: a table of bundled guests (the default one marked)."""
+    """``ringvm guests``: a table of bundled guests (the default one marked): structure,
+    description, the seed concept each embodies, its disks, modules and build options."""
     from rich.console import Console as RichConsole
     from rich.markup import escape
     from rich.table import Table
@@ -79,22 +81,32 @@ def cmd_guests(args) -> int:
     from ..images import default_guest_name, list_guests
     guests = list_guests()
     default = default_guest_name()
-    t = Table(show_edge=False, pad_edge=False, box=None)
+    t = Table(show_edge=False, pad_edge=False, box=None, show_lines=True)
     t.add_column("guest", style="bold")
+    t.add_column("structure")
     t.add_column("description")
-    for gst in guests:
-        extra = []
-        if "cpus" in gst.defaults:
-            extra.append(f"{gst.defaults['cpus']} cpus")
-        if "ram" in gst.defaults:
-            extra.append(f"RAM {gst.defaults['ram']}")
-        if "disk" in gst.defaults:
-            extra.append(f"disk {gst.defaults['disk'].name}")
-        if "disk_build" in gst.defaults:
-            extra.append("disk built from its programs")
-        desc = gst.description + (f" [{', '.join(extra)}]" if extra else "")
-        t.add_row(gst.name + (" (default)" if gst.name == default else ""),
-                  escape(desc))                 # "[2 cpus]" is not rich markup
+    for g in guests:
+        lines = [g.description]
+        if g.concept:
+            lines.append(f"concept: {g.concept}")
+        machine = []
+        if g.cpus:
+            machine.append(f"{g.cpus} cpus")
+        if g.ram:
+            machine.append(f"RAM {g.ram}")
+        for i, d in enumerate(g.disks):
+            machine.append(f"disk{i or ''} {d.image.name}" if d.image is not None
+                           else f"disk{i or ''} built from its programs")
+        if set(g.runs_as) != {"bare"}:
+            machine.append("runs as: " + ", ".join(g.runs_as))
+        if machine:
+            lines.append("; ".join(machine))
+        if g.modules:
+            lines.append("modules: " + ", ".join(m.name for m in g.modules))
+        for name, (desc, defines) in g.options.items():
+            lines.append(f"--option {name}: {desc or ', '.join(defines)}")
+        t.add_row(g.name + (" (default)" if g.name == default else ""),
+                  g.structure, escape("\n".join(lines)))   # "[...]" is not rich markup
     RichConsole(highlight=False, soft_wrap=False).print(t)
     if not guests:
         print("(no bundled guests found)")
@@ -113,7 +125,10 @@ def check_options(args) -> dict:
         v["machine"] = None
         given = [o for o, val in (("GUEST", args.guest), ("--cpus", args.cpus),
                                   ("--ram", args.ram), ("--tlb-entries", args.tlb_entries),
-                                  ("--snapshot", args.snapshot or None)) if val]
+                                  ("--snapshot", args.snapshot or None),
+                                  ("--module", args.module), ("--option", args.option),
+                                  ("-D", args.defines),
+                                  ("a second --disk", (args.disk or [])[1:])) if val]
         if given:
             raise UserError(f"--restore continues a saved machine; {', '.join(given)} "
                             f"cannot be given with it")
@@ -184,8 +199,9 @@ def build_machine(args, v: dict, console, image=None):
     from ..machine import Machine
     if args.restore:
         return Machine.from_checkpoint(args.restore, args.engine, console=console,
-                                       disk=args.disk)
-    m = machine_for(image or resolve(args.guest), v["machine"], console)
+                                       disk=args.disk[0] if args.disk else None)
+    m = machine_for(image or resolve(args.guest, **build_options(args)), v["machine"],
+                    console)
     if args.snapshot and not m.has_disk:
         m.close()
         raise UserError("--snapshot needs --disk IMG")

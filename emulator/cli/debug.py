@@ -53,16 +53,17 @@ def build_debugger(args, out=None):
 
     from ..debugger import Debugger
     from ..images import resolve
-    from ..images.boot import disk_for
+    from ..images.boot import disks_for
     from ..machine import unescape_input
     from .boot import build_machine, check_options
+    from .options import build_options
 
     v = check_options(args)
     note = None
-    image = None if args.restore else resolve(args.guest)
+    image = None if args.restore else resolve(args.guest, **build_options(args))
     if image is not None:
-        disk, snapshot = disk_for(image, v["machine"])
-        if disk and not snapshot:
+        disks, snapshot = disks_for(image, v["machine"])
+        if disks and not snapshot:
             note = "ringvm: note: disk writes are kept in memory while debugging"
         v["machine"].snapshot = True
     data = unescape_input(args.input) if args.input is not None else None

@@ -4,6 +4,7 @@ machine-shape options, and turning them into :class:`ringvm.emulator.images.Mach
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ringvm.errors import UserError
@@ -23,9 +24,18 @@ def add_machine_options(p) -> None:
                    help=f"TLB entries per CPU, {ISA.machine['tlb_entries_min']}-"
                         f"{ISA.machine['tlb_entries_max']} (default "
                         f"{ISA.machine['tlb_entries_default']})")
-    p.add_argument("--disk", metavar="IMG", help="attach a disk image (512-byte sectors)")
+    p.add_argument("--disk", metavar="IMG", action="append",
+                   help="attach a disk image (512-byte sectors); up to 4 times: disk, "
+                        "disk1, ... (default: the guest's disks)")
     p.add_argument("--snapshot", action="store_true",
-                   help="keep disk writes in memory; the image file is never modified")
+                   help="keep disk writes in memory; the image files are never modified")
+    p.add_argument("--module", metavar="NAME=FILE_OR_GUEST[@ADDR]", action="append",
+                   help="boot module (ISA.md §11): a file, .s source or bundled guest, "
+                        "placed in RAM and listed in the boot-info page; repeatable")
+    p.add_argument("--option", metavar="NAME", action="append",
+                   help="build the guest with its named option (`ringvm guests` lists them)")
+    p.add_argument("-D", dest="defines", metavar="NAME[=VALUE]", action="append",
+                   help="build the guest with NAME defined (VALUE default 1)")
     p.add_argument("--input", metavar="TEXT",
                    help=r"console input (escapes like \n allowed), then end of input")
 
@@ -42,7 +52,24 @@ def machine_options(args) -> MachineOptions:
         ram=None if args.ram is None else parse_size(args.ram),
         tlb_entries=None if args.tlb_entries is None
         else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
-        disk=args.disk, snapshot=args.snapshot)
+        disks=args.disk, snapshot=args.snapshot)
+
+
+def build_options(args) -> dict:
+    """Keyword arguments of :func:`ringvm.emulator.images.resolve` from the options of
+    :func:`add_machine_options`: named ``options``, ``defines`` and extra ``modules``.
+    Raises :class:`UserError` for a malformed ``-D`` or ``--module``."""
+    from ..images import parse_module_arg
+    defines = {}
+    for d in args.defines or ():
+        name, _, value = d.partition("=")
+        if not re.fullmatch(r"[A-Za-z_.$][\w.$]*", name):
+            raise UserError(f"-D {d!r}: expected NAME[=VALUE]")
+        sign = -1 if value.startswith("-") else 1
+        defines[name] = sign * parse_count(value.lstrip("-"), f"-D {name}", lo=0,
+                                           hi=(1 << 32) - 1) if value else 1
+    return {"options": tuple(args.option or ()), "defines": defines,
+            "modules": [parse_module_arg(m) for m in args.module or ()]}
 
 
 def add_max_steps_option(p) -> None:

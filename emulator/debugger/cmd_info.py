@@ -164,10 +164,10 @@ def info_devices(dbg, rest):
     dbg.write(f"ipi      START_PC 0x{snap.get('start_pc', 0):08x}")
     for d in m.devices:
         s = d.snapshot()
-        if d.name == "disk":
+        if d in m.disks:
             r = s["regs"]
             state = {0: "IDLE", 1: "BUSY", 2: "DONE", 3: "ERROR"}.get(s["state"], s["state"])
-            dbg.write(f"disk     {s['capacity']} sectors, {state} (done at cycle "
+            dbg.write(f"{d.name:<8} {s['capacity']} sectors, {state} (done at cycle "
                       f"{s['done_at']}), SECTOR {r['SECTOR']} ADDR 0x{r['ADDR']:08x} COUNT "
                       f"{r['COUNT']} CTRL {r['CTRL']}, " +
                       (f"{len(s['overlay'])} sectors written (kept in memory)"

@@ -108,7 +108,7 @@ class Debugger(Timeline):
     @classmethod
     def open(cls, guest: str | None = None, engine: str = "auto", out=None, *,
              input: bytes | None = None, ncpus: int | None = None, ram: str | None = None,
-             disk: str | None = None, **kw) -> "Debugger":
+             disks: list | None = None, **kw) -> "Debugger":
         """A Debugger over a fresh Machine running ``guest`` (a bundled guest name, a
         ``.s`` or an ELF file; None: the default guest), with the guest's defaults (CPUs,
         RAM, disk; a disk's writes are kept in memory). ``input``: console input, then
@@ -117,7 +117,7 @@ class Debugger(Timeline):
 
         from ..images import MachineOptions, machine_for, resolve
         image = resolve(guest)
-        opts = MachineOptions(engine=engine, ncpus=ncpus, ram=ram, disk=disk, snapshot=True)
+        opts = MachineOptions(engine=engine, ncpus=ncpus, ram=ram, disks=disks, snapshot=True)
         m = machine_for(image, opts, cls.make_console(input=input, eof=input is not None))
         try:
             return cls(m, out if out is not None else io.StringIO(), elf=read_elf(image.elf),

@@ -3,8 +3,9 @@
 built on it (:mod:`.rootdisk`, the block device). The engine owns the hot devices (sysctl,
 UART, timers, IPI); every other device lives here, one physical page each."""
 from .base import BusError, Device
-from .disk import (CMD_READ, CMD_WRITE, DISK_LINE, SECTOR, ST_BUSY, ST_DONE, ST_ERROR,
-                   ST_IDLE, DiskDevice)
+from .disk import (CMD_READ, CMD_WRITE, DISK_LINE, DISK_NAMES, MAX_DISKS, SECTOR, ST_BUSY,
+                   ST_DONE, ST_ERROR, ST_IDLE, DiskDevice)
 
-__all__ = ["BusError", "Device", "DiskDevice", "SECTOR", "DISK_LINE", "CMD_READ",
+__all__ = ["BusError", "Device", "DiskDevice", "SECTOR", "DISK_LINE", "DISK_NAMES",
+           "MAX_DISKS", "CMD_READ",
            "CMD_WRITE", "ST_IDLE", "ST_BUSY", "ST_DONE", "ST_ERROR"]

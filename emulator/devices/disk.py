@@ -14,6 +14,9 @@ SECTOR = ISA.machine["disk_sector"]
 _DISK = ISA.devices["disk"]
 _REG = {r.name: r.offset for r in _DISK.registers}
 DISK_LINE = ISA.interrupts[_DISK.irq].value
+#: the block devices, in attachment order: disk, disk1, disk2, disk3 (ISA.md §11)
+DISK_NAMES = tuple(d.name for d in ISA.devices.values() if d.name == "disk" or d.like == "disk")
+MAX_DISKS = len(DISK_NAMES)
 
 ST_IDLE, ST_BUSY, ST_DONE, ST_ERROR = 0, 1, 2, 3
 CMD_READ, CMD_WRITE = 1, 2
@@ -25,6 +28,9 @@ class DiskDevice(Device):
     ``path``: the image (its size must be a non-zero multiple of 512; it is opened
     read-write unless ``snapshot``). ``snapshot=True``: writes go to an in-memory
     copy-on-write overlay (a dict sector -> 512 bytes) and the file is never modified.
+    ``index``: which block device it is (0 ``disk``, 1 ``disk1``, ...): its register page
+    and interrupt line; its counters are named after it (``disk_reads``,
+    ``disk1_reads``, ...).
 
     A request (CMD write) transfers all its data at once, then completes
     ``disk_latency + disk_latency_per_sector * COUNT`` cycles of CPU 0 later: STATUS
@@ -34,10 +40,13 @@ class DiskDevice(Device):
     construction for a missing/unreadable image or a bad size.
     """
 
-    name = "disk"
-
-    def __init__(self, path: str | os.PathLike, snapshot: bool = False):
-        super().__init__(_DISK.base)
+    def __init__(self, path: str | os.PathLike, snapshot: bool = False, index: int = 0):
+        if not 0 <= index < MAX_DISKS:
+            raise UserError(f"at most {MAX_DISKS} disks can be attached")
+        dev = ISA.devices[DISK_NAMES[index]]
+        super().__init__(dev.base)
+        self.name = dev.name
+        self.line = ISA.interrupts[dev.irq].value
         self.path = Path(path)
         self.snapshot_mode = snapshot
         try:
@@ -61,8 +70,8 @@ class DiskDevice(Device):
         self.state = ST_IDLE          # ST_IDLE, or ST_BUSY while a request is outstanding
         self.result = ST_DONE         # what STATUS becomes at completion
         self.done_at = 0              # completion cycle of CPU 0
-        self.stats = {"disk_reads": 0, "disk_writes": 0, "disk_sectors_read": 0,
-                      "disk_sectors_written": 0, "disk_errors": 0}
+        self.stats = {f"{self.name}_{k}": 0 for k in
+                      ("reads", "writes", "sectors_read", "sectors_written", "errors")}
 
     # -- sector I/O (overlay-aware)
     def _read_sectors(self, first: int, count: int) -> bytes:
@@ -114,7 +123,7 @@ class DiskDevice(Device):
             status = self._status()
             if status in (ST_DONE, ST_ERROR):
                 self.state = ST_IDLE
-            self.machine.engine.clear_line(0, DISK_LINE)
+            self.machine.engine.clear_line(0, self.line)
         elif offset in (_REG["STATUS"], _REG["CAPACITY"]):
             pass                                      # read-only: ignored
         else:
@@ -135,21 +144,21 @@ class DiskDevice(Device):
               and addr + nbytes <= len(ram))
         if ok and cmd == CMD_READ:
             ram[addr:addr + nbytes] = self._read_sectors(sector, count)
-            self.stats["disk_reads"] += 1
-            self.stats["disk_sectors_read"] += count
+            self.stats[f"{self.name}_reads"] += 1
+            self.stats[f"{self.name}_sectors_read"] += count
         elif ok:
             self._write_sectors(sector, bytes(ram[addr:addr + nbytes]))
-            self.stats["disk_writes"] += 1
-            self.stats["disk_sectors_written"] += count
+            self.stats[f"{self.name}_writes"] += 1
+            self.stats[f"{self.name}_sectors_written"] += count
         else:
-            self.stats["disk_errors"] += 1
+            self.stats[f"{self.name}_errors"] += 1
         latency = (ISA.machine["disk_latency"]
                    + ISA.machine["disk_latency_per_sector"] * (count if ok else 0))
         self.result = ST_DONE if ok else ST_ERROR
         self.state = ST_BUSY
         self.done_at = self.machine.cpu_cycle(0) + latency
         if self.regs["CTRL"] & 1:
-            self.machine.engine.schedule_line(0, DISK_LINE, self.done_at)
+            self.machine.engine.schedule_line(0, self.line, self.done_at)
 
     # -- bookkeeping
     def counters(self) -> dict[str, int]:

@@ -23,7 +23,7 @@ class Builder:
         self.suite = suite
         self.workdir = workdir
         self.elves: dict = {}
-        self.disks: dict = {}
+        self.built_disks: dict = {}
 
     def kernel(self, t: TestSpec) -> tuple[bytes | None, str]:
         """``(ELF bytes, "")`` or ``(None, reason)``."""
@@ -56,22 +56,25 @@ class Builder:
         self.elves[key] = out
         return out
 
-    def disk(self, t: TestSpec) -> tuple[str | None, str]:
-        """``(image path or None, "")`` or ``(None, reason)``."""
-        if t.disk is None:
-            return None, ""
-        d = t.disk
-        key = repr(sorted((k, repr(v)) for k, v in d.items()))
-        if key in self.disks:
-            return self.disks[key]
-        try:
-            out = (str(self._build_disk(d)), "")
-        except UserError as e:
-            out = (None, _short_asm_error(str(e), "disk image error"))
-        except Exception as e:   # noqa: BLE001
-            out = (None, f"disk image error: {type(e).__name__}: {e}")
-        self.disks[key] = out
-        return out
+    def disks(self, t: TestSpec) -> tuple[list[str] | None, str]:
+        """``(image paths, "")`` or ``(None, reason)``."""
+        paths = []
+        for d in t.disks:
+            key = repr(sorted((k, repr(v)) for k, v in d.items()))
+            if key not in self.built_disks:
+                try:
+                    self.built_disks[key] = (str(self._build_disk(d)), "")
+                except UserError as e:
+                    self.built_disks[key] = (None, _short_asm_error(str(e),
+                                                                    "disk image error"))
+                except Exception as e:   # noqa: BLE001
+                    self.built_disks[key] = (None, f"disk image error: {type(e).__name__}: "
+                                                   f"{e}")
+            path, why = self.built_disks[key]
+            if path is None:
+                return None, why
+            paths.append(path)
+        return paths, ""
 
     def _build_disk(self, d: dict) -> Path:
         sub = self.suite.submission
@@ -79,11 +82,11 @@ class Builder:
             g = find_guest(d["guest"])
             if g is None:
                 raise UserError(f"disk: no bundled guest called {d['guest']!r}")
-            if "disk" in g.defaults:
-                return g.defaults["disk"]
-            if "disk_build" not in g.defaults:
+            if not g.disks:
                 raise UserError(f"disk: guest {d['guest']!r} has no disk")
-            spec = dataclasses.replace(g.defaults["disk_build"])
+            if g.disks[0].image is not None:
+                return g.disks[0].image
+            spec = dataclasses.replace(g.disks[0].build)
         elif "image" in d:
             img = (sub / d["image"]).resolve()
             if not img.is_file():
@@ -109,7 +112,7 @@ class Builder:
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
             node[parts[-1]] = content.encode()
-        path = self.workdir / f"disk{len(self.disks)}.img"
+        path = self.workdir / f"disk{len(self.built_disks)}.img"
         path.write_bytes(build_image(tree, size=spec.size, ninodes=spec.ninodes))
         return path
 
@@ -127,5 +130,5 @@ def _short_asm_error(msg: str, what: str) -> str:
 def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dict:
     """Everything a worker needs to run test ``t``: a picklable dict."""
     elf, why = builder.kernel(t)
-    disk, dwhy = (None, "") if elf is None else builder.disk(t)
-    return {"spec": t, "elf": elf, "disk": disk, "error": why or dwhy, "engine": engine}
+    disks, dwhy = (None, "") if elf is None else builder.disks(t)
+    return {"spec": t, "elf": elf, "disks": disks, "error": why or dwhy, "engine": engine}

@@ -94,15 +94,15 @@ def run_one(job: dict) -> TestResult:
     transcript: list[str] = []
     checks: list[tuple[str, str]] = []
     ok = True
-    overlay: dict | None = None
+    overlays: list | None = None
     image = BootImage(t.name, job["elf"])
     for i, boot in enumerate(t.boots, 1):
         if len(t.boots) > 1:
             checks.append(("BOOT", f"boot {i} of {len(t.boots)}"))
         console = Console(input=boot.input, mode="scripted", capture=True)
         opts = MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
-                              tlb_entries=t.tlb_entries, disk=job["disk"] or False,
-                              snapshot=True, disk_overlay=overlay)
+                              tlb_entries=t.tlb_entries, disks=job["disks"],
+                              snapshot=True, disk_overlays=overlays)
         try:
             m = machine_for(image, opts, console)
         except UserError as e:
@@ -123,8 +123,7 @@ def run_one(job: dict) -> TestResult:
                     kind = "max_steps"
                     break
             res.steps += done
-            if job["disk"] is not None:
-                overlay = m.disk_overlay()
+            overlays = m.disk_overlays()
         finally:
             m.close()
         out = bytes(console.captured)

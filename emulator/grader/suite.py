@@ -42,7 +42,8 @@ Suite format
     cpus = 1
     ram = "32M"
     tlb_entries = 64
-    disk = { ... }                  # see below; absent or false: no disk
+    disk = { ... }                  # see below; absent or false: no disk; a list of
+                                    # tables: several disks (disk, disk1, ...)
 
     # --- one boot (the common case)
     input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
@@ -166,7 +167,7 @@ class TestSpec:
     cpus: int = 1
     ram: int = 32 * 1024 * 1024
     tlb_entries: int | None = None
-    disk: dict | None = None
+    disks: list[dict] = field(default_factory=list)
     boots: list[Boot] = field(default_factory=list)
 
 
@@ -314,6 +315,23 @@ def _boot(data: dict, where: str) -> Boot:
     return b
 
 
+def _disk(d, where: str) -> dict:
+    if not isinstance(d, dict):
+        raise UserError(f"{where}: must be a table (or false, or a list of tables)")
+    extra = set(d) - _DISK_KEYS
+    if extra:
+        raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
+    kinds = [k for k in ("guest", "image", "programs", "files") if k in d]
+    if not kinds:
+        raise UserError(f"{where}: needs 'guest', 'image', 'programs' or 'files'")
+    if ("guest" in d or "image" in d) and len(kinds) > 1:
+        raise UserError(f"{where}: 'guest' and 'image' stand alone")
+    if "add" in d and (not isinstance(d["add"], dict) or not all(
+            isinstance(v, str) for v in d["add"].values())):
+        raise UserError(f"{where}: add must map file names to strings")
+    return dict(d)
+
+
 def _test(data: dict, where: str) -> TestSpec:
     unknown = set(data) - _TEST_KEYS
     if unknown:
@@ -367,23 +385,9 @@ def _test(data: dict, where: str) -> TestSpec:
         t.tlb_entries = _count(data["tlb_entries"], f"{where}: tlb_entries")
     if "disk" in data:
         d = data["disk"]
-        if d is False:
-            t.disk = None
-        elif not isinstance(d, dict):
-            raise UserError(f"{where}: 'disk' must be a table (or false)")
-        else:
-            extra = set(d) - _DISK_KEYS
-            if extra:
-                raise UserError(f"{where}: unknown key(s) in disk: {', '.join(sorted(extra))}")
-            kinds = [k for k in ("guest", "image", "programs", "files") if k in d]
-            if not kinds:
-                raise UserError(f"{where}: disk needs 'guest', 'image', 'programs' or 'files'")
-            if ("guest" in d or "image" in d) and len(kinds) > 1:
-                raise UserError(f"{where}: disk: 'guest' and 'image' stand alone")
-            if "add" in d and (not isinstance(d["add"], dict) or not all(
-                    isinstance(v, str) for v in d["add"].values())):
-                raise UserError(f"{where}: disk.add must map file names to strings")
-            t.disk = dict(d)
+        items = [] if d is False else d if isinstance(d, list) else [d]
+        t.disks = [_disk(x, f"{where}: disk" + (f" {i}" if len(items) > 1 else ""))
+                   for i, x in enumerate(items)]
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:
         boots = data["boots"]

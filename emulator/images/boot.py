@@ -4,9 +4,10 @@
 A *guest spec* (the ``GUEST`` argument) is a bundled guest name (``ringvm guests``), a
 guest directory (holding a ``guest.toml``), a ``.s`` file (assembled with include paths
 [its directory, guests/lib]) or an ELF file; None means the default guest.
-:func:`resolve` turns it into a :class:`BootImage`; :func:`machine_for` builds the
-Machine for an image and the user's :class:`MachineOptions`, filling every option the
-user left out from the guest's ``guest.toml`` defaults and then the machine's.
+:func:`resolve` turns it into a :class:`BootImage` (the kernel ELF and its boot
+modules); :func:`machine_for` builds the Machine for an image and the user's
+:class:`MachineOptions`, filling every option the user left out from the guest's
+``guest.toml`` and then from the machine's defaults.
 
 Typical use::
 
@@ -17,6 +18,7 @@ Typical use::
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,124 +26,183 @@ from ringvm.errors import UserError
 from ringvm.isa import ISA
 
 from ..engine import MachineConfig
-from ..machine import DEFAULT_RAM, Console, Machine, parse_size
+from ..machine import DEFAULT_RAM, Console, Machine, Module, parse_count, parse_size
 from . import cache
-from .registry import (Guest, build_guest, default_guest_name, find_guest, guest_from_dir,
-                       lib_dir, list_guests)
+from .registry import (Guest, ModuleSource, build_guest, default_guest_name, find_guest,
+                       guest_from_dir, lib_dir, list_guests)
 
 
 @dataclass
 class BootImage:
-    """What a guest spec names: the display ``name``, the kernel's ``elf`` bytes and,
-    for a bundled guest or guest directory, the :class:`Guest` (whose ``defaults`` give
-    CPUs, RAM and the disk); ``guest`` is None for a ``.s`` or ELF file."""
+    """What a guest spec names: the display ``name``, the kernel's ``elf`` bytes, its
+    boot ``modules`` (:class:`~ringvm.emulator.machine.Module`, from guest.toml and
+    ``--module``) and, for a bundled guest or guest directory, the :class:`Guest` (its
+    CPUs, RAM and disks); ``guest`` is None for a ``.s`` or ELF file."""
     name: str
     elf: bytes
     guest: Guest | None = None
+    modules: list[Module] = field(default_factory=list)
 
-    @property
-    def defaults(self) -> dict:
-        """Machine defaults from guest.toml (see :class:`Guest`); {} for a bare file."""
-        return dict(self.guest.defaults) if self.guest else {}
-
-    def default_disk(self) -> tuple[str | None, bool]:
-        """``(image path, snapshot)`` the guest boots when no ``--disk`` is given: a
-        bundled image file in snapshot mode (never modified), the persistent working
-        copy of an image built from sources, or no disk. Raises :class:`UserError` if
-        the image cannot be built."""
-        d = self.defaults
-        if "disk" in d:
-            return str(d["disk"]), True
-        if "disk_build" in d:
-            from .rootdisk import working_image
-            return str(working_image(d["disk_build"])), False
-        return None, False
+    def default_disks(self) -> tuple[list[str], bool]:
+        """``(image paths, snapshot)`` the guest boots when no ``--disk`` is given:
+        bundled image files (snapshot mode: never modified), the persistent working
+        copies of images built from sources, or none. Raises :class:`UserError` if an
+        image cannot be built."""
+        from .rootdisk import working_image
+        paths, snapshot = [], False
+        for d in (self.guest.disks if self.guest else []):
+            if d.image is not None:
+                paths.append(str(d.image))
+                snapshot = True
+            else:
+                paths.append(str(working_image(d.build)))
+        return paths, snapshot
 
 
 def _is_plain_name(spec: str) -> bool:
     return "/" not in spec and os.sep not in spec and "." not in spec
 
 
-def resolve(spec: str | None) -> BootImage:
-    """The :class:`BootImage` for a guest spec (see the module docstring). Raises
-    :class:`UserError` if it names nothing, or for an assembly error."""
+def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = None,
+            modules=()) -> BootImage:
+    """The :class:`BootImage` for a guest spec (see the module docstring), built with
+    the guest's named ``options`` and extra ``defines`` (-D), and with the guest's
+    modules followed by ``modules`` (:class:`ModuleSource` list, e.g. from
+    :func:`parse_module_arg`). Raises :class:`UserError` if it names nothing, for an
+    assembly error, or for a module that cannot be built."""
     if spec is None:
         spec = default_guest_name()
     path = Path(spec)
+    guest = None
     if _is_plain_name(spec):                 # a bundled guest name wins over a local file
-        g = find_guest(spec)
-        if g is not None:
-            return BootImage(g.name, build_guest(g), g)
-        if not path.exists():
+        guest = find_guest(spec)
+        if guest is None and not path.exists():
             names = ", ".join(x.name for x in list_guests()) or "none"
             raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
                             f"or give a path to a .s or ELF file)")
-    if not path.exists():
+    if guest is None and not path.exists():
         raise UserError(f"{spec!r}: no such file")
-    if path.is_dir():
-        if (path / "guest.toml").is_file():
-            g = guest_from_dir(path.resolve())
-            return BootImage(g.name, build_guest(g), g)
-        raise UserError(f"{spec!r} is a directory, not a guest")
-    if path.suffix.lower() == ".s":
-        return BootImage(path.name, cache.assemble(path, [path.resolve().parent, lib_dir()]))
-    try:
-        return BootImage(path.name, path.read_bytes())
-    except OSError as e:
-        raise UserError(f"cannot read {spec!r}: {e.strerror}") from None
+    if guest is None and path.is_dir():
+        if not (path / "guest.toml").is_file():
+            raise UserError(f"{spec!r} is a directory, not a guest")
+        guest = guest_from_dir(path.resolve())
+    if guest is not None:
+        image = BootImage(guest.name, build_guest(guest, options, defines), guest)
+        sources = list(guest.modules) + list(modules)
+    else:
+        if options:
+            raise UserError(f"--option needs a guest with a guest.toml ({spec!r} is a file)")
+        if path.suffix.lower() == ".s":
+            elf = cache.assemble(path, [path.resolve().parent, lib_dir()], defines=defines)
+        else:
+            try:
+                elf = path.read_bytes()
+            except OSError as e:
+                raise UserError(f"cannot read {spec!r}: {e.strerror}") from None
+        image = BootImage(path.name, elf)
+        sources = list(modules)
+    image.modules = [build_module(m, image.guest) for m in sources]
+    return image
+
+
+def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
+    """The :class:`Module` for a module source: its ``file`` read, its ``source``
+    assembled (include paths: its directory, ``include``, guests/lib), or the ELF of
+    bundled ``guest``. Raises :class:`UserError`."""
+    if src.source is not None:
+        inc = [src.source.resolve().parent, *src.include, lib_dir()]
+        data = cache.assemble(src.source, inc, base=src.base, name=src.name)
+    elif src.guest is not None:
+        g = find_guest(src.guest)
+        if g is None:
+            raise UserError(f"module {src.name}: no bundled guest called {src.guest!r}")
+        data = build_guest(g)
+    else:
+        try:
+            data = Path(src.file).read_bytes()
+        except OSError as e:
+            raise UserError(f"module {src.name}: cannot read {str(src.file)!r}: "
+                            f"{e.strerror}") from None
+    return Module(src.name, data, src.addr)
+
+
+_MODULE_RE = re.compile(r"^([^=@]+)=(.+?)(?:@(\w+))?$")
+
+
+def parse_module_arg(text: str) -> ModuleSource:
+    """``NAME=FILE_OR_GUEST[@ADDR]`` (the ``--module`` option) as a
+    :class:`ModuleSource`: an existing file (a ``.s`` file is assembled), else a bundled
+    guest's name. Raises :class:`UserError` for a malformed argument or a name that is
+    neither."""
+    m = _MODULE_RE.match(text)
+    if not m:
+        raise UserError(f"--module {text!r}: expected NAME=FILE_OR_GUEST[@ADDR]")
+    name, what, addr = m.group(1), m.group(2), m.group(3)
+    src = ModuleSource(name)
+    if addr is not None:
+        src.addr = parse_count(addr, f"--module {name}: address", lo=0)
+    p = Path(what)
+    if p.is_file():
+        if p.suffix.lower() == ".s":
+            src.source = p
+        else:
+            src.file = p
+    elif _is_plain_name(what) and find_guest(what) is not None:
+        src.guest = what
+    else:
+        raise UserError(f"--module {name}: {what!r} is neither a file nor a bundled guest")
+    return src
 
 
 @dataclass
 class MachineOptions:
     """The machine a user asked for; None means "the guest's default, else the
-    machine's". ``ram``: bytes or a size string ("64M"). ``disk``: an image path
-    (``False``: no disk even if the guest has one). ``snapshot``: keep disk writes in
-    memory. ``disk_overlay``: sectors already written in snapshot mode (sector -> 512
-    bytes), as :meth:`Machine.disk_overlay` returns them — how a multi-boot grading test
-    hands one boot's disk to the next."""
+    machine's". ``ram``: bytes or a size string ("64M"). ``disks``: image paths (None:
+    the guest's disks; ``[]``: no disk). ``snapshot``: keep disk writes in memory.
+    ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
+    :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
+    one boot's disks to the next."""
     engine: str = "auto"
     ncpus: int | None = None
     ram: int | str | None = None
     tlb_entries: int | None = None
-    disk: str | os.PathLike | bool | None = None
+    disks: list | None = None
     snapshot: bool = False
-    disk_overlay: dict | None = field(default=None, repr=False)
+    disk_overlays: list | None = field(default=None, repr=False)
 
 
 def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
     """The :class:`MachineConfig` for ``image`` under ``opts`` (validated by the
     Machine). Raises :class:`UserError` for a bad RAM size."""
-    d = image.defaults
+    g = image.guest
+    ram = opts.ram if opts.ram is not None else (g.ram if g and g.ram else DEFAULT_RAM)
+    ncpus = opts.ncpus if opts.ncpus is not None else (g.cpus if g and g.cpus else 1)
     tlb = opts.tlb_entries if opts.tlb_entries is not None \
         else ISA.machine["tlb_entries_default"]
-    return MachineConfig(ram_size=parse_size(opts.ram if opts.ram is not None
-                                             else d.get("ram", DEFAULT_RAM)),
-                         ncpus=opts.ncpus if opts.ncpus is not None else d.get("cpus", 1),
-                         tlb_entries=tlb)
+    return MachineConfig(ram_size=parse_size(ram), ncpus=ncpus, tlb_entries=tlb)
 
 
-def disk_for(image: BootImage, opts: MachineOptions) -> tuple[str | None, bool]:
-    """``(image path or None, snapshot)`` for ``image`` under ``opts``."""
-    if opts.disk is False:
-        return None, False
-    if opts.disk is not None:
-        return os.fspath(opts.disk), opts.snapshot
-    path, forced = image.default_disk()
-    return path, forced or opts.snapshot
+def disks_for(image: BootImage, opts: MachineOptions) -> tuple[list[str], bool]:
+    """``(image paths, snapshot)`` for ``image`` under ``opts``."""
+    if opts.disks is not None:
+        return [os.fspath(d) for d in opts.disks], opts.snapshot
+    paths, forced = image.default_disks()
+    return paths, forced or opts.snapshot
 
 
 def machine_for(image: BootImage, opts: MachineOptions | None = None,
                 console: Console | None = None) -> Machine:
-    """A new Machine with ``image`` loaded and CPU 0 at its entry. ``console``: the host
-    side of the UART (default: no input, output captured). Close it (or use it as a
-    context manager). Raises :class:`UserError` for a bad option, disk or image."""
+    """A new Machine with ``image`` (kernel and modules) loaded and CPU 0 at its entry.
+    ``console``: the host side of the UART (default: no input, output captured). Close
+    it (or use it as a context manager). Raises :class:`UserError` for a bad option,
+    disk, image or module."""
     opts = opts or MachineOptions()
     config = machine_config(image, opts)
-    disk, snapshot = disk_for(image, opts)
-    m = Machine(config, opts.engine, disk=disk, disk_snapshot=snapshot, console=console,
-                disk_overlay=opts.disk_overlay)
+    disks, snapshot = disks_for(image, opts)
+    m = Machine(config, opts.engine, disk=disks, disk_snapshot=snapshot, console=console,
+                disk_overlays=opts.disk_overlays)
     try:
-        m.load_elf(image.elf)
+        m.load_elf(image.elf, image.modules)
     except BaseException:
         m.close()
         raise

@@ -115,25 +115,30 @@ def cached_file(kind: str, name: str, key: str, build: Callable[[], bytes],
     return None
 
 
-def _assemble(src: Path, include_paths: list[Path], base: int | None) -> bytes:
+def _assemble(src: Path, include_paths: list[Path], base: int | None,
+              defines: dict[str, int]) -> bytes:
     from ringvm.assembler import assemble_file
-    return assemble_file(str(src), [str(p) for p in include_paths], base=base)
+    kw = {"defines": defines} if defines else {}
+    return assemble_file(str(src), [str(p) for p in include_paths], base=base, **kw)
 
 
 def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
-             name: str | None = None, use_cache: bool = True) -> bytes:
+             name: str | None = None, defines: dict[str, int] | None = None,
+             use_cache: bool = True) -> bytes:
     """ELF bytes of ``src`` assembled with ``include_paths`` (searched in order; the
-    source's own directory first) at ``base`` (None: the assembler's default), from the
-    cache (as ``elf/<name>-<key>.elf``, name defaulting to the source's stem) when
-    nothing it depends on changed. Raises :class:`UserError` (the
+    source's own directory first) at ``base`` (None: the assembler's default) with the
+    predefined constants ``defines`` (``-D``), from the cache (as
+    ``elf/<name>-<key>.elf``, name defaulting to the source's stem) when nothing it
+    depends on changed. Raises :class:`UserError` (the
     assembler's ``file:line:col: error:`` report) for bad source."""
     src = Path(src)
+    defines = dict(sorted((defines or {}).items()))
     if not src.is_file():
         raise UserError(f"{src}: no such file")
     if not use_cache:
-        return _assemble(src, include_paths, base)
+        return _assemble(src, include_paths, base, defines)
     h = hashlib.sha256(b"ringvm-elf 2\0")
-    h.update(f"{src.name}\0{base}\0".encode())
+    h.update(f"{src.name}\0{base}\0{defines}\0".encode())
     h.update(src.read_bytes())
     for i, d in enumerate([src.parent, *include_paths]):
         hash_tree(h, Path(d), str(i))
@@ -142,7 +147,7 @@ def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
     built: list[bytes] = []
 
     def build() -> bytes:
-        built.append(_assemble(src, include_paths, base))
+        built.append(_assemble(src, include_paths, base, defines))
         return built[0]
 
     path = cached_file("elf", name or src.stem, key, build, ".elf")
@@ -153,4 +158,4 @@ def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
             return path.read_bytes()
         except OSError:
             pass
-    return _assemble(src, include_paths, base)
+    return _assemble(src, include_paths, base, defines)

@@ -3,21 +3,38 @@
 A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
 
     description = "one line shown by `ringvm guests`"
+    structure = "monolithic"    # the kernel structure it is (DESIGN.md's concept map)
+    concept = "monolithic kernel (xv6)"   # the seed concept it embodies
     entry = "main.s"            # the file to assemble, relative to the directory
-    # optional machine defaults (command-line options override them):
+    runs_as = ["bare"]          # where it can run: bare metal, or as a guest of a
+                                # hypervisor ("hvm", "pv")
+    # machine defaults (command-line options override them):
     cpus = 2                    # --cpus
     ram = "64M"                 # --ram
-    disk = "fs.img"             # --disk, relative to the directory; a bundled image is
-                                # always attached in --snapshot mode (never modified)
 
-or, instead of ``disk = "..."``, a disk image built from sources (:mod:`.rootdisk`)::
+    [build]
+    defines = { NBUF = 32 }     # -D NAME=VALUE for the entry file
+    [options.flexsc]            # a named build option: `ringvm boot GUEST --option flexsc`
+    description = "exception-less system calls"
+    defines = { FLEXSC = 1 }
 
-    [disk]
-    programs = "../user"        # each NAME.s there (not lib/), assembled at useg 0x1000
-                                # and stripped, becomes the file /NAME
-    files = "../user/rootfs"    # a directory copied in recursively (README, ...)
-    size = 4096                 # image size in 512-byte blocks (default 4096)
-    inodes = 256                # number of inodes (default 256)
+    disk = "fs.img"             # a disk image, relative to the directory; a bundled
+                                # image is always attached in --snapshot mode
+    [disk]                      # or a disk built from sources (:mod:`.rootdisk`):
+    programs = "../user"        #   each NAME.s there (not lib/) becomes the file /NAME
+    files = "../user/rootfs"    #   a directory copied in recursively (README, ...)
+    size = 4096                 #   blocks of 512 bytes (default 4096)
+    inodes = 256                #   number of inodes (default 256)
+    # several disks (disk, disk1, ...): `[[disk]]` tables, each { image = "x.img" } or
+    # built as above, or `disk = ["a.img", "b.img"]`
+
+    [[module]]                  # a boot module (ISA.md §11), in the order given:
+    name = "fs"                 #   its name in the boot-info page (1-15 characters)
+    source = "servers/fs.s"     #   assembled (include paths: its directory, `include`,
+    base = 0x1000               #   guests/lib) at `base` (default: the kernel base), or
+    # guest = "monolithic"      #   the ELF of a bundled guest, or
+    # file = "data.bin"         #   a file as it is (an ELF is placed as its image)
+    addr = 0x00400000           #   optional fixed physical address
 
 A guest is assembled with include paths ``[guest directory, guests/lib]`` through the
 one build cache (:mod:`.cache`). ``guests/guests.toml`` may name the default guest:
@@ -39,25 +56,114 @@ from ringvm.errors import UserError
 from . import cache
 
 FALLBACK_DEFAULT = "hello"
+RUNS_AS = ("bare", "hvm", "pv")
+_GUEST_KEYS = {"description", "structure", "concept", "entry", "runs_as", "cpus", "ram",
+               "build", "options", "disk", "module"}
+
+
+@dataclass
+class DiskSource:
+    """Where a guest's disk comes from: a bundled ``image`` file (attached read-only,
+    in snapshot mode), or ``build``, a :class:`~.rootdisk.DiskSpec` built from sources
+    and booted as a persistent working copy."""
+    image: Path | None = None
+    build: object = None
+
+
+@dataclass
+class ModuleSource:
+    """A ``[[module]]`` of a guest.toml (or a ``--module``): ``name`` and one of
+    ``source`` (a .s file, assembled at ``base`` with ``include`` paths), ``guest`` (a
+    bundled guest's ELF) or ``file`` (bytes as they are); ``addr``: fixed physical
+    address or None."""
+    name: str
+    source: Path | None = None
+    guest: str | None = None
+    file: Path | None = None
+    base: int | None = None
+    include: list[Path] = field(default_factory=list)
+    addr: int | None = None
 
 
 @dataclass
 class Guest:
-    """A bundled guest: ``name``, one-line ``description``, its ``directory``, the
-    ``entry`` source file (absolute path) and machine ``defaults`` from guest.toml
-    (keys among "cpus" (int), "ram" (str or int), "disk" (absolute Path), "disk_build"
-    (a :class:`ringvm.emulator.images.rootdisk.DiskSpec` from a ``[disk]`` table))."""
+    """A bundled guest (or a guest directory): what its ``guest.toml`` says. ``entry``
+    is the absolute path of the source to assemble; ``defines`` its build defines;
+    ``options`` named sets of defines (name -> (description, defines)); ``cpus``/``ram``
+    machine defaults (None: the machine's); ``disks`` and ``modules`` in order."""
     name: str
     description: str
     directory: Path
     entry: Path
-    defaults: dict = field(default_factory=dict)
+    structure: str = ""
+    concept: str = ""
+    runs_as: tuple[str, ...] = ("bare",)
+    cpus: int | None = None
+    ram: str | int | None = None
+    defines: dict[str, int] = field(default_factory=dict)
+    options: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)
+    disks: list[DiskSource] = field(default_factory=list)
+    modules: list[ModuleSource] = field(default_factory=list)
 
     @property
     def include_paths(self) -> list[Path]:
         """Where the guest's ``.include`` files are searched: its directory, then
         ``guests/lib``."""
         return [self.directory, lib_dir()]
+
+
+def _defines(value, where: str) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+            for k, v in value.items()):
+        raise UserError(f"{where}: defines must be a table of NAME = integer")
+    return dict(value)
+
+
+def _disks(directory: Path, value, meta: Path) -> list[DiskSource]:
+    from .rootdisk import parse_disk_table
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for i, item in enumerate(items):
+        name = directory.name if i == 0 else f"{directory.name}-{i}"
+        if isinstance(item, str):
+            out.append(DiskSource(image=directory / item))
+        elif isinstance(item, dict) and set(item) == {"image"}:
+            out.append(DiskSource(image=directory / str(item["image"])))
+        elif isinstance(item, dict):
+            out.append(DiskSource(build=parse_disk_table(name, directory, item, meta)))
+        else:
+            raise UserError(f"{meta}: disk {i}: a path or a table")
+    return out
+
+
+def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
+    if not isinstance(value, list):
+        raise UserError(f"{meta}: [[module]] must be an array of tables")
+    out = []
+    for i, t in enumerate(value, 1):
+        where = f"{meta}: module {i}"
+        extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr"}
+        if extra:
+            raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
+        kinds = [k for k in ("source", "guest", "file") if k in t]
+        if "name" not in t or len(kinds) != 1:
+            raise UserError(f"{where}: needs a name and one of source, guest, file")
+        m = ModuleSource(str(t["name"]))
+        if "source" in t:
+            m.source = directory / str(t["source"])
+        elif "file" in t:
+            m.file = directory / str(t["file"])
+        else:
+            m.guest = str(t["guest"])
+        for key in ("base", "addr"):
+            if key in t:
+                if not isinstance(t[key], int):
+                    raise UserError(f"{where}: {key} must be an integer")
+                setattr(m, key, t[key])
+        m.include = [directory / str(p) for p in t.get("include", [])]
+        out.append(m)
+    return out
 
 
 def guest_from_dir(directory: Path) -> Guest:
@@ -67,21 +173,35 @@ def guest_from_dir(directory: Path) -> Guest:
     data = _read_toml(meta)
     if "entry" not in data:
         raise UserError(f"{meta}: missing 'entry'")
-    defaults = {}
+    unknown = set(data) - _GUEST_KEYS
+    if unknown:
+        raise UserError(f"{meta}: unknown key(s): {', '.join(sorted(unknown))}")
+    g = Guest(directory.name, str(data.get("description", "")).strip(), directory,
+              directory / data["entry"], structure=str(data.get("structure", "")),
+              concept=str(data.get("concept", "")))
+    runs = data.get("runs_as", ["bare"])
+    if not isinstance(runs, list) or any(r not in RUNS_AS for r in runs):
+        raise UserError(f"{meta}: runs_as must be a list among {', '.join(RUNS_AS)}")
+    g.runs_as = tuple(runs)
     if "cpus" in data:
-        if not isinstance(data["cpus"], int):
+        if not isinstance(data["cpus"], int) or isinstance(data["cpus"], bool):
             raise UserError(f"{meta}: 'cpus' must be an integer")
-        defaults["cpus"] = data["cpus"]
-    if "ram" in data:
-        defaults["ram"] = data["ram"]
-    if isinstance(data.get("disk"), dict):
-        from .rootdisk import parse_disk_table
-        defaults["disk_build"] = parse_disk_table(directory.name, directory, data["disk"],
-                                                  meta)
-    elif "disk" in data:
-        defaults["disk"] = directory / str(data["disk"])
-    return Guest(directory.name, str(data.get("description", "")).strip(), directory,
-                 directory / data["entry"], defaults)
+        g.cpus = data["cpus"]
+    g.ram = data.get("ram")
+    build = data.get("build", {})
+    if not isinstance(build, dict) or set(build) - {"defines"}:
+        raise UserError(f"{meta}: [build] takes only defines")
+    g.defines = _defines(build.get("defines", {}), f"{meta}: [build]")
+    for name, opt in data.get("options", {}).items():
+        if not isinstance(opt, dict) or set(opt) - {"description", "defines"}:
+            raise UserError(f"{meta}: [options.{name}] takes description and defines")
+        g.options[name] = (str(opt.get("description", "")),
+                           _defines(opt.get("defines", {}), f"{meta}: [options.{name}]"))
+    if "disk" in data:
+        g.disks = _disks(directory, data["disk"], meta)
+    if "module" in data:
+        g.modules = _modules(directory, data["module"], meta)
+    return g
 
 
 def guests_dir() -> Path:
@@ -131,7 +251,17 @@ def default_guest_name() -> str:
     return FALLBACK_DEFAULT
 
 
-def build_guest(guest: Guest) -> bytes:
-    """ELF bytes of ``guest``, from the build cache when its sources are unchanged.
-    Raises :class:`UserError` for an assembly error."""
-    return cache.assemble(guest.entry, guest.include_paths, name=guest.name)
+def build_guest(guest: Guest, options: list[str] | tuple = (),
+                defines: dict[str, int] | None = None) -> bytes:
+    """ELF bytes of ``guest`` built with its ``[build] defines``, the defines of each
+    named option in ``options`` and then ``defines`` (later ones win), from the build
+    cache when nothing changed. Raises :class:`UserError` for an unknown option or an
+    assembly error."""
+    d = dict(guest.defines)
+    for name in options:
+        if name not in guest.options:
+            known = ", ".join(guest.options) or "none"
+            raise UserError(f"guest {guest.name} has no option {name!r} (options: {known})")
+        d.update(guest.options[name][1])
+    d.update(defines or {})
+    return cache.assemble(guest.entry, guest.include_paths, name=guest.name, defines=d)

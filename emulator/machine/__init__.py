@@ -8,9 +8,10 @@ Imports go down only: ``engine`` and ``devices`` below, never ``images`` or the 
 """
 from ..engine import MachineConfig
 from .console import Console, QuitRequested, unescape_input
+from .loader import Module
 from .machine import DEFAULT_RAM, MAX_CPUS, AccessError, Machine, RunResult
 from .units import MAX_RAM, parse_count, parse_size
 
 __all__ = ["Machine", "MachineConfig", "RunResult", "AccessError", "parse_size",
-           "parse_count", "Console", "QuitRequested", "unescape_input", "DEFAULT_RAM", "MAX_CPUS",
+           "parse_count", "Module", "Console", "QuitRequested", "unescape_input", "DEFAULT_RAM", "MAX_CPUS",
            "MAX_RAM"]

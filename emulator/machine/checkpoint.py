@@ -28,6 +28,7 @@ import zlib
 
 from ringvm.errors import UserError
 
+from ..devices import DISK_NAMES
 from ..engine import MachineConfig
 from .loader import LoadedImage
 
@@ -111,10 +112,10 @@ def config_of(data: dict):
     return MachineConfig(**cfg)
 
 
-def disk_of(data: dict) -> tuple[str | None, bool]:
-    """``(image path, snapshot mode)`` of the disk recorded in a checkpoint dict."""
-    dsnap = data["devices"].get("disk")
-    return (dsnap["path"], bool(dsnap["snapshot_mode"])) if dsnap else (None, False)
+def disks_of(data: dict) -> tuple[list[str], bool]:
+    """``(image paths, snapshot mode)`` of the disks recorded in a checkpoint dict."""
+    snaps = [data["devices"][n] for n in DISK_NAMES if n in data["devices"]]
+    return [d["path"] for d in snaps], any(d["snapshot_mode"] for d in snaps)
 
 
 def restore(m, data: dict) -> None:

@@ -36,7 +36,7 @@ from ringvm.errors import (EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_MAX_STEPS, EX
                            UserError)
 from ringvm.isa import ISA
 
-from ..devices import BusError, Device, DiskDevice
+from ..devices import MAX_DISKS, BusError, Device, DiskDevice
 from ..engine import CpuState, Engine, MachineConfig, StopReason, choose_engine, create_engine
 from . import checkpoint
 from .console import Console, QuitRequested
@@ -117,9 +117,11 @@ class Machine:
 
     ``config``: a :class:`MachineConfig` (its ``python_device_pages`` is filled in from
     the devices). ``engine``: ``"native"``, ``"python"`` or ``"auto"`` (native if
-    available). ``disk``: path of a disk image to attach (``disk_snapshot=True``: writes
-    stay in memory; ``disk_overlay``: sectors written by an earlier snapshot-mode run,
-    from :meth:`disk_overlay`). ``devices``: extra :class:`Device` objects. ``console``: the host
+    available). ``disk``: path of a disk image to attach, or a list of up to four
+    (``disk``, ``disk1``, ... in that order; ISA.md §11). ``disk_snapshot=True``: writes
+    stay in memory, for every disk; ``disk_overlays``: sectors written by an earlier
+    snapshot-mode run, one dict per disk, from :meth:`disk_overlays`. ``devices``: extra
+    :class:`Device` objects. ``console``: the host
     side of the UART (default: no input, output captured in ``console.captured``).
 
     Raises :class:`UserError` for a bad configuration, a bad disk image or an
@@ -127,21 +129,26 @@ class Machine:
     """
 
     def __init__(self, config: MachineConfig | None = None, engine: str | None = "auto", *,
-                 disk: str | os.PathLike | None = None, disk_snapshot: bool = False,
+                 disk: str | os.PathLike | list | None = None, disk_snapshot: bool = False,
                  devices: tuple[Device, ...] | list[Device] = (),
-                 console: Console | None = None, disk_overlay: dict | None = None):
+                 console: Console | None = None, disk_overlays: list | None = None):
         config = config or MachineConfig()
         self._validate(config)
         self.engine_kind, self.engine_note = choose_engine(engine)
         devs = list(devices)
-        self._disk = None
-        if disk is not None:
-            self._disk = DiskDevice(disk, snapshot=disk_snapshot)
-            if disk_overlay:
-                if not disk_snapshot:
-                    raise UserError("a disk overlay needs snapshot mode")
-                self._disk.overlay = dict(disk_overlay)
-            devs.append(self._disk)
+        paths = [] if disk is None else list(disk) if isinstance(disk, (list, tuple)) \
+            else [disk]
+        if len(paths) > MAX_DISKS:
+            raise UserError(f"at most {MAX_DISKS} disks can be attached (got {len(paths)})")
+        if disk_overlays and (not disk_snapshot or len(disk_overlays) != len(paths)):
+            raise UserError("disk overlays need snapshot mode and one overlay per disk")
+        self.disks: list[DiskDevice] = []
+        for i, path in enumerate(paths):
+            d = DiskDevice(path, snapshot=disk_snapshot, index=i)
+            if disk_overlays:
+                d.overlay = dict(disk_overlays[i])
+            self.disks.append(d)
+        devs.extend(self.disks)
         bases = [d.base for d in devs]
         if len(set(bases)) != len(bases):
             raise UserError("two devices on one page")
@@ -175,12 +182,14 @@ class Machine:
             raise UserError("quantum must be at least 1")
 
     # ------------------------------------------------------------ loading
-    def load_elf(self, source: str | os.PathLike | bytes) -> LoadedImage:
-        """Load an ELF executable (path or bytes) and set CPU 0 to its entry.
+    def load_elf(self, source: str | os.PathLike | bytes, modules=()) -> LoadedImage:
+        """Load an ELF executable (path or bytes) and its boot ``modules``
+        (:class:`~ringvm.emulator.machine.loader.Module` list), write the boot-info page
+        and set CPU 0 to its entry (ISA.md §11).
 
-        Raises :class:`UserError` for a file that is not a ringvm executable or does
-        not fit in RAM."""
-        self.image = load_image(self, read_image(source))
+        Raises :class:`UserError` for a file that is not a ringvm executable, or a
+        kernel or module that does not fit in RAM."""
+        self.image = load_image(self, read_image(source), modules)
         return self.image
 
     @property
@@ -300,15 +309,15 @@ class Machine:
     @property
     def has_disk(self) -> bool:
         """Whether a disk image is attached."""
-        return self._disk is not None
+        return bool(self.disks)
 
-    def disk_overlay(self) -> dict[int, bytes]:
-        """The sectors written to the disk in snapshot mode (sector -> 512 bytes; a
-        copy): pass it as ``disk_overlay`` to a new Machine to boot the same disk
-        again. Raises :class:`UserError` if no disk is attached in snapshot mode."""
-        if self._disk is None or not self._disk.snapshot_mode:
-            raise UserError("no disk attached in snapshot mode")
-        return dict(self._disk.overlay)
+    def disk_overlays(self) -> list[dict[int, bytes]]:
+        """The sectors written to each disk in snapshot mode (sector -> 512 bytes;
+        copies): pass them as ``disk_overlays`` to a new Machine to boot the same disks
+        again. Raises :class:`UserError` unless the disks are in snapshot mode."""
+        if any(not d.snapshot_mode for d in self.disks):
+            raise UserError("the disks are not in snapshot mode")
+        return [dict(d.overlay) for d in self.disks]
 
     def set_breakpoints(self, addresses) -> None:
         """Arm breakpoints on virtual pc values (any CPU); an empty set clears them."""
@@ -408,10 +417,12 @@ class Machine:
     def from_checkpoint(cls, path: str | os.PathLike, engine: str | None = "auto", *,
                         console: Console | None = None, disk: str | None = None) -> "Machine":
         """A new Machine in the state saved by :meth:`checkpoint`. ``disk`` overrides
-        the image path recorded in the checkpoint. Raises :class:`UserError`."""
+        the image path recorded for the first disk. Raises :class:`UserError`."""
         data = checkpoint.read(path)
-        image, snap = checkpoint.disk_of(data)
-        m = cls(checkpoint.config_of(data), engine, disk=disk or image, disk_snapshot=snap,
+        images, snap = checkpoint.disks_of(data)
+        if disk is not None:
+            images = [disk] + images[1:]
+        m = cls(checkpoint.config_of(data), engine, disk=images, disk_snapshot=snap,
                 console=console)
         try:
             checkpoint.restore(m, data)

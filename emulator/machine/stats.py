@@ -13,8 +13,9 @@ Python devices' counters into named, JSON-ready data with stable keys::
                 "vmexits_by_reason": {REASON_NAME: n, ...}},      # every ISA reason
      "cpus": [same keys as totals, per CPU],
      "devices": {"console_tx_bytes", "console_rx_bytes", "ipis_sent", "timer_fires",
-                 and, with a disk, "disk_reads", "disk_writes", "disk_sectors_read",
-                 "disk_sectors_written", "disk_errors"}}
+                 and for each disk attached, "<disk>_reads", "<disk>_writes",
+                 "<disk>_sectors_read", "<disk>_sectors_written", "<disk>_errors" with
+                 <disk> = disk, disk1, ...}}
 
 Every name of the ISA appears (zero or not), so keys do not depend on the run.
 """

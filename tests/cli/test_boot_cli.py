@@ -260,7 +260,30 @@ def test_guest_toml_machine_defaults(ringvm, tmp_path, guests_module):
     s = json.loads(st.read_text())
     assert s["ncpus"] == 2 and s["ram_size"] == 1 << 20
     p = ringvm("guests", env_extra=env)
-    assert "disk guest [2 cpus, RAM 1M, disk fs.img]" in p.stdout.decode()
+    out = p.stdout.decode()
+    assert "disk guest" in out and "2 cpus; RAM 1M; disk fs.img" in out, out
     p = ringvm("boot", "dg", "--engine", "python", "--cpus", "1", "--stats-json", st,
                env_extra=env)
     assert p.returncode == 2 and json.loads(st.read_text())["ncpus"] == 1
+
+
+def test_modules_and_disks_on_the_command_line(ringvm, tmp_path):
+    data = tmp_path / "README"
+    data.write_bytes(b"ringvm\n")
+    a, b = tmp_path / "a.img", tmp_path / "b.img"
+    a.write_bytes(b"S" * 512)
+    b.write_bytes(bytes(512))
+    p = ringvm("boot", "bootinfo", "--module", f"data={data}", "--module", "k=hello@0x400000",
+               "--disk", str(a), "--disk", str(b), "--engine", "python")
+    out = p.stdout.decode()
+    assert p.returncode == 0, p.stderr
+    assert "module data 0x00004000-0x00004007 raw 7 bytes, sum 669\n" in out, out
+    assert "module k 0x00400000-" in out and "elf entry 0x80001000" in out
+    assert "read back: OK" in out and b.read_bytes() == a.read_bytes()
+    for args, msg in ((["--module", "bad"], "expected NAME=FILE_OR_GUEST"),
+                      (["--module", "x=/no/such"], "neither a file nor a bundled guest"),
+                      (["--disk", str(a)] * 5, "at most 4 disks"),
+                      (["--module", f"{'n' * 20}={data}"], "module name")):
+        p = ringvm("boot", "bootinfo", "--engine", "python", *args)
+        assert p.returncode == 2 and msg in p.stderr.decode(), p.stderr
+        assert b"Traceback" not in p.stderr

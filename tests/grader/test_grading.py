@@ -209,6 +209,28 @@ def test_multiboot_disk_is_copy_on_write(write_suite, sub):
     assert hashlib.sha256(img.read_bytes()).hexdigest() == before
 
 
+def test_two_disks_are_both_copy_on_write_and_carried_across_boots(write_suite, sub):
+    """The bundled bootinfo guest copies sector 0 of disk to disk1; a second boot of the
+    same test sees disk1 as the first boot left it (the overlays of every disk travel),
+    and neither image file changes."""
+    (sub / "a.img").write_bytes(b"A" * 512 + bytes(512))
+    (sub / "b.img").write_bytes(bytes(1024))
+    before = (sub / "b.img").read_bytes()
+    p = write_suite("""
+        [[test]]
+        name = "copy"
+        guest = "bootinfo"
+        disk = [{ image = "a.img" }, { image = "b.img" }]
+        [[test.boots]]
+        expect = ['^device disk1 0x40005000 irq 5$', 'read back: OK']
+        [[test.boots]]
+        expect = ['read back: OK']
+    """)
+    run = grader.grade(grader.load_suite(p))
+    assert run.results[0].passed, run.results[0].reason
+    assert (sub / "b.img").read_bytes() == before
+
+
 def test_multiboot_stops_at_the_first_failed_boot(write_suite):
     p = write_suite("""
         [[test]]
