@@ -45,6 +45,18 @@ def cache_dirs() -> list[Path]:
     return [cache_dir(), Path.cwd() / ".ringvm-cache"]
 
 
+def guests_dir() -> Path:
+    """The directory holding the bundled guests (``$RINGVM_GUESTS`` if set)."""
+    env = os.environ.get("RINGVM_GUESTS")
+    return Path(env) if env else PKG_ROOT / "guests"
+
+
+def lib_dir() -> Path:
+    """``guests/lib``: what kernels and programs share (``ringvm.inc``, ``abi.inc``, the
+    kernel components)."""
+    return guests_dir() / "lib"
+
+
 def hash_tree(h, root: Path | None, label: str, suffixes=SOURCE_SUFFIXES) -> None:
     """Feed every file under ``root`` with one of ``suffixes`` (None: every file) into
     the hash ``h``, by relative name and content; an absent directory hashes as such."""

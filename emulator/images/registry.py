@@ -54,6 +54,7 @@ from pathlib import Path
 from ringvm.errors import UserError
 
 from . import cache
+from .cache import guests_dir, lib_dir
 
 FALLBACK_DEFAULT = "hello"
 RUNS_AS = ("bare", "hvm", "pv")
@@ -202,17 +203,6 @@ def guest_from_dir(directory: Path) -> Guest:
     if "module" in data:
         g.modules = _modules(directory, data["module"], meta)
     return g
-
-
-def guests_dir() -> Path:
-    """The directory holding the bundled guests."""
-    env = os.environ.get("RINGVM_GUESTS")
-    return Path(env) if env else cache.PKG_ROOT / "guests"
-
-
-def lib_dir() -> Path:
-    """``guests/lib``: components shared by every guest (``ringvm.inc``, ``kprint.s``, ...)."""
-    return guests_dir() / "lib"
 
 
 def _read_toml(path: Path) -> dict:

@@ -103,10 +103,16 @@ def program_sources(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.s") if p.is_file())
 
 
+def program_include_paths(src: Path) -> list[Path]:
+    """Include paths of a user program: its directory, its ``lib/`` (the user library
+    and the stub library), then ``guests/lib`` (the generated ABI constants)."""
+    return [src.parent, src.parent / "lib", cache.lib_dir()]
+
+
 def assemble_program(src: Path, strip: bool = True) -> bytes:
     """Assemble one user program at useg 0x1000 (include paths: its directory and its
     ``lib/``)."""
-    elf = cache.assemble(src, [src.parent, src.parent / "lib"], base=USER_BASE)
+    elf = cache.assemble(src, program_include_paths(src), base=USER_BASE)
     return strip_elf(elf) if strip else elf
 
 

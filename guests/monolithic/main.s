@@ -13,6 +13,7 @@
 .include "ringvm.inc"
 .include "kframe.inc"
 .include "param.inc"
+.include "abi.inc"
 
 .text
 .global _start
@@ -65,6 +66,7 @@ _start:
 .include "file.s"
 .include "pipe.s"
 .include "sysfile.s"
+.include "systable.s"
 .include "kprint.s"
 .include "string.s"
 .include "kalloc.s"

@@ -166,6 +166,7 @@ killed:
     ret
 
 # kill(a0 = pid) -> 0 / -ESRCH / -EPERM (pid 1: init must not die)
+sys_kill:
 kill:
     ble  a0, zero, 8f
     li   t0, 1
@@ -195,6 +196,7 @@ kill:
     ret
 
 # exit(a0 = status): never returns.
+sys_exit:
 exit:
     PROLOGUE
     mv   s2, a0
@@ -244,6 +246,7 @@ exit:
     call panic
 
 # wait(a0 = user int *status or 0) -> pid / -ECHILD / -EFAULT / -EINTR
+sys_wait:
 wait:
     PROLOGUE
     mv   s2, a0
@@ -289,6 +292,7 @@ wait:
     j    1b
 
 # fork() -> child pid / -ENOMEM
+sys_fork:
 fork:
     PROLOGUE
     la   t0, curproc

@@ -2,7 +2,8 @@
 #
 # Concept: the system-call table (seed: monolithic kernel — "user programs reach the
 # kernel only by trapping"): a7 selects a handler, a0..a5 are its arguments, its
-# result goes back in the trap frame's a0 (README.md lists the numbers).
+# result goes back in the trap frame's a0. The numbers and the order of syscall_table
+# (systable.s) are generated from guests/abi.toml, like the README's table.
 
 syscall:
     PROLOGUE
@@ -11,7 +12,7 @@ syscall:
     lw   s2, P_TF(s1)
     lw   t0, TF_A7(s2)
     addi t1, t0, -1
-    sltiu t1, t1, 22
+    sltiu t1, t1, NSYSCALL
     beqz t1, 8f
     slli t0, t0, 2
     la   t1, syscall_table
@@ -125,30 +126,3 @@ sys_procinfo:
 90: addi sp, sp, 32
     EPILOGUE
 
-.rodata
-    .balign 4
-syscall_table:
-    .word 0
-    .word fork          # 1
-    .word exit          # 2
-    .word wait          # 3
-    .word sys_pipe      # 4
-    .word sys_read      # 5
-    .word kill          # 6
-    .word sys_exec      # 7
-    .word sys_fstat     # 8
-    .word sys_chdir     # 9
-    .word sys_dup       # 10
-    .word sys_getpid    # 11
-    .word growproc      # 12
-    .word sys_sleep     # 13
-    .word sys_uptime    # 14
-    .word sys_open      # 15
-    .word sys_write     # 16
-    .word sys_unlink    # 17
-    .word sys_mkdir     # 18
-    .word sys_close     # 19
-    .word sys_yield     # 20
-    .word sys_procinfo  # 21
-    .word sys_halt      # 22
-.text

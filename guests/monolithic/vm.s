@@ -256,6 +256,7 @@ copyinstr:
     EPILOGUE
 
 # growproc(a0 = n bytes, may be negative) -> old break, or -ENOMEM / -EINVAL
+sys_sbrk:
 growproc:
     PROLOGUE
     la   t0, curproc

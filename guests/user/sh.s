@@ -14,7 +14,6 @@
 
 .equ LINE_MAX, 256
 .equ MAXTOK, 64
-.equ MAXARG, 32
 .equ TK_WORD, 1
 .equ TK_PIPE, 2
 .equ TK_SEMI, 3

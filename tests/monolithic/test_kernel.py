@@ -23,7 +23,8 @@ FAULT_LINE = "pid 2 (fault): killed: TLB protection fault at 0x80001000 (cause 1
 
 
 def prog(name: str) -> bytes:
-    return assemble_file(str(TESTS / f"{name}.s"), [str(TESTS)], base=0x1000)
+    return assemble_file(str(TESTS / f"{name}.s"), [str(TESTS), str(ROOT / "guests" / "lib")],
+                         base=0x1000)
 
 
 @pytest.fixture(scope="module")

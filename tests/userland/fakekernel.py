@@ -15,13 +15,17 @@ from __future__ import annotations
 import struct
 
 from ringvm.emulator.engine import CpuState, MachineConfig, TlbEntry
+from ringvm.emulator.images.abi import table
 from ringvm.emulator.machine import Machine
 
 PAGE = 4096
 TVEC = 0x80000100
 STATUS, TVEC_CSR, EPC, CAUSE, BADV, ASID = 0x100, 0x101, 0x102, 0x103, 0x104, 0x108
-ENOENT, EBADF, ENOMEM, EFAULT, EEXIST, EISDIR, EINVAL, ECHILD = 2, 9, 12, 14, 17, 21, 22, 10
-ENOTDIR = 20
+ABI = table()
+ENOENT, EBADF, ENOMEM, EFAULT, EEXIST, EISDIR, EINVAL, ECHILD, ENOTDIR = (
+    ABI.err(n) for n in ("ENOENT", "EBADF", "ENOMEM", "EFAULT", "EEXIST", "EISDIR", "EINVAL",
+                         "ECHILD", "ENOTDIR"))
+SYS = {name: c.number for name, c in ABI.syscalls.items()}
 CAUSE_NAMES = {4: "illegal instruction", 5: "privileged instruction",
                6: "misaligned access", 7: "misaligned access", 8: "misaligned access",
                9: "bus error", 10: "TLB miss", 11: "TLB miss", 12: "TLB miss",
@@ -172,15 +176,15 @@ class FakeKernel:
         a = st.regs[10:16]
         n = st.regs[17]
         sa0 = a[0] - (1 << 32) if a[0] & 0x80000000 else a[0]
-        if n == 2:
+        if n == SYS["exit"]:
             raise _Exit(sa0)
-        if n == 11:
+        if n == SYS["getpid"]:
             return 1
-        if n == 14:
+        if n == SYS["uptime"]:
             return st.cycle // 10000
-        if n in (13, 20):
+        if n in (SYS["sleep"], SYS["yield"]):
             return 0
-        if n == 12:
+        if n == SYS["sbrk"]:
             old = self.brk
             new = old + sa0
             if new < ((self.stack_page + 1) << 12) or new > 0x800000:
@@ -191,11 +195,11 @@ class FakeKernel:
                 self.pages.pop(v, None)
             self.brk = new
             return old
-        if n == 16 or n == 5:                       # write / read
+        if n == SYS["write"] or n == SYS["read"]:
             f = self.fds.get(a[0])
             if f is None:
                 return -EBADF
-            if n == 16:
+            if n == SYS["write"]:
                 data = self.read(a[1], a[2])
                 if data is None:
                     return -EFAULT
@@ -222,7 +226,7 @@ class FakeKernel:
                 f["off"] += len(data)
             self.write(a[1], data)
             return len(data)
-        if n == 15:                                 # open
+        if n == SYS["open"]:
             path = self.cstr(a[0])
             if path is None:
                 return -EFAULT
@@ -246,15 +250,15 @@ class FakeKernel:
                 self.fds[fd] = {"kind": "file", "dir": d, "name": name, "off": 0,
                                 "data": (lambda d=d, name=name: d[name])}
             return fd
-        if n == 19:
+        if n == SYS["close"]:
             return 0 if self.fds.pop(a[0], None) is not None else -EBADF
-        if n == 10:
+        if n == SYS["dup"]:
             if a[0] not in self.fds:
                 return -EBADF
             fd = min(set(range(16)) - set(self.fds))
             self.fds[fd] = self.fds[a[0]]
             return fd
-        if n == 8:                                  # fstat
+        if n == SYS["fstat"]:
             f = self.fds.get(a[0])
             if f is None:
                 return -EBADF
@@ -266,12 +270,12 @@ class FakeKernel:
                 t, size = 2, len(f["data"]())
             self.write(a[1], struct.pack("<HHIII", t, 1, 7, size, 0))
             return 0
-        if n in (17, 18):                           # unlink / mkdir
+        if n in (SYS["unlink"], SYS["mkdir"]):
             path = self.cstr(a[0])
             d, name = self.resolve(path)
             if d is None or name is None:
                 return -ENOENT
-            if n == 18:
+            if n == SYS["mkdir"]:
                 if name in d:
                     return -EEXIST
                 d[name] = {}
@@ -280,7 +284,7 @@ class FakeKernel:
                 return -ENOENT
             del d[name]
             return 0
-        if n == 21:                                 # procinfo
+        if n == SYS["procinfo"]:
             if a[0] >= 32:
                 return -EINVAL
             if a[0] != 0:
@@ -288,9 +292,9 @@ class FakeKernel:
             self.write(a[1], struct.pack("<IIII16s", 1, 0, 4, len(self.pages) * PAGE,
                                          b"prog"))
             return 0
-        if n == 3:
+        if n == SYS["wait"]:
             return -ECHILD
-        if n == 22:
+        if n == SYS["halt"]:
             raise _Exit(sa0)
         return -ENOMEM                              # fork, pipe, exec, kill, chdir
 

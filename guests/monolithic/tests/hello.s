@@ -4,7 +4,7 @@
 _start:
     PUTS msg
     li   a0, 7
-    SYS  halt
+    SYS  HALT
 1:  j 1b
 .include "ulib.s"
 .rodata

@@ -2,15 +2,13 @@
 # time (concurrent disk requests, buffer sleep locks, preemption), then the parent
 # checks every exit status and that the bytes survived. Prints "kc: ok N" and halts 0.
 .include "usys.inc"
-.equ O_RDWR, 2
-.equ O_CREATE, 0x200
 .equ NKIDS, 4
 .text
 _start:
     li   s1, 0
 1:  li   t0, NKIDS
     bge  s1, t0, 5f
-    SYS  fork
+    SYS  FORK
     beqz a0, child
     addi s1, s1, 1
     j    1b
@@ -19,7 +17,7 @@ _start:
 6:  li   t0, NKIDS
     bge  s1, t0, 7f
     la   a0, status
-    SYS  wait
+    SYS  WAIT
     la   t0, status
     lw   t0, 0(t0)
     add  s2, s2, t0
@@ -30,7 +28,7 @@ _start:
     call uputdec
     PUTS nl
     li   a0, 0
-    SYS  halt
+    SYS  HALT
 8:  j 8b
 
 # child s1: file "/fN", 24 KiB of byte N+'a', written 1 KiB at a time, read back.
@@ -47,28 +45,28 @@ child:
     bnez a2, 9b
     la   a0, path
     li   a1, O_CREATE | O_RDWR
-    SYS  open
+    SYS  OPEN
     mv   s2, a0
     li   s3, 24
 10: mv   a0, s2
     la   a1, buf
     li   a2, 1024
-    SYS  write
+    SYS  WRITE
     li   t0, 1024
     bne  a0, t0, 20f
     addi s3, s3, -1
     bnez s3, 10b
     mv   a0, s2
-    SYS  close
+    SYS  CLOSE
     la   a0, path
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     mv   s2, a0
     li   s4, 0                          # bytes checked
 11: mv   a0, s2
     la   a1, rbuf
     li   a2, 700
-    SYS  read
+    SYS  READ
     beqz a0, 13f
     blt  a0, zero, 20f
     la   t0, rbuf
@@ -83,9 +81,9 @@ child:
 13: li   t0, 24576
     bne  s4, t0, 20f
     li   a0, 1
-    SYS  exit
+    SYS  EXIT
 20: li   a0, 100
-    SYS  exit
+    SYS  EXIT
 .include "ulib.s"
 .rodata
 m_ok: .asciz "kc: ok "

@@ -2,25 +2,23 @@
 # files (persisting across boots), directories, bad pointers, sbrk and console input,
 # then halts with code 0. Prints one "kt:" line per check.
 .include "usys.inc"
-.equ O_RDWR, 2
-.equ O_CREATE, 0x200
 .text
 _start:
     PUTS m_start
-    SYS  getpid
+    SYS  GETPID
     call uputdec
     PUTS nl
     # ---- a faulting child
-    SYS  fork
+    SYS  FORK
     bnez a0, 1f
     la   a0, p_fault
     la   a1, argv_fault
-    SYS  exec
+    SYS  EXEC
     PUTS m_execfail
     li   a0, 1
-    SYS  exit
+    SYS  EXIT
 1:  la   a0, status
-    SYS  wait
+    SYS  WAIT
     PUTS m_faultst
     la   t0, status
     lw   a0, 0(t0)
@@ -28,32 +26,32 @@ _start:
     PUTS nl
     # ---- pipe
     la   a0, fds
-    SYS  pipe
-    SYS  fork
+    SYS  PIPE
+    SYS  FORK
     bnez a0, 2f
     la   t0, fds
     lw   a0, 4(t0)
     la   a1, m_ping
     li   a2, 5
-    SYS  write
+    SYS  WRITE
     li   a0, 3
-    SYS  exit
+    SYS  EXIT
 2:  la   t0, fds
     lw   a0, 4(t0)
-    SYS  close
+    SYS  CLOSE
     la   t0, fds
     lw   a0, 0(t0)
     la   a1, buf
     li   a2, 100
-    SYS  read
+    SYS  READ
     mv   s1, a0
     PUTS m_pipe
     li   a0, 1
     la   a1, buf
     mv   a2, s1
-    SYS  write
+    SYS  WRITE
     la   a0, status
-    SYS  wait
+    SYS  WAIT
     PUTS m_pipest
     la   t0, status
     lw   a0, 0(t0)
@@ -62,72 +60,72 @@ _start:
     # ---- persistent file
     la   a0, p_file
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     blt  a0, zero, 3f
     mv   s1, a0
     la   a1, buf
     li   a2, 100
-    SYS  read
+    SYS  READ
     mv   s2, a0
     PUTS m_found
     li   a0, 1
     la   a1, buf
     mv   a2, s2
-    SYS  write
+    SYS  WRITE
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
     j    4f
 3:  PUTS m_create
     la   a0, p_file
     li   a1, O_CREATE | O_RDWR
-    SYS  open
+    SYS  OPEN
     mv   s1, a0
     la   a1, m_content
     li   a2, 14
-    SYS  write
+    SYS  WRITE
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
 4:  # ---- directories
     la   a0, p_dir
-    SYS  mkdir
+    SYS  MKDIR
     mv   s1, a0
     PUTS m_mkdir
     mv   a0, s1
     call uputdec
     PUTS nl
     la   a0, p_dir
-    SYS  chdir
+    SYS  CHDIR
     la   a0, p_rel
     li   a1, O_CREATE | O_RDWR
-    SYS  open
+    SYS  OPEN
     mv   s1, a0
     la   a1, m_ping
     li   a2, 5
-    SYS  write
+    SYS  WRITE
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
     la   a0, p_abs
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     mv   s1, a0
     la   a1, buf
     li   a2, 100
-    SYS  read
+    SYS  READ
     mv   s2, a0
     PUTS m_rel
     li   a0, 1
     la   a1, buf
     mv   a2, s2
-    SYS  write
+    SYS  WRITE
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
     la   a0, p_rel
-    SYS  unlink
+    SYS  UNLINK
     mv   s1, a0
     la   a0, p_root
-    SYS  chdir
+    SYS  CHDIR
     la   a0, p_dir
-    SYS  unlink
+    SYS  UNLINK
     mv   s2, a0
     PUTS m_unlink
     mv   a0, s1
@@ -140,16 +138,16 @@ _start:
     li   a0, 1
     li   a1, 0x80000000
     li   a2, 4
-    SYS  write
+    SYS  WRITE
     mv   s1, a0
     li   a0, 0
     li   a1, 0x00700000
     li   a2, 4
-    SYS  read
+    SYS  READ
     mv   s2, a0
     la   a0, p_rel
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     mv   s3, a0
     PUTS m_bad
     mv   a0, s1
@@ -163,7 +161,7 @@ _start:
     PUTS nl
     # ---- sbrk
     li   a0, 8192
-    SYS  sbrk
+    SYS  SBRK
     mv   s1, a0
     li   t0, 12345
     sw   t0, 0(s1)
@@ -180,14 +178,14 @@ _start:
 5:  li   a0, 0
     la   a1, buf
     li   a2, 100
-    SYS  read
+    SYS  READ
     ble  a0, zero, 6f
     mv   s1, a0
     PUTS m_line
     li   a0, 1
     la   a1, buf
     mv   a2, s1
-    SYS  write
+    SYS  WRITE
     j    5b
 6:  mv   s1, a0
     PUTS m_eof
@@ -195,7 +193,7 @@ _start:
     call uputdec
     PUTS nl
     li   a0, 0
-    SYS  halt
+    SYS  HALT
 7:  j 7b
 .include "ulib.s"
 .rodata

@@ -1,9 +1,6 @@
 # ktstress.s — /init for the kernel's error-path and preemption tests. Each check
 # prints "ks: <name> <value>"; halts with 0.
 .include "usys.inc"
-.equ O_RDWR, 2
-.equ O_CREATE, 0x200
-.equ O_TRUNC, 0x400
 .macro SHOW label
     mv   s11, a0
     PUTS \label
@@ -15,93 +12,93 @@
 _start:
     # error returns
     la   a0, status
-    SYS  wait
+    SYS  WAIT
     SHOW m_wait
     li   a0, 999
-    SYS  kill
+    SYS  KILL
     SHOW m_kill
     li   a0, 40
     la   a1, pinfo
-    SYS  procinfo
+    SYS  PROCINFO
     SHOW m_pinval
     li   a0, 31
     la   a1, pinfo
-    SYS  procinfo
+    SYS  PROCINFO
     SHOW m_pisrch
     li   a0, 0
     la   a1, pinfo
-    SYS  procinfo
+    SYS  PROCINFO
     la   t0, pinfo
     lw   a0, 0(t0)
     SHOW m_pipid
     li   a0, 77
     li   a1, 0
     li   a2, 0
-    SYS  read
+    SYS  READ
     SHOW m_badfd
     la   a0, p_missing
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     SHOW m_noent
     la   a0, p_root
     li   a1, O_RDWR
-    SYS  open
+    SYS  OPEN
     SHOW m_isdir
     la   a0, p_readme
     li   a1, 0
-    SYS  exec
+    SYS  EXEC
     SHOW m_noexec
     li   a0, 0x80000000
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     SHOW m_efault
     li   a0, 123
-    SYS  sys99
+    SYS  SYS99
     SHOW m_nosys
     # a child may not halt the machine
-    SYS  fork
+    SYS  FORK
     bnez a0, 1f
     li   a0, 5
-    SYS  halt
-    SYS  exit
+    SYS  HALT
+    SYS  EXIT
 1:  la   a0, status
-    SYS  wait
+    SYS  WAIT
     la   t0, status
     lw   a0, 0(t0)
     SHOW m_eperm
     # illegal instruction kills only the child
-    SYS  fork
+    SYS  FORK
     bnez a0, 2f
     la   a0, p_illegal
     la   a1, argv_ill
-    SYS  exec
-    SYS  exit
+    SYS  EXEC
+    SYS  EXIT
 2:  la   a0, status
-    SYS  wait
+    SYS  WAIT
     la   t0, status
     lw   a0, 0(t0)
     SHOW m_illst
     # preemption: a spinning child is preempted; sleep, then kill it
-    SYS  fork
+    SYS  FORK
     bnez a0, 3f
     la   a0, p_spin
     la   a1, argv_spin
-    SYS  exec
-    SYS  exit
+    SYS  EXEC
+    SYS  EXIT
 3:  mv   s1, a0
-    SYS  uptime
+    SYS  UPTIME
     mv   s2, a0
     li   a0, 5
-    SYS  sleep
-    SYS  uptime
+    SYS  SLEEP
+    SYS  UPTIME
     sub  a0, a0, s2
     slti a0, a0, 5
     SHOW m_slept
     mv   a0, s1
-    SYS  kill
+    SYS  KILL
     SHOW m_killed
     la   a0, status
-    SYS  wait
+    SYS  WAIT
     sub  a0, a0, s1
     SHOW m_waitpid
     la   t0, status
@@ -110,7 +107,7 @@ _start:
     # big file: 40 KiB written in 4 KiB chunks (indirect blocks), then past the max
     la   a0, p_big
     li   a1, O_CREATE | O_RDWR
-    SYS  open
+    SYS  OPEN
     mv   s1, a0
     li   s2, 0
     li   s3, 0
@@ -119,7 +116,7 @@ _start:
     mv   a0, s1
     li   a1, 0x1000
     li   a2, 4096
-    SYS  write
+    SYS  WRITE
     add  s3, s3, a0
     addi s2, s2, 1
     j    4b
@@ -129,7 +126,7 @@ _start:
     mv   a1, a0
     mv   a0, s1
     la   a1, st
-    SYS  fstat
+    SYS  FSTAT
     la   t0, st
     lw   a0, 8(t0)
     SHOW m_bigsz
@@ -139,36 +136,36 @@ _start:
     mv   a0, s1
     li   a1, 0x1000
     li   a2, 4096
-    SYS  write
+    SYS  WRITE
     blt  a0, zero, 7f
     addi s2, s2, 1
     j    6b
 7:  SHOW m_efbig
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
     la   a0, p_big
     li   a1, 0
-    SYS  open
+    SYS  OPEN
     mv   s1, a0
     li   s3, 0
 8:  mv   a0, s1
     la   a1, buf
     li   a2, 1000
-    SYS  read
+    SYS  READ
     ble  a0, zero, 9f
     add  s3, s3, a0
     j    8b
 9:  mv   a0, s3
     SHOW m_bigr
     mv   a0, s1
-    SYS  close
+    SYS  CLOSE
     la   a0, p_big
-    SYS  unlink
+    SYS  UNLINK
     SHOW m_bigrm
     # out of fds
     li   s2, 0
 10: li   a0, 0
-    SYS  dup
+    SYS  DUP
     blt  a0, zero, 11f
     addi s2, s2, 1
     j    10b
@@ -179,44 +176,44 @@ _start:
 12: li   t0, 16
     bge  s2, t0, 13f
     mv   a0, s2
-    SYS  close
+    SYS  CLOSE
     addi s2, s2, 1
     j    12b
 13: # sbrk down and up
     li   a0, 0
-    SYS  sbrk
+    SYS  SBRK
     mv   s1, a0
     li   a0, 12288
-    SYS  sbrk
+    SYS  SBRK
     li   a0, -8192
-    SYS  sbrk
+    SYS  SBRK
     li   a0, 0
-    SYS  sbrk
+    SYS  SBRK
     sub  a0, a0, s1
     SHOW m_sbrk
     li   a0, -1000000
-    SYS  sbrk
+    SYS  SBRK
     SHOW m_sbrkbad
     li   a0, 0x01000000
-    SYS  sbrk
+    SYS  SBRK
     SHOW m_sbrkbig
     # a bad wait pointer
-    SYS  fork
+    SYS  FORK
     bnez a0, 14f
     li   a0, 0
-    SYS  exit
+    SYS  EXIT
 14: li   a0, 0x80000000
-    SYS  wait
+    SYS  WAIT
     SHOW m_waitfault
     li   a0, 0
-    SYS  wait
+    SYS  WAIT
     SHOW m_waitok
     PUTS m_done
     li   a0, 0
-    SYS  halt
+    SYS  HALT
 15: j 15b
 .include "ulib.s"
-.equ SYS_sys99, 99
+.equ SYS_SYS99, 99
 .rodata
 nl:          .asciz "\n"
 m_wait:      .asciz "ks: wait "

@@ -9,7 +9,7 @@ uputs:
 2:  sub  a2, t0, a0
     mv   a1, a0
     li   a0, 1
-    li   a7, 16
+    li   a7, SYS_WRITE
     syscall
     ret
 # uputdec(a0 = signed value)
@@ -35,7 +35,7 @@ uputdec:
     sub  a2, a2, t1
     mv   a1, t1
     li   a0, 1
-    li   a7, 16
+    li   a7, SYS_WRITE
     syscall
     addi sp, sp, 32
     ret

@@ -3,19 +3,22 @@
 # assembled into each program). Programs define `main(argc, argv)`; crt0's _start
 # calls it and exits with its result.
 #
-#   usys.inc   ABI constants: SYS_*, O_*, errno values, struct stat / procinfo offsets
+#   abi.inc    ABI constants: SYS_*, O_*, errno values, struct offsets (generated from
+#              guests/abi.toml; found in guests/lib)
 #   macros.inc FUNC_ENTER / FUNC_RETURN (save ra, fp, s1-s11), LOADIDX
 #   crt0.s     _start
-#   usys.s     one stub per system call (fork, exit, wait, pipe, read, ..., halt)
+#   usys.s     one stub per system call (generated: the trapping stubs)
+#   errstr.s   errstr(err): the message of an errno value (generated)
 #   string.s   strlen strcmp strncmp strcpy strcat strchr memset memmove memcpy memcmp atoi
 #   printf.s   printf fprintf vfprintf (%d %i %u %x %p %s %c %%, '-', '0', width)
-#   io.s       fputs puts fputc readline gets errstr
+#   io.s       fputs puts fputc readline gets
 #   malloc.s   malloc free (K&R first fit on sbrk)
 
-.include "usys.inc"
+.include "abi.inc"
 .include "macros.inc"
 .include "crt0.s"
 .include "usys.s"
+.include "errstr.s"
 .include "string.s"
 .include "printf.s"
 .include "io.s"

@@ -1,7 +1,9 @@
-# usys.s — one stub per system call of the monolithic kernel (guests/monolithic/README.md):
-# the number goes in a7, arguments stay in a0-a5 as the C-style caller put them, and the
-# result comes back in a0 (negative = -errno). The kernel preserves everything except
-# t0-t6 and a0, so the stubs are leaf functions.
+# GENERATED from guests/abi.toml by `ringvm generate`; do not edit.
+# usys.s — the trapping stub library: the number goes in a7, the arguments stay
+# in a0-a5 as the caller put them, and the result comes back in a0 (negative =
+# -errno). The kernel preserves everything except t0-t6 and a0, so the stubs
+# are leaf functions. Other structures provide a usys.s of their own (IPC,
+# library calls, a syscall page) found first on the programs' include path.
 
 .macro USYSCALL name, num
 .global \name

@@ -1,0 +1,24 @@
+"""``ringvm generate [--check]``: regenerate every generated file of the project from
+its table — what ``isa/ringvm.toml`` derives (``python -m ringvm.isa``: ISA.md tables,
+``native/isa_gen.h``, ``guests/lib/ringvm.inc``) and what ``guests/abi.toml`` derives
+(:mod:`ringvm.emulator.images.abi`: ``abi.inc``, the stub library, ``errstr.s``, the
+kernel's dispatch table, the README's ABI section). ``--check`` writes nothing and exits
+1 if any file is stale. Run it after editing either table, and commit the results."""
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "generate", help="regenerate the files derived from the ISA and ABI tables",
+        description="Regenerate every file derived from isa/ringvm.toml and guests/abi.toml.")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if a generated file is stale")
+    p.set_defaults(func=cmd_generate)
+
+
+def cmd_generate(args) -> int:
+    from ringvm.isa.__main__ import main as isa_main
+
+    from ..images import abi
+    flags = ["--check"] if args.check else []
+    return max(isa_main(flags), abi.main(flags))
