@@ -2,7 +2,9 @@
 its table — what ``isa/ringvm.toml`` derives (``python -m ringvm.isa``: ISA.md tables,
 ``native/isa_gen.h``, ``guests/lib/ringvm.inc``) and what ``guests/abi.toml`` derives
 (:mod:`ringvm.emulator.images.abi`: ``abi.inc``, the stub library, ``errstr.s``, the
-kernel's dispatch table, the README's ABI section). ``--check`` writes nothing and exits
+kernel's dispatch table, the README's ABI section), and the component index of
+``guests/lib/README.md`` from the components' headers
+(:mod:`ringvm.emulator.images.contracts`). ``--check`` writes nothing and exits
 1 if any file is stale. Run it after editing either table, and commit the results."""
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ def register(subparsers) -> None:
 def cmd_generate(args) -> int:
     from ringvm.isa.__main__ import main as isa_main
 
-    from ..images import abi
+    from ..images import abi, contracts
+    from ..images.cache import sync_generated
     flags = ["--check"] if args.check else []
-    return max(isa_main(flags), abi.main(flags))
+    return max(isa_main(flags),
+               sync_generated({**abi.outputs(), **contracts.outputs()}, args.check,
+                              "ringvm generate"))

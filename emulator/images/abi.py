@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ringvm.errors import UserError
 
-from .cache import guests_dir
+from .cache import guests_dir, sync_generated
 
 HEADER = "GENERATED from guests/abi.toml by `ringvm generate`; do not edit."
 
@@ -284,16 +284,7 @@ def stale() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        if "--check" in argv:
-            bad = stale()
-            for p in bad:
-                print(f"{p} is stale: run `ringvm generate`", file=sys.stderr)
-            return 1 if bad else 0
-        for p, text in outputs().items():
-            if not p.is_file() or p.read_text() != text:
-                p.write_text(text)
-                print(f"wrote {p}")
-        return 0
+        return sync_generated(outputs(), "--check" in argv, "ringvm generate")
     except UserError as e:
         print(f"ringvm: error: {e}", file=sys.stderr)
         return 2

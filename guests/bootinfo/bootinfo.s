@@ -177,7 +177,7 @@ disk_io:
     bne  t0, t1, bad
     ret
 
-.include "kprint.s"
+.include "base/kprint.s"
 
 .rodata
 s_nomagic:  .asciz "no boot-info page (bad magic)\n"

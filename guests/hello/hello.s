@@ -213,7 +213,7 @@ fatal:
     li   a0, 1
     call khalt
 
-.include "kprint.s"
+.include "base/kprint.s"
 
 # ---------------------------------------------------------------- the user program
 # Runs in ring 3 at useg addresses (label - KSEG). Position-independent except for

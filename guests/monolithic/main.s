@@ -11,7 +11,7 @@
 # mounts the file system and execs /init) and enter the scheduler.
 
 .include "ringvm.inc"
-.include "kframe.inc"
+.include "trap/kframe.inc"
 .include "param.inc"
 .include "abi.inc"
 
@@ -57,7 +57,7 @@ _start:
     call userinit
     j    scheduler
 
-.include "tlbrefill.s"
+.include "mm/tlbrefill.s"
 .include "trap.s"
 .include "syscall.s"
 .include "proc.s"
@@ -67,14 +67,15 @@ _start:
 .include "pipe.s"
 .include "sysfile.s"
 .include "systable.s"
-.include "kprint.s"
-.include "string.s"
-.include "kalloc.s"
-.include "swtch.s"
-.include "console.s"
-.include "disk.s"
-.include "bio.s"
-.include "fs.s"
+.include "env.s"
+.include "base/kprint.s"
+.include "base/string.s"
+.include "mm/kalloc.s"
+.include "trap/swtch.s"
+.include "dev/console.s"
+.include "dev/disk.s"
+.include "fs/bio.s"
+.include "fs/fs.s"
 
 .rodata
 banner1: .asciz "ringvm monolithic kernel: "

@@ -266,7 +266,7 @@ hc_done:
     mv   a0, s1
     call khalt
 
-.include "kprint.s"
+.include "base/kprint.s"
 
 # ---------------------------------------------------------------- the guest
 # Copied to guest-physical GUEST_LOAD and run at guest-kseg KSEG + GUEST_LOAD in guest

@@ -19,7 +19,7 @@ GUESTS = {
             call kputs
             li   a0, 0
             call khalt
-        .include "kprint.s"
+        .include "base/kprint.s"
         .rodata
         msg: .asciz "hello grader\\nsecond line\\nPARTIAL CREDIT 3 OF 4\\n"
         .bss
@@ -144,7 +144,7 @@ GUESTS = {
             li   t0, DISK_ACK
             sw   zero, 0(t0)
             ret
-        .include "kprint.s"
+        .include "base/kprint.s"
         .rodata
         msg:    .asciz "sector 1: "
             .balign 4

@@ -41,7 +41,7 @@ VARIANTS: dict[str, dict] = {
     },
     "refill-ignores-asid": {
         "about": "the TLB refill handler makes every entry global (G): ASIDs are ignored",
-        "subs": [("lib/tlbrefill.s",
+        "subs": [("lib/mm/tlbrefill.s",
                   "    csrw tlblo, \\r1\n",
                   "    ori  \\r1, \\r1, TLB_G               # BUG: every entry global\n"
                   "    csrw tlblo, \\r1\n")],
@@ -61,7 +61,7 @@ VARIANTS: dict[str, dict] = {
     },
     "no-write-through": {
         "about": "the buffer cache never writes blocks to the disk",
-        "subs": [("lib/bio.s",
+        "subs": [("lib/fs/bio.s",
                   "    li   a3, 1\n    call disk_rw\n    bnez a0, 9f\n",
                   "    li   a3, 1\n    li   a0, 0                          # BUG: no write\n"
                   "    bnez a0, 9f\n")],

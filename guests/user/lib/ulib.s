@@ -19,7 +19,7 @@
 .include "crt0.s"
 .include "usys.s"
 .include "errstr.s"
-.include "string.s"
+.include "base/string.s"
 .include "printf.s"
 .include "io.s"
 .include "malloc.s"

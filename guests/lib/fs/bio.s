@@ -8,8 +8,10 @@
 #
 # struct buf (32 bytes): blockno, valid, busy (0 free, 1 locked, 2 locked and wanted),
 # lastuse, data (kseg, 512 bytes).
-# binit(); bread(a0 = blockno) -> a0 = locked buffer; bwrite(a0 = buf); brelse(a0 = buf).
-# Needs: disk_rw, sleep, wakeup, panic, kframe.inc, NBUF.
+# Provides: binit(), bread(a0 = blockno) -> a0 = locked buffer, bwrite(a0 = buf),
+#   brelse(a0 = buf), B_DATA (offset of the data pointer in a buffer)
+# Needs: disk_rw, env_sleep, env_wakeup, env_panic; kframe.inc
+# Parameters: NBUF (buffers, default 32)
 
 .equ B_BLOCKNO, 0
 .equ B_VALID, 4
@@ -43,7 +45,7 @@ bget:
     li   t0, 2                          # busy and wanted: brelse must wake us
     sw   t0, B_BUSY(s2)
     mv   a0, s2
-    call sleep
+    call env_sleep
     j    1b
 3:  li   t0, 1
     sw   t0, B_BUSY(s2)
@@ -70,7 +72,7 @@ bget:
     li   t1, 1
     sw   t1, 0(t0)
     la   a0, bufs
-    call sleep
+    call env_sleep
     j    1b
 7:  sw   s1, B_BLOCKNO(s4)
     sw   zero, B_VALID(s4)
@@ -96,7 +98,7 @@ bread:
 1:  mv   a0, s1
     EPILOGUE
 9:  la   a0, msg_bio_err
-    call panic
+    call env_panic
 
 bwrite:
     PROLOGUE
@@ -109,7 +111,7 @@ bwrite:
     bnez a0, 9f
     EPILOGUE
 9:  la   a0, msg_bio_err
-    call panic
+    call env_panic
 
 brelse:
     PROLOGUE
@@ -122,14 +124,14 @@ brelse:
     sw   t1, B_LASTUSE(a0)
     li   t1, 2
     bne  t2, t1, 2f
-    call wakeup
+    call env_wakeup
 2:
     la   t0, bufs_wanted
     lw   t1, 0(t0)
     beqz t1, 1f
     sw   zero, 0(t0)
     la   a0, bufs
-    call wakeup
+    call env_wakeup
 1:  EPILOGUE
 
 .rodata

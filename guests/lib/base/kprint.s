@@ -5,8 +5,10 @@
 # interrupts off, in any ring <= 0, before anything else is set up.
 #
 # Calling convention (ISA.md §1): arguments in a0..a1; clobbers only t0..t3 and a0..a1;
-# leaf functions (ra untouched) except kputs/kputdec/kputhex, which call kputc.
-# Requires: .include "ringvm.inc" first.
+# leaf functions (ra untouched); none uses the stack except kputdec (16 bytes).
+#
+# Provides: kputc, kputs, kputdec, kputhex, khalt
+# Needs: nothing (ringvm.inc included first)
 
 # kputc(a0 = byte): transmit one byte. TXREADY is always 1 (ISA.md §9).
 kputc:

@@ -5,7 +5,9 @@
 # DMA, and its completion interrupt (DISK line) records the status, wakes the owner and
 # starts the next request — the classic top half / bottom half split.
 #
-# Needs: sleep(chan), wakeup(chan), kframe.inc.
+# Provides: disk_init(a0 = 1 if present), disk_rw(a0 = sector, a1 = buffer, a2 = sectors,
+#   a3 = 1 write / 0 read) -> 0 / -1, disk_intr() (from the DISK interrupt)
+# Needs: env_sleep, env_wakeup, env_v2p (DMA addresses); kframe.inc
 
 # disk_init(a0 = 1 if the device is present): with no disk every request fails.
 disk_init:
@@ -17,8 +19,8 @@ disk_init:
     sw   t1, 0(t0)
 1:  ret
 
-# A request lives in the caller's frame while it sleeps (6 words): next, sector, kseg
-# buffer, sectors, write?, status (0 while pending, then the device's DONE 2 / ERROR 3).
+# A request lives in the caller's frame while it sleeps (6 words): next, sector,
+# physical buffer address, sectors, write?, status (0 while pending, then the device's DONE 2 / ERROR 3).
 .equ RQ_NEXT, 0
 .equ RQ_SECTOR, 4
 .equ RQ_BUF, 8
@@ -36,11 +38,16 @@ disk_rw:
     bnez t0, 1f
     li   a0, -1
     EPILOGUE
-1:  sw   zero, RQ_NEXT(sp)
-    sw   a0, RQ_SECTOR(sp)
-    sw   a1, RQ_BUF(sp)
-    sw   a2, RQ_COUNT(sp)
-    sw   a3, RQ_WRITE(sp)
+1:  mv   s1, a0
+    mv   s2, a2
+    mv   s3, a3
+    mv   a0, a1
+    call env_v2p                        # the device does DMA to physical addresses
+    sw   zero, RQ_NEXT(sp)
+    sw   s1, RQ_SECTOR(sp)
+    sw   a0, RQ_BUF(sp)
+    sw   s2, RQ_COUNT(sp)
+    sw   s3, RQ_WRITE(sp)
     sw   zero, RQ_STATUS(sp)
     la   t0, disk_qhead                 # append
     lw   t1, 0(t0)
@@ -56,7 +63,7 @@ disk_rw:
 3:  lw   t0, RQ_STATUS(sp)
     bnez t0, 4f
     mv   a0, sp
-    call sleep
+    call env_sleep
     j    3b
 4:  li   a0, 0
     li   t1, 2                          # DONE
@@ -68,16 +75,14 @@ disk_rw:
 disk_start:
     li   t0, DISK_BASE + KSEG
     lw   t1, RQ_SECTOR(a0)
-    sw   t1, 0(t0)                      # SECTOR
+    sw   t1, DISK_OFF_SECTOR(t0)
     lw   t1, RQ_BUF(a0)
-    li   t2, KSEG
-    sub  t1, t1, t2
-    sw   t1, 4(t0)                      # ADDR (physical)
+    sw   t1, DISK_OFF_ADDR(t0)          # physical (env_v2p)
     lw   t1, RQ_COUNT(a0)
-    sw   t1, 8(t0)                      # COUNT
+    sw   t1, DISK_OFF_COUNT(t0)
     lw   t1, RQ_WRITE(a0)
     addi t1, t1, 1
-    sw   t1, 12(t0)                     # CMD: 1 read, 2 write
+    sw   t1, DISK_OFF_CMD(t0)           # 1 read, 2 write
     la   t0, stat_disk_ops
     lw   t1, 0(t0)
     addi t1, t1, 1
@@ -102,7 +107,7 @@ disk_intr:
     beq  s1, t3, 1f
     mv   s1, t2
 1:  sw   s1, RQ_STATUS(a0)
-    call wakeup
+    call env_wakeup
     la   t0, disk_qhead
     lw   a0, 0(t0)
     beqz a0, 9f

@@ -6,8 +6,11 @@
 # (ISA.md §5: physical = kseg - 0x80000000); pages never used yet are handed out from
 # a bump pointer over [end of the kernel image, RAMSIZE), so boot is O(1).
 #
-# kinit(a0 = first kseg address, a1 = end kseg address); kalloc() -> a0 = zeroed
-# page (kseg) or 0; kfree(a0 = page). Counters: kfree_pages. Leaf routines (t0..t2).
+# Leaf routines (t0..t2 only).
+#
+# Provides: kinit(a0 = first kseg address, a1 = end kseg address),
+#   kalloc() -> a0 = zeroed page (kseg) or 0, kfree(a0 = page), kfree_pages (counter)
+# Needs: nothing
 
 kinit:
     li   t0, 4095                       # round the start up to a page

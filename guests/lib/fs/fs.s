@@ -8,8 +8,13 @@
 # In-memory inode (80 bytes): inum, ref, valid, busy (0 free, 1 locked, 2 locked and
 # wanted by a sleeper), then a copy of the 64-byte
 # on-disk inode. Every call that reads or changes the on-disk copy needs ilock.
-# Needs: bread/bwrite/brelse, sleep/wakeup, panic, memmove/memset/strncmp,
-# either_copyout/either_copyin, curproc->P_CWD (relative paths), kframe.inc.
+#
+# Provides: fsinit, iget, idup, ilock, iunlock, iput, iunlockput, iupdate, itrunc,
+#   ialloc, readi, writei, stati, dirlookup, dirlink, namei, nameiparent, namei_errno,
+#   I_INUM, I_TYPE, I_NLINK, I_SIZE (in-memory inode offsets), DIRSIZ
+# Needs: bread, bwrite, brelse, B_DATA, env_sleep, env_wakeup, env_panic, env_copyin,
+#   env_copyout, env_cwd (relative paths), memmove, memset, strncmp; kframe.inc
+# Parameters: NINODE (in-memory inodes, default 48)
 
 .equ I_INUM, 0
 .equ I_REF, 4
@@ -42,7 +47,7 @@ fsinit:
     li   t1, FS_MAGIC
     beq  t0, t1, 1f
     la   a0, msg_nofs
-    call panic
+    call env_panic
 1:  EPILOGUE
 
 # iget(a0 = inum) -> a0 = in-memory inode (ref + 1, unlocked)
@@ -73,7 +78,7 @@ iget:
     mv   a0, t3
     ret
 9:  la   a0, msg_noinodes
-    j    panic
+    j    env_panic
 
 idup:
     lw   t0, I_REF(a0)
@@ -100,7 +105,7 @@ ilock:
     li   t0, 2                          # busy and wanted: iunlock must wake us
     sw   t0, I_BUSY(s1)
     mv   a0, s1
-    call sleep
+    call env_sleep
     j    1b
 2:  li   t0, 1
     sw   t0, I_BUSY(s1)
@@ -128,7 +133,7 @@ iunlock:
     sw   zero, I_BUSY(a0)
     li   t1, 2
     bne  t0, t1, 1f
-    call wakeup
+    call env_wakeup
 1:  EPILOGUE
 
 # iupdate(a0 = locked inode): write the inode to the disk.
@@ -440,7 +445,7 @@ readi:
     lw   a2, B_DATA(s7)
     add  a2, a2, t0
     mv   a3, s8
-    call either_copyout
+    call env_copyout
     mv   s2, s2
     sw   a0, 0(sp)
     mv   a0, s7
@@ -495,7 +500,7 @@ writei:
     add  a1, a1, t0
     mv   a2, s3
     mv   a3, s8
-    call either_copyin
+    call env_copyin
     sw   a0, 0(sp)
     bnez a0, 5f
     mv   a0, s7
@@ -667,9 +672,7 @@ namex:
     call iget
     mv   s4, a0
     j    2f
-1:  la   t0, curproc
-    lw   t0, 0(t0)
-    lw   a0, P_CWD(t0)
+1:  call env_cwd
     call idup
     mv   s4, a0
 2:  mv   a0, s1

@@ -8,9 +8,10 @@
 # (end of file at the keyboard); at the UART's EOF the partial line is committed and
 # readers then get 0.
 #
-# Needs from the kernel: sleep(chan), wakeup(chan), killed() -> a0,
-# either_copyout(a0 = user?, a1 = dst, a2 = src, a3 = n) -> 0/-1 and
-# either_copyin(a0 = user?, a1 = dst, a2 = src, a3 = n) -> 0/-1, kframe.inc, EINTR/EFAULT.
+# Provides: console_init(), console_intr() (from the CONSOLE interrupt),
+#   console_read(a0 = user?, a1 = dst, a2 = n) -> bytes / -EINTR / -EFAULT,
+#   console_write(a0 = user?, a1 = src, a2 = n) -> bytes / -EFAULT
+# Needs: env_sleep, env_wakeup, env_killed, env_copyin, env_copyout, kputc; kframe.inc
 
 .equ CONS_BUF, 128
 
@@ -46,7 +47,7 @@ console_intr:
     li   t0, CONSOLE_CTRL
     sw   zero, 0(t0)
     la   a0, cons_r
-    call wakeup
+    call env_wakeup
     j    9f
 2:  li   t0, CONSOLE_DATA
     lw   a0, 0(t0)
@@ -98,7 +99,7 @@ cons_byte:
     la   t0, cons_w
     sw   t1, 0(t0)
     la   a0, cons_r
-    call wakeup
+    call env_wakeup
     j    9f
 5:  la   t0, cons_e                     # backspace
     lw   t1, 0(t0)
@@ -132,13 +133,13 @@ console_read:
     la   t0, cons_eof
     lw   t0, 0(t0)
     bnez t0, 8f
-    call killed
+    call env_killed
     bnez a0, 7f
     li   t0, CONSOLE_CTRL               # ask for input
     li   t1, 1
     sw   t1, 0(t0)
     la   a0, cons_r
-    call sleep
+    call env_sleep
     j    2b
 4:  andi t2, t1, CONS_BUF - 1
     la   t3, cons_buf
@@ -157,7 +158,7 @@ console_read:
     add  a1, s1, s4
     mv   a2, sp
     li   a3, 1
-    call either_copyout
+    call env_copyout
     bnez a0, 6f
     addi s4, s4, 1
     li   t0, '\n'
@@ -191,7 +192,7 @@ console_write:
     la   a1, cons_wbuf
     add  a2, s1, s4
     mv   a3, s5
-    call either_copyin
+    call env_copyin
     bnez a0, 6f
     la   t1, cons_wbuf
     add  t2, t1, s5

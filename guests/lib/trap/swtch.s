@@ -8,6 +8,9 @@
 # swtch(a0 = &old_sp, a1 = new_sp): push ra, s0..s11 on the current stack, store sp
 # into *a0, load sp = a1, pop the new context and return into it. A new thread's stack
 # is prepared with SWTCH_FRAME bytes whose word 0 is the address to "return" to.
+#
+# Provides: swtch, SWTCH_FRAME
+# Needs: nothing
 
 .equ SWTCH_FRAME, 64
 

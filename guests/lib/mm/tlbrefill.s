@@ -16,6 +16,10 @@
 # of fixed length can then make an instruction's fetch and data refills evict each
 # other forever (a livelock seen with 4 entries); round robin never evicts the entry
 # written just before.
+#
+# Provides: TLB_REFILL (macro), pt_walk(a0 = directory, a1 = va, a2 = create?)
+#   -> a0 = address of the entry or 0
+# Needs: kalloc
 .macro TLB_REFILL pgdir, r1, r2, fail
     csrr \r1, badvaddr
     srli \r1, \r1, 22

@@ -1,0 +1,43 @@
+# env.s — the monolithic kernel's side of the component environment interface.
+#
+# Concept: OSKit's "osenv" (seed: OSKit lecture — "a set of OS components … glue
+# code"): the shared drivers and file system in guests/lib never name a kernel's own
+# routines or data; they call these env_* functions, and each kernel structure provides
+# them its own way. Here they are the monolithic kernel's sleep/wakeup on the current
+# process, its panic, the copy routines that honour the process's page table, and kseg
+# arithmetic for DMA. A user-level server implements the same names over IPC; a
+# unikernel with trivial stubs.
+#
+# Provides: env_sleep, env_wakeup, env_panic, env_killed, env_copyin, env_copyout,
+#   env_cwd, env_v2p
+# Needs: sleep, wakeup, panic, killed, either_copyin, either_copyout, curproc
+
+# env_sleep(a0 = chan): block the caller until env_wakeup(chan).
+env_sleep:
+    j    sleep
+# env_wakeup(a0 = chan): make every caller blocked on chan runnable.
+env_wakeup:
+    j    wakeup
+# env_panic(a0 = message): report and stop; never returns.
+env_panic:
+    j    panic
+# env_killed() -> a0 != 0 if the caller must abandon an interruptible wait (-EINTR).
+env_killed:
+    j    killed
+# env_copyin(a0 = user?, a1 = kernel dst, a2 = src, a3 = n) -> 0 / -1 (bad address)
+env_copyin:
+    j    either_copyin
+# env_copyout(a0 = user?, a1 = dst, a2 = kernel src, a3 = n) -> 0 / -1 (bad address)
+env_copyout:
+    j    either_copyout
+# env_cwd() -> a0 = the caller's current directory (an in-memory inode). Leaf.
+env_cwd:
+    la   t0, curproc
+    lw   t0, 0(t0)
+    lw   a0, P_CWD(t0)
+    ret
+# env_v2p(a0 = kernel address of a DMA buffer) -> a0 = its physical address. Leaf.
+env_v2p:
+    li   t0, KSEG
+    sub  a0, a0, t0
+    ret
