@@ -42,7 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include "core.h"
+#include "api.h"
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
