@@ -21,15 +21,24 @@ API_HEADER = "api.h"
 SOURCES = ["run.c", "interp.c", "mmu.c", "trap.c", "csr.c", "devices.c"]
 HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 
-# -flto, measured, not assumed: split into units, the hot loop (interp.c) calls the CSR,
-# interrupt, return and privilege helpers of csr.c and trap.c, which GCC used to inline
-# when they shared one unit with it. callgrind, host instructions per guest instruction
-# on the bench_engines guests (tight / syscall / tlbmiss): one unit 44.4 / 89.1 / 113.9;
-# split, no LTO 44.3 / 102.1 / 121.6 (+15% on syscalls); split with -flto 44.4 / 88.7 /
-# 113.7. Making those helpers static inline in internal.h would also recover it, but
-# would move most of csr.c and trap.c into the header. LTO generates code at link time,
-# so the link gets the same flags.
-CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto"]
+# Beyond -O2 -fno-strict-aliasing, two measured choices (callgrind for instruction
+# counts; CPU time for speed; bench_engines guests tight / syscall / tlbmiss):
+# -flto: split into units, the hot loop (interp.c) calls the CSR, interrupt, return and
+#   privilege helpers of csr.c and trap.c, which GCC used to inline when they shared one
+#   unit with it. Host instructions per guest instruction: one unit 44.4 / 89.1 / 113.9;
+#   split, no LTO 44.3 / 102.1 / 121.6 (+15% on syscalls); split with -flto 44.4 / 88.7 /
+#   113.7. Making those helpers static inline in internal.h would also recover it, but
+#   would move most of csr.c and trap.c into the header. LTO generates code at link
+#   time, so the link gets the same flags.
+# -falign-jumps=64 -falign-functions=64: the hot loop is front-end bound (about 44 host
+#   instructions per guest instruction at 430 MIPS), so its speed depends on where its
+#   blocks fall in 64-byte fetch windows. The split moved them: same instruction count,
+#   tight 432 -> 370 MIPS. Aligning the jump-only targets (the threaded handlers that
+#   computed gotos enter) and the functions fixes their placement instead of leaving it
+#   to luck: 434 / 230 / 170 MIPS against 432 / 222 / 173 for the one-unit core. The
+#   padding is never executed (instruction counts unchanged).
+CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto",
+          "-falign-jumps=64", "-falign-functions=64"]
 
 PRIVATE = "RV_PRIVATE"              # api.h: a declaration/member the cdef leaves out
 ISA_NAMES = "RV_API_ISA_NAMES"      # api.h: isa_gen.h names exported as constants
