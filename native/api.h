@@ -1,18 +1,39 @@
-/* ringvm native engine: the machine core (fetch-decode-execute, TLB, traps, hot devices).
+/* ringvm native engine: the public API, the one declaration of everything Python sees.
  *
- * Implements isa/ISA.md sections 2-10 and the "Engine rules" of emulator/engine.py.
- * Every ISA fact (opcode, CSR number, cause, device address...) comes from the
- * generated header isa_gen.h; this file only adds the engine's own data layout.
+ * Contract: emulator/engine_native.py reads and writes these structures directly through
+ * cffi (API mode) and calls the rv_* functions; after changing a CPU it must call
+ * rv_cpu_changed(). Implements isa/ISA.md sections 2-10 and the "Engine rules" of
+ * emulator/engine.py; every ISA fact (opcode, CSR number, cause, device address...)
+ * comes from the generated header isa_gen.h, this file only adds the engine's own data
+ * layout. The engine's private declarations are in internal.h.
  *
- * The Python side (emulator/engine_native.py) reads and writes these structures
- * directly through cffi; after changing a CPU it must call rv_cpu_changed().
+ * native/build_core.py builds its cffi cdef FROM THIS FILE, mechanically
+ * (cdef_from_header), so the declarations cannot drift from the C:
+ *  - comments, the include guard and #include lines are dropped;
+ *  - `#define NAME value` becomes the cffi constant `#define NAME ...` (cffi asks the C
+ *    compiler for the value); RV_API_ISA_NAMES lists the isa_gen.h names Python also
+ *    reads as constants;
+ *  - every array bound becomes `[...]` (the compiler supplies the length);
+ *  - a declaration or struct member that starts with RV_PRIVATE is left out, and a
+ *    struct that lost a member ends with `...;` (cffi takes its layout from the
+ *    compiler): private members are invisible to Python, so it cannot depend on them;
+ *  - anything else (#if, function-like macros, nested struct bodies) is an error.
+ * Keep it to that subset of C. tests/native/test_api_header.py checks the built
+ * extension against this file.
  */
-#ifndef RINGVM_CORE_H
-#define RINGVM_CORE_H
+#ifndef RINGVM_API_H
+#define RINGVM_API_H
 
 #include <stdint.h>
 #include <stddef.h>
 #include "isa_gen.h"
+
+/* marks a member (or declaration) the cdef leaves out: engine internals */
+#define RV_PRIVATE
+
+/* isa_gen.h names Python reads as lib.<NAME> (each becomes a cdef constant) */
+#define RV_API_ISA_NAMES(X) X(CSR_BANK_FIRST) X(CSR_BANK_COUNT) X(CSR_HYP_FIRST) \
+    X(CSR_HYP_COUNT) X(MACHINE_TLB_ENTRIES_MAX)
 
 /* Counter group sizes: mirror N_CAUSES, N_LINES, N_EXIT_REASONS in emulator/engine.py */
 #define RV_N_CAUSES 16
@@ -34,7 +55,7 @@
 #define RV_STOP_IDLE 5
 #define RV_STOP_WATCHPOINT 6
 
-/* access kinds (also the index of the per-CPU translation caches) */
+/* access kinds (rv_translate's acc; also the index of the per-CPU translation caches) */
 #define RV_ACC_FETCH 0
 #define RV_ACC_LOAD 1
 #define RV_ACC_STORE 2
@@ -51,11 +72,11 @@ struct rv_tlbe {
     uint8_t asid;
     uint8_t vmid;
     uint8_t flags;
-    uint8_t pad;
+    RV_PRIVATE uint8_t pad;
 };
 
-/* translation cache entry: host address = off + va; tag = va page (TC_INVALID = empty) */
-struct rv_tc {
+/* translation cache entry: host address = off + va; tag = va page | generation (0 = empty) */
+RV_PRIVATE struct rv_tc {
     uint32_t tag;
     uint32_t useg;             /* 1 if a hit is a useg TLB hit (counts tlb_hits) */
     uintptr_t off;
@@ -76,7 +97,7 @@ struct rv_cpu {
     uint32_t tint;
     int32_t ten;
     int32_t bp_skip;
-    int32_t index;
+    RV_PRIVATE int32_t index;
     /* counters */
     uint64_t c_idle, c_tlb_hits, c_tlb_misses, c_tlb_writes, c_tlb_flushes, c_asid_switches;
     uint64_t c_retired_by_ring[RV_N_RINGS];
@@ -84,17 +105,17 @@ struct rv_cpu {
     uint64_t c_ints[RV_N_LINES];
     uint64_t c_exits[RV_N_EXITS];
     /* engine internals */
-    uint64_t next_event;             /* min(timer compare if enabled, scheduled lines) */
-    uint32_t attn;                   /* RV_ATTN_* : something to look at before a step */
-    int32_t bp_page;                 /* the current fetch page holds a breakpoint */
+    RV_PRIVATE uint64_t next_event;  /* min(timer compare if enabled, scheduled lines) */
+    RV_PRIVATE uint32_t attn;        /* RV_ATTN_* : something to look at before a step */
+    RV_PRIVATE int32_t bp_page;      /* the current fetch page holds a breakpoint */
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
     /* index: bucket (vpn mod RV_TLB_BUCKETS) -> bitmask of the valid entries in it */
-    uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
-    uint64_t end;                    /* cycle at which the current batch ends */
-    uint64_t limit;                  /* min(end, next_event): one compare per step */
-    uint32_t tgen;                   /* translation-cache generation, in tag bits 2..11 */
-    struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
-    struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
+    RV_PRIVATE uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
+    RV_PRIVATE uint64_t end;         /* cycle at which the current batch ends */
+    RV_PRIVATE uint64_t limit;       /* min(end, next_event): one compare per step */
+    RV_PRIVATE uint32_t tgen;        /* translation-cache generation, in tag bits 2..11 */
+    RV_PRIVATE struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
+    RV_PRIVATE struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
 };
 
 struct rv_event {
@@ -138,7 +159,7 @@ struct machine {
     int32_t ncpus;
     int32_t ntlb;
     uint64_t quantum;
-    uint8_t *ram;
+    RV_PRIVATE uint8_t *ram;
     uint32_t ram_size;
     struct rv_cpu *cpus;
     /* round robin */
@@ -146,25 +167,28 @@ struct machine {
     uint64_t left;
     /* scheduled lines, in firing order */
     struct rv_event *ev;
-    int32_t nev, evcap;
+    int32_t nev;
+    RV_PRIVATE int32_t evcap;
     /* UART */
     uint8_t *rx;
-    size_t rx_head, rx_len, rx_cap;
+    size_t rx_head, rx_len;
+    RV_PRIVATE size_t rx_cap;
     int32_t eof;
     uint32_t uart_ctrl;
     uint8_t *tx;
-    size_t tx_len, tx_cap;
+    size_t tx_len;
+    RV_PRIVATE size_t tx_cap;
     /* IPI */
     uint32_t start_pc;
     /* device counters */
     uint64_t console_tx_bytes, console_rx_bytes, ipis_sent, timer_fires;
     /* Python device pages */
-    uint32_t pydev[RV_MAX_PYDEV];
-    int32_t npydev;
+    RV_PRIVATE uint32_t pydev[RV_MAX_PYDEV];
+    RV_PRIVATE int32_t npydev;
     /* pending MMIO */
     int32_t mmio_pending;
     struct rv_mmio mmio;
-    uint32_t mmio_word;
+    RV_PRIVATE uint32_t mmio_word;
     /* halt / machine check */
     int32_t halted;
     int32_t halt_cpu;
@@ -173,15 +197,21 @@ struct machine {
     int32_t mc_cpu;
     char mc_detail[RV_DETAIL];
     /* breakpoints: sorted */
-    uint32_t *bps;
-    int32_t nbps;
+    RV_PRIVATE uint32_t *bps;
+    RV_PRIVATE int32_t nbps;
     /* watchpoints: while any is armed, loads and stores bypass the translation cache
      * so translate_slow sees (and checks) every one */
-    struct rv_watch *watches;
-    int32_t nwatch;
+    RV_PRIVATE struct rv_watch *watches;
+    RV_PRIVATE int32_t nwatch;
     int32_t whit_pending;
     struct rv_whit whit;
 };
+
+/* rv_translate result kinds (code = cause / exit reason) */
+#define RV_XL_OK 0
+#define RV_XL_EXC 1
+#define RV_XL_EXIT 2
+#define RV_XL_MC 3
 
 struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum);
 void rv_free(struct machine *m);
@@ -206,11 +236,5 @@ void rv_clear_events(struct machine *m);
 int rv_translate(struct machine *m, int cpu, uint32_t va, int acc, uint32_t *pa,
                  uint32_t *code);
 uint32_t rv_mmio_vaddr(struct machine *m);
-
-/* rv_translate result kinds (code = cause / exit reason) */
-#define RV_XL_OK 0
-#define RV_XL_EXC 1
-#define RV_XL_EXIT 2
-#define RV_XL_MC 3
 
 #endif

@@ -1,0 +1,165 @@
+/* ringvm native engine: control and status registers, and the interrupt conditions.
+ *
+ * Contract: csr_ring() says which ring may access a CSR number (from the generated
+ * RV_CSR_LIST) and whether it is read-only or banked; csr_read()/csr_write() give the
+ * architectural value and write side effects (ISA.md §6): the banked host/guest
+ * copies of the current V, the g<name> aliases of ring -1, the ring -1 registers;
+ * writes that change translation flush the translation cache, writes that may
+ * unmask an interrupt mark it for a check before the next step. The CSR instructions'
+ * ring and VM-exit rules are applied by the caller (interp.c) before these run.
+ *
+ * The interrupt conditions are functions of that state: irq_deliverable() (ISA.md §7:
+ * the interrupt, or VM exit IRQ, to take before the next step, filled into a trap
+ * for deliver()) and wake_cond() (§10: what wakes a waiting CPU).
+ */
+#include "internal.h"
+
+/* ------------------------------------------------------------------ pending lines */
+
+static inline uint32_t console_level(struct machine *m) {
+    int rxready = m->rx_len > 0;
+    int eof = m->eof && m->rx_len == 0;
+    return ((m->uart_ctrl & UART_CTRL_RXIE) && (rxready || eof)) ||
+           (m->uart_ctrl & UART_CTRL_TXIE);   /* TXREADY is always 1 */
+}
+
+static inline uint32_t host_pending(struct machine *m, struct rv_cpu *c) {
+    uint32_t p = c->ipend;
+    if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
+    return p;
+}
+
+/* ISA.md §10: the wake condition of a waiting CPU (ignores IE) */
+int wake_cond(struct machine *m, struct rv_cpu *c) {
+    uint32_t hp = host_pending(m, c);
+    uint32_t virq = G(c, IPEND) & (1u << IRQ_VIRQ);
+    if (!c->v) return (hp & H(c, IENABLE)) != 0;
+    if (X(c, HCTL) & HCTL_IRQ)
+        return ((hp & H(c, IENABLE)) | (virq & G(c, IENABLE))) != 0;
+    return ((hp | virq) & G(c, IENABLE)) != 0;
+}
+
+static inline int lowest(uint32_t p) { return __builtin_ctz(p); }
+
+/* ISA.md §7: the interrupt deliverable now, if any */
+int irq_deliverable(struct machine *m, struct rv_cpu *c, struct trap *t) {
+    uint32_t hp = host_pending(m, c);
+    uint32_t p;
+    if (!c->v) {
+        uint32_t ie = c->ring == RING_HYPERVISOR ? (X(c, HSTATUS) & STATUS_IE_MASK)
+                                                 : (H(c, STATUS) & STATUS_IE_MASK);
+        if (!ie) return 0;
+        p = hp & H(c, IENABLE);
+        if (!p) return 0;
+        t->kind = TK_INT; t->cause = (uint32_t)lowest(p);
+        return 1;
+    }
+    uint32_t virq = G(c, IPEND) & (1u << IRQ_VIRQ);
+    if (X(c, HCTL) & HCTL_IRQ) {
+        p = hp & H(c, IENABLE);
+        if (p) {
+            t->kind = TK_EXIT; t->cause = EXIT_IRQ;
+            t->badv = t->hgpa = t->hinsn = 0; t->hqual = (uint32_t)lowest(p);
+            return 1;
+        }
+        if ((G(c, STATUS) & STATUS_IE_MASK) && (virq & G(c, IENABLE))) {
+            t->kind = TK_INT; t->cause = IRQ_VIRQ;
+            return 1;
+        }
+        return 0;
+    }
+    if (!(G(c, STATUS) & STATUS_IE_MASK)) return 0;
+    p = (hp | virq) & G(c, IENABLE);
+    if (!p) return 0;
+    t->kind = TK_INT; t->cause = (uint32_t)lowest(p);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ CSRs */
+
+/* minimum ring of a CSR number, or NO_CSR if there is no such CSR */
+int csr_ring(uint32_t n, int *ro, int *banked) {
+    *ro = 0; *banked = 0;
+    switch (n) {
+#define CSR_CASE(NAME, num, ring, r_o, bk) case num: *ro = r_o; *banked = bk; return ring;
+    RV_CSR_LIST(CSR_CASE)
+#undef CSR_CASE
+    default: break;
+    }
+    if (n >= CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET &&
+        n < CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET + CSR_BANK_COUNT)
+        return CSR_GSTATUS_RING;   /* g<name> aliases are all ring -1, writable */
+    return NO_CSR;
+}
+
+uint32_t status_read(struct rv_cpu *c, int guest) {
+    uint32_t s = guest ? G(c, STATUS) : H(c, STATUS);
+    int ring;
+    if (guest) ring = c->v ? c->ring : 0;
+    else ring = c->v ? RING_HYPERVISOR : c->ring;
+    return STATUS_SET(s, RING, ring_to_field(ring));
+}
+
+static uint32_t bank_read(struct machine *m, struct rv_cpu *c, uint32_t n, int guest) {
+    switch (n) {
+    case CSR_STATUS: return status_read(c, guest);
+    case CSR_IPEND: return guest ? (G(c, IPEND) & (1u << IRQ_VIRQ)) : host_pending(m, c);
+    default: return guest ? c->gcsr[BANK(n)] : c->hcsr[BANK(n)];
+    }
+}
+
+static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
+    uint32_t *b = guest ? c->gcsr : c->hcsr;
+    switch (n) {
+    case CSR_STATUS:
+        b[BANK(n)] = v & (STATUS_IE_MASK | STATUS_PIE_MASK | STATUS_PRING_MASK);
+        break;
+    case CSR_IPEND:
+        if (guest) b[BANK(n)] = v & (1u << IRQ_VIRQ);   /* host copy: read-only, ignored */
+        break;
+    case CSR_ASID:
+        v &= ASID_MASK;
+        if (b[BANK(n)] != v) { c->c_asid_switches++; tc_flush(c); }
+        b[BANK(n)] = v;
+        break;
+    case CSR_CPUID:
+        if (guest) b[BANK(n)] = v;
+        break;
+    default:
+        b[BANK(n)] = v;
+    }
+    if (n == CSR_STATUS || n == CSR_IENABLE || n == CSR_IPEND) irq_dirty(c);
+}
+
+uint32_t csr_read(struct machine *m, struct rv_cpu *c, uint32_t n) {
+    if (n == CSR_CYCLE) return (uint32_t)c->cycle;
+    if (n == CSR_CYCLEH) return (uint32_t)(c->cycle >> 32);
+    if (n >= CSR_BANK_FIRST && n < CSR_BANK_FIRST + CSR_BANK_COUNT) return bank_read(m, c, n, c->v);
+    if (n >= CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET)
+        return bank_read(m, c, n - CSR_GUEST_ALIAS_OFFSET, 1);
+    return c->xcsr[HYP(n)];
+}
+
+void csr_write(struct rv_cpu *c, uint32_t n, uint32_t v) {
+    if (n >= CSR_BANK_FIRST && n < CSR_BANK_FIRST + CSR_BANK_COUNT) { bank_write(c, n, c->v, v); return; }
+    if (n >= CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET) { bank_write(c, n - CSR_GUEST_ALIAS_OFFSET, 1, v); return; }
+    switch (n) {
+    case CSR_HSTATUS:
+        v &= STATUS_IE_MASK | STATUS_PIE_MASK | STATUS_PRING_MASK | STATUS_PV_MASK;
+        break;
+    case CSR_HVMID:
+        v &= VMID_MASK;
+        if (v != X(c, HVMID)) tc_flush(c);
+        break;
+    case CSR_TLBVMID:
+        v &= VMID_MASK;
+        break;
+    case CSR_HBASE: case CSR_HLIMIT:
+        v &= ~PAGE_MASK;
+        if (v != c->xcsr[HYP(n)]) tc_flush(c);
+        break;
+    default: break;
+    }
+    c->xcsr[HYP(n)] = v;
+    if (n == CSR_HSTATUS || n == CSR_HCTL) irq_dirty(c);
+}

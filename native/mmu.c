@@ -1,0 +1,249 @@
+/* ringvm native engine: the MMU slow path, the TLB and its index.
+ *
+ * Contract: translate_slow() is the full ISA.md §5 sequence (alignment, kseg, TLB
+ * lookup with duplicate detection, permissions, the second stage in a guest, then RAM,
+ * a device register or a bus error). It is the named slow half of the translation
+ * cache: loads, stores and fetches first try the inline tc_entry()/tc_match() of
+ * internal.h and call it only on a miss; it refills the cache with RAM pages. It
+ * never changes architectural state except the TLB-miss side effects ISA.md names
+ * (tlbhi, counters), and never when `probe` is set (debugger translation).
+ *
+ * The TLB: every change of an entry goes through this file (tlb_write, tlb_inv_where,
+ * tlb_reindex_all), which keeps the VPN-bucketed lookup index and the translation cache
+ * (tc_flush: one generation bump) consistent with it.
+ */
+#include "internal.h"
+
+/* ------------------------------------------------------------------ translation cache */
+
+void tc_flush(struct rv_cpu *c) {
+    c->tgen += TC_GEN_STEP;
+    if (c->tgen > PAGE_MASK) {
+        for (int s = 0; s < RV_TC_SETS; s++)
+            for (int k = 0; k < 3; k++)
+                for (int i = 0; i < RV_TC_SIZE; i++)
+                    c->tcs[s][k][i].tag = 0;
+        c->tgen = TC_GEN_STEP;
+    }
+}
+
+/* ------------------------------------------------------------------ TLB lookup index */
+
+/* TLB lookup index: each valid entry has its bit in the bucket of its VPN. Every
+ * change of an entry goes through tlb_unindex/tlb_index or tlb_reindex_all. */
+#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+
+static inline void tlb_unindex(struct rv_cpu *c, int i) {
+    if (c->tlb[i].flags & TLBF_V)
+        c->tlbidx_bits[TLB_BUCKET(c->tlb[i].vpn)][i >> 6] &= ~(1ull << (i & 63));
+}
+
+static inline void tlb_index(struct rv_cpu *c, int i) {
+    if (c->tlb[i].flags & TLBF_V)
+        c->tlbidx_bits[TLB_BUCKET(c->tlb[i].vpn)][i >> 6] |= 1ull << (i & 63);
+}
+
+void tlb_reindex_all(struct rv_cpu *c, int ntlb) {
+    memset(c->tlbidx_bits, 0, sizeof c->tlbidx_bits);
+    for (int i = 0; i < ntlb; i++) tlb_index(c, i);
+}
+
+/* The lowest matching entry of (vpn, vmid, asid) in `first`, the next in `second`
+ * (-1 if none): ascending index order, like a scan of the whole TLB. */
+void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
+                int *first, int *second) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    *first = *second = -1;
+    for (int wd = 0; wd < MACHINE_TLB_ENTRIES_MAX / 64; wd++) {
+        uint64_t b = bits[wd];
+        while (b) {
+            int i = wd * 64 + __builtin_ctzll(b);
+            b &= b - 1;
+            struct rv_tlbe *e = &c->tlb[i];
+            if (e->vpn == vpn && e->vmid == vmid && ((e->flags & TLBF_G) || e->asid == asid)) {
+                if (*first < 0) *first = i;
+                else { *second = i; return; }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ translation */
+
+static const uint32_t cause_misaligned[3] = {CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE};
+static const uint32_t cause_miss[3] = {CAUSE_TLB_MISS_FETCH, CAUSE_TLB_MISS_LOAD, CAUSE_TLB_MISS_STORE};
+static const uint32_t cause_prot[3] = {CAUSE_TLB_PROT_FETCH, CAUSE_TLB_PROT_LOAD, CAUSE_TLB_PROT_STORE};
+static const uint32_t need_flag[3] = {TLBF_X, TLBF_R, TLBF_W};
+static const uint32_t hqual_of[3] = {HQUAL_FETCH, HQUAL_LOAD, HQUAL_STORE};
+
+/* a bus error: BUS_ERROR, or in a guest a GPA_FAULT exit */
+void bus_fault(struct rv_cpu *c, struct trap *t, uint32_t va, uint32_t pa, int acc,
+               uint32_t word) {
+    if (c->v) vmexit(t, EXIT_GPA_FAULT, va, pa, acc == RV_ACC_FETCH ? 0 : word, hqual_of[acc]);
+    else exc(t, CAUSE_BUS_ERROR, va);
+}
+
+/* Record the first armed watchpoint this load/store/cas touches; the run stops with
+ * RV_STOP_WATCHPOINT once the instruction retires (a trap cancels it, in deliver).
+ * cas is a read and a write: reported as a write if the watchpoint watches writes. */
+static NOINLINE void watch_check(struct machine *m, struct rv_cpu *c, uint32_t va, uint32_t pa,
+                                 uint32_t size, int acc, int cas) {
+    for (int i = 0; i < m->nwatch; i++) {
+        const struct rv_watch *wp = &m->watches[i];
+        if (cas ? !(wp->on_read || wp->on_write)
+                : (acc == RV_ACC_LOAD ? !wp->on_read : !wp->on_write))
+            continue;
+        uint64_t a = wp->physical ? pa : va;
+        if (a < wp->hi && a + size > wp->lo) {
+            m->whit_pending = 1;
+            m->whit.index = i; m->whit.cpu = c->index;
+            m->whit.vaddr = va; m->whit.paddr = pa; m->whit.size = size;
+            m->whit.is_write = cas ? wp->on_write : acc == RV_ACC_STORE;
+            c->attn |= RV_ATTN_WATCH;
+            return;
+        }
+    }
+}
+
+/* The full ISA.md §5 sequence. `word` is the instruction word (hinsn of MMIO exits, 0
+ * for fetches); `cas` adds the R+W permission rule; `probe` = debugger translate: no
+ * counters, no cache fill, no machine-check side effects. */
+NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, int acc,
+                            uint32_t size, int cas, int probe, uint32_t word,
+                            struct xl *x, struct trap *t) {
+    uint32_t gpa;
+    int useg = 0;
+    /* 1. alignment */
+    if (va & (size - 1)) { exc(t, cause_misaligned[acc], va); return XL_TRAP; }
+    if (va >= MEM_KSEG_BASE) {
+        /* 2. kseg */
+        if (c->ring > RING_KERNEL) { exc(t, cause_prot[acc], va); return XL_TRAP; }
+        gpa = va - MEM_KSEG_BASE;
+    } else {
+        /* 3. useg: TLB lookup */
+        uint32_t vpn = va >> PAGE_BITS, vmid = ctx_vmid(c), asid = ctx_asid(c);
+        int first, second;
+        tlb_lookup(c, vpn, vmid, asid, &first, &second);
+        if (first < 0) {
+            if (!probe) {
+                c->c_tlb_misses++;
+                CUR(c)[BANK(CSR_TLBHI)] = (va & ~PAGE_MASK) | asid;
+            }
+            exc(t, cause_miss[acc], va);
+            return XL_TRAP;
+        }
+        if (second >= 0) {
+            if (c->v) {
+                vmexit(t, EXIT_MACHINE_CHECK, va, 0, word, 0);
+            } else {
+                t->kind = TK_MC; t->badv = va; t->hgpa = (uint32_t)first;
+                t->hqual = (uint32_t)second;
+            }
+            return XL_TRAP;
+        }
+        /* 4. permission */
+        struct rv_tlbe *e = &c->tlb[first];
+        if (!probe) c->c_tlb_hits++;
+        uint32_t need = cas ? (TLBF_R | TLBF_W) : need_flag[acc];
+        if ((e->flags & need) != need || (c->ring == RING_LEAST_PRIVILEGED && !(e->flags & TLBF_U))) {
+            exc(t, cause_prot[acc], va); return XL_TRAP;
+        }
+        useg = 1;
+        gpa = (e->pfn << PAGE_BITS) | (va & PAGE_MASK);
+    }
+    uint32_t pa = gpa;
+    if (c->v) {
+        /* 5. second stage */
+        if (gpa < X(c, HLIMIT)) {
+            uint64_t hpa = (uint64_t)X(c, HBASE) + gpa;
+            if (hpa + size > m->ram_size) {
+                vmexit(t, EXIT_GPA_FAULT, va, gpa, word, hqual_of[acc]);
+                return XL_TRAP;
+            }
+            pa = (uint32_t)hpa;
+        } else if (gpa >= MEM_DEVICE_BASE && gpa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
+            if (!(X(c, HCTL) & HCTL_DEVPASS)) {
+                vmexit(t, EXIT_MMIO, 0, gpa, word, hqual_of[acc]);
+                return XL_TRAP;
+            }
+            pa = gpa;  /* pass-through: the real device at the same address */
+        } else {
+            vmexit(t, EXIT_GPA_FAULT, va, gpa, word, hqual_of[acc]);
+            return XL_TRAP;
+        }
+    }
+    /* 6. physical */
+    int watched = m->nwatch > 0 && acc != RV_ACC_FETCH && !probe;
+    if ((uint64_t)pa + size <= m->ram_size) {
+        x->pa = pa;
+        x->host = m->ram + pa;
+        if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
+        else if (!probe && !cas) {
+            struct rv_tc *e = tc_entry(c, acc, va);
+            e->tag = (va & ~PAGE_MASK) | c->tgen;
+            e->useg = (uint32_t)useg;
+            e->off = (uintptr_t)(m->ram + (pa & ~PAGE_MASK)) - (uintptr_t)(va & ~PAGE_MASK);
+        }
+        return XL_RAM;
+    }
+    if (pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE &&
+        acc != RV_ACC_FETCH && size == 4 && !cas) {
+        x->pa = pa;
+        x->host = NULL;
+        if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
+        return XL_DEV;
+    }
+    if (probe && pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
+        x->pa = pa; x->host = NULL;
+        return XL_DEV;
+    }
+    bus_fault(c, t, va, pa, acc, word);
+    return XL_TRAP;
+}
+
+/* ------------------------------------------------------------------ TLB instructions */
+
+void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32_t asid,
+                   int ntlb) {
+    for (int i = 0; i < ntlb; i++) {
+        struct rv_tlbe *e = &c->tlb[i];
+        if (!all && e->vmid != vmid) continue;
+        if (by_asid && ((e->flags & TLBF_G) || e->asid != asid)) continue;
+        if (e->flags & TLBF_V) { tlb_unindex(c, i); memset(e, 0, sizeof *e); }
+    }
+    c->c_tlb_flushes++;
+    tc_flush(c);
+}
+
+void tlb_write(struct rv_cpu *c, uint32_t idx) {
+    uint32_t *b = CUR(c);
+    struct rv_tlbe *e = &c->tlb[idx];
+    uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
+    tlb_unindex(c, (int)idx);
+    e->vpn = hi >> PAGE_BITS;
+    e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
+    e->pfn = lo >> PAGE_BITS;
+    e->flags = (uint8_t)(lo & TLBF_ALL);
+    e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
+    tlb_index(c, (int)idx);
+    c->c_tlb_writes++;
+    tc_flush(c);
+}
+
+/* ------------------------------------------------------------------ API */
+
+/* Debugger translation (engine.py translate): no counters, no cache fill, no side
+ * effects; loads and stores are checked for one byte, so without alignment. */
+int rv_translate(struct machine *m, int cpu, uint32_t va, int acc, uint32_t *pa, uint32_t *code) {
+    if (cpu < 0 || cpu >= m->ncpus || acc < 0 || acc > 2) return -1;
+    struct rv_cpu *c = &m->cpus[cpu];
+    struct xl x; struct trap t;
+    uint32_t size = acc == RV_ACC_FETCH ? 4 : 1;   /* loads/stores: no alignment check */
+    int k = translate_slow(m, c, va, acc, size, 0, 1, 0, &x, &t);
+    *pa = 0; *code = 0;
+    if (k != XL_TRAP) { *pa = x.pa; return RV_XL_OK; }
+    *code = t.cause;
+    if (t.kind == TK_EXC) return RV_XL_EXC;
+    if (t.kind == TK_EXIT) return RV_XL_EXIT;
+    return RV_XL_MC;
+}
