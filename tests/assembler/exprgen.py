@@ -3,6 +3,7 @@ independently of the assembler (C precedence; rendered with as few parentheses a
 precedence allows)."""
 from __future__ import annotations
 
+import functools
 import operator
 
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ def literal():
                      st.sampled_from(["dec", "hex", "bin", "char"]))
 
 
+@functools.lru_cache(maxsize=None)
 def expressions(names=DEFINES, max_leaves=8):
     """Expression trees over literals and ``names``; never divide by zero and only
     shift by a small literal, so every tree has a value."""
