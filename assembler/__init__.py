@@ -5,7 +5,7 @@ Public API::
     assemble_source(text, filename="<input>", include_paths=(), base=None,
                     defines=None) -> bytes
     assemble_file(path, include_paths=(), base=None, defines=None) -> bytes
-    assemble(text, filename, include_paths, base, defines=None) -> Result
+    assemble(text, filename, include_paths, base, path=None, defines=None) -> Result
                                                           (ELF bytes + listing)
 
 ``defines`` (``Mapping[str, int] | None``) predefines constants, like ``-D NAME=VALUE``.
