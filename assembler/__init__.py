@@ -2,9 +2,13 @@
 
 Public API::
 
-    assemble_source(text, filename="<input>", include_paths=(), base=None) -> bytes
-    assemble_file(path, include_paths=(), base=None) -> bytes
-    assemble(text, filename, include_paths, base) -> Result   (ELF bytes + listing)
+    assemble_source(text, filename="<input>", include_paths=(), base=None,
+                    defines=None) -> bytes
+    assemble_file(path, include_paths=(), base=None, defines=None) -> bytes
+    assemble(text, filename, include_paths, base, path=None, defines=None) -> Result
+                                                          (ELF bytes + listing)
+
+``defines`` (``Mapping[str, int] | None``) predefines constants, like ``-D NAME=VALUE``.
 
 All raise :class:`AsmErrors` (a ``ringvm.errors.UserError``) listing every mistake.
 See ``ringvm.assembler.elf.read_elf`` to read the output and
@@ -12,6 +16,7 @@ See ``ringvm.assembler.elf.read_elf`` to read the output and
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,26 +35,34 @@ class Result:
 
 
 def assemble(text: str, filename: str = "<input>", include_paths=(), base: int | None = None,
-             path: Path | None = None) -> Result:
+             path: Path | None = None, defines: Mapping[str, int] | None = None) -> Result:
     """Assemble source ``text`` (named ``filename`` in messages).
 
     ``base``: address of .text (bytes; default 0x80001000). Relative ``.include`` and
     ``.incbin`` names are looked up next to ``path`` (or in the current directory), then
-    in ``include_paths``. Raises :class:`AsmErrors`.
+    in ``include_paths``. ``defines``: constants defined before the first line, which
+    the source may not redefine (``-D``). Raises :class:`AsmErrors`.
     """
-    from .passes import Assembler
+    from .conditionals import PassOneEvaluator
+    from .defines import check_defines
     from .elf import OutSection, write_elf
     from .listing import format_listing
+    from .passes import Assembler
     from .source import read_program
 
     sink = ErrorSink()
     directory = path.parent if path is not None else Path.cwd()
+    defines, bad = check_defines(defines)
+    if bad:
+        raise AsmErrors(bad)
     try:
-        reader = read_program(text, filename, directory, sink, include_paths, path)
-        asm = Assembler(sink, base, directory, include_paths)
+        asm = Assembler(sink, base, directory, include_paths, defines)
         if base is not None and not 0 <= base < 1 << 32:
             sink.add(AsmError(filename, 1, 1, f"base address {base:#x} out of range"))
-        asm.pass1(reader.lines)
+        evaluator = PassOneEvaluator(asm)
+        reader = read_program(text, filename, directory, sink, include_paths, path,
+                              on_line=asm.pass1_line, evaluator=evaluator)
+        evaluator.finish()
         asm.layout()
         lines = asm.pass2()
         prog = asm.finish()
@@ -63,12 +76,14 @@ def assemble(text: str, filename: str = "<input>", include_paths=(), base: int |
 
 
 def assemble_source(text: str, filename: str = "<input>", include_paths=(),
-                    base: int | None = None) -> bytes:
+                    base: int | None = None,
+                    defines: Mapping[str, int] | None = None) -> bytes:
     """Assemble ``text``; returns ELF bytes. Raises :class:`AsmErrors`."""
-    return assemble(text, filename, include_paths, base).elf
+    return assemble(text, filename, include_paths, base, defines=defines).elf
 
 
-def assemble_file(path, include_paths=(), base: int | None = None) -> bytes:
+def assemble_file(path, include_paths=(), base: int | None = None,
+                  defines: Mapping[str, int] | None = None) -> bytes:
     """Assemble the file at ``path``; returns ELF bytes. Raises :class:`AsmErrors`
     (a missing file is reported as an AsmErrors with one error too)."""
     p = Path(path)
@@ -77,4 +92,4 @@ def assemble_file(path, include_paths=(), base: int | None = None) -> bytes:
         text = read_source_text(p)
     except OSError as e:
         raise AsmErrors([AsmError(str(p), 1, 1, f"cannot read: {e.strerror or e}")]) from None
-    return assemble(text, str(p), include_paths, base, path=p).elf
+    return assemble(text, str(p), include_paths, base, path=p, defines=defines).elf

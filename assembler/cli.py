@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ringvm.errors import EXIT_USER_ERROR, UserError
 
+from .defines import DefineError, parse_define
 from .errors import AsmErrors
 
 
@@ -20,6 +21,13 @@ def _address(text: str) -> int:
     return v
 
 
+def _define(text: str) -> tuple[str, int]:
+    try:
+        return parse_define(text)
+    except DefineError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def register(subparsers) -> None:
     """Add the ``asm`` and ``disasm`` subcommands."""
     p = subparsers.add_parser("asm", help="assemble a source file into a ringvm ELF",
@@ -29,6 +37,10 @@ def register(subparsers) -> None:
                    help="output file (default: SRC with the suffix .elf)")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                    help="add DIR to the .include/.incbin search path")
+    p.add_argument("-D", dest="defines", action="append", default=[], type=_define,
+                   metavar="NAME[=VALUE]",
+                   help="define the constant NAME (VALUE: an integer literal, default 1) "
+                        "before the first line; the source cannot redefine it")
     p.add_argument("--listing", metavar="FILE", help="write a listing file")
     p.add_argument("--base", type=_address, metavar="ADDR",
                    help="address of .text (default 0x80001000)")
@@ -50,8 +62,14 @@ def run_asm(args) -> int:
         text = src.read_bytes().decode("utf-8", errors="replace")
     except OSError as e:
         raise UserError(f"{src}: cannot read: {e.strerror or e}") from None
+    defines: dict[str, int] = {}
+    for name, value in args.defines:
+        if defines.setdefault(name, value) != value:
+            raise UserError(f"-D {name} given twice with different values "
+                            f"({defines[name]} and {value})")
     try:
-        result = assemble(text, str(src), args.include, args.base, path=src)
+        result = assemble(text, str(src), args.include, args.base, path=src,
+                          defines=defines)
     except AsmErrors as e:
         print(e.report(), file=sys.stderr)
         return EXIT_USER_ERROR

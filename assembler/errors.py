@@ -31,7 +31,11 @@ class AsmError(Exception):
         self.source, self.note = source, note
 
     def format(self) -> str:
-        """``file:line:col: error: msg``, then the source line and a caret line."""
+        """``file:line:col: error: msg``, then the source line and a caret line.
+        An error with no position in a file (``line`` 0, e.g. a bad ``-D``) is
+        ``where: error: msg``."""
+        if self.line <= 0:
+            return f"{self.file}: error: {self.msg}"
         out = [f"{self.file}:{self.line}:{self.col}: error: {self.msg}"]
         if self.source is not None:
             src = self.source.rstrip("\r\n")

@@ -2,6 +2,9 @@
 
 Arithmetic is on unbounded Python ints with C semantics where they differ from
 Python: ``/`` truncates toward zero and ``%`` takes the sign of the dividend.
+Comparisons (``== != < <= > >=``), ``&&``, ``||`` and ``!`` give 1 or 0 and compare
+the exact values (no 32-bit wrap-around); ``&&`` and ``||`` do not evaluate their
+right side when the left side decides (as in C).
 The field an expression lands in checks its range afterwards.
 
 ``%hi(x) = ((x + 0x8000) >> 16) & 0xFFFF`` and ``%lo(x) = sext16(x & 0xFFFF)``, so
@@ -10,6 +13,7 @@ The field an expression lands in checks its range afterwards.
 """
 from __future__ import annotations
 
+import operator
 from typing import Protocol
 
 from ringvm.isa import sign_extend
@@ -50,6 +54,11 @@ def _cdiv(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q
 
 
+_LOGIC = ("&&", "||")
+_COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+            ">": operator.gt, ">=": operator.ge}
+
+
 def evaluate(e: tuple, env: Env) -> int:
     """The integer value of expression ``e``. Raises ExprError or Unknown."""
     try:
@@ -67,6 +76,10 @@ def _eval(e: tuple, env: Env) -> int:
     if k == "bin":
         op = e[2]
         a = _eval(e[3], env)
+        if op in _LOGIC:
+            if (op == "&&") == (a == 0):      # 0 && x, nonzero || x: x is not evaluated
+                return int(op == "||")
+            return int(_eval(e[4], env) != 0)
         b = _eval(e[4], env)
         if op == "+":
             return a + b
@@ -85,6 +98,8 @@ def _eval(e: tuple, env: Env) -> int:
                 raise ExprError(e[4][1], "division by zero")
             q = _cdiv(a, b)
             return q if op == "/" else a - q * b
+        if op in _COMPARE:
+            return int(_COMPARE[op](a, b))
         if op in ("<<", ">>"):
             if not 0 <= b < 64:
                 raise ExprError(e[4][1], f"shift count {b} out of range [0, 63]")
@@ -94,7 +109,8 @@ def _eval(e: tuple, env: Env) -> int:
         return _eval(e[2], env)
     if k == "un":
         v = _eval(e[3], env)
-        return -v if e[2] == "-" else ~v if e[2] == "~" else v
+        op = e[2]
+        return -v if op == "-" else ~v if op == "~" else int(v == 0) if op == "!" else v
     if k == "hi":
         return hi(_eval(e[2], env))
     if k == "lo":

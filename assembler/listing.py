@@ -5,6 +5,14 @@ per statement, then "..."):
 
     ADDRESS   HEX       FILE:LINE   SOURCE
     80001000  0c0a0001  kern.s:12   li a0, 1
+
+Lines in a false conditional branch are listed with ``skipped`` in place of the
+bytes (blank and comment-only lines are not listed, as elsewhere); a conditional
+directive of an assembled region is listed like any directive that emits nothing:
+
+                        kern.s:13   .ifdef DEBUG
+              skipped   kern.s:14   li a0, 2
+                        kern.s:15   .endif
 """
 from __future__ import annotations
 
@@ -19,6 +27,9 @@ def format_listing(lines, items) -> str:
     for line in lines:
         loc = f"{line.file}:{line.line}"
         src = line.text.strip()
+        if line.skipped:
+            out.append(f"{'':8}  {'skipped':8}  {loc:<16} {src}")
+            continue
         its = by_line.get(id(line), [])
         rows = []
         for it in its:

@@ -12,8 +12,9 @@ Expressions::
     ("lref", col, n, "b"|"f")    1b / 1f: numeric local label, backward / forward
     ("sym", col, name)           a symbol, label, register or CSR name
     ("dot", col)                 .  (the current address)
-    ("un", col, op, e)           op in "-", "~", "+"
-    ("bin", col, op, a, b)       op in "|", "^", "&", "<<", ">>", "+", "-", "*", "/", "%"
+    ("un", col, op, e)           op in "-", "~", "+", "!"
+    ("bin", col, op, a, b)       op in "||", "&&", "|", "^", "&", "==", "!=", "<", "<=",
+                                 ">", ">=", "<<", ">>", "+", "-", "*", "/", "%"
     ("hi"|"lo", col, e)          %hi(e) / %lo(e)
     ("paren", col, e)            (e): kept so "(reg)" operands can be recognised
 
@@ -97,6 +98,12 @@ def unescape(body: str, col: int) -> bytes:
     return bytes(out)
 
 
+#: binding strength of the binary operators (C precedence; higher binds tighter)
+BINARY_PRECEDENCE = {"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
+                     "<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9,
+                     "*": 10, "/": 10, "%": 10}
+
+
 class _ToTuples(Transformer):
     """Embedded LALR transformer: builds the tuples described in the module doc."""
 
@@ -146,9 +153,22 @@ class _ToTuples(Transformer):
     def secname(self, ch):
         return ("secname", ch[0].column, ch[0].value)
 
-    def binop(self, ch):
-        a, op, b = ch
-        return ("bin", a[1], op.value, a, b)
+    def expr(self, ch):
+        # ch = [e0, op1, e1, op2, e2, ...]: group by precedence, left-associative
+        prec = BINARY_PRECEDENCE
+        vals, ops = [ch[0]], []
+        for i in range(1, len(ch), 2):
+            op = ch[i].value
+            p = prec[op]
+            while ops and prec[ops[-1]] >= p:
+                b, a = vals.pop(), vals.pop()
+                vals.append(("bin", a[1], ops.pop(), a, b))
+            ops.append(op)
+            vals.append(ch[i + 1])
+        while ops:
+            b, a = vals.pop(), vals.pop()
+            vals.append(("bin", a[1], ops.pop(), a, b))
+        return vals[0]
 
     def unop(self, ch):
         op, e = ch
@@ -192,11 +212,13 @@ _TERMINAL_WORDS = {
     "NAME": "a name", "NUMBER": "a number", "CHAR": "a character literal",
     "STRING": "a string", "DIRECTIVE": "a directive", "COLON": "':'", "EQUALS": "'='",
     "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "DOT": "'.'", "MINUS": "'-'",
-    "PLUS": "'+'", "TILDE": "'~'", "HI": "%hi", "LO": "%lo", "$END": "end of line",
+    "PLUS": "'+'", "TILDE": "'~'", "BANG": "'!'", "HI": "%hi", "LO": "%lo",
+    "$END": "end of line",
 }
 _OPERATORS = {"BAR", "CARET", "AMP", "SHL", "SHR", "PLUS", "MINUS", "STAR", "SLASH",
-              "PERCENT"}
-_EXPR_START = {"NAME", "NUMBER", "CHAR", "DOT", "MINUS", "PLUS", "TILDE", "HI", "LO", "LPAR"}
+              "PERCENT", "OROR", "ANDAND", "EQEQ", "NOTEQ", "LT", "LE", "GT", "GE"}
+_EXPR_START = {"NAME", "NUMBER", "CHAR", "DOT", "MINUS", "PLUS", "TILDE", "BANG", "HI", "LO",
+               "LPAR"}
 
 
 def get_parser() -> Lark:

@@ -1,6 +1,7 @@
 """The two-pass assembler: symbols, layout, pseudo-instructions and encoding.
 
-Pass 1 walks the expanded source lines (:mod:`.source`), defines labels as
+Pass 1 takes the expanded source lines one at a time, as :mod:`.source` reads them
+(so that conditional directives see the symbols defined so far), defines labels as
 (section, offset), sizes every statement, expands pseudo-instructions and checks
 operand counts and kinds. Sizes never depend on values unknown in pass 1: ``li``
 picks one word only if its value is already known, ``.org``/``.space``/``.align``
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from ringvm.isa import ISA, REGISTER_FIELDS
 
+from .defines import DEFINE_FILE
+from .directives import directive
 from .errors import AsmError, ErrorSink
 from .expr import ExprError, Unknown, evaluate, substitute
 from .limits import DEFAULT_BASE, PAGE, SECTION_ORDER
@@ -72,10 +75,14 @@ class Program:
 
 
 class Assembler:
-    """Assemble expanded source lines. Use :func:`assemble_lines`."""
+    """Assemble expanded source lines: :meth:`pass1_line` for each line (or
+    :meth:`pass1`), then :meth:`layout`, :meth:`pass2` and :meth:`finish`.
+
+    ``defines`` (name -> int, already checked) are constants made before the first
+    line that the source may not redefine (``-D``)."""
 
     def __init__(self, sink: ErrorSink, base: int | None = None,
-                 directory: Path = Path("."), include_paths=()):
+                 directory: Path = Path("."), include_paths=(), defines=None):
         self.sink = sink
         self.directory = directory
         self.include_paths = [Path(p) for p in include_paths]
@@ -94,6 +101,12 @@ class Assembler:
         self.seq = 0
         self.dot_value: int | None = None
         self.evaluating: set[str] = set()
+        self.nlines = 0                        # lines seen by pass 1
+        self.defines: dict[str, int] = dict(defines or {})
+        for name, v in self.defines.items():   # like .equiv before the first line
+            where = SrcLine(DEFINE_FILE, 0, f"-D {name}={v}", (), None)
+            self.equs[name] = [(("num", 1, v), where, 1, True, self.cur, 0)]
+            self.values[name] = v
 
     # ------------------------------------------------------------------ env
     def symbol(self, name: str, col: int) -> int:
@@ -192,23 +205,30 @@ class Assembler:
 
     # ------------------------------------------------------------------ pass 1
     def pass1(self, lines: list[SrcLine]) -> None:
-        """Define labels, size statements and build ``items`` from the source lines."""
-        from .directives import directive   # local import: directives uses Assembler
-        for idx, line in enumerate(lines):
-            self.seq = 2 * idx
-            self.dot_value = self.here()
-            for name, col in line.labels:
-                self.define_label(name, col, line)
-            if line.stmt is None:
-                continue
-            self.seq = 2 * idx + 1
-            kind = line.stmt[0]
-            if kind == "instr":
-                self.instruction(line, line.stmt)
-            elif kind == "dir":
-                directive(self, line, line.stmt)
-            else:  # assign
-                self.set_symbol(line, line.stmt[1], line.stmt[2], line.stmt[3], strict=False)
+        """Pass 1 of every line of ``lines`` in order (see :meth:`pass1_line`)."""
+        for line in lines:
+            self.pass1_line(line)
+
+    def pass1_line(self, line: SrcLine) -> None:
+        """Define the labels of the next source line, size its statement and add its
+        ``items``."""
+        idx = self.nlines
+        self.nlines = idx + 1
+        self.seq = 2 * idx
+        self.dot_value = self.here()
+        for name, col in line.labels:
+            self.define_label(name, col, line)
+        stmt = line.stmt
+        if stmt is None:
+            return
+        self.seq = 2 * idx + 1
+        kind = stmt[0]
+        if kind == "instr":
+            self.instruction(line, stmt)
+        elif kind == "dir":
+            directive(self, line, stmt)
+        else:  # assign
+            self.set_symbol(line, stmt[1], stmt[2], stmt[3], strict=False)
 
     def define_label(self, name, col, line: SrcLine) -> None:
         """Define a label (str) or numeric local label (int) at the current offset."""
@@ -222,6 +242,8 @@ class Assembler:
             old = self.labels[name][2]
             self.err(line, col, f"duplicate symbol {name!r} (first defined at "
                                 f"{old.file}:{old.line})")
+        elif name in self.defines:
+            self.err(line, col, f"duplicate symbol {name!r} (predefined with -D {name})")
         elif name in self.equs:
             old = self.equs[name][0][1]
             self.err(line, col, f"duplicate symbol {name!r} (defined with .equ/.set at "
@@ -237,6 +259,9 @@ class Assembler:
             old = self.labels[name][2]
             return self.err(line, col, f"duplicate symbol {name!r} (a label at "
                                        f"{old.file}:{old.line})")
+        if name in self.defines:
+            return self.err(line, col, f"symbol {name!r} is predefined with -D {name} and "
+                                       "cannot be redefined in the source")
         defs = self.equs.setdefault(name, [])
         if defs and (strict or defs[0][3]):
             old = defs[0][1]
@@ -438,7 +463,7 @@ class Assembler:
     def pass2(self) -> list[tuple[int, str, int]]:
         """Evaluate and encode every item; returns the line table entries."""
         self.pass_no = 2
-        self.values = {}
+        self.values = dict(self.defines)
         for s in self.sections.values():
             s.data = bytearray(0 if s.is_bss else s.size)
         lines = []

@@ -8,6 +8,12 @@ labels), ``\\()`` for nothing, then processes the body lines as if written there
 Errors in an expanded line point at the body line in the macro definition, show the
 expanded text and name the invocation in a note.
 
+Conditional directives (``.if`` … ``.endif``, :mod:`.conditionals`) are handled here,
+as lines are read: a line in a false branch is not parsed, expanded or included. Each
+line that is assembled goes to ``on_line`` (pass 1) as soon as it is read, so that a
+condition sees every symbol defined before it. ``lines`` also holds, for the listing
+only, the conditional directive lines and the skipped lines (``skipped`` set).
+
 Everything here reports mistakes into an :class:`ErrorSink` and carries on.
 """
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 
 from ringvm.isa import ISA
 
+from .conditionals import COND_DIRECTIVES, COND_LINE, Conditions
 from .errors import AsmError, ErrorSink
 from .parse import LineSyntaxError, parse_line
 
@@ -37,13 +44,15 @@ class SrcLine:
 
     ``file``/``line`` locate it (for a macro body line: the definition), ``text`` is
     the text that was parsed (expanded), ``labels``/``stmt`` as in ParsedLine and
-    ``note`` names the macro invocation, if any.
+    ``note`` names the macro invocation, if any. ``skipped``: a line of a false
+    conditional branch (listed, never assembled).
     """
-    __slots__ = ("file", "line", "text", "labels", "stmt", "note")
+    __slots__ = ("file", "line", "text", "labels", "stmt", "note", "skipped")
 
-    def __init__(self, file, line, text, labels, stmt, note=None):
+    def __init__(self, file, line, text, labels, stmt, note=None, skipped=False):
         self.file, self.line, self.text = file, line, text
         self.labels, self.stmt, self.note = labels, stmt, note
+        self.skipped = skipped
 
     def error(self, col: int, msg: str) -> AsmError:
         """An AsmError at column ``col`` of this line."""
@@ -101,11 +110,15 @@ def read_source_text(path: Path) -> str:
 
 
 class Reader:
-    """Expands one top-level source into ``lines`` (a list of SrcLine)."""
+    """Expands one top-level source into ``lines`` (a list of SrcLine), handing each
+    line to be assembled to ``on_line`` as it goes. ``evaluator`` evaluates conditions
+    (see :class:`.conditionals.PassOneEvaluator`; default: constants only)."""
 
-    def __init__(self, sink: ErrorSink, include_paths=()):
+    def __init__(self, sink: ErrorSink, include_paths=(), on_line=None, evaluator=None):
         self.sink = sink
         self.include_paths = [Path(p) for p in include_paths]
+        self.on_line = on_line
+        self.cond = Conditions(sink, evaluator)
         self.lines: list[SrcLine] = []
         self.macros: dict[str, Macro] = {}
         self.expansions = 0
@@ -125,16 +138,20 @@ class Reader:
     def read_text(self, text: str, display: str, directory: Path) -> None:
         """Process the lines of one file (``display`` is the name used in messages)."""
         self.files.append(display)
+        cond = self.cond
+        cond.enter("file", display)
         rows = text.split("\n")
         i = 0
         while i < len(rows):
             raw = rows[i].rstrip("\r")
-            m = _MACRO_DEF.match(raw)
-            if m:
-                i = self._define(rows, i, m.group(1), display)
-                continue
+            if not cond.skipping:
+                m = _MACRO_DEF.match(raw)
+                if m:
+                    i = self._define(rows, i, m.group(1), display)
+                    continue
             self._line(raw, display, i + 1, directory, None, 0)
             i += 1
+        cond.leave()
 
     def _define(self, rows, i, spec, display) -> int:
         """Record a macro starting at rows[i]; return the index after its .endm."""
@@ -173,6 +190,7 @@ class Reader:
                                    f"unterminated macro {name!r}: no .endm before the end "
                                    "of the file", raw))
             return j
+        self._check_conditionals(macro)
         if bad is not None:
             self.sink.add(AsmError(display, i + 1, bad[0], bad[1], raw))
         elif name in self.macros:
@@ -183,8 +201,23 @@ class Reader:
             self.macros[name] = macro
         return j + 1
 
+    def _check_conditionals(self, macro: Macro) -> None:
+        """Conditionals must balance within a macro body: check its structure once, at
+        the definition (each expansion checks again; the sink drops the duplicates)."""
+        cond = Conditions(self.sink, scan_only=True)
+        cond.enter("macro", macro.name)
+        for lineno, text in macro.body:
+            m = COND_LINE.match(text)
+            if m:
+                cond.handle(m.group(1), m.start(1) + 1,
+                            SrcLine(macro.file, lineno, text, (), None), None)
+        cond.leave()
+
     # ------------------------------------------------------------------ lines
     def _line(self, raw, file, lineno, directory, note, depth) -> None:
+        if self.cond.skipping:
+            self._skipped(raw, file, lineno, note)
+            return
         if _ENDM_LOOSE.match(raw):
             self.sink.add(AsmError(file, lineno, raw.index(".endm") + 1,
                                    ".endm without .macro", raw, note))
@@ -198,20 +231,61 @@ class Reader:
             parsed = parse_line(raw)
         except LineSyntaxError as e:
             self.sink.add(AsmError(file, lineno, e.col, e.msg, raw, note))
+            m = COND_LINE.match(raw)     # keep the nesting of a broken .if line
+            if m:
+                self._conditional(m.group(1), m.start(1) + 1,
+                                  SrcLine(file, lineno, raw, (), None, note), False)
             return
         stmt = parsed.stmt
-        if stmt is not None and stmt[0] == "dir" and stmt[2] == ".include":
-            self._emit(file, lineno, raw, parsed.labels, None, note)
-            self._include(stmt, raw, file, lineno, directory, note)
-            return
-        if stmt is not None and stmt[0] == "dir" and stmt[2] == ".endm":
-            self.sink.add(AsmError(file, lineno, stmt[1], ".endm without .macro", raw, note))
-            return
+        if stmt is not None and stmt[0] == "dir":
+            name = stmt[2]
+            if name in COND_DIRECTIVES:
+                self._conditional(name, stmt[1],
+                                  SrcLine(file, lineno, raw, parsed.labels, stmt, note), True)
+                return
+            if name == ".include":
+                self._emit(file, lineno, raw, parsed.labels, None, note)
+                self._include(stmt, raw, file, lineno, directory, note)
+                return
+            if name == ".endm":
+                self.sink.add(AsmError(file, lineno, stmt[1], ".endm without .macro", raw,
+                                       note))
+                return
         self._emit(file, lineno, raw, parsed.labels, stmt, note)
 
     def _emit(self, file, lineno, text, labels, stmt, note):
         if labels or stmt is not None:
-            self.lines.append(SrcLine(file, lineno, text, labels, stmt, note))
+            line = SrcLine(file, lineno, text, labels, stmt, note)
+            self.lines.append(line)
+            if self.on_line is not None:
+                self.on_line(line)
+
+    def _skipped(self, raw, file, lineno, note) -> None:
+        """A line in a false branch: only a conditional directive counts."""
+        m = COND_LINE.match(raw)
+        if m is None:
+            text = raw.strip()
+            if text and text[0] != "#" and not text.startswith("//"):
+                self.lines.append(SrcLine(file, lineno, raw, (), None, note, True))
+            return
+        name = m.group(1)
+        line = SrcLine(file, lineno, raw, (), None, note)
+        parsed = None
+        if self.cond.wants_parse(name):       # e.g. the .elseif of an assembled .if
+            try:
+                p = parse_line(raw)
+            except LineSyntaxError as e:
+                self.sink.add(AsmError(file, lineno, e.col, e.msg, raw, note))
+                parsed = False
+            else:
+                line.labels, line.stmt = p.labels, p.stmt
+                parsed = p.stmt is not None and p.stmt[0] == "dir" and p.stmt[2] == name
+        self._conditional(name, m.start(1) + 1, line, parsed)
+
+    def _conditional(self, name, col, line: SrcLine, parsed) -> None:
+        """A conditional directive line: update the state; list it (never assembled)."""
+        line.skipped = not self.cond.handle(name, col, line, parsed)
+        self.lines.append(line)
 
     def _include(self, stmt, raw, file, lineno, directory, note):
         args = stmt[3]
@@ -292,20 +366,25 @@ class Reader:
             return values.get(key, mo.group(0))
 
         inner_note = f"in expansion of macro {macro.name!r} at {file}:{lineno}"
+        cond = self.cond
+        cond.enter("macro", macro.name)
         for body_line, text in macro.body:
             expanded = _PARAM_REF.sub(sub, text) if "\\" in text else text
-            if _MACRO_DEF.match(expanded):
+            if not cond.skipping and _MACRO_DEF.match(expanded):
                 self.sink.add(AsmError(macro.file, body_line, 1, "a macro cannot define "
                                        "another macro", expanded, inner_note))
                 continue
             self._line(expanded, macro.file, body_line, directory, inner_note, depth + 1)
+        cond.leave()
 
 
 def read_program(text: str, display: str, directory: Path, sink: ErrorSink,
-                 include_paths=(), path: Path | None = None) -> Reader:
+                 include_paths=(), path: Path | None = None, on_line=None,
+                 evaluator=None) -> Reader:
     """Expand a whole source (``text`` named ``display``); returns the Reader, whose
-    ``lines`` is the list of SrcLine in order. Errors go to ``sink``."""
-    r = Reader(sink, include_paths)
+    ``lines`` is the list of SrcLine in order. Each line to assemble is passed to
+    ``on_line`` as soon as it is read. Errors go to ``sink``."""
+    r = Reader(sink, include_paths, on_line, evaluator)
     if path is not None:
         r.stack.append(path.resolve())
     r.read_text(text, display, directory)

@@ -121,3 +121,59 @@ def test_corrupted_elf_files_give_user_errors_only():
             read_elf(bytes(b))
         except UserError:
             pass
+
+
+def _data_words(path) -> list[int]:
+    seg = read_elf(path).segments[0].data
+    return [int.from_bytes(seg[i:i + 4], "little", signed=True) for i in range(0, len(seg), 4)]
+
+
+def test_asm_D_predefines_constants_in_every_literal_form(tmp_path):
+    src = tmp_path / "k.s"
+    src.write_text(".data\n.ifdef FLAG\n.word FLAG, HEX, NEG, CH, BIN, DEC\n.endif\n")
+    out = tmp_path / "k.elf"
+    assert main(["asm", str(src), "-o", str(out), "-D", "FLAG", "-DHEX=0x10", "-D",
+                 "NEG=-3", "-D", "CH='a'", "-D", "BIN=0b101", "-D", "DEC=017",
+                 "-D", "FLAG=1"]) == 0
+    assert _data_words(out) == [1, 16, -3, 97, 5, 17]
+    assert main(["asm", str(src), "-o", str(out)]) == 0
+    assert read_elf(out).segments == []
+
+
+@pytest.mark.parametrize("arg, message", [
+    ("1x", "argument -D: '1x' is not a symbol name"),
+    ("a0=1", "argument -D: 'a0' is a register name and cannot be a symbol"),
+    ("X=abc", "argument -D: 'X=abc': 'abc' is not an integer literal"),
+    ("X=1f", "argument -D: 'X=1f': '1f' is not an integer literal"),
+    ("X=1+1", "argument -D: 'X=1+1': '1+1' is not an integer literal"),
+    ("X=", "argument -D: 'X=': missing VALUE after '='"),
+])
+def test_asm_D_with_a_bad_name_or_value_is_a_command_line_error(tmp_path, capsys, arg,
+                                                                 message):
+    (tmp_path / "k.s").write_text("nop\n")
+    with pytest.raises(SystemExit) as ei:
+        main(["asm", str(tmp_path / "k.s"), "-D", arg])
+    assert ei.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "k.elf").exists()
+
+
+def test_asm_D_twice_with_different_values_is_an_error(tmp_path, capsys):
+    (tmp_path / "k.s").write_text("nop\n")
+    assert main(["asm", str(tmp_path / "k.s"), "-D", "X=1", "-D", "X=2"]) == 2
+    assert "ringvm: error: -D X given twice with different values (1 and 2)" in \
+        capsys.readouterr().err
+
+
+def test_asm_D_cannot_be_redefined_by_the_source(tmp_path):
+    src = tmp_path / "k.s"
+    src.write_text("nop\n  .equ DEBUG, 0\n")
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "asm", str(src),
+                        "-D", "DEBUG=1"], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert (f"{src}:2:8: error: symbol 'DEBUG' is predefined with -D DEBUG and cannot be "
+            "redefined in the source") in p.stderr
+    p = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "asm", str(src),
+                        "-D", "2=1"], capture_output=True, text=True)
+    assert p.returncode == 2 and "'2' is not a symbol name" in p.stderr
+    assert "Traceback" not in p.stderr
