@@ -28,14 +28,15 @@ class Builder:
     def kernel(self, t: TestSpec) -> tuple[bytes | None, str]:
         """``(ELF bytes, "")`` or ``(None, reason)``."""
         if t.guest:
-            key = ("guest", t.guest)
+            key = ("guest", t.guest, tuple(t.options), tuple(sorted(t.defines.items())))
         else:
             sub = self.suite.submission
             src = (sub / t.kernel).resolve()
             inc = [(sub / i).resolve() for i in t.include] if t.include is not None \
                 else [src.parent]
             inc.append(lib_dir())
-            key = ("src", str(src), tuple(str(i) for i in inc))
+            key = ("src", str(src), tuple(str(i) for i in inc),
+                   tuple(sorted(t.defines.items())))
         if key in self.elves:
             return self.elves[key]
         try:
@@ -43,12 +44,12 @@ class Builder:
                 g = find_guest(t.guest)
                 if g is None:
                     raise UserError(f"no bundled guest called {t.guest!r}")
-                out = (build_guest(g), "")
+                out = (build_guest(g, t.options, t.defines), "")
             else:
                 if not src.is_file():
                     raise UserError(f"kernel source {t.kernel!r} not found in the "
                                     f"submission ({sub})")
-                out = (build_cache.assemble(src, inc), "")
+                out = (build_cache.assemble(src, inc, defines=t.defines), "")
         except UserError as e:
             out = (None, _short_asm_error(str(e), "assembly error"))
         except Exception as e:   # noqa: BLE001 — a submission must never stop the suite

@@ -36,6 +36,8 @@ Suite format
     # --- the machine (one of guest / kernel)
     guest = "hello"                 # a bundled guest (`ringvm guests`), or:
     kernel = "main.s"               # a source in the submission directory, assembled
+    defines = { NBUF = 4 }          # -D for the kernel (either kind)
+    options = ["flexsc"]            # a bundled guest's named build options
     include = [".", "../lib"]       # include paths, relative to the submission directory
                                     # (default: the kernel's directory); guests/lib of
                                     # ringvm is always searched last
@@ -131,7 +133,8 @@ _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_co
               "budget"}
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
-    "guest", "kernel", "include", "cpus", "ram", "tlb_entries", "disk", "boots"}
+    "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
+    "boots"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
 _DISK_KEYS = {"guest", "image", "programs", "files", "size", "inodes", "add"}
 
@@ -164,6 +167,8 @@ class TestSpec:
     guest: str | None = None
     kernel: str | None = None
     include: list[str] | None = None
+    defines: dict[str, int] = field(default_factory=dict)
+    options: list[str] = field(default_factory=list)
     cpus: int = 1
     ram: int = 32 * 1024 * 1024
     tlb_entries: int | None = None
@@ -371,6 +376,16 @@ def _test(data: dict, where: str) -> TestSpec:
                         f"in the submission), not both")
     if not t.guest and not t.kernel:
         raise UserError(f"{where}: no kernel: give 'guest' or 'kernel'")
+    if "defines" in data:
+        d = data["defines"]
+        if not isinstance(d, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in d.values()):
+            raise UserError(f"{where}: 'defines' must be a table of NAME = integer")
+        t.defines = dict(d)
+    if "options" in data:
+        t.options = _str_list(data["options"], f"{where}: options")
+        if not t.guest:
+            raise UserError(f"{where}: 'options' are a bundled guest's (give 'guest')")
     if "include" in data:
         t.include = _str_list(data["include"], f"{where}: include")
     if "cpus" in data:

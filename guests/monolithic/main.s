@@ -12,6 +12,7 @@
 
 .include "ringvm.inc"
 .include "trap/kframe.inc"
+.include "base/config.inc"
 .include "param.inc"
 .include "abi.inc"
 

@@ -287,3 +287,30 @@ def test_modules_and_disks_on_the_command_line(ringvm, tmp_path):
         p = ringvm("boot", "bootinfo", "--engine", "python", *args)
         assert p.returncode == 2 and msg in p.stderr.decode(), p.stderr
         assert b"Traceback" not in p.stderr
+
+
+def test_build_options_and_defines_reach_the_guest(ringvm, tmp_path, guests_module):
+    """guest.toml [build] defines, a named --option and -D all become assembler defines
+    (later ones win); the guest halts with the value it was built with."""
+    root = tmp_path / "guests"
+    (root / "lib").mkdir(parents=True)
+    (root / "lib" / "prelude.inc").write_text(guests_module.PRELUDE)
+    d = root / "cfg"
+    d.mkdir()
+    (d / "guest.toml").write_text(
+        'description = "halts with CODE"\nentry = "main.s"\n'
+        '[build]\ndefines = { CODE = 3 }\n'
+        '[options.big]\ndescription = "a bigger code"\ndefines = { CODE = 30 }\n')
+    (d / "main.s").write_text('.include "prelude.inc"\n.text\n_start:\n'
+                              '    li t0, SYSCTL_HALT\n'
+                              '.ifdef EXTRA\n    li t1, CODE + EXTRA\n.else\n'
+                              '    li t1, CODE\n.endif\n    sw t1, 0(t0)\n1:  j 1b\n')
+    env = {"RINGVM_GUESTS": str(root)}
+    for args, code in (([], 3), (["--option", "big"], 30), (["-D", "CODE=7"], 7),
+                       (["--option", "big", "-D", "EXTRA=2"], 32)):
+        p = ringvm("boot", "cfg", "--engine", "python", *args, env_extra=env)
+        assert p.returncode == code, (args, p.stderr)
+    p = ringvm("boot", "cfg", "--option", "nope", env_extra=env)
+    assert p.returncode == 2 and b"has no option 'nope' (options: big)" in p.stderr
+    p = ringvm("guests", env_extra=env)
+    assert "--option big: a bigger code" in p.stdout.decode()

@@ -310,3 +310,29 @@ def test_unwritable_cache(write_suite, sub, monkeypatch):
     """)
     r = grader.grade(grader.load_suite(p)).results[0]
     assert r.passed, r.reason
+
+
+def test_defines_build_the_kernel_a_test_asks_for(write_suite, sub):
+    (sub / "cfg.s").write_text('.include "ringvm.inc"\n.text\n_start:\n'
+                               '    li t0, SYSCTL_HALT\n    li t1, CODE\n'
+                               '    sw t1, 0(t0)\n1:  j 1b\n')
+    p = write_suite("""
+        [[test]]
+        name = "five"
+        kernel = "cfg.s"
+        defines = { CODE = 5 }
+        exit_code = 5
+        [[test]]
+        name = "six"
+        kernel = "cfg.s"
+        defines = { CODE = 6 }
+        exit_code = 6
+        [[test]]
+        name = "nbuf"
+        guest = "bootinfo"
+        defines = { UNUSED_HERE = 1 }
+        expect = ['^boot info v1']
+    """)
+    run = grader.grade(grader.load_suite(p))
+    assert [r.passed for r in run.results] == [True, True, True], \
+        [r.reason for r in run.results]

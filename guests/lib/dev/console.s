@@ -11,9 +11,11 @@
 # Provides: console_init(), console_intr() (from the CONSOLE interrupt),
 #   console_read(a0 = user?, a1 = dst, a2 = n) -> bytes / -EINTR / -EFAULT,
 #   console_write(a0 = user?, a1 = src, a2 = n) -> bytes / -EFAULT
-# Needs: env_sleep, env_wakeup, env_killed, env_copyin, env_copyout, kputc; kframe.inc
+# Needs: env_sleep, env_wakeup, env_killed, env_copyin, env_copyout, kputc; kframe.inc,
+#   config.inc
+# Parameters: CONS_BUF (bytes of the line buffer, a power of two, default 128)
 
-.equ CONS_BUF, 128
+PARAM CONS_BUF, 128
 
 console_init:                           # RXIE stays off until someone reads
     li   t0, CONSOLE_CTRL

@@ -10,8 +10,10 @@
 # lastuse, data (kseg, 512 bytes).
 # Provides: binit(), bread(a0 = blockno) -> a0 = locked buffer, bwrite(a0 = buf),
 #   brelse(a0 = buf), B_DATA (offset of the data pointer in a buffer)
-# Needs: disk_rw, env_sleep, env_wakeup, env_panic; kframe.inc
+# Needs: disk_rw, env_sleep, env_wakeup, env_panic; kframe.inc, config.inc
 # Parameters: NBUF (buffers, default 32)
+
+PARAM NBUF, 32
 
 .equ B_BLOCKNO, 0
 .equ B_VALID, 4

@@ -13,8 +13,11 @@
 #   ialloc, readi, writei, stati, dirlookup, dirlink, namei, nameiparent, namei_errno,
 #   I_INUM, I_TYPE, I_NLINK, I_SIZE (in-memory inode offsets), DIRSIZ
 # Needs: bread, bwrite, brelse, B_DATA, env_sleep, env_wakeup, env_panic, env_copyin,
-#   env_copyout, env_cwd (relative paths), memmove, memset, strncmp; kframe.inc
+#   env_copyout, env_cwd (relative paths), memmove, memset, strncmp; kframe.inc,
+#   config.inc
 # Parameters: NINODE (in-memory inodes, default 48)
+
+PARAM NINODE, 48
 
 .equ I_INUM, 0
 .equ I_REF, 4
