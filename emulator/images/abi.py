@@ -9,7 +9,7 @@ writes every copy from it:
 ``guests/lib/abi.inc``          ``SYS_<NAME>``, ``NSYSCALL``, errno values, ``O_*``,
                                 ``<PREFIX>_<FIELD>`` struct offsets and ``<STRUCT>_SIZE``,
                                 the constants — for kernels and programs alike
-``guests/user/lib/usys.s``      the trapping stub library: one leaf stub per call
+``guests/user/lib/trap/usys.s`` the trapping stub library: one leaf stub per call
 ``guests/user/lib/errstr.s``    ``errstr(err)``: the message of an errno value
 ``guests/monolithic/systable.s`` the monolithic kernel's dispatch table, in number order
 ``guests/monolithic/README.md`` the ABI tables between ``<!-- BEGIN GENERATED abi -->``
@@ -269,7 +269,7 @@ def outputs(t: AbiTable | None = None) -> dict[Path, str]:
     fresh_readme = _MARK.sub(lambda m: m.group(1) + f"<!-- {HEADER} -->\n"
                              + render_readme(t) + "\n" + m.group(2), text)
     return {g / "lib" / "abi.inc": render_inc(t),
-            g / "user" / "lib" / "usys.s": render_usys(t),
+            g / "user" / "lib" / "trap" / "usys.s": render_usys(t),
             g / "user" / "lib" / "errstr.s": render_errstr(t),
             g / "monolithic" / "systable.s": render_systable(t),
             readme: fresh_readme}

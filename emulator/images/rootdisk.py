@@ -4,11 +4,17 @@ A guest's ``guest.toml`` may describe the disk it boots from (see :mod:`.registr
 
     [disk]
     programs = "../user"     # every NAME.s there (not lib/) becomes /NAME
+    stubs = "ulib"           # the stub library's folder (default: programs/lib/trap)
     files = "../user/rootfs" # copied in recursively (README, ...)
     size = 4096              # blocks of 512 bytes (default 4096 = 2 MiB)
 
-Programs are assembled with ``--base 0x1000`` (useg, README "Processes and memory")
-and stripped to their loadable segments (:func:`strip_elf`) so they stay small on the
+Programs are portable: they reach the system only through the calls of the ABI
+(``guests/abi.toml``), and the *stub library* that implements those calls is chosen
+by the kernel structure through the include path — the folder holding its ``usys.s``
+is searched before the user library (``programs/lib``) and ``guests/lib``. The default,
+``programs/lib/trap``, traps into the kernel (``syscall``); a microkernel's stubs make
+IPC calls, a library OS's plain calls. Programs are assembled with ``--base 0x1000``
+(useg, README "Processes and memory") and stripped to their loadable segments (:func:`strip_elf`) so they stay small on the
 disk. The image (format: :mod:`.rvfs`) is built once and cached next to the
 assembled guests, keyed by a hash of the programs, the files, the assembler, the ISA
 and the image format. The image a guest *boots* is a working copy of it,
@@ -39,6 +45,7 @@ class DiskSpec:
     """The ``[disk]`` table of a guest: where programs and files come from."""
     guest: str
     programs: Path | None = None
+    stubs: Path | None = None
     files: Path | None = None
     size: int = rvfs.DEFAULT_SIZE
     ninodes: int = rvfs.DEFAULT_NINODES
@@ -47,12 +54,12 @@ class DiskSpec:
 def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
     """A :class:`DiskSpec` from a guest.toml ``[disk]`` table (paths relative to the
     guest directory). Raises :class:`UserError` for unknown keys or bad values."""
-    known = {"programs", "files", "size", "inodes"}
+    known = {"programs", "stubs", "files", "size", "inodes"}
     extra = set(table) - known
     if extra:
         raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
     spec = DiskSpec(guest)
-    for key in ("programs", "files"):
+    for key in ("programs", "stubs", "files"):
         if key in table:
             if not isinstance(table[key], str):
                 raise UserError(f"{meta}: [disk] {key} must be a path string")
@@ -103,26 +110,29 @@ def program_sources(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.s") if p.is_file())
 
 
-def program_include_paths(src: Path) -> list[Path]:
-    """Include paths of a user program: its directory, its ``lib/`` (the user library
-    and the stub library), then ``guests/lib`` (the generated ABI constants)."""
-    return [src.parent, src.parent / "lib", cache.lib_dir()]
+def program_include_paths(directory: Path, stubs: Path | None = None) -> list[Path]:
+    """Include paths of the programs of ``directory``: the folder of the stub library
+    (``stubs``, default ``directory/lib/trap``), then the user library
+    (``directory/lib``), then ``guests/lib`` (the generated ABI constants, the string
+    library). The program's own folder is searched first by the assembler."""
+    return [directory, stubs or directory / "lib" / "trap", directory / "lib",
+            cache.lib_dir()]
 
 
-def assemble_program(src: Path, strip: bool = True) -> bytes:
-    """Assemble one user program at useg 0x1000 (include paths: its directory and its
-    ``lib/``)."""
-    elf = cache.assemble(src, program_include_paths(src), base=USER_BASE)
+def assemble_program(src: Path, strip: bool = True, stubs: Path | None = None) -> bytes:
+    """Assemble one user program at useg 0x1000 with the stub library ``stubs``."""
+    elf = cache.assemble(src, program_include_paths(src.parent, stubs), base=USER_BASE)
     return strip_elf(elf) if strip else elf
 
 
-def build_programs(directory: Path, strip: bool = True) -> dict[str, bytes]:
+def build_programs(directory: Path, strip: bool = True,
+                   stubs: Path | None = None) -> dict[str, bytes]:
     """{name: ELF bytes} for every program of ``directory``."""
     out = {}
     for src in program_sources(directory):
         name = src.stem
         rvfs.encode_name(name)
-        out[name] = assemble_program(src, strip)
+        out[name] = assemble_program(src, strip, stubs)
     return out
 
 
@@ -132,7 +142,7 @@ def build_tree(spec: DiskSpec) -> dict:
     if spec.files is not None:
         tree = rvfs.tree_from_dir(spec.files)
     if spec.programs is not None:
-        for name, elf in build_programs(spec.programs).items():
+        for name, elf in build_programs(spec.programs, stubs=spec.stubs).items():
             if isinstance(tree.get(name), dict):
                 raise UserError(f"/{name}: both a directory in {spec.files} and a program")
             tree[name] = elf
@@ -146,6 +156,8 @@ def disk_key(spec: DiskSpec) -> str:
     h = hashlib.sha256(b"ringvm-disk 1\0")
     h.update(f"{spec.size} {spec.ninodes}\0".encode())
     cache.hash_tree(h, spec.programs, "programs")
+    cache.hash_tree(h, spec.stubs, "stubs")
+    cache.hash_tree(h, cache.lib_dir(), "lib")
     cache.hash_tree(h, spec.files, "files", suffixes=None)
     cache.hash_toolchain(h)
     for p in (Path(rvfs.__file__), Path(__file__)):

@@ -6,22 +6,20 @@
 .text
 .global main
 main:
+    la   a2, cat_arg
+    li   a3, 0                  # no FILE: the standard input
+    j    for_each_arg           # the exit status: 1 if a file could not be read
+
+# cat_arg(path, or 0 for the standard input) -> 0, or 1 after printing an error
+cat_arg:
     FUNC_ENTER
-    mv   s1, a0
-    mv   s2, a1
-    li   s6, 0                  # exit status
-    li   t0, 1
-    bgt  s1, t0, 1f
-    li   a0, 0
-    call cat_fd
-    blt  a0, zero, cat_rerr_stdin
-    j    cat_done
-1:  li   s3, 1
-cat_loop:
-    bge  s3, s1, cat_done
-    LOADIDX s4, s2, s3
-    mv   a0, s4
-    li   a1, O_RDONLY
+    mv   s4, a0
+    bnez s4, 1f
+    call cat_fd                 # a0 = 0: fd 0
+    bge  a0, zero, 9f
+    la   s4, cat_stdin
+    j    cat_err
+1:  li   a1, O_RDONLY
     call open
     blt  a0, zero, cat_err
     mv   s5, a0
@@ -30,21 +28,20 @@ cat_loop:
     la   t0, cat_st
     lhu  t0, ST_TYPE(t0)
     li   t1, T_DIR
-    bne  t0, t1, 1f
+    bne  t0, t1, 2f
     mv   a0, s5
     call close
     li   a0, -EISDIR
     j    cat_err
-1:  mv   a0, s5
+2:  mv   a0, s5
     call cat_fd
     mv   s7, a0
     mv   a0, s5
     call close
     mv   a0, s7
     blt  a0, zero, cat_err
-cat_next:
-    addi s3, s3, 1
-    j    cat_loop
+9:  li   a0, 0
+    FUNC_RETURN
 cat_err:
     call errstr
     mv   a3, a0
@@ -52,13 +49,7 @@ cat_err:
     la   a1, cat_msg
     li   a0, 2
     call fprintf
-    li   s6, 1
-    j    cat_next
-cat_rerr_stdin:
-    la   s4, cat_stdin
-    j    cat_err
-cat_done:
-    mv   a0, s6
+    li   a0, 1
     FUNC_RETURN
 
 # cat_fd(fd) -> 0, or -errno

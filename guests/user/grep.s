@@ -10,28 +10,41 @@
 .global main
 main:
     FUNC_ENTER
-    mv   s1, a0
-    mv   s2, a1
     li   t0, 2
-    bge  s1, t0, 1f
+    bge  a0, t0, 1f
     li   a0, 2
     la   a1, grep_usage
     call fputs
     li   a0, 2
     FUNC_RETURN
-1:  lw   s3, 4(s2)              # pattern
-    li   s8, 0                  # an error happened?
-    li   t0, 2
-    bgt  s1, t0, 2f
-    li   a0, 0
-    mv   a1, s3
+1:  lw   t0, 4(a1)              # the pattern; the files follow it
+    la   t1, grep_pattern
+    sw   t0, 0(t1)
+    addi a0, a0, -1
+    addi a1, a1, 4
+    la   a2, grep_arg
+    li   a3, 0                  # no FILE: the standard input
+    call for_each_arg
+    mv   s8, a0                 # an error happened?
+    la   t0, grep_hit
+    lw   t0, 0(t0)
+    seqz a0, t0                 # 0 if a line matched, else 1
+    beqz s8, 5f
+    li   a0, 2
+5:  FUNC_RETURN
+
+# grep_arg(path, or 0 for the standard input) -> 0, or 1 after printing an error
+grep_arg:
+    FUNC_ENTER
+    mv   s5, a0
+    la   t0, grep_pattern
+    lw   s3, 0(t0)
+    bnez s5, 1f
+    mv   a1, s3                 # fd 0
     call grep_fd
-    j    grep_done
-2:  li   s4, 2
-3:  bge  s4, s1, grep_done
-    LOADIDX s5, s2, s4
-    mv   a0, s5
-    li   a1, O_RDONLY
+    li   a0, 0
+    FUNC_RETURN
+1:  li   a1, O_RDONLY
     call open
     blt  a0, zero, 4f
     mv   s7, a0
@@ -39,24 +52,16 @@ main:
     call grep_fd
     mv   a0, s7
     call close
-    addi s4, s4, 1
-    j    3b
+    li   a0, 0
+    FUNC_RETURN
 4:  call errstr
     mv   a3, a0
     mv   a2, s5
     la   a1, grep_msg
     li   a0, 2
     call fprintf
-    li   s8, 1                  # remember the error
-    addi s4, s4, 1
-    j    3b
-grep_done:
-    la   t0, grep_hit
-    lw   t0, 0(t0)
-    seqz a0, t0                 # 0 if a line matched, else 1
-    beqz s8, 5f
-    li   a0, 2
-5:  FUNC_RETURN
+    li   a0, 1
+    FUNC_RETURN
 
 # grep_fd(fd, pattern): print the matching lines; sets grep_hit when one matches
 grep_fd:
@@ -99,4 +104,5 @@ grep_msg:   .asciz "grep: %s: %s\n"
 .bss
 .align 4
 grep_hit:   .space 4
+grep_pattern: .space 4
 grep_line:  .space GLINE

@@ -6,25 +6,9 @@
 .text
 .global main
 main:
-    FUNC_ENTER
-    mv   s1, a0
-    mv   s2, a1
-    li   s6, 0
-    li   t0, 1
-    bgt  s1, t0, 1f
-    la   a0, ls_dot
-    call ls_path
-    mv   s6, a0
-    j    2f
-1:  li   s3, 1
-3:  bge  s3, s1, 2f
-    LOADIDX a0, s2, s3
-    call ls_path
-    or   s6, s6, a0
-    addi s3, s3, 1
-    j    3b
-2:  mv   a0, s6
-    FUNC_RETURN
+    la   a2, ls_path
+    la   a3, ls_dot             # no PATH: the current directory
+    j    for_each_arg
 
 # ls_path(path) -> 0, or 1 after printing an error
 ls_path:

@@ -6,22 +6,20 @@
 .text
 .global main
 main:
+    la   a2, wc_arg
+    li   a3, 0                  # no FILE: the standard input
+    j    for_each_arg
+
+# wc_arg(path, or 0 for the standard input) -> 0, or 1 after printing an error
+wc_arg:
     FUNC_ENTER
-    mv   s1, a0
-    mv   s2, a1
-    li   s6, 0
-    li   t0, 1
-    bgt  s1, t0, 1f
-    li   a0, 0
-    la   a1, wc_empty
+    mv   s4, a0
+    bnez s4, 1f
+    la   a1, wc_empty           # fd 0, no name
     call wc_fd
-    j    wc_done
-1:  li   s3, 1
-wc_loop:
-    bge  s3, s1, wc_done
-    LOADIDX s4, s2, s3
-    mv   a0, s4
-    li   a1, O_RDONLY
+    li   a0, 0
+    FUNC_RETURN
+1:  li   a1, O_RDONLY
     call open
     blt  a0, zero, wc_err
     mv   s5, a0
@@ -32,9 +30,8 @@ wc_loop:
     call close
     mv   a0, s7
     blt  a0, zero, wc_err
-wc_next:
-    addi s3, s3, 1
-    j    wc_loop
+    li   a0, 0
+    FUNC_RETURN
 wc_err:
     call errstr
     mv   a3, a0
@@ -42,10 +39,7 @@ wc_err:
     la   a1, wc_msg
     li   a0, 2
     call fprintf
-    li   s6, 1
-    j    wc_next
-wc_done:
-    mv   a0, s6
+    li   a0, 1
     FUNC_RETURN
 
 # wc_fd(fd, name) -> 0 or -errno; prints the counts

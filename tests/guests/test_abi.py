@@ -30,7 +30,7 @@ def test_editing_the_table_without_regenerating_is_caught(tmp_path, monkeypatch)
                        capture_output=True, text=True)
     assert p.returncode == 1 and "usys.s is stale" in p.stderr
     assert abi.main([]) == 0 and abi.stale() == []
-    assert "USYSCALL getpid2, SYS_GETPID2" in (root / "user" / "lib" / "usys.s").read_text()
+    assert "USYSCALL getpid2, SYS_GETPID2" in (root / "user" / "lib" / "trap" / "usys.s").read_text()
 
 
 def test_the_table_is_checked_on_load(tmp_path):
@@ -47,7 +47,7 @@ def test_the_table_is_checked_on_load(tmp_path):
 def test_the_kernel_has_a_handler_and_the_library_a_stub_for_every_call():
     t = abi.table()
     kernel = read_elf(build_guest(find_guest("monolithic"))).symbols
-    stubs = (guests_dir() / "user" / "lib" / "usys.s").read_text()
+    stubs = (guests_dir() / "user" / "lib" / "trap" / "usys.s").read_text()
     for c in t.syscalls.values():
         assert c.handler in kernel, f"the monolithic kernel has no {c.handler}"
         assert f"USYSCALL {c.name}, SYS_{c.name.upper()}\n" in stubs

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ringvm.assembler import assemble_file
-from ringvm.emulator.images import lib_dir
+from ringvm.emulator.images.rootdisk import program_include_paths
 
 from .conftest import USER_DIR
 from .fakekernel import run_program
@@ -16,7 +16,8 @@ PROGS = Path(__file__).parent / "progs"
 
 
 def _elf(path: Path) -> bytes:
-    return assemble_file(str(path), [str(USER_DIR), str(lib_dir())], base=0x1000)
+    return assemble_file(str(path), [str(p) for p in program_include_paths(USER_DIR)],
+                         base=0x1000)
 
 
 def test_library():
