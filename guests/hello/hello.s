@@ -28,6 +28,7 @@ _start:
     csrw tvec, t0
     la   a0, banner
     call kputs
+    call print_modules
 
     # Periodic timer: INTERVAL also arms the first compare (ISA.md §9).
     li   t0, TIMER_INTERVAL
@@ -247,7 +248,44 @@ umsg2:
 ustack_top:
 user_end:
 
+# print_modules(): one line per boot module the loader handed us (ISA.md §11, the
+# boot-info page): "hello: module NAME at START, N bytes". Uses s0-s2 before anything
+# needs them.
+print_modules:
+    mv   s1, ra
+    li   s0, BOOTINFO
+    lw   t0, BI_MODULES(s0)
+    add  s0, s0, t0             # first module entry
+    li   t0, BOOTINFO
+    lw   s2, BI_NMODULES(t0)
+1:  beqz s2, 2f
+    la   a0, msg_mod1
+    call kputs
+    addi a0, s0, BI_MOD_NAME
+    call kputs
+    la   a0, msg_mod2
+    call kputs
+    lw   a0, BI_MOD_START(s0)
+    call kputhex
+    la   a0, msg_mod3
+    call kputs
+    lw   a0, BI_MOD_END(s0)
+    lw   t0, BI_MOD_START(s0)
+    sub  a0, a0, t0
+    call kputdec
+    la   a0, msg_mod4
+    call kputs
+    addi s0, s0, BI_MOD_SIZE
+    addi s2, s2, -1
+    j    1b
+2:  mv   ra, s1
+    ret
+
 .rodata
+msg_mod1:   .asciz "hello: module "
+msg_mod2:   .asciz " at "
+msg_mod3:   .asciz ", "
+msg_mod4:   .asciz " bytes\n"
 banner:     .asciz "hello: ring 0 kernel up; entering ring 3\n"
 msg_exit1:  .asciz "hello: user exited with code "
 msg_exit2:  .asciz " after "

@@ -280,6 +280,9 @@ def test_modules_and_disks_on_the_command_line(ringvm, tmp_path):
     assert "module data 0x00004000-0x00004007 raw 7 bytes, sum 669\n" in out, out
     assert "module k 0x00400000-" in out and "elf entry 0x80001000" in out
     assert "read back: OK" in out and b.read_bytes() == a.read_bytes()
+    p = ringvm("boot", "hello", "--module", f"data={data}", "--engine", "python")
+    assert p.returncode == 0 and "hello: module data at 0x00008000, 7 bytes\n" in \
+        p.stdout.decode(), p.stdout
     for args, msg in ((["--module", "bad"], "expected NAME=FILE_OR_GUEST"),
                       (["--module", "x=/no/such"], "neither a file nor a bundled guest"),
                       (["--disk", str(a)] * 5, "at most 4 disks"),
