@@ -67,13 +67,15 @@ def test_print_x_set_and_registers(debugger):
     dbg.execute("continue")
     assert dbg.command("print $a7").startswith("$1 = 0x00000001 (1)")
     assert "hello from ring 3!" in dbg.command("x/s 0x2050")
-    out = dbg.command("x/2xw phys:0x5000")
-    assert out.startswith("phys:0x00005000: 0x")
-    assert dbg.command("print/x ticks") == "$2 = 0x80005000\n"
+    ticks = dbg.m.symbols["ticks"]              # hello's .data page (kseg)
+    phys = ticks - 0x80000000
+    out = dbg.command(f"x/2xw phys:{phys:#x}")
+    assert out.startswith(f"phys:0x{phys:08x}: 0x")
+    assert dbg.command("print/x ticks") == f"$2 = {ticks:#x}\n"
     dbg.execute("set *ticks = 41")
     assert dbg.command("print *ticks + 1").startswith("$3 = 0x0000002a (42)")
-    dbg.execute("set {b}phys:0x5000 = 0x7")
-    assert dbg.command("print *phys:0x5000").startswith("$4 = 0x00000007")
+    dbg.execute(f"set {{b}}phys:{phys:#x} = 0x7")
+    assert dbg.command(f"print *phys:{phys:#x}").startswith("$4 = 0x00000007")
     dbg.execute("set $s1 = 0x1234")
     assert dbg.cpu().regs[9] == 0x1234
     dbg.execute("set $epc = 0x2018")
@@ -176,13 +178,16 @@ def test_engine_watchpoints_read_access_physical(debugger, engine):
     dbg.execute("context off")
     dbg.execute("rwatch ticks")
     out = dbg.command("continue")
-    assert "Watchpoint 1: 0x80005000 <ticks>: read by cpu0 at 0x80005000" in out
+    ticks = dbg.m.symbols["ticks"]
+    assert f"Watchpoint 1: 0x{ticks:08x} <ticks>: read by cpu0 at 0x{ticks:08x}" in out
     assert dbg.m.symbols["sys_ticks"] < dbg.cpu().pc < dbg.m.symbols["sys_exit"]
     dbg.execute("delete")
     dbg.execute("goto-step 0")
-    dbg.execute("awatch phys:0x5004 4")            # refills, through its physical address
+    refills = ticks + 4 - 0x80000000               # refills, through its physical address
+    dbg.execute(f"awatch phys:{refills:#x} 4")
     out = dbg.command("continue")
-    assert "Watchpoint 2: phys:0x00005004: read by cpu0 at 0x80005004" in out
+    assert f"Watchpoint 2: phys:0x{refills:08x}: read by cpu0 at 0x{refills + 0x80000000:08x}" \
+        in out
     out = dbg.command("continue")
     assert "old = 0x00000000 (0)" in out and "new = 0x00000001 (1)" in out
     t = dbg.now
