@@ -173,6 +173,17 @@ class Device:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A software event a guest reports through the events device: ``code`` (written to
+    EMIT), ``flow`` ("begin", "end" or "": whether ARG0 is a flow id pairing a begin
+    with an end) and what it ``meaning``s."""
+    name: str
+    value: int
+    meaning: str
+    flow: str = ""
+
+
+@dataclass(frozen=True)
 class BootInfoField:
     """A word (or, with ``size`` > 4, a NUL-padded byte string) of the boot-info page."""
     name: str
@@ -227,6 +238,7 @@ class ISATable:
     memory: dict[str, int]
     machine: dict[str, int]
     boot_info: BootInfo
+    events: dict[str, Event]
     _by_op: dict[int, list[Instruction]] = field(default_factory=dict)
 
     @property
@@ -421,6 +433,14 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
     interrupts = named("interrupt", "line")
     exit_controls = named("exit_control", "bit")
     exit_reasons = named("exit_reason", "code")
+    events = {}
+    for d in data["event"]:
+        if d.get("flow", "") not in ("", "begin", "end") or not 0 < d["code"] < 1 << 16:
+            raise ISAError(f"event {d['name']}: flow must be begin, end or absent, and "
+                           f"the code 1..65535")
+        events[d["name"]] = Event(d["name"], d["code"], d["meaning"], d.get("flow", ""))
+    _check_unique(data["event"], lambda d: d["name"], "event name")
+    _check_unique(data["event"], lambda d: d["code"], "event code")
     for mn, ins in instructions.items():
         if ins.exit and ins.exit not in exit_controls:
             raise ISAError(f"{mn}: unknown exit control {ins.exit!r}")
@@ -457,7 +477,7 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
         exit_controls=exit_controls, exit_reasons=exit_reasons,
         status_fields={k: tuple(v) for k, v in data["status_fields"].items()},
         devices=devices, memory=dict(mem), machine=dict(data["machine"]),
-        boot_info=boot_info)
+        boot_info=boot_info, events=events)
     for ins in instructions.values():
         table._by_op.setdefault(ins.match >> 26, []).append(ins)
     return table

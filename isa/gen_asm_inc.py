@@ -11,7 +11,8 @@ bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``ST_<field>`` (mask) an
 ``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``<DEVICE>_OFF_<REGISTER>``
 (its offset in the page, for every instance of the device), ``KSEG``,
 ``PAGE_SIZE``, ``SECTOR_SIZE``, ``BOOTINFO`` (kseg address of the boot-info page) with
-``BI_<field>``, ``BI_DEV_<field>``, ``BI_MOD_<field>`` offsets and ``BI_MODF_<flag>``.
+``BI_<field>``, ``BI_DEV_<field>``, ``BI_MOD_<field>`` offsets and ``BI_MODF_<flag>``,
+``EV_<event>`` (software event codes for the events device).
 """
 from __future__ import annotations
 
@@ -72,6 +73,9 @@ def render(isa: ISATable = ISA) -> str:
                 equ(f"{up}_OFF_{r.name}", r.offset)
         out.append("")
     equ("SECTOR_SIZE", isa.machine["disk_sector"], "bytes per disk sector")
+    out.append("")
+    for e in isa.events.values():
+        equ(f"EV_{e.name}", e.value, e.meaning)
     out.append("")
     b = isa.boot_info
     equ("BOOTINFO", kseg + b.base, "the boot-info page (kseg), ISA.md §11")

@@ -91,6 +91,9 @@ def sections(isa: ISATable) -> dict[str, str]:
             [[f"0x{r.offset:02x}", r.name, r.access, r.meaning] for r in d.registers]))
     out["devices"] = "\n\n".join(parts)
     out["boot_info"] = _boot_info(isa)
+    out["events"] = _table(["code", "event", "flow", "meaning"],
+                           [[str(e.value), e.name, e.flow, e.meaning]
+                            for e in isa.events.values()])
     return out
 
 

@@ -840,8 +840,7 @@
 #define IRQ_VIRQ 4
 #define IRQ_DISK1 5
 #define IRQ_DISK2 6
-#define IRQ_DISK3 7
-#define IRQ_MAX 7
+#define IRQ_MAX 6
 #define RV_IRQ_LIST(X) \
     X(TIMER, 0) \
     X(CONSOLE, 1) \
@@ -850,7 +849,6 @@
     X(VIRQ, 4) \
     X(DISK1, 5) \
     X(DISK2, 6) \
-    X(DISK3, 7) \
     /* end */
 
 /* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */
@@ -1003,24 +1001,13 @@
 #define DEV_DISK2_ACK_ACCESS_W 1
 #define DEV_DISK2_CTRL 0x1Cu
 #define DEV_DISK2_CTRL_ACCESS_RW 1
-#define DEV_DISK3_BASE 0x40007000u
-#define DEV_DISK3_IRQ IRQ_DISK3
-#define DEV_DISK3_SECTOR 0x0u
-#define DEV_DISK3_SECTOR_ACCESS_RW 1
-#define DEV_DISK3_ADDR 0x4u
-#define DEV_DISK3_ADDR_ACCESS_RW 1
-#define DEV_DISK3_COUNT 0x8u
-#define DEV_DISK3_COUNT_ACCESS_RW 1
-#define DEV_DISK3_CMD 0xCu
-#define DEV_DISK3_CMD_ACCESS_W 1
-#define DEV_DISK3_STATUS 0x10u
-#define DEV_DISK3_STATUS_ACCESS_R 1
-#define DEV_DISK3_CAPACITY 0x14u
-#define DEV_DISK3_CAPACITY_ACCESS_R 1
-#define DEV_DISK3_ACK 0x18u
-#define DEV_DISK3_ACK_ACCESS_W 1
-#define DEV_DISK3_CTRL 0x1Cu
-#define DEV_DISK3_CTRL_ACCESS_RW 1
+#define DEV_EVENTS_BASE 0x40007000u
+#define DEV_EVENTS_EMIT 0x0u
+#define DEV_EVENTS_EMIT_ACCESS_W 1
+#define DEV_EVENTS_ARG0 0x4u
+#define DEV_EVENTS_ARG0_ACCESS_RW 1
+#define DEV_EVENTS_ARG1 0x8u
+#define DEV_EVENTS_ARG1_ACCESS_RW 1
 
 /* ---- machine constants */
 #define MACHINE_DISK_SECTOR 512

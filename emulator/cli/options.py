@@ -25,7 +25,7 @@ def add_machine_options(p) -> None:
                         f"{ISA.machine['tlb_entries_max']} (default "
                         f"{ISA.machine['tlb_entries_default']})")
     p.add_argument("--disk", metavar="IMG", action="append",
-                   help="attach a disk image (512-byte sectors); up to 4 times: disk, "
+                   help="attach a disk image (512-byte sectors); up to 3 times: disk, "
                         "disk1, ... (default: the guest's disks)")
     p.add_argument("--snapshot", action="store_true",
                    help="keep disk writes in memory; the image files are never modified")

@@ -14,7 +14,7 @@ SECTOR = ISA.machine["disk_sector"]
 _DISK = ISA.devices["disk"]
 _REG = {r.name: r.offset for r in _DISK.registers}
 DISK_LINE = ISA.interrupts[_DISK.irq].value
-#: the block devices, in attachment order: disk, disk1, disk2, disk3 (ISA.md §11)
+#: the block devices, in attachment order: disk, disk1, disk2 (ISA.md §11)
 DISK_NAMES = tuple(d.name for d in ISA.devices.values() if d.name == "disk" or d.like == "disk")
 MAX_DISKS = len(DISK_NAMES)
 

@@ -36,7 +36,7 @@ from ringvm.errors import (EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_MAX_STEPS, EX
                            UserError)
 from ringvm.isa import ISA
 
-from ..devices import MAX_DISKS, BusError, Device, DiskDevice
+from ..devices import MAX_DISKS, BusError, Device, DiskDevice, EventsDevice
 from ..engine import CpuState, Engine, MachineConfig, StopReason, choose_engine, create_engine
 from . import checkpoint
 from .console import Console, QuitRequested
@@ -117,7 +117,7 @@ class Machine:
 
     ``config``: a :class:`MachineConfig` (its ``python_device_pages`` is filled in from
     the devices). ``engine``: ``"native"``, ``"python"`` or ``"auto"`` (native if
-    available). ``disk``: path of a disk image to attach, or a list of up to four
+    available). ``disk``: path of a disk image to attach, or a list of up to three
     (``disk``, ``disk1``, ... in that order; ISA.md §11). ``disk_snapshot=True``: writes
     stay in memory, for every disk; ``disk_overlays``: sectors written by an earlier
     snapshot-mode run, one dict per disk, from :meth:`disk_overlays`. ``devices``: extra
@@ -149,6 +149,8 @@ class Machine:
                 d.overlay = dict(disk_overlays[i])
             self.disks.append(d)
         devs.extend(self.disks)
+        self.events = EventsDevice()     # every machine has one (ISA.md §9)
+        devs.append(self.events)
         bases = [d.base for d in devs]
         if len(set(bases)) != len(bases):
             raise UserError("two devices on one page")

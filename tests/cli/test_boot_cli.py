@@ -285,7 +285,7 @@ def test_modules_and_disks_on_the_command_line(ringvm, tmp_path):
         p.stdout.decode(), p.stdout
     for args, msg in ((["--module", "bad"], "expected NAME=FILE_OR_GUEST"),
                       (["--module", "x=/no/such"], "neither a file nor a bundled guest"),
-                      (["--disk", str(a)] * 5, "at most 4 disks"),
+                      (["--disk", str(a)] * 4, "at most 3 disks"),
                       (["--module", f"{'n' * 20}={data}"], "module name")):
         p = ringvm("boot", "bootinfo", "--engine", "python", *args)
         assert p.returncode == 2 and msg in p.stderr.decode(), p.stderr
