@@ -8,6 +8,7 @@ from ringvm.assembler.disasm import disassemble_word
 from ringvm.isa import ISA
 
 from .cmd_stack import backtrace_frames
+from .views import infos
 from .common import signed32
 from .expr import DebugError
 from .model import Breakpoint, Watch
@@ -21,7 +22,8 @@ def cmd_info(dbg, arg):
         raise DebugError("info registers|tlb|traps|breakpoints|symbols|devices|vm|cpus|"
                          "line|frame|checkpoints")
     what, rest = parts[0], (parts[1] if len(parts) > 1 else "")
-    table = {"registers": info_registers, "r": info_registers, "tlb": info_tlb,
+    views = {name: fn for name, (fn, _help) in infos().items()}
+    table = {**views, "registers": info_registers, "r": info_registers, "tlb": info_tlb,
              "traps": info_traps, "breakpoints": info_breakpoints, "b": info_breakpoints,
              "watchpoints": info_breakpoints, "symbols": info_symbols,
              "devices": info_devices, "vm": info_vm, "cpus": info_cpus, "line": info_line,
@@ -31,7 +33,8 @@ def cmd_info(dbg, arg):
         cands = [k for k in table if k.startswith(what)]
         if len({table[c] for c in cands}) != 1:
             raise DebugError(f"info {what}: unknown (registers tlb traps breakpoints "
-                             f"symbols devices vm cpus line frame checkpoints)")
+                             f"symbols devices vm cpus line frame checkpoints "
+                             f"{' '.join(sorted(views))})")
         fn = table[cands[0]]
     fn(dbg, rest)
 

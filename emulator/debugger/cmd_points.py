@@ -6,7 +6,10 @@ import re
 
 from .common import resolve_location
 from .expr import DebugError, Phys, parse_address
-from .model import CAUSE_NAMES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch, Watch
+from ringvm.isa import ISA
+
+from .model import (CAUSE_NAMES, EVENT_ALIASES, EVENT_CODES, LINE_NAMES, REASON_NAMES,
+                    Breakpoint, Catch, Watch)
 
 
 def _split_cond(arg: str) -> tuple[str, str | None]:
@@ -96,13 +99,23 @@ def _named(table: dict, text: str, what: str) -> int:
 
 def cmd_catch(dbg, arg):
     parts = arg.split()
+    kinds = ("trap", "syscall", "vmexit", "ring", "interrupt", "event", "hypercall") + \
+        tuple(EVENT_ALIASES)
     if not parts:
-        raise DebugError("catch trap|syscall|vmexit|ring|interrupt [ARG]")
+        raise DebugError(f"catch {'|'.join(kinds)} [ARG]")
     kind, rest = parts[0], " ".join(parts[1:])
-    if kind not in ("trap", "syscall", "vmexit", "ring", "interrupt"):
-        raise DebugError(f"cannot catch {kind!r}: trap, syscall, vmexit, ring or interrupt")
+    if kind not in kinds:
+        raise DebugError(f"cannot catch {kind!r}: {', '.join(kinds)}")
     val = None
-    if rest:
+    if kind in EVENT_ALIASES or kind == "hypercall":
+        if rest:
+            raise DebugError(f"catch {kind} takes no argument")
+        if kind in EVENT_ALIASES:
+            kind, val = "event", tuple(ISA.events[n].value for n in EVENT_ALIASES[kind])
+    elif kind == "event":
+        if rest:
+            val = tuple(_named(EVENT_CODES, r, "event") for r in rest.split())
+    elif rest:
         if kind == "trap":
             val = _named(CAUSE_NAMES, rest, "trap cause")
         elif kind == "vmexit":

@@ -10,6 +10,7 @@ import re
 from . import cmd_data, cmd_info, cmd_points, cmd_run, cmd_stack
 from .expr import DebugError
 from .view import SECTIONS
+from .views import infos
 
 HELP = [
     ("Running", [
@@ -41,6 +42,10 @@ HELP = [
         ("catch vmexit [REASON]", "stop at a VM exit (HYPERCALL, TLB, GPA_FAULT...)"),
         ("catch ring", "stop at any change of ring or guest mode"),
         ("catch interrupt [LINE]", "stop when an interrupt is taken (TIMER, DISK...)"),
+        ("catch event [NAME...]", "stop when the guest reports a software event "
+                                  "(IPC_SEND, UPCALL...; ISA.md §9)"),
+        ("catch ipc|upcall|message|notify", "shorthands for the events of each kind"),
+        ("catch hypercall", "stop at a hypercall (VM exit HYPERCALL or the event)"),
         ("delete|d [N...]", "delete points (all without N)"),
         ("disable|enable [N...]", "disable or enable points"),
         ("condition N [EXPR]", "set or clear a breakpoint's condition"),
@@ -150,7 +155,9 @@ def cmd_context(dbg, arg):
 
 
 def cmd_help(dbg, arg):
-    for title, rows in HELP:
+    sections = HELP + [("Kernel views (emulator/debugger/views)",
+                        [(f"info {n}", h) for n, (_fn, h) in sorted(infos().items())])]
+    for title, rows in sections:
         if arg:
             rows = [r for r in rows if re.search(rf"(^|[|\s]){re.escape(arg)}([|\s/]|$)", r[0])]
             if not rows:
@@ -160,7 +167,7 @@ def cmd_help(dbg, arg):
         for syn, text in rows:
             dbg.write(f"  {syn:<32} {text}")
     if arg and not any(re.search(rf"(^|[|\s]){re.escape(arg)}([|\s/]|$)", r[0])
-                       for _, rows in HELP for r in rows):
+                       for _, rows in sections for r in rows):
         raise DebugError(f"no help for {arg!r}")
 
 

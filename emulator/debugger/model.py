@@ -12,6 +12,10 @@ from ..machine import Console
 CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
 LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
 REASON_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
+EVENT_CODES = {e.value: e.name for e in ISA.events.values()}
+#: `catch NAME` shorthands for software events (ISA.md §9)
+EVENT_ALIASES = {"ipc": ("IPC_SEND", "IPC_RECV"), "upcall": ("UPCALL",),
+                 "message": ("MSG_SEND", "MSG_RECV"), "notify": ("NOTIFY",)}
 
 
 class DebugConsole(Console):
@@ -71,8 +75,8 @@ class Watch:
 @dataclass
 class Catch:
     num: int
-    kind: str                     # "trap", "syscall", "vmexit", "ring", "interrupt"
-    arg: int | None
+    kind: str                     # "trap", "syscall", "vmexit", "ring", "interrupt",
+    arg: int | tuple | None       # "event" (arg: event codes), "hypercall"
     enabled: bool = True
     hits: int = 0
 
@@ -86,6 +90,8 @@ class Catch:
             return f"vmexit {REASON_NAMES.get(self.arg, self.arg)}"
         if self.kind == "interrupt":
             return f"interrupt {LINE_NAMES.get(self.arg, self.arg)}"
+        if self.kind == "event":
+            return "event " + " ".join(EVENT_CODES.get(c, str(c)) for c in self.arg)
         return f"{self.kind} {self.arg}"
 
 

@@ -43,14 +43,15 @@ from ringvm.isa import ISA
 from ..engine import StopReason
 from .commands import dispatch
 from .expr import DebugError, Phys
-from .model import (CAUSE_NAMES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch, DebugConsole,
-                    Event, StopInfo, Watch)
+from .model import (CAUSE_NAMES, EVENT_CODES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch,
+                    DebugConsole, Event, StopInfo, Watch)
 from .timeline import Checkpoint, Timeline, _cpu_work
 from .view import View
 
 __all__ = ["Debugger", "DebugError", "DebugConsole"]
 
 SYSCALL = ISA.causes["SYSCALL"].value
+HYPERCALL_EXIT = ISA.exit_reasons["HYPERCALL"].value
 
 
 class Debugger(Timeline):
@@ -211,7 +212,12 @@ class Debugger(Timeline):
         return self.m.cpu(self.cur if i is None else i)
 
     def counters(self) -> list[dict]:
-        return self.eng.counters()["cpus"]
+        """The engine's per-CPU counters, each with the software events that CPU
+        emitted (``"events"``: code -> count) for the event catchpoints."""
+        cpus = self.eng.counters()["cpus"]
+        for (cpu, code), n in self.m.events.counts.items():
+            cpus[cpu].setdefault("events", {})[code] = n
+        return cpus
 
     def halted(self) -> bool:
         return self._halt_code is not None
@@ -265,6 +271,13 @@ class Debugger(Timeline):
             for r, (x, y) in enumerate(zip(a["vmexits_by_reason"], b["vmexits_by_reason"])):
                 if y > x:
                     new.append(self._trap_event(t, i, "vmexit", REASON_NAMES.get(r, r)))
+            ev_a = a.get("events", {})
+            for code, y in b.get("events", {}).items():
+                if y > ev_a.get(code, 0):
+                    a0, a1 = self.m.events.args.get(i, [0, 0])
+                    new.append(Event(t, i, f"event {EVENT_CODES.get(code, code)} (arg0 "
+                                           f"0x{a0:x}, arg1 0x{a1:x}) at pc "
+                                           f"0x{self.m.cpu(i).pc:08x}"))
             if i in pre and not new:
                 post = self.m.cpu(i)
                 if (post.ring, post.v) != (pre[i].ring, pre[i].v):
@@ -470,6 +483,14 @@ class Debugger(Timeline):
             return grew("vmexits_by_reason", c.arg)
         if c.kind == "interrupt":
             return grew("interrupts_by_line", c.arg)
+        if c.kind in ("event", "hypercall"):
+            codes = c.arg if c.kind == "event" else (ISA.events["HYPERCALL"].value,)
+            ev_a, ev_b = a.get("events", {}), b.get("events", {})
+            if c.kind == "hypercall" and grew("vmexits_by_reason", HYPERCALL_EXIT):
+                return True
+            if codes is None:
+                return sum(ev_b.values()) > sum(ev_a.values())
+            return any(ev_b.get(k, 0) > ev_a.get(k, 0) for k in codes)
         return False
 
     def _emit(self, data: bytes) -> None:

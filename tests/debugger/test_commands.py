@@ -275,3 +275,33 @@ def test_reverse_next_steps_back_over_the_kernel(debugger, engine):
     dbg.execute("goto-step %d" % t_irq)            # first instruction of the handler
     dbg.execute("reverse-step")                    # back across the interrupt entry
     assert dbg.cpu().ring == 3 and dbg.now == t_irq - 1
+
+
+def test_kernel_views_and_event_catchpoints(debugger, tmp_path):
+    """`info procs` reads the monolithic kernel's process table through its exported
+    layout; `catch ipc` stops at a software event; a view asked of a guest that does
+    not export its names says so."""
+    from ringvm.emulator.debugger import Debugger
+    dbg = Debugger.open("monolithic", engine="native", input=b"sleep 5 &\nsleep 3\n")
+    try:
+        dbg.execute("context off")
+        dbg.execute("break sys_sleep")
+        dbg.execute("continue")
+        dbg.execute("continue")
+        out = dbg.command("info procs")
+        assert "init" in out and " sh " in out and "sleeping" in out
+        assert "*    4    2 running      4 sleep" in out
+    finally:
+        dbg.m.close()
+    src = tmp_path / "ev.s"
+    src.write_text('.include "ringvm.inc"\n.text\n_start:\n    li t0, EVENTS_EMIT\n'
+                   '    li t1, EV_UPCALL\n    sw t1, 0(t0)\n    li t1, EV_IPC_RECV\n'
+                   '    sw t1, 0(t0)\n    li t0, SYSCTL_HALT\n    sw zero, 0(t0)\n1:  j 1b\n')
+    dbg = debugger(str(src), "python")
+    dbg.execute("context off")
+    assert "info procs" in dbg.command("help")
+    assert "does not export 'proc_table'" in dbg.command("info procs")
+    dbg.execute("catch ipc")
+    out = dbg.command("continue")
+    assert "Catchpoint 1 (event IPC_SEND IPC_RECV), cpu0: event IPC_RECV" in out
+    assert dbg.m.events.per_cpu() == {"UPCALL": [1], "IPC_RECV": [1]}
