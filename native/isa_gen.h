@@ -904,6 +904,7 @@
 #define MEM_RAM_BASE 0x0u
 #define MEM_DEVICE_BASE 0x40000000u
 #define MEM_DEVICE_PAGE 0x1000u
+#define MEM_DEVICE_WINDOW 0x10000u
 
 /* ---- devices: DEV_<dev>_BASE, DEV_<dev>_<reg> (offset), DEV_<dev>_IRQ */
 #define DEV_SYSCTL_BASE 0x40000000u
