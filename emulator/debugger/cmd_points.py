@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ringvm.isa import ISA
+
 from .common import resolve_location
 from .expr import DebugError, Phys, parse_address
-from .model import CAUSE_NAMES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch, Watch
+from .model import Breakpoint, Catch, Watch
 
 
 def _split_cond(arg: str) -> tuple[str, str | None]:
@@ -104,11 +106,11 @@ def cmd_catch(dbg, arg):
     val = None
     if rest:
         if kind == "trap":
-            val = _named(CAUSE_NAMES, rest, "trap cause")
+            val = _named(ISA.cause_names, rest, "trap cause")
         elif kind == "vmexit":
-            val = _named(REASON_NAMES, rest, "exit reason")
+            val = _named(ISA.exit_reason_names, rest, "exit reason")
         elif kind == "interrupt":
-            val = _named(LINE_NAMES, rest, "interrupt line")
+            val = _named(ISA.line_names, rest, "interrupt line")
         elif kind == "syscall":
             val = dbg.view.eval(rest) & 0xFFFFFFFF
         else:

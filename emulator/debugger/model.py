@@ -9,9 +9,6 @@ from ringvm.isa import ISA
 
 from ..machine import Console
 
-CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
-LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
-REASON_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
 
 
 class DebugConsole(Console):
@@ -81,11 +78,11 @@ class Catch:
         if self.arg is None:
             return self.kind
         if self.kind == "trap":
-            return f"trap {CAUSE_NAMES.get(self.arg, self.arg)}"
+            return f"trap {ISA.cause_names.get(self.arg, self.arg)}"
         if self.kind == "vmexit":
-            return f"vmexit {REASON_NAMES.get(self.arg, self.arg)}"
+            return f"vmexit {ISA.exit_reason_names.get(self.arg, self.arg)}"
         if self.kind == "interrupt":
-            return f"interrupt {LINE_NAMES.get(self.arg, self.arg)}"
+            return f"interrupt {ISA.line_names.get(self.arg, self.arg)}"
         return f"{self.kind} {self.arg}"
 
 

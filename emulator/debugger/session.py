@@ -43,8 +43,7 @@ from ringvm.isa import ISA
 from ..engine import StopReason
 from .commands import dispatch
 from .expr import DebugError, Phys
-from .model import (CAUSE_NAMES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch, DebugConsole,
-                    Event, StopInfo, Watch)
+from .model import Breakpoint, Catch, DebugConsole, Event, StopInfo, Watch
 from .timeline import Checkpoint, Timeline, _cpu_work
 from .view import View
 
@@ -258,13 +257,13 @@ class Debugger(Timeline):
                 continue
             for code, (x, y) in enumerate(zip(a["traps_by_cause"], b["traps_by_cause"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "trap", CAUSE_NAMES.get(code, code)))
+                    new.append(self._trap_event(t, i, "trap", ISA.cause_names.get(code, code)))
             for line, (x, y) in enumerate(zip(a["interrupts_by_line"], b["interrupts_by_line"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "interrupt", LINE_NAMES.get(line, line)))
+                    new.append(self._trap_event(t, i, "interrupt", ISA.line_names.get(line, line)))
             for r, (x, y) in enumerate(zip(a["vmexits_by_reason"], b["vmexits_by_reason"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "vmexit", REASON_NAMES.get(r, r)))
+                    new.append(self._trap_event(t, i, "vmexit", ISA.exit_reason_names.get(r, r)))
             if i in pre and not new:
                 post = self.m.cpu(i)
                 if (post.ring, post.v) != (pre[i].ring, pre[i].v):
