@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ringvm.isa import ISA, CSR, ISATable, field_mask
+from ringvm.isa import CSR, ISA, ISATable, field_mask
 
 from . import gen_common
 
