@@ -1,9 +1,10 @@
 """The ringvm ISA, loaded from ``isa/ringvm.toml`` and validated on load.
 
-This package is the single source of truth the assembler, the disassembler, the
-Python engine's decoder and the generated C header (``native/isa_gen.h``) are built
-from. Nothing else in the project may hard-code an opcode, a CSR number, a cause
-code or a device address.
+This package is the single source of truth the assembler, the disassembler, both
+engines, the debugger and the generated files (``python -m ringvm.isa``: the tables of
+``isa/ISA.md``, ``native/isa_gen.h``, ``guests/lib/ringvm.inc``) are built from.
+Nothing else in the project may hard-code an opcode, a CSR number or field, a writable
+mask, a cause code, a TLB flag or a device address, bit or value.
 
 Usage::
 
@@ -11,210 +12,41 @@ Usage::
     ins = ISA.instructions["addi"]
     word = ins.encode(rd=10, rs1=0, imm=-1)      # -> int, a 32-bit instruction word
     ins2, fields = ISA.decode(word)               # -> (Instruction, {"rd": 10, ...})
+    ISA.csrs["asid"].writable                     # -> 0xFF: the bits a write keeps
+    ISA.tlb.flag("G"), ISA.tlb.not_found          # -> 0x20, 0x80000000
+    ISA.devices["disk"].register("STATUS").value("DONE")        # -> 2
+    ISA.exit_reason_of_control["SENS"]            # -> 5 (SENSITIVE)
+    ISA.cause_names[1], ISA.line_name(0)          # -> "SYSCALL", "TIMER"
 
 Loading raises :class:`ISAError` if the table is inconsistent: overlapping
 encodings, a field outside the 32-bit word, a fixed value too wide for its field,
-duplicate names or numbers. The encoding discipline follows riscv-opcodes: every
-instruction is a (mask, match) pair and no two pairs may both match one word.
+duplicate names or numbers, an exit control with an unknown reason, a writable mask
+naming bits the CSR does not have, a device bit outside its register, TLB fields that
+disagree. The encoding discipline follows riscv-opcodes: every instruction is a
+(mask, match) pair and no two pairs may both match one word. The row types are in
+:mod:`.schema`.
 """
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+from .schema import (CSR, BootInfo, BootInfoField, Device, DeviceRegister, EncodeError,
+                     Event, ExitControl, Immediate, Instruction, ISAError, Named, Pseudo, TlbLayout,
+                     field_mask, sign_extend)
 
 TOML_PATH = Path(__file__).with_name("ringvm.toml")
 
 #: operand tokens that name a general register field
 REGISTER_FIELDS = ("rd", "rs1", "rs2")
 
-
-class ISAError(ValueError):
-    """The ISA table is inconsistent (raised at load time, never at run time)."""
-
-
-class EncodeError(ValueError):
-    """An operand value does not fit its field (message says which and the range)."""
-
-
-def sign_extend(value: int, bits: int) -> int:
-    """Interpret the low ``bits`` bits of ``value`` as a two's-complement integer."""
-    value &= (1 << bits) - 1
-    return value - (1 << bits) if value >> (bits - 1) else value
-
-
-@dataclass(frozen=True)
-class Immediate:
-    """How an ``imm`` operand is written and stored (simm, uimm, pcrel, csr)."""
-    name: str
-    kind: str
-    bits: int
-
-    def range(self) -> tuple[int, int]:
-        """Inclusive range of the *stored* field value, as a signed or unsigned int."""
-        if self.kind in ("simm", "pcrel"):
-            return -(1 << (self.bits - 1)), (1 << (self.bits - 1)) - 1
-        return 0, (1 << self.bits) - 1
-
-
-@dataclass(frozen=True)
-class Instruction:
-    """One machine instruction: its encoding, operand syntax, privilege and meaning.
-
-    ``fields`` maps field name -> (high bit, low bit). ``operands`` is the operand
-    syntax split into tokens, e.g. ``("rd", "imm(rs1)")``. ``ring`` is the minimum
-    ring (3 any, 0 kernel, -1 hypervisor). ``exit`` names the hctl exit control that
-    makes it a VM exit in guest mode ("" if none).
-    """
-    mnemonic: str
-    format: str
-    fields: Mapping[str, tuple[int, int]]
-    fixed: Mapping[str, int]
-    operands: tuple[str, ...]
-    operand_fields: tuple[str, ...]
-    imm: Immediate | None
-    ring: int
-    cls: str
-    sensitive: bool
-    exit: str
-    meaning: str
-    mask: int
-    match: int
-
-    def encode(self, **values: int) -> int:
-        """Encode operand field values into a 32-bit word.
-
-        ``values`` holds one int per operand field (``rd``, ``rs1``, ``rs2``,
-        ``imm``); ``imm`` is the value *stored* in the field (for pcrel kinds the
-        word offset, not the target). Raises :class:`EncodeError` if a value is out
-        of range or an operand is missing or unknown.
-        """
-        word = self.match
-        missing = set(self.operand_fields) - set(values)
-        extra = set(values) - set(self.operand_fields)
-        if missing or extra:
-            raise EncodeError(f"{self.mnemonic}: expected operands {self.operand_fields}, "
-                              f"got {tuple(values)}")
-        for name, value in values.items():
-            hi, lo = self.fields[name]
-            width = hi - lo + 1
-            if name == "imm" and self.imm is not None:
-                low, high = self.imm.range()
-                if not low <= value <= high:
-                    raise EncodeError(f"{self.mnemonic}: immediate {value} out of range "
-                                      f"[{low}, {high}]")
-                value &= (1 << width) - 1
-            elif not 0 <= value < (1 << width):
-                raise EncodeError(f"{self.mnemonic}: {name} = {value} does not fit "
-                                  f"{width} bits")
-            word |= value << lo
-        return word
-
-    def extract(self, word: int) -> dict[str, int]:
-        """Operand field values of ``word`` (imm sign-extended for simm/pcrel kinds)."""
-        out = {}
-        for name in self.operand_fields:
-            hi, lo = self.fields[name]
-            v = (word >> lo) & ((1 << (hi - lo + 1)) - 1)
-            if name == "imm" and self.imm is not None and self.imm.kind in ("simm", "pcrel"):
-                v = sign_extend(v, self.imm.bits)
-            out[name] = v
-        return out
-
-
-@dataclass(frozen=True)
-class Pseudo:
-    """A pseudo-instruction: templates of real instructions, or ``builtin`` (li, la)."""
-    mnemonic: str
-    operands: tuple[str, ...]
-    expand: tuple[str, ...] | None   # None for builtin expansions
-    meaning: str
-
-
-@dataclass(frozen=True)
-class CSR:
-    """A control register: number, minimum ring, access ("r" or "rw"), banked."""
-    name: str
-    number: int
-    ring: int
-    access: str
-    banked: bool
-    meaning: str
-    guest_alias: bool = False   # True for the g<name> ring -1 views of banked CSRs
-    alias_of: int | None = None
-
-
-@dataclass(frozen=True)
-class Named:
-    """A numbered name: trap cause, interrupt line, exit control bit or exit reason."""
-    name: str
-    value: int
-    meaning: str
-
-
-@dataclass(frozen=True)
-class DeviceRegister:
-    name: str
-    offset: int
-    access: str
-    meaning: str
-
-
-@dataclass(frozen=True)
-class Device:
-    """A memory-mapped device: one 4 KiB page of 32-bit registers at ``base``."""
-    name: str
-    base: int
-    irq: str | None
-    meaning: str
-    registers: tuple[DeviceRegister, ...]
-    like: str | None = None          # another instance of this device (same registers)
-
-
-@dataclass(frozen=True)
-class Event:
-    """A software event a guest reports through the events device: ``code`` (written to
-    EMIT), ``flow`` ("begin", "end" or "": whether ARG0 is a flow id pairing a begin
-    with an end) and what it ``meaning``s."""
-    name: str
-    value: int
-    meaning: str
-    flow: str = ""
-
-
-@dataclass(frozen=True)
-class BootInfoField:
-    """A word (or, with ``size`` > 4, a NUL-padded byte string) of the boot-info page."""
-    name: str
-    offset: int
-    meaning: str
-    size: int = 4
-
-
-@dataclass(frozen=True)
-class BootInfo:
-    """The layout of the boot-info page (ISA.md §11): where it is (``base``, physical),
-    its ``magic`` and ``version``, the header fields, and the device and module tables
-    (at ``devices_offset`` / ``modules_offset`` in the page, at most ``max_devices`` /
-    ``max_modules`` entries of ``device_entry_size`` / ``module_entry_size`` bytes)."""
-    base: int
-    magic: int
-    version: int
-    header: tuple[BootInfoField, ...]
-    devices_offset: int
-    max_devices: int
-    device_entry_size: int
-    device_entry: tuple[BootInfoField, ...]
-    modules_offset: int
-    max_modules: int
-    module_entry_size: int
-    module_entry: tuple[BootInfoField, ...]
-    module_flags: dict[str, int]
-
-    def offset(self, name: str) -> int:
-        """Offset of header field ``name`` in the page."""
-        return next(f.offset for f in self.header if f.name == name)
+__all__ = ["ISA", "ISATable", "ISAError", "EncodeError", "load", "sign_extend", "field_mask",
+           "Immediate", "Instruction", "Pseudo", "CSR", "Named", "ExitControl", "TlbLayout",
+           "Device", "DeviceRegister", "BootInfo", "BootInfoField", "Event", "REGISTER_FIELDS",
+           "TOML_PATH"]
 
 
 @dataclass
@@ -231,14 +63,16 @@ class ISATable:
     csr_by_number: dict[int, CSR]
     causes: dict[str, Named]
     interrupts: dict[str, Named]
-    exit_controls: dict[str, Named]
+    exit_controls: dict[str, ExitControl]
     exit_reasons: dict[str, Named]
     status_fields: dict[str, tuple[int, int]]
     devices: dict[str, Device]
     memory: dict[str, int]
     machine: dict[str, int]
     boot_info: BootInfo
-    events: dict[str, Event]
+    tlb: TlbLayout
+    exit_access: dict[str, int]         # hqual of GPA_FAULT/MMIO exits: FETCH, LOAD, STORE
+    events: dict[str, Event]            # software events (ISA.md §9), by name
     _by_op: dict[int, list[Instruction]] = field(default_factory=dict)
 
     @property
@@ -256,23 +90,72 @@ class ISATable:
                 return ins, ins.extract(word)
         return None
 
+    # ---------------------------------------------------------------- names
+    # Number -> name maps, for every client that prints a cause, line, reason or
+    # control (debugger, tracer, statistics, machine-check messages).
+    @cached_property
+    def cause_names(self) -> dict[int, str]:
+        """Exception cause code -> name (``{1: "SYSCALL", ...}``)."""
+        return {n.value: n.name for n in self.causes.values()}
+
+    @cached_property
+    def line_names(self) -> dict[int, str]:
+        """Interrupt line -> name (``{0: "TIMER", ...}``)."""
+        return {n.value: n.name for n in self.interrupts.values()}
+
+    @cached_property
+    def exit_reason_names(self) -> dict[int, str]:
+        """Exit reason code (hcause with hstatus.PV) -> name."""
+        return {n.value: n.name for n in self.exit_reasons.values()}
+
+    @cached_property
+    def event_names(self) -> dict[int, str]:
+        """Software event code -> name (ISA.md §9, the events device)."""
+        return {e.value: e.name for e in self.events.values()}
+
+    @cached_property
+    def exit_control_names(self) -> dict[int, str]:
+        """hctl bit number -> exit control name."""
+        return {n.value: n.name for n in self.exit_controls.values()}
+
+    @cached_property
+    def exit_reason_of_control(self) -> dict[str, int]:
+        """Exit control name -> the code of the exit reason it causes (controls that
+        cause an exit only)."""
+        return {c.name: self.exit_reasons[c.reason].value
+                for c in self.exit_controls.values() if c.reason}
+
+    def line_name(self, line: int) -> str:
+        """The interrupt line's name, or its number as a string."""
+        return self.line_names.get(line, str(line))
+
+    def exit_reason_name(self, code: int) -> str:
+        """The exit reason's name, or its code as a string."""
+        return self.exit_reason_names.get(code, str(code))
+
+    def exit_control_name(self, bit: int) -> str:
+        """The name of hctl bit ``bit``, or the bit number as a string."""
+        return self.exit_control_names.get(bit, str(bit))
+
     def csr_name(self, number: int) -> str:
         """The CSR's name, or ``csr0x...`` for numbers with no register."""
         c = self.csr_by_number.get(number)
         return c.name if c else f"0x{number:03x}"
 
+    @cached_property
+    def cause_interrupt(self) -> int:
+        """The bit of a cause word that marks an interrupt (cause field INTERRUPT)."""
+        return self.csrs["cause"].mask("INTERRUPT")
+
     def cause_name(self, cause: int) -> str:
-        """Readable name of a cause word (interrupts have bit 31 set)."""
-        if cause & 0x8000_0000:
-            line = cause & 0x7FFF_FFFF
-            for n in self.interrupts.values():
-                if n.value == line:
-                    return f"INT_{n.name}"
-            return f"INT_{line}"
-        for n in self.causes.values():
-            if n.value == cause:
-                return n.name
-        return f"CAUSE_{cause}"
+        """Readable name of a cause word: ``SYSCALL``, ``INT_TIMER`` for an interrupt
+        (the line in the CODE field), ``CAUSE_<n>``/``INT_<n>`` for unknown numbers."""
+        if cause & self.cause_interrupt:
+            line = cause & self.csrs["cause"].mask("CODE")
+            name = self.line_names.get(line)
+            return f"INT_{name if name is not None else line}"
+        name = self.cause_names.get(cause)
+        return name if name is not None else f"CAUSE_{cause}"
 
 
 def _parse_operands(syntax: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -402,85 +285,235 @@ def load(data: dict[str, Any] | None = None) -> ISATable:
         registers[n] = i
     _check_unique(reg["abi"], lambda x: x, "register name")
 
-    csrs: dict[str, CSR] = {}
-    csr_by_number: dict[int, CSR] = {}
-    for d in data["csr"]:
-        c = CSR(d["name"], d["number"], d["ring"], d["access"], d.get("banked", False),
-                d["meaning"])
-        if c.access not in ("r", "rw"):
-            raise ISAError(f"csr {c.name}: access must be r or rw")
-        if not 0 <= c.number < 0x1000:
-            raise ISAError(f"csr {c.name}: number 0x{c.number:x} does not fit 12 bits")
-        for obj in ([c] + ([CSR("g" + c.name, 0x200 + c.number, -1, "rw", False,
-                                f"ring -1 view of the guest copy of {c.name}",
-                                True, c.number)] if c.banked else [])):
-            if obj.name in csrs:
-                raise ISAError(f"duplicate csr name {obj.name!r}")
-            if obj.number in csr_by_number:
-                raise ISAError(f"duplicate csr number 0x{obj.number:x}")
-            csrs[obj.name] = obj
-            csr_by_number[obj.number] = obj
-
-    def named(key, valkey):
-        out = {}
-        for d in data[key]:
-            out[d["name"]] = Named(d["name"], d[valkey], d["meaning"])
+    def named(key, valkey, cls=Named, **extra):
+        out = {d["name"]: cls(d["name"], d[valkey], d["meaning"],
+                              **{k: d.get(k, v) for k, v in extra.items()})
+               for d in data[key]}
         _check_unique(data[key], lambda d: d["name"], key + " name")
         _check_unique(data[key], lambda d: d[valkey], key + " number")
         return out
 
     causes = named("cause", "code")
     interrupts = named("interrupt", "line")
-    exit_controls = named("exit_control", "bit")
     exit_reasons = named("exit_reason", "code")
-    events = {}
-    for d in data["event"]:
-        if d.get("flow", "") not in ("", "begin", "end") or not 0 < d["code"] < 1 << 16:
-            raise ISAError(f"event {d['name']}: flow must be begin, end or absent, and "
-                           f"the code 1..65535")
-        events[d["name"]] = Event(d["name"], d["code"], d["meaning"], d.get("flow", ""))
-    _check_unique(data["event"], lambda d: d["name"], "event name")
-    _check_unique(data["event"], lambda d: d["code"], "event code")
+    exit_controls = named("exit_control", "bit", ExitControl, reason="")
+    for c in exit_controls.values():
+        if c.reason and c.reason not in exit_reasons:
+            raise ISAError(f"exit control {c.name}: unknown exit reason {c.reason!r}")
+    for n in [*interrupts.values(), *exit_controls.values()]:
+        if not 0 <= n.value < word_bits:     # they are bits of ipend/ienable and hctl
+            raise ISAError(f"{n.name}: bit {n.value} is outside a {word_bits}-bit register")
     for mn, ins in instructions.items():
         if ins.exit and ins.exit not in exit_controls:
             raise ISAError(f"{mn}: unknown exit control {ins.exit!r}")
+    exit_access = dict(data["exit_access"])
+    if set(exit_access) != {"FETCH", "LOAD", "STORE"} or len(set(exit_access.values())) != 3:
+        raise ISAError("exit_access: needs three distinct values FETCH, LOAD, STORE")
+    status_fields = {k: tuple(v) for k, v in data["status_fields"].items()}
+    tlb_flags = tuple(Named(f["name"], f["bit"], f["meaning"]) for f in data["tlb"]["flags"])
+    _check_unique(tlb_flags, lambda f: f.name, "TLB flag")
+    _check_unique(tlb_flags, lambda f: f.value, "TLB flag bit")
 
-    devices = {}
+    # the tables a CSR's `fields` may name instead of listing fields
+    field_tables = {
+        "status_fields": status_fields,
+        "interrupt": {n.name: (n.value, n.value) for n in interrupts.values()},
+        "exit_control": {n.name: (n.value, n.value) for n in exit_controls.values()},
+    }
+    csrs: dict[str, CSR] = {}
+    csr_by_number: dict[int, CSR] = {}
+    for d in data["csr"]:
+        c = _csr(d, word_bits, field_tables, tlb_flags)
+        if not 0 <= c.number < 0x1000:
+            raise ISAError(f"csr {c.name}: number 0x{c.number:x} does not fit 12 bits")
+        for obj in ([c] + ([CSR("g" + c.name, 0x200 + c.number, -1, "rw", False,
+                                f"ring -1 view of the guest copy of {c.name}",
+                                True, c.number, c.fields, c.writable, c.writable)]
+                           if c.banked else [])):
+            if obj.name in csrs:
+                raise ISAError(f"duplicate csr name {obj.name!r}")
+            if obj.number in csr_by_number:
+                raise ISAError(f"duplicate csr number 0x{obj.number:x}")
+            csrs[obj.name] = obj
+            csr_by_number[obj.number] = obj
+    tlb = _tlb_layout(csrs, tlb_flags, data["page_bits"], word_bits)
+    cause = csrs.get("cause")
+    if cause is None or not {"INTERRUPT", "CODE"} <= set(cause.fields) \
+            or cause.width("INTERRUPT") != 1:
+        raise ISAError("csr cause: needs fields INTERRUPT (one bit) and CODE")
+
     mem = data["memory"]
-    for d in data["device"]:
-        if "registers_of" in d:          # another instance of a device already listed
-            like = devices.get(d["registers_of"])
-            if like is None or "registers" in d:
-                raise ISAError(f"device {d['name']}: registers_of names no earlier device "
-                               f"(or registers are given too)")
-            d = {**d, "registers": [vars(r) for r in like.registers]}
-        regs = tuple(DeviceRegister(r["name"], r["offset"], r["access"], r["meaning"])
-                     for r in d["registers"])
-        _check_unique(regs, lambda r: r.name, f"{d['name']} register")
-        _check_unique(regs, lambda r: r.offset, f"{d['name']} register offset")
-        for r in regs:
-            if r.offset % 4 or not 0 <= r.offset < mem["device_page"]:
-                raise ISAError(f"device {d['name']}: register {r.name} offset 0x{r.offset:x}")
-        if d.get("irq") and d["irq"] not in interrupts:
-            raise ISAError(f"device {d['name']}: unknown irq {d['irq']!r}")
-        if (d["base"] - mem["device_base"]) % mem["device_page"] or d["base"] < mem["device_base"]:
-            raise ISAError(f"device {d['name']}: base 0x{d['base']:x} is not a device page")
-        devices[d["name"]] = Device(d["name"], d["base"], d.get("irq"), d["meaning"], regs,
-                                    d.get("registers_of"))
-    _check_unique(devices.values(), lambda d: d.base, "device base")
+    devices = _devices(data["device"], mem, interrupts, word_bits)
     boot_info = _boot_info(data["boot_info"], mem)
+    events = _events(data["event"])
 
     table = ISATable(
         raw=data, formats=formats, immediates=immediates, instructions=instructions,
         pseudos=pseudos, registers=registers, register_names=tuple(reg["abi"]), csrs=csrs,
         csr_by_number=csr_by_number, causes=causes, interrupts=interrupts,
-        exit_controls=exit_controls, exit_reasons=exit_reasons,
-        status_fields={k: tuple(v) for k, v in data["status_fields"].items()},
+        exit_controls=exit_controls, exit_reasons=exit_reasons, status_fields=status_fields,
         devices=devices, memory=dict(mem), machine=dict(data["machine"]),
-        boot_info=boot_info, events=events)
+        boot_info=boot_info, tlb=tlb, exit_access=exit_access, events=events)
     for ins in instructions.values():
         table._by_op.setdefault(ins.match >> 26, []).append(ins)
     return table
+
+
+def _fields(spec: dict, where: str, word_bits: int) -> dict[str, tuple[int, int]]:
+    """Check a ``{NAME: [high, low]}`` table: inside the word, no two fields overlap."""
+    out, used = {}, 0
+    for name, (hi, lo) in spec.items():
+        if not 0 <= lo <= hi < word_bits:
+            raise ISAError(f"{where}: field {name} [{hi}:{lo}] is outside the register")
+        if used & field_mask(hi, lo):
+            raise ISAError(f"{where}: field {name} overlaps another field")
+        used |= field_mask(hi, lo)
+        out[name] = (hi, lo)
+    return out
+
+
+def _csr(d: dict, word_bits: int, field_tables: dict, tlb_flags: tuple[Named, ...]) -> CSR:
+    """One ``[[csr]]`` row: its fields and writable masks (the rules are in the TOML's
+    comment above the CSRs)."""
+    name, access, banked = d["name"], d["access"], d.get("banked", False)
+    if access not in ("r", "rw"):
+        raise ISAError(f"csr {name}: access must be r or rw")
+    spec = d.get("fields", {})
+    if isinstance(spec, str):
+        if spec not in field_tables:
+            raise ISAError(f"csr {name}: fields names no table {spec!r} (one of "
+                           f"{', '.join(field_tables)})")
+        spec = field_tables[spec]
+    if name == "tlblo":                  # the TLB flags are bits of tlblo
+        spec = {**spec, **{f.name: (f.value, f.value) for f in tlb_flags}}
+    fields = _fields(spec, f"csr {name}", word_bits)
+    every = (1 << word_bits) - 1
+
+    def mask(key, default):
+        v = d.get(key)
+        if v is None:
+            return default
+        if isinstance(v, int):
+            if not 0 <= v <= every:
+                raise ISAError(f"csr {name}: {key} 0x{v:x} has bits outside the register")
+            return v
+        m = 0
+        for f in v:
+            if f not in fields:
+                raise ISAError(f"csr {name}: {key} names {f!r}, which is not a field of {name}")
+            m |= field_mask(*fields[f])
+        return m
+
+    writable = mask("writable", every if access == "rw" else 0)
+    if "writable_host" in d and not banked:
+        raise ISAError(f"csr {name}: writable_host is for banked CSRs only")
+    writable_host = mask("writable_host", writable if access == "rw" else 0)
+    if access == "r" and (writable_host or (writable and not banked)):
+        raise ISAError(f"csr {name}: read-only, but writable bits are given (only the "
+                       f"guest copy of a banked CSR, through g{name}, may have some)")
+    return CSR(name, d["number"], d["ring"], access, banked, d["meaning"], fields=fields,
+               writable=writable, writable_host=writable_host)
+
+
+def _tlb_layout(csrs: dict[str, CSR], flags: tuple[Named, ...], page_bits: int,
+                word_bits: int) -> TlbLayout:
+    """The TLB entry from the fields of tlbhi, tlblo, tlbidx, asid, hvmid and tlbvmid;
+    checks that they agree (VPN and PFN are the page-number bits, ASID and VMID have
+    one width everywhere)."""
+    def need(csr, name):
+        c = csrs.get(csr)
+        if c is None or name not in c.fields:
+            raise ISAError(f"[tlb]: csr {csr} needs a field {name}")
+        return c.fields[name]
+
+    vpn, pfn = need("tlbhi", "VPN"), need("tlblo", "PFN")
+    for what, f in (("tlbhi VPN", vpn), ("tlblo PFN", pfn)):
+        if f != (word_bits - 1, page_bits):
+            raise ISAError(f"[tlb]: {what} must be the page number bits "
+                           f"[{word_bits - 1}:{page_bits}]")
+    asid = need("tlbhi", "ASID")
+    if asid[1] != 0 or need("asid", "ASID") != asid:
+        raise ISAError("[tlb]: the ASID fields of tlbhi and asid must agree, from bit 0")
+    vmid = need("hvmid", "VMID")
+    if vmid[1] != 0 or need("tlbvmid", "VMID") != vmid:
+        raise ISAError("[tlb]: the VMID fields of hvmid and tlbvmid must agree, from bit 0")
+    hi, lo = need("tlbidx", "NOT_FOUND")
+    if hi != lo:
+        raise ISAError("[tlb]: tlbidx NOT_FOUND must be one bit")
+    return TlbLayout(tuple(sorted(flags, key=lambda f: f.value)), vpn, asid, pfn,
+                     vmid[0] + 1, 1 << lo)
+
+
+def _register_names(spec: dict, where: str, key: str, word_bits: int) -> dict[str, Named]:
+    """The ``bits`` or ``values`` of one device register, checked to fit it."""
+    out = {}
+    for name, d in spec.items():
+        v = d["bit" if key == "bits" else "value"]
+        if key == "bits" and not 0 <= v < word_bits:
+            raise ISAError(f"{where}: bit {name} = {v} is outside the {word_bits}-bit register")
+        if key == "values" and not 0 <= v < 1 << word_bits:
+            raise ISAError(f"{where}: value {name} = {v:#x} does not fit the register")
+        out[name] = Named(name, v, d["meaning"])
+    _check_unique(out.values(), lambda n: n.value, f"{where} {key[:-1]}")
+    return out
+
+
+def _devices(rows: list[dict], mem: dict, interrupts: dict, word_bits: int) -> dict[str, Device]:
+    """The ``[[device]]`` rows: registers inside the page, their bits and values."""
+    devices: dict[str, Device] = {}
+    for d in rows:
+        name = d["name"]
+        if "registers_of" in d:          # another instance of a device already listed
+            like = devices.get(d["registers_of"])
+            if like is None or {"registers", "bits", "values"} & set(d):
+                raise ISAError(f"device {name}: registers_of names no earlier device "
+                               f"(or registers, bits or values are given too)")
+            regs = like.registers
+        else:
+            extra = {key: d.get(key, {}) for key in ("bits", "values")}
+            names = {r["name"] for r in d["registers"]}
+            for key, by_reg in extra.items():
+                for reg in by_reg:
+                    if reg not in names:
+                        raise ISAError(f"device {name}: {key} of {reg}, which is not a register")
+            regs = tuple(DeviceRegister(
+                r["name"], r["offset"], r["access"], r["meaning"],
+                _register_names(extra["bits"].get(r["name"], {}), f"{name}.{r['name']}",
+                                "bits", word_bits),
+                _register_names(extra["values"].get(r["name"], {}), f"{name}.{r['name']}",
+                                "values", word_bits)) for r in d["registers"])
+            for r in regs:
+                if set(r.bits) & set(r.values):
+                    raise ISAError(f"device {name}: {r.name} has a bit and a value of one name")
+        _check_unique(regs, lambda r: r.name, f"{name} register")
+        _check_unique(regs, lambda r: r.offset, f"{name} register offset")
+        for r in regs:
+            if r.offset % 4 or not 0 <= r.offset < mem["device_page"]:
+                raise ISAError(f"device {name}: register {r.name} offset 0x{r.offset:x}")
+        if d.get("irq") and d["irq"] not in interrupts:
+            raise ISAError(f"device {name}: unknown irq {d['irq']!r}")
+        if (d["base"] - mem["device_base"]) % mem["device_page"] or d["base"] < mem["device_base"]:
+            raise ISAError(f"device {name}: base 0x{d['base']:x} is not a device page")
+        if d["base"] + mem["device_page"] > mem["device_base"] + mem["device_window"]:
+            raise ISAError(f"device {name}: base 0x{d['base']:x} is outside the device window")
+        devices[name] = Device(name, d["base"], d.get("irq"), d["meaning"], regs,
+                               d.get("registers_of"))
+    _check_unique(devices.values(), lambda d: d.base, "device base")
+    return devices
+
+
+def _events(rows: list[dict]) -> dict[str, Event]:
+    """Parse and check the ``[[event]]`` table: codes 1..65535, flow begin/end/absent,
+    names and codes unique."""
+    out = {}
+    for d in rows:
+        if d.get("flow", "") not in ("", "begin", "end") or not 0 < d["code"] < 1 << 16:
+            raise ISAError(f"event {d['name']}: flow must be begin, end or absent, and "
+                           f"the code 1..65535")
+        out[d["name"]] = Event(d["name"], d["code"], d["meaning"], d.get("flow", ""))
+    _check_unique(rows, lambda d: d["name"], "event name")
+    _check_unique(rows, lambda d: d["code"], "event code")
+    return out
 
 
 def _boot_info(b: dict, mem: dict) -> BootInfo:

@@ -1,34 +1,37 @@
 """Generate ``guests/lib/ringvm.inc``: ISA constants for guest assembly.
 
 Guest kernels ``.include "ringvm.inc"`` instead of repeating cause codes, interrupt
-lines, exit reasons, status bits, TLB flags and device register addresses — the same
-rule as ``native/isa_gen.h``: one table, many consumers. ``python -m
-ringvm.isa.gen_asm_inc`` rewrites the file; ``--check`` exits 1 if it is stale.
+lines, exit reasons, status bits, TLB flags and device register addresses, bits and
+values — the same rule as ``native/isa_gen.h``: one table, many consumers. ``python -m
+ringvm.isa`` rewrites the file (with the other generated files); ``--check`` exits 1
+if it is stale.
 
 Names: ``CAUSE_<name>``, ``IRQ_<line name>`` (line number) and ``IRQB_<name>`` (its
-bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``ST_<field>`` (mask) and
-``ST_<field>_SHIFT``, ``TLB_<flag>`` (mask), ``<DEVICE>_BASE`` (physical) and
-``<DEVICE>_<REGISTER>`` (kseg virtual address of the register), ``<DEVICE>_OFF_<REGISTER>``
-(its offset in the page, for every instance of the device), ``KSEG``,
-``PAGE_SIZE``, ``SECTOR_SIZE``, ``BOOTINFO`` (kseg address of the boot-info page) with
-``BI_<field>``, ``BI_DEV_<field>``, ``BI_MOD_<field>`` offsets and ``BI_MODF_<flag>``,
-``EV_<event>`` (software event codes for the events device).
+bit), ``EXIT_<reason>``, ``HCTL_<control>`` (bit mask), ``HQUAL_<access>``,
+``ST_<field>`` (mask) and ``ST_<field>_SHIFT``, ``TLB_<flag>`` (mask), ``TLBP_NOTFOUND``,
+``<DEVICE>_BASE`` (physical) and ``<DEVICE>_<REGISTER>`` (kseg virtual address of the
+register), ``<DEVICE>_OFF_<REGISTER>`` (its offset in the page, for every instance of
+the device), ``<DEVICE>_<REGISTER>_<BIT>`` (mask) and ``<DEVICE>_<REGISTER>_<VALUE>``
+(for every instance of the device), ``KSEG``, ``PAGE_SIZE``, ``SECTOR_SIZE``,
+``BOOTINFO`` (kseg address of the boot-info page) with ``BI_<field>``,
+``BI_DEV_<field>``, ``BI_MOD_<field>`` offsets and ``BI_MODF_<flag>``, ``EV_<event>``
+(software event codes for the events device).
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ringvm.isa import ISA, ISATable
 
+from . import gen_common
+
 OUTPUT = Path(__file__).resolve().parent.parent / "guests" / "lib" / "ringvm.inc"
-TLB_FLAGS = ("V", "R", "W", "X", "U", "G")   # bit order of tlblo[5:0], ISA.md §6
 
 
 def render(isa: ISATable = ISA) -> str:
     """The complete text of ringvm.inc."""
     kseg = isa.memory["kseg_base"]
-    out = ["# GENERATED from isa/ringvm.toml by `python -m ringvm.isa.gen_asm_inc`; do not edit.",
+    out = [f"# GENERATED from {gen_common.SOURCE} by `{gen_common.COMMAND}`; do not edit.",
            "# ISA constants for guest code (see isa/ISA.md).", ""]
 
     defined: set[str] = set()
@@ -45,7 +48,7 @@ def render(isa: ISATable = ISA) -> str:
     out.append("")
     for c in isa.causes.values():
         equ(f"CAUSE_{c.name}", c.value, c.meaning)
-    equ("CAUSE_INTERRUPT", 0x8000_0000, "set in cause for interrupts")
+    equ("CAUSE_INTERRUPT", isa.cause_interrupt, "set in cause for interrupts")
     out.append("")
     for c in isa.interrupts.values():
         equ(f"IRQ_{c.name}", c.value, c.meaning)
@@ -55,22 +58,29 @@ def render(isa: ISATable = ISA) -> str:
         equ(f"EXIT_{c.name}", c.value, c.meaning)
     for c in isa.exit_controls.values():
         equ(f"HCTL_{c.name}", 1 << c.value, c.meaning)
+    for k, v in isa.exit_access.items():
+        equ(f"HQUAL_{k}", v, "hqual of a GPA_FAULT or MMIO exit")
     out.append("")
     for name, (hi, lo) in isa.status_fields.items():
         equ(f"ST_{name}", ((1 << (hi - lo + 1)) - 1) << lo)
         equ(f"ST_{name}_SHIFT", lo)
-    for i, f in enumerate(TLB_FLAGS):
-        equ(f"TLB_{f}", 1 << i)
-    equ("TLBP_NOTFOUND", 0x8000_0000)
+    for f in isa.tlb.flags:
+        equ(f"TLB_{f.name}", 1 << f.value, f.meaning)
+    equ("TLBP_NOTFOUND", isa.tlb.not_found, "tlbidx after a tlbp that matched nothing")
     out.append("")
     for d in isa.devices.values():
         up = d.name.upper()
         equ(f"{up}_BASE", d.base, d.meaning + " (physical)")
         for r in d.registers:
             equ(f"{up}_{r.name}", kseg + d.base + r.offset, r.meaning)
-        if not d.like:                 # offsets, for every instance of the device
+        if not d.like:                 # offsets, bits, values: for every instance
             for r in d.registers:
                 equ(f"{up}_OFF_{r.name}", r.offset)
+            for r in d.registers:
+                for b in r.bits.values():
+                    equ(f"{up}_{r.name}_{b.name}", 1 << b.value, f"bit {b.value}: {b.meaning}")
+                for v in r.values.values():
+                    equ(f"{up}_{r.name}_{v.name}", v.value, v.meaning)
         out.append("")
     equ("SECTOR_SIZE", isa.machine["disk_sector"], "bytes per disk sector")
     out.append("")
@@ -93,18 +103,14 @@ def render(isa: ISATable = ISA) -> str:
     return "\n".join(out) + "\n"
 
 
+def outputs(isa: ISATable = ISA) -> dict[Path, str]:
+    return {OUTPUT: render(isa)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    fresh = render()
-    if "--check" in argv:
-        if not OUTPUT.exists() or OUTPUT.read_text() != fresh:
-            print(f"{OUTPUT} is stale: run `python -m ringvm.isa.gen_asm_inc`", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(fresh)
-    return 0
+    """``[--check]``: rewrite ringvm.inc if it changed, or check it."""
+    return gen_common.main(outputs, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

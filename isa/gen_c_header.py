@@ -1,23 +1,23 @@
 """Generate ``native/isa_gen.h``, the C view of the ISA tables.
 
-Run ``python -m ringvm.isa.gen_c_header`` after editing ``isa/ringvm.toml``; the test
-``tests/native/test_generated_header.py`` fails if the committed header is stale.
-``python -m ringvm.isa.gen_c_header --check`` exits 1 if it is stale.
+``python -m ringvm.isa`` regenerates it (with the manual's tables and the guests'
+``ringvm.inc``) after an edit of ``isa/ringvm.toml``; ``--check`` exits 1 if it is
+stale, and ``tests/native/test_generated_header.py`` fails then.
 
-The C engine (``native/core.c``) uses only these names for ISA facts. A few facts live
-only in the prose of ``isa/ISA.md`` (TLB flag bits, the device window size, the
-interrupt bit of ``cause``, the bit layout of device status registers); they are
-emitted in a marked section at the end so the C code still never uses raw numbers.
+The C engine (``native/*.c``) uses only these names for ISA facts: opcodes and decode
+pairs, CSR numbers, fields and writable masks, causes, lines, exit controls with the
+exit reason each causes, the TLB entry, device registers with their bits and values,
+the memory map. Every number below comes from the TOML.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ringvm.isa import ISA, ISATable
 
+from . import gen_common
+
 HEADER_NAME = "isa_gen.h"
-COMMAND = "python -m ringvm.isa.gen_c_header"
 
 
 def _c(name: str) -> str:
@@ -28,10 +28,31 @@ def _hex(v: int) -> str:
     return f"0x{v:X}u" if v >= 0 else str(v)
 
 
+def _explicit_fields(isa: ISATable) -> dict[str, dict[str, tuple[int, int]]]:
+    """CSR name -> the fields its TOML row lists itself (not those it takes from
+    status_fields, the interrupt lines or the exit controls, nor tlblo's TLB flags:
+    those have their own names below)."""
+    out = {}
+    for d in isa.raw["csr"]:
+        spec = d.get("fields")
+        if isinstance(spec, dict):
+            out[d["name"]] = {k: isa.csrs[d["name"]].fields[k] for k in spec}
+    return out
+
+
 def generate(isa: ISATable = ISA) -> str:
     out: list[str] = []
-    w = out.append
-    w(f"/* GENERATED from isa/ringvm.toml by `{COMMAND}` -- do not edit. */")
+    defined: set[str] = set()
+
+    def w(line: str) -> None:
+        if line.startswith("#define "):
+            name = line.split()[1].split("(")[0]
+            if name in defined:   # a clash of generated names must fail here, not in cc
+                raise ValueError(f"{HEADER_NAME}: {name} would be defined twice")
+            defined.add(name)
+        out.append(line)
+
+    w(f"/* GENERATED from {gen_common.SOURCE} by `{gen_common.COMMAND}` -- do not edit. */")
     w("#ifndef RINGVM_ISA_GEN_H")
     w("#define RINGVM_ISA_GEN_H")
     w("")
@@ -79,6 +100,78 @@ def generate(isa: ISATable = ISA) -> str:
             w(f"#define EXITCTL_{n} 0u")
         w(f"#define SENSITIVE_{n} {1 if ins.sensitive else 0}")
     w("")
+    _csrs(isa, w, levels)
+    w("")
+    w("/* ---- status / hstatus fields: _SHIFT, _WIDTH, _MASK (in place) */")
+    for name, (hi, lo) in isa.status_fields.items():
+        width = hi - lo + 1
+        w(f"#define STATUS_{_c(name)}_SHIFT {lo}")
+        w(f"#define STATUS_{_c(name)}_WIDTH {width}")
+        w(f"#define STATUS_{_c(name)}_MASK {_hex(((1 << width) - 1) << lo)}")
+    w("")
+    _tlb(isa, w)
+    w("")
+    w("/* ---- exception causes; a cause word with CAUSE_INTERRUPT set is an interrupt,")
+    w("        the line in the cause CODE field */")
+    for c in isa.causes.values():
+        w(f"#define CAUSE_{_c(c.name)} {c.value}")
+    w(f"#define CAUSE_MAX {max(c.value for c in isa.causes.values())}")
+    w("#define CAUSE_INTERRUPT CSR_CAUSE_INTERRUPT_MASK")
+    w("#define RV_CAUSE_LIST(X) \\")
+    for c in isa.causes.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
+    w("")
+    w("/* ---- interrupt lines */")
+    for c in isa.interrupts.values():
+        w(f"#define IRQ_{_c(c.name)} {c.value}")
+    w(f"#define IRQ_MAX {max(c.value for c in isa.interrupts.values())}")
+    w("#define RV_IRQ_LIST(X) \\")
+    for c in isa.interrupts.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
+    w("")
+    w("/* ---- exit reasons (hcause with hstatus.PV) */")
+    for c in isa.exit_reasons.values():
+        w(f"#define EXIT_{_c(c.name)} {c.value}")
+    w(f"#define EXIT_MAX {max(c.value for c in isa.exit_reasons.values())}")
+    w("#define RV_EXIT_LIST(X) \\")
+    for c in isa.exit_reasons.values():
+        w(f"    X({_c(c.name)}, {c.value}) \\")
+    w("    /* end */")
+    w("/* hqual of a GPA_FAULT or MMIO exit: the access (exit_access) */")
+    for k, v in isa.exit_access.items():
+        w(f"#define HQUAL_{_c(k)} {v}")
+    w("")
+    w("/* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit,")
+    w("        HCTL_<name>_REASON the exit reason of the VM exit it causes (if any) */")
+    for c in isa.exit_controls.values():
+        w(f"#define HCTL_{_c(c.name)}_BIT {c.value}")
+        w(f"#define HCTL_{_c(c.name)} (1u << {c.value})")
+        if c.reason:
+            w(f"#define HCTL_{_c(c.name)}_REASON EXIT_{_c(c.reason)}")
+    w("/* X-macro over the controls that cause an exit: X(NAME, bit, REASON) */")
+    w("#define RV_EXIT_CONTROL_LIST(X) \\")
+    for c in isa.exit_controls.values():
+        if c.reason:
+            w(f"    X({_c(c.name)}, {c.value}, {_c(c.reason)}) \\")
+    w("    /* end */")
+    w("")
+    w("/* ---- memory map (the device window: [MEM_DEVICE_BASE, +MEM_DEVICE_WINDOW)) */")
+    for k, v in isa.memory.items():
+        w(f"#define MEM_{_c(k)} {_hex(v)}")
+    w("")
+    _devices(isa, w)
+    w("")
+    w("/* ---- machine constants */")
+    for k, v in isa.machine.items():
+        w(f"#define MACHINE_{_c(k)} {v}")
+    w("")
+    w("#endif /* RINGVM_ISA_GEN_H */")
+    return "\n".join(out) + "\n"
+
+
+def _csrs(isa: ISATable, w, levels) -> None:
     w("/* ---- control registers: CSR_<name> number, _RING, _RO (access r), _BANKED */")
     csrs = sorted(isa.csrs.values(), key=lambda c: c.number)
     for c in csrs:
@@ -106,93 +199,75 @@ def generate(isa: ISATable = ISA) -> str:
           f"{1 if c.banked else 0}) \\")
     w("    /* end */")
     w("")
-    w("/* ---- status / hstatus fields: _SHIFT, _WIDTH, _MASK (in place) */")
-    for name, (hi, lo) in isa.status_fields.items():
-        width = hi - lo + 1
-        w(f"#define STATUS_{_c(name)}_SHIFT {lo}")
-        w(f"#define STATUS_{_c(name)}_WIDTH {width}")
-        w(f"#define STATUS_{_c(name)}_MASK {_hex(((1 << width) - 1) << lo)}")
+    w("/* ---- CSR fields (csr `fields`): CSR_<name>_<field>_SHIFT, _WIDTH, _MASK (in place) */")
+    for name, fields in _explicit_fields(isa).items():
+        for f, (hi, lo) in fields.items():
+            p = f"CSR_{_c(name)}_{_c(f)}"
+            w(f"#define {p}_SHIFT {lo}")
+            w(f"#define {p}_WIDTH {hi - lo + 1}")
+            w(f"#define {p}_MASK {_hex(((1 << (hi - lo + 1)) - 1) << lo)}")
     w("")
-    w("/* ---- exception causes */")
-    for c in isa.causes.values():
-        w(f"#define CAUSE_{_c(c.name)} {c.value}")
-    w(f"#define CAUSE_MAX {max(c.value for c in isa.causes.values())}")
-    w("#define RV_CAUSE_LIST(X) \\")
-    for c in isa.causes.values():
-        w(f"    X({_c(c.name)}, {c.value}) \\")
-    w("    /* end */")
-    w("")
-    w("/* ---- interrupt lines */")
-    for c in isa.interrupts.values():
-        w(f"#define IRQ_{_c(c.name)} {c.value}")
-    w(f"#define IRQ_MAX {max(c.value for c in isa.interrupts.values())}")
-    w("#define RV_IRQ_LIST(X) \\")
-    for c in isa.interrupts.values():
-        w(f"    X({_c(c.name)}, {c.value}) \\")
-    w("    /* end */")
-    w("")
-    w("/* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */")
-    for c in isa.exit_controls.values():
-        w(f"#define HCTL_{_c(c.name)}_BIT {c.value}")
-        w(f"#define HCTL_{_c(c.name)} (1u << {c.value})")
-    w("")
-    w("/* ---- exit reasons (hcause with hstatus.PV) */")
-    for c in isa.exit_reasons.values():
-        w(f"#define EXIT_{_c(c.name)} {c.value}")
-    w(f"#define EXIT_MAX {max(c.value for c in isa.exit_reasons.values())}")
-    w("#define RV_EXIT_LIST(X) \\")
-    for c in isa.exit_reasons.values():
-        w(f"    X({_c(c.name)}, {c.value}) \\")
-    w("    /* end */")
-    w("")
-    w("/* ---- memory map */")
-    for k, v in isa.memory.items():
-        w(f"#define MEM_{_c(k)} {_hex(v)}")
-    w("")
-    w("/* ---- devices: DEV_<dev>_BASE, DEV_<dev>_<reg> (offset), DEV_<dev>_IRQ */")
+    w("/* ---- CSR writable masks (csr `writable`, `writable_host`): a write stores")
+    w("        value & mask; a copy whose mask is 0 ignores writes. Banked CSRs have one")
+    w("        mask per copy (_WMASK_HOST, _WMASK_GUEST; g<name> writes the guest copy),")
+    w("        the others one (_WMASK). */")
+    arch = [c for c in csrs if not c.guest_alias]
+    for c in arch:
+        n = _c(c.name)
+        if c.banked:
+            w(f"#define CSR_{n}_WMASK_HOST {_hex(c.writable_host)}")
+            w(f"#define CSR_{n}_WMASK_GUEST {_hex(c.writable)}")
+        else:
+            w(f"#define CSR_{n}_WMASK {_hex(c.writable)}")
+    w("/* initialisers of tables indexed by number - CSR_BANK_FIRST / - CSR_HYP_FIRST */")
+    for what, rows, suffix, first in (
+            ("CSR_BANK_WMASK_HOST_INIT", banked, "_WMASK_HOST", "CSR_BANK_FIRST"),
+            ("CSR_BANK_WMASK_GUEST_INIT", banked, "_WMASK_GUEST", "CSR_BANK_FIRST"),
+            ("CSR_HYP_WMASK_INIT", hyper, "_WMASK", "CSR_HYP_FIRST")):
+        w(f"#define {what} {{ \\")
+        for c in rows:
+            n = _c(c.name)
+            w(f"    [CSR_{n} - {first}] = CSR_{n}{suffix}, \\")
+        w("}")
+
+
+def _tlb(isa: ISATable, w) -> None:
+    t = isa.tlb
+    w("/* ---- the TLB entry ([tlb], fields of tlbhi/tlblo/tlbidx/asid/hvmid): flags")
+    w("        TLBF_<flag> (bits of tlblo and of an entry's flags), VPN/PFN/ASID/VMID */")
+    for f in t.flags:
+        w(f"#define TLBF_{_c(f.name)} (1u << {f.value})   /* {f.meaning} */")
+    w(f"#define TLBF_ALL {_hex(t.flags_mask)}")
+    w("#define TLB_VPN_SHIFT CSR_TLBHI_VPN_SHIFT")
+    w("#define TLB_VPN_BITS CSR_TLBHI_VPN_WIDTH")
+    w("#define TLB_PFN_SHIFT CSR_TLBLO_PFN_SHIFT")
+    w("#define TLB_PFN_BITS CSR_TLBLO_PFN_WIDTH")
+    w("#define TLBHI_ASID_MASK CSR_TLBHI_ASID_MASK")
+    w("#define ASID_MASK CSR_ASID_ASID_MASK")
+    w("#define VMID_MASK CSR_HVMID_VMID_MASK")
+    w("#define TLBP_NOT_FOUND CSR_TLBIDX_NOT_FOUND_MASK")
+
+
+def _devices(isa: ISATable, w) -> None:
+    w("/* ---- devices: DEV_<dev>_BASE, DEV_<dev>_<reg> (offset), DEV_<dev>_IRQ;")
+    w("        register bits DEV_<dev>_<reg>_<bit> (mask) and _<bit>_BIT, and values")
+    w("        DEV_<dev>_<reg>_<value> (for the first device of a kind) */")
     for d in isa.devices.values():
         dn = _c(d.name)
         w(f"#define DEV_{dn}_BASE {_hex(d.base)}")
         if d.irq:
             w(f"#define DEV_{dn}_IRQ IRQ_{_c(d.irq)}")
         for r in d.registers:
-            w(f"#define DEV_{dn}_{_c(r.name)} {_hex(r.offset)}")
-            w(f"#define DEV_{dn}_{_c(r.name)}_ACCESS_{r.access.upper()} 1")
-    w("")
-    w("/* ---- machine constants */")
-    for k, v in isa.machine.items():
-        w(f"#define MACHINE_{_c(k)} {v}")
-    w("")
-    w("/* ---- facts stated only in the prose of isa/ISA.md (kept here so the C code")
-    w("        never spells a raw ISA number) */")
-    w("/* ISA.md §6: TLB entry flags, tlbhi/tlblo layout, tlbp miss value */")
-    for i, f in enumerate("VRWXUG"):
-        w(f"#define TLBF_{f} (1u << {i})")
-    w("#define TLBF_ALL 0x3Fu")
-    w("#define TLBHI_ASID_MASK 0xFFu")
-    w("#define TLBP_NOT_FOUND 0x80000000u")
-    w("#define ASID_MASK 0xFFu")
-    w("#define VMID_MASK 0xFFu")
-    w("#define TLB_VPN_BITS 20")
-    w("/* ISA.md §7: interrupt causes are CAUSE_INTERRUPT | line */")
-    w("#define CAUSE_INTERRUPT 0x80000000u")
-    w("/* ISA.md §8: the guest-physical device window [MEM_DEVICE_BASE, +size) */")
-    w("#define DEVICE_WINDOW_SIZE 0x10000u")
-    w("/* ISA.md §8 exit qualification of GPA_FAULT/MMIO: the access kind */")
-    w("#define HQUAL_FETCH 0")
-    w("#define HQUAL_LOAD 1")
-    w("#define HQUAL_STORE 2")
-    w("/* ringvm.toml device register meanings: bit layouts */")
-    w("#define UART_STATUS_RXREADY (1u << 0)")
-    w("#define UART_STATUS_TXREADY (1u << 1)")
-    w("#define UART_STATUS_EOF (1u << 2)")
-    w("#define UART_CTRL_RXIE (1u << 0)")
-    w("#define UART_CTRL_TXIE (1u << 1)")
-    w("#define UART_DATA_NONE 0xFFFFFFFFu")
-    w("#define TIMER_CTRL_ENABLE (1u << 0)")
-    w("")
-    w("#endif /* RINGVM_ISA_GEN_H */")
-    return "\n".join(out) + "\n"
+            rn = f"DEV_{dn}_{_c(r.name)}"
+            w(f"#define {rn} {_hex(r.offset)}")
+            w(f"#define {rn}_ACCESS_{r.access.upper()} 1")
+            if d.like:
+                continue
+            for b in r.bits.values():
+                w(f"#define {rn}_{_c(b.name)} (1u << {b.value})   /* {b.meaning} */")
+                w(f"#define {rn}_{_c(b.name)}_BIT {b.value}")
+            for v in r.values.values():
+                w(f"#define {rn}_{_c(v.name)} {_hex(v.value)}   /* {v.meaning} */")
 
 
 def header_path() -> Path:
@@ -200,18 +275,14 @@ def header_path() -> Path:
     return Path(__file__).resolve().parent.parent / "native" / HEADER_NAME
 
 
+def outputs(isa: ISATable = ISA) -> dict[Path, str]:
+    return {header_path(): generate(isa)}
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = generate()
-    path = Path(argv[argv.index("-o") + 1]) if "-o" in argv else header_path()
-    if "--check" in argv:
-        ok = path.exists() and path.read_text() == text
-        print(f"{path}: {'up to date' if ok else 'STALE'}")
-        return 0 if ok else 1
-    path.write_text(text)
-    print(f"wrote {path}")
-    return 0
+    """``[--check]``: write the header if it changed (``wrote PATH``), or check it."""
+    return gen_common.main(outputs, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

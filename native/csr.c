@@ -2,11 +2,13 @@
  *
  * Contract: csr_ring() says which ring may access a CSR number (from the generated
  * RV_CSR_LIST) and whether it is read-only or banked; csr_read()/csr_write() give the
- * architectural value and write side effects (ISA.md §6): the banked host/guest
- * copies of the current V, the g<name> aliases of ring -1, the ring -1 registers;
- * writes that change translation flush the translation cache, writes that may
- * unmask an interrupt mark it for a check before the next step. The CSR instructions'
- * ring and VM-exit rules are applied by the caller (interp.c) before these run.
+ * architectural value and write side effects (ISA.md §4, §6): the banked host/guest
+ * copies of the current V, the g<name> aliases of ring -1, the ring -1 registers.
+ * What a write keeps is table-driven (the generated writable masks); the side effects
+ * are code: writes that change translation flush the translation cache, an ASID
+ * change is counted, writes that may unmask an interrupt mark it for a check before
+ * the next step. The CSR instructions' ring and VM-exit rules are applied by the
+ * caller (interp.c) before these run.
  *
  * The interrupt conditions are functions of that state: irq_deliverable() (ISA.md §7:
  * the interrupt, or VM exit IRQ, to take before the next step, filled into a trap
@@ -19,8 +21,8 @@
 static inline uint32_t console_level(struct machine *m) {
     int rxready = m->rx_len > 0;
     int eof = m->eof && m->rx_len == 0;
-    return ((m->uart_ctrl & UART_CTRL_RXIE) && (rxready || eof)) ||
-           (m->uart_ctrl & UART_CTRL_TXIE);   /* TXREADY is always 1 */
+    return ((m->uart_ctrl & DEV_CONSOLE_CTRL_RXIE) && (rxready || eof)) ||
+           (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
 }
 
 static inline uint32_t host_pending(struct machine *m, struct rv_cpu *c) {
@@ -108,24 +110,20 @@ static uint32_t bank_read(struct machine *m, struct rv_cpu *c, uint32_t n, int g
     }
 }
 
+/* Writable masks from the TOML (csr `writable`, `writable_host`): a write stores
+ * v & mask; a copy whose mask is 0 ignores writes (host ipend reads the pending lines,
+ * host cpuid is the CPU number). Only the side effects below are code. */
+static const uint32_t bank_wmask[2][CSR_BANK_COUNT] = {
+    CSR_BANK_WMASK_HOST_INIT, CSR_BANK_WMASK_GUEST_INIT,
+};
+static const uint32_t hyp_wmask[CSR_HYP_COUNT] = CSR_HYP_WMASK_INIT;
+
 static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
     uint32_t *b = guest ? c->gcsr : c->hcsr;
-    switch (n) {
-    case CSR_STATUS:
-        b[BANK(n)] = v & (STATUS_IE_MASK | STATUS_PIE_MASK | STATUS_PRING_MASK);
-        break;
-    case CSR_IPEND:
-        if (guest) b[BANK(n)] = v & (1u << IRQ_VIRQ);   /* host copy: read-only, ignored */
-        break;
-    case CSR_ASID:
-        v &= ASID_MASK;
-        if (b[BANK(n)] != v) { c->c_asid_switches++; tc_flush(c); }
-        b[BANK(n)] = v;
-        break;
-    case CSR_CPUID:
-        if (guest) b[BANK(n)] = v;
-        break;
-    default:
+    uint32_t mask = bank_wmask[guest ? 1 : 0][BANK(n)];
+    if (mask) {
+        v &= mask;
+        if (n == CSR_ASID && b[BANK(n)] != v) { c->c_asid_switches++; tc_flush(c); }
         b[BANK(n)] = v;
     }
     if (n == CSR_STATUS || n == CSR_IENABLE || n == CSR_IPEND) irq_dirty(c);
@@ -143,23 +141,10 @@ uint32_t csr_read(struct machine *m, struct rv_cpu *c, uint32_t n) {
 void csr_write(struct rv_cpu *c, uint32_t n, uint32_t v) {
     if (n >= CSR_BANK_FIRST && n < CSR_BANK_FIRST + CSR_BANK_COUNT) { bank_write(c, n, c->v, v); return; }
     if (n >= CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET) { bank_write(c, n - CSR_GUEST_ALIAS_OFFSET, 1, v); return; }
-    switch (n) {
-    case CSR_HSTATUS:
-        v &= STATUS_IE_MASK | STATUS_PIE_MASK | STATUS_PRING_MASK | STATUS_PV_MASK;
-        break;
-    case CSR_HVMID:
-        v &= VMID_MASK;
-        if (v != X(c, HVMID)) tc_flush(c);
-        break;
-    case CSR_TLBVMID:
-        v &= VMID_MASK;
-        break;
-    case CSR_HBASE: case CSR_HLIMIT:
-        v &= ~PAGE_MASK;
-        if (v != c->xcsr[HYP(n)]) tc_flush(c);
-        break;
-    default: break;
-    }
+    v &= hyp_wmask[HYP(n)];
+    /* the second stage and the context's VMID: cached translations change */
+    if ((n == CSR_HVMID || n == CSR_HBASE || n == CSR_HLIMIT) && v != c->xcsr[HYP(n)])
+        tc_flush(c);
     c->xcsr[HYP(n)] = v;
     if (n == CSR_HSTATUS || n == CSR_HCTL) irq_dirty(c);
 }

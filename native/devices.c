@@ -105,14 +105,14 @@ int dev_access(struct machine *m, struct rv_cpu *c, uint32_t pa, int write, uint
                 r = m->rx[m->rx_head++]; m->rx_len--; m->console_rx_bytes++;
                 if (m->rx_len == 0) m->rx_head = 0;
                 irq_dirty(&m->cpus[0]);
-            } else r = UART_DATA_NONE;
+            } else r = DEV_CONSOLE_DATA_NONE;
             break;
         case DEV_CONSOLE_STATUS:
-            r = UART_STATUS_TXREADY | (m->rx_len > 0 ? UART_STATUS_RXREADY : 0) |
-                (m->eof && m->rx_len == 0 ? UART_STATUS_EOF : 0);
+            r = DEV_CONSOLE_STATUS_TXREADY | (m->rx_len > 0 ? DEV_CONSOLE_STATUS_RXREADY : 0) |
+                (m->eof && m->rx_len == 0 ? DEV_CONSOLE_STATUS_EOF : 0);
             break;
         case DEV_CONSOLE_CTRL:
-            if (write) { m->uart_ctrl = v & (UART_CTRL_RXIE | UART_CTRL_TXIE); irq_dirty(&m->cpus[0]); }
+            if (write) { m->uart_ctrl = v & (DEV_CONSOLE_CTRL_RXIE | DEV_CONSOLE_CTRL_TXIE); irq_dirty(&m->cpus[0]); }
             else r = m->uart_ctrl;
             break;
         default: return DEV_BUS;
@@ -138,8 +138,8 @@ int dev_access(struct machine *m, struct rv_cpu *c, uint32_t pa, int write, uint
             } else r = c->tint;
             break;
         case DEV_TIMER_CTRL:
-            if (write) { c->ten = (v & TIMER_CTRL_ENABLE) ? 1 : 0; recompute_next_event(m, c); }
-            else r = c->ten ? TIMER_CTRL_ENABLE : 0;
+            if (write) { c->ten = (v & DEV_TIMER_CTRL_ENABLE) ? 1 : 0; recompute_next_event(m, c); }
+            else r = c->ten ? DEV_TIMER_CTRL_ENABLE : 0;
             break;
         case DEV_TIMER_ACK:
             if (write) { c->ipend &= ~(1u << IRQ_TIMER); irq_dirty(c); }

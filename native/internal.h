@@ -37,7 +37,7 @@
  *  - A TLB miss sets tlbhi in the register copy of the current V (guest copy in a
  *    guest, host copy otherwise) with the context's ASID, and counts tlb_misses, when it
  *    is detected. tlb_hits counts a single match even if the permission check fails.
- *  - host `ipend` writes are ignored (read-only but "rw" in the table, so no trap);
+ *  - host `ipend` writes are ignored (its writable_host mask is empty; "rw", so no trap);
  *    reading host ipend adds the level-triggered CONSOLE line (CPU 0); the guest copy
  *    reads only its own VIRQ bit.
  *  - status.RING of a copy not in use: the host copy reads -1 while a guest runs, the
@@ -94,6 +94,10 @@
 
 #define STATUS_GET(s, F) (((s) & STATUS_##F##_MASK) >> STATUS_##F##_SHIFT)
 #define STATUS_SET(s, F, val) (((s) & ~STATUS_##F##_MASK) | ((((uint32_t)(val)) << STATUS_##F##_SHIFT) & STATUS_##F##_MASK))
+
+/* struct rv_tlbe (api.h) stores ASID, VMID and flags in bytes: the TOML's widths fit */
+_Static_assert(ASID_MASK <= 0xFFu && VMID_MASK <= 0xFFu && TLBF_ALL <= 0xFFu,
+               "isa/ringvm.toml: ASID, VMID or TLB flags too wide for struct rv_tlbe");
 
 static inline int ring_from_field(uint32_t f) {   /* 3-bit two's complement */
     return (f & 4) ? (int)f - 8 : (int)f;

@@ -461,12 +461,12 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                     if (c->v && e->vmid != X(c, HVMID)) {
                         b[BANK(CSR_TLBHI)] = 0; b[BANK(CSR_TLBLO)] = 0;
                     } else {
-                        b[BANK(CSR_TLBHI)] = (e->vpn << PAGE_BITS) | e->asid;
-                        b[BANK(CSR_TLBLO)] = (e->pfn << PAGE_BITS) | e->flags;
+                        b[BANK(CSR_TLBHI)] = (e->vpn << TLB_VPN_SHIFT) | e->asid;
+                        b[BANK(CSR_TLBLO)] = (e->pfn << TLB_PFN_SHIFT) | e->flags;
                         if (c->ring == RING_HYPERVISOR) X(c, TLBVMID) = e->vmid;
                     }
                 } else if (f == FUNCT_TLBP) {
-                    uint32_t hi = b[BANK(CSR_TLBHI)], vpn = hi >> PAGE_BITS;
+                    uint32_t hi = b[BANK(CSR_TLBHI)], vpn = hi >> TLB_VPN_SHIFT;
                     int first, second;
                     tlb_lookup(c, vpn, ctx_vmid(c), hi & TLBHI_ASID_MASK, &first, &second);
                     b[BANK(CSR_TLBIDX)] = first < 0 ? TLBP_NOT_FOUND : (uint32_t)first;

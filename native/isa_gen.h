@@ -1,4 +1,4 @@
-/* GENERATED from isa/ringvm.toml by `python -m ringvm.isa.gen_c_header` -- do not edit. */
+/* GENERATED from isa/ringvm.toml by `python -m ringvm.isa` -- do not edit. */
 #ifndef RINGVM_ISA_GEN_H
 #define RINGVM_ISA_GEN_H
 
@@ -780,6 +780,139 @@
     X(TLBVMID, 0x20Du, (-1), 0, 0) \
     /* end */
 
+/* ---- CSR fields (csr `fields`): CSR_<name>_<field>_SHIFT, _WIDTH, _MASK (in place) */
+#define CSR_CAUSE_INTERRUPT_SHIFT 31
+#define CSR_CAUSE_INTERRUPT_WIDTH 1
+#define CSR_CAUSE_INTERRUPT_MASK 0x80000000u
+#define CSR_CAUSE_CODE_SHIFT 0
+#define CSR_CAUSE_CODE_WIDTH 31
+#define CSR_CAUSE_CODE_MASK 0x7FFFFFFFu
+#define CSR_ASID_ASID_SHIFT 0
+#define CSR_ASID_ASID_WIDTH 8
+#define CSR_ASID_ASID_MASK 0xFFu
+#define CSR_TLBIDX_NOT_FOUND_SHIFT 31
+#define CSR_TLBIDX_NOT_FOUND_WIDTH 1
+#define CSR_TLBIDX_NOT_FOUND_MASK 0x80000000u
+#define CSR_TLBHI_VPN_SHIFT 12
+#define CSR_TLBHI_VPN_WIDTH 20
+#define CSR_TLBHI_VPN_MASK 0xFFFFF000u
+#define CSR_TLBHI_ASID_SHIFT 0
+#define CSR_TLBHI_ASID_WIDTH 8
+#define CSR_TLBHI_ASID_MASK 0xFFu
+#define CSR_TLBLO_PFN_SHIFT 12
+#define CSR_TLBLO_PFN_WIDTH 20
+#define CSR_TLBLO_PFN_MASK 0xFFFFF000u
+#define CSR_HVMID_VMID_SHIFT 0
+#define CSR_HVMID_VMID_WIDTH 8
+#define CSR_HVMID_VMID_MASK 0xFFu
+#define CSR_HBASE_BASE_SHIFT 12
+#define CSR_HBASE_BASE_WIDTH 20
+#define CSR_HBASE_BASE_MASK 0xFFFFF000u
+#define CSR_HLIMIT_LIMIT_SHIFT 12
+#define CSR_HLIMIT_LIMIT_WIDTH 20
+#define CSR_HLIMIT_LIMIT_MASK 0xFFFFF000u
+#define CSR_TLBVMID_VMID_SHIFT 0
+#define CSR_TLBVMID_VMID_WIDTH 8
+#define CSR_TLBVMID_VMID_MASK 0xFFu
+
+/* ---- CSR writable masks (csr `writable`, `writable_host`): a write stores
+        value & mask; a copy whose mask is 0 ignores writes. Banked CSRs have one
+        mask per copy (_WMASK_HOST, _WMASK_GUEST; g<name> writes the guest copy),
+        the others one (_WMASK). */
+#define CSR_CYCLE_WMASK 0x0u
+#define CSR_CYCLEH_WMASK 0x0u
+#define CSR_STATUS_WMASK_HOST 0x1Fu
+#define CSR_STATUS_WMASK_GUEST 0x1Fu
+#define CSR_TVEC_WMASK_HOST 0xFFFFFFFFu
+#define CSR_TVEC_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_EPC_WMASK_HOST 0xFFFFFFFFu
+#define CSR_EPC_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_CAUSE_WMASK_HOST 0xFFFFFFFFu
+#define CSR_CAUSE_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_BADVADDR_WMASK_HOST 0xFFFFFFFFu
+#define CSR_BADVADDR_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_SCRATCH_WMASK_HOST 0xFFFFFFFFu
+#define CSR_SCRATCH_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_IENABLE_WMASK_HOST 0xFFFFFFFFu
+#define CSR_IENABLE_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_IPEND_WMASK_HOST 0x0u
+#define CSR_IPEND_WMASK_GUEST 0x10u
+#define CSR_ASID_WMASK_HOST 0xFFu
+#define CSR_ASID_WMASK_GUEST 0xFFu
+#define CSR_TLBIDX_WMASK_HOST 0xFFFFFFFFu
+#define CSR_TLBIDX_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_TLBHI_WMASK_HOST 0xFFFFFFFFu
+#define CSR_TLBHI_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_TLBLO_WMASK_HOST 0xFFFFFFFFu
+#define CSR_TLBLO_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_WIRED_WMASK_HOST 0xFFFFFFFFu
+#define CSR_WIRED_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_CPUID_WMASK_HOST 0x0u
+#define CSR_CPUID_WMASK_GUEST 0xFFFFFFFFu
+#define CSR_HSTATUS_WMASK 0x11Fu
+#define CSR_HVEC_WMASK 0xFFFFFFFFu
+#define CSR_HEPC_WMASK 0xFFFFFFFFu
+#define CSR_HCAUSE_WMASK 0xFFFFFFFFu
+#define CSR_HBADVADDR_WMASK 0xFFFFFFFFu
+#define CSR_HSCRATCH_WMASK 0xFFFFFFFFu
+#define CSR_HCTL_WMASK 0xFFFFFFFFu
+#define CSR_HVMID_WMASK 0xFFu
+#define CSR_HBASE_WMASK 0xFFFFF000u
+#define CSR_HLIMIT_WMASK 0xFFFFF000u
+#define CSR_HGPA_WMASK 0xFFFFFFFFu
+#define CSR_HINSN_WMASK 0xFFFFFFFFu
+#define CSR_HQUAL_WMASK 0xFFFFFFFFu
+#define CSR_TLBVMID_WMASK 0xFFu
+/* initialisers of tables indexed by number - CSR_BANK_FIRST / - CSR_HYP_FIRST */
+#define CSR_BANK_WMASK_HOST_INIT { \
+    [CSR_STATUS - CSR_BANK_FIRST] = CSR_STATUS_WMASK_HOST, \
+    [CSR_TVEC - CSR_BANK_FIRST] = CSR_TVEC_WMASK_HOST, \
+    [CSR_EPC - CSR_BANK_FIRST] = CSR_EPC_WMASK_HOST, \
+    [CSR_CAUSE - CSR_BANK_FIRST] = CSR_CAUSE_WMASK_HOST, \
+    [CSR_BADVADDR - CSR_BANK_FIRST] = CSR_BADVADDR_WMASK_HOST, \
+    [CSR_SCRATCH - CSR_BANK_FIRST] = CSR_SCRATCH_WMASK_HOST, \
+    [CSR_IENABLE - CSR_BANK_FIRST] = CSR_IENABLE_WMASK_HOST, \
+    [CSR_IPEND - CSR_BANK_FIRST] = CSR_IPEND_WMASK_HOST, \
+    [CSR_ASID - CSR_BANK_FIRST] = CSR_ASID_WMASK_HOST, \
+    [CSR_TLBIDX - CSR_BANK_FIRST] = CSR_TLBIDX_WMASK_HOST, \
+    [CSR_TLBHI - CSR_BANK_FIRST] = CSR_TLBHI_WMASK_HOST, \
+    [CSR_TLBLO - CSR_BANK_FIRST] = CSR_TLBLO_WMASK_HOST, \
+    [CSR_WIRED - CSR_BANK_FIRST] = CSR_WIRED_WMASK_HOST, \
+    [CSR_CPUID - CSR_BANK_FIRST] = CSR_CPUID_WMASK_HOST, \
+}
+#define CSR_BANK_WMASK_GUEST_INIT { \
+    [CSR_STATUS - CSR_BANK_FIRST] = CSR_STATUS_WMASK_GUEST, \
+    [CSR_TVEC - CSR_BANK_FIRST] = CSR_TVEC_WMASK_GUEST, \
+    [CSR_EPC - CSR_BANK_FIRST] = CSR_EPC_WMASK_GUEST, \
+    [CSR_CAUSE - CSR_BANK_FIRST] = CSR_CAUSE_WMASK_GUEST, \
+    [CSR_BADVADDR - CSR_BANK_FIRST] = CSR_BADVADDR_WMASK_GUEST, \
+    [CSR_SCRATCH - CSR_BANK_FIRST] = CSR_SCRATCH_WMASK_GUEST, \
+    [CSR_IENABLE - CSR_BANK_FIRST] = CSR_IENABLE_WMASK_GUEST, \
+    [CSR_IPEND - CSR_BANK_FIRST] = CSR_IPEND_WMASK_GUEST, \
+    [CSR_ASID - CSR_BANK_FIRST] = CSR_ASID_WMASK_GUEST, \
+    [CSR_TLBIDX - CSR_BANK_FIRST] = CSR_TLBIDX_WMASK_GUEST, \
+    [CSR_TLBHI - CSR_BANK_FIRST] = CSR_TLBHI_WMASK_GUEST, \
+    [CSR_TLBLO - CSR_BANK_FIRST] = CSR_TLBLO_WMASK_GUEST, \
+    [CSR_WIRED - CSR_BANK_FIRST] = CSR_WIRED_WMASK_GUEST, \
+    [CSR_CPUID - CSR_BANK_FIRST] = CSR_CPUID_WMASK_GUEST, \
+}
+#define CSR_HYP_WMASK_INIT { \
+    [CSR_HSTATUS - CSR_HYP_FIRST] = CSR_HSTATUS_WMASK, \
+    [CSR_HVEC - CSR_HYP_FIRST] = CSR_HVEC_WMASK, \
+    [CSR_HEPC - CSR_HYP_FIRST] = CSR_HEPC_WMASK, \
+    [CSR_HCAUSE - CSR_HYP_FIRST] = CSR_HCAUSE_WMASK, \
+    [CSR_HBADVADDR - CSR_HYP_FIRST] = CSR_HBADVADDR_WMASK, \
+    [CSR_HSCRATCH - CSR_HYP_FIRST] = CSR_HSCRATCH_WMASK, \
+    [CSR_HCTL - CSR_HYP_FIRST] = CSR_HCTL_WMASK, \
+    [CSR_HVMID - CSR_HYP_FIRST] = CSR_HVMID_WMASK, \
+    [CSR_HBASE - CSR_HYP_FIRST] = CSR_HBASE_WMASK, \
+    [CSR_HLIMIT - CSR_HYP_FIRST] = CSR_HLIMIT_WMASK, \
+    [CSR_HGPA - CSR_HYP_FIRST] = CSR_HGPA_WMASK, \
+    [CSR_HINSN - CSR_HYP_FIRST] = CSR_HINSN_WMASK, \
+    [CSR_HQUAL - CSR_HYP_FIRST] = CSR_HQUAL_WMASK, \
+    [CSR_TLBVMID - CSR_HYP_FIRST] = CSR_TLBVMID_WMASK, \
+}
+
 /* ---- status / hstatus fields: _SHIFT, _WIDTH, _MASK (in place) */
 #define STATUS_IE_SHIFT 0
 #define STATUS_IE_WIDTH 1
@@ -797,7 +930,26 @@
 #define STATUS_PV_WIDTH 1
 #define STATUS_PV_MASK 0x100u
 
-/* ---- exception causes */
+/* ---- the TLB entry ([tlb], fields of tlbhi/tlblo/tlbidx/asid/hvmid): flags
+        TLBF_<flag> (bits of tlblo and of an entry's flags), VPN/PFN/ASID/VMID */
+#define TLBF_V (1u << 0)   /* valid */
+#define TLBF_R (1u << 1)   /* readable */
+#define TLBF_W (1u << 2)   /* writable */
+#define TLBF_X (1u << 3)   /* executable */
+#define TLBF_U (1u << 4)   /* usable from ring 3 */
+#define TLBF_G (1u << 5)   /* global: matches every ASID */
+#define TLBF_ALL 0x3Fu
+#define TLB_VPN_SHIFT CSR_TLBHI_VPN_SHIFT
+#define TLB_VPN_BITS CSR_TLBHI_VPN_WIDTH
+#define TLB_PFN_SHIFT CSR_TLBLO_PFN_SHIFT
+#define TLB_PFN_BITS CSR_TLBLO_PFN_WIDTH
+#define TLBHI_ASID_MASK CSR_TLBHI_ASID_MASK
+#define ASID_MASK CSR_ASID_ASID_MASK
+#define VMID_MASK CSR_HVMID_VMID_MASK
+#define TLBP_NOT_FOUND CSR_TLBIDX_NOT_FOUND_MASK
+
+/* ---- exception causes; a cause word with CAUSE_INTERRUPT set is an interrupt,
+        the line in the cause CODE field */
 #define CAUSE_SYSCALL 1
 #define CAUSE_HYPERCALL 2
 #define CAUSE_BREAKPOINT 3
@@ -814,6 +966,7 @@
 #define CAUSE_TLB_PROT_LOAD 14
 #define CAUSE_TLB_PROT_STORE 15
 #define CAUSE_MAX 15
+#define CAUSE_INTERRUPT CSR_CAUSE_INTERRUPT_MASK
 #define RV_CAUSE_LIST(X) \
     X(SYSCALL, 1) \
     X(HYPERCALL, 2) \
@@ -851,24 +1004,6 @@
     X(DISK2, 6) \
     /* end */
 
-/* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */
-#define HCTL_CSR_BIT 0
-#define HCTL_CSR (1u << 0)
-#define HCTL_TLB_BIT 1
-#define HCTL_TLB (1u << 1)
-#define HCTL_PRIV_BIT 2
-#define HCTL_PRIV (1u << 2)
-#define HCTL_SENS_BIT 3
-#define HCTL_SENS (1u << 3)
-#define HCTL_IRQ_BIT 4
-#define HCTL_IRQ (1u << 4)
-#define HCTL_EXC_BIT 5
-#define HCTL_EXC (1u << 5)
-#define HCTL_WFI_BIT 6
-#define HCTL_WFI (1u << 6)
-#define HCTL_DEVPASS_BIT 7
-#define HCTL_DEVPASS (1u << 7)
-
 /* ---- exit reasons (hcause with hstatus.PV) */
 #define EXIT_HYPERCALL 1
 #define EXIT_PRIV 2
@@ -895,15 +1030,58 @@
     X(WFI, 10) \
     X(MACHINE_CHECK, 11) \
     /* end */
+/* hqual of a GPA_FAULT or MMIO exit: the access (exit_access) */
+#define HQUAL_FETCH 0
+#define HQUAL_LOAD 1
+#define HQUAL_STORE 2
 
-/* ---- memory map */
+/* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit,
+        HCTL_<name>_REASON the exit reason of the VM exit it causes (if any) */
+#define HCTL_CSR_BIT 0
+#define HCTL_CSR (1u << 0)
+#define HCTL_CSR_REASON EXIT_CSR
+#define HCTL_TLB_BIT 1
+#define HCTL_TLB (1u << 1)
+#define HCTL_TLB_REASON EXIT_TLB
+#define HCTL_PRIV_BIT 2
+#define HCTL_PRIV (1u << 2)
+#define HCTL_PRIV_REASON EXIT_PRIV
+#define HCTL_SENS_BIT 3
+#define HCTL_SENS (1u << 3)
+#define HCTL_SENS_REASON EXIT_SENSITIVE
+#define HCTL_IRQ_BIT 4
+#define HCTL_IRQ (1u << 4)
+#define HCTL_IRQ_REASON EXIT_IRQ
+#define HCTL_EXC_BIT 5
+#define HCTL_EXC (1u << 5)
+#define HCTL_EXC_REASON EXIT_EXCEPTION
+#define HCTL_WFI_BIT 6
+#define HCTL_WFI (1u << 6)
+#define HCTL_WFI_REASON EXIT_WFI
+#define HCTL_DEVPASS_BIT 7
+#define HCTL_DEVPASS (1u << 7)
+/* X-macro over the controls that cause an exit: X(NAME, bit, REASON) */
+#define RV_EXIT_CONTROL_LIST(X) \
+    X(CSR, 0, CSR) \
+    X(TLB, 1, TLB) \
+    X(PRIV, 2, PRIV) \
+    X(SENS, 3, SENSITIVE) \
+    X(IRQ, 4, IRQ) \
+    X(EXC, 5, EXCEPTION) \
+    X(WFI, 6, WFI) \
+    /* end */
+
+/* ---- memory map (the device window: [MEM_DEVICE_BASE, +MEM_DEVICE_WINDOW)) */
 #define MEM_USEG_BASE 0x0u
 #define MEM_KSEG_BASE 0x80000000u
 #define MEM_RAM_BASE 0x0u
 #define MEM_DEVICE_BASE 0x40000000u
 #define MEM_DEVICE_PAGE 0x1000u
+#define MEM_DEVICE_WINDOW 0x10000u
 
-/* ---- devices: DEV_<dev>_BASE, DEV_<dev>_<reg> (offset), DEV_<dev>_IRQ */
+/* ---- devices: DEV_<dev>_BASE, DEV_<dev>_<reg> (offset), DEV_<dev>_IRQ;
+        register bits DEV_<dev>_<reg>_<bit> (mask) and _<bit>_BIT, and values
+        DEV_<dev>_<reg>_<value> (for the first device of a kind) */
 #define DEV_SYSCTL_BASE 0x40000000u
 #define DEV_SYSCTL_HALT 0x0u
 #define DEV_SYSCTL_HALT_ACCESS_W 1
@@ -915,10 +1093,21 @@
 #define DEV_CONSOLE_IRQ IRQ_CONSOLE
 #define DEV_CONSOLE_DATA 0x0u
 #define DEV_CONSOLE_DATA_ACCESS_RW 1
+#define DEV_CONSOLE_DATA_NONE 0xFFFFFFFFu   /* read from DATA when no byte is waiting */
 #define DEV_CONSOLE_STATUS 0x4u
 #define DEV_CONSOLE_STATUS_ACCESS_R 1
+#define DEV_CONSOLE_STATUS_RXREADY (1u << 0)   /* a received byte is waiting in DATA */
+#define DEV_CONSOLE_STATUS_RXREADY_BIT 0
+#define DEV_CONSOLE_STATUS_TXREADY (1u << 1)   /* the transmitter takes a byte (always 1) */
+#define DEV_CONSOLE_STATUS_TXREADY_BIT 1
+#define DEV_CONSOLE_STATUS_EOF (1u << 2)   /* input closed and drained */
+#define DEV_CONSOLE_STATUS_EOF_BIT 2
 #define DEV_CONSOLE_CTRL 0x8u
 #define DEV_CONSOLE_CTRL_ACCESS_RW 1
+#define DEV_CONSOLE_CTRL_RXIE (1u << 0)   /* interrupt while RXREADY or EOF */
+#define DEV_CONSOLE_CTRL_RXIE_BIT 0
+#define DEV_CONSOLE_CTRL_TXIE (1u << 1)   /* interrupt while TXREADY */
+#define DEV_CONSOLE_CTRL_TXIE_BIT 1
 #define DEV_TIMER_BASE 0x40002000u
 #define DEV_TIMER_IRQ IRQ_TIMER
 #define DEV_TIMER_TIMELO 0x0u
@@ -933,6 +1122,8 @@
 #define DEV_TIMER_INTERVAL_ACCESS_RW 1
 #define DEV_TIMER_CTRL 0x14u
 #define DEV_TIMER_CTRL_ACCESS_RW 1
+#define DEV_TIMER_CTRL_ENABLE (1u << 0)   /* compare and fire (otherwise the timer never fires) */
+#define DEV_TIMER_CTRL_ENABLE_BIT 0
 #define DEV_TIMER_ACK 0x18u
 #define DEV_TIMER_ACK_ACCESS_W 1
 #define DEV_DISK_BASE 0x40003000u
@@ -945,14 +1136,22 @@
 #define DEV_DISK_COUNT_ACCESS_RW 1
 #define DEV_DISK_CMD 0xCu
 #define DEV_DISK_CMD_ACCESS_W 1
+#define DEV_DISK_CMD_READ 0x1u   /* copy COUNT sectors from SECTOR on to memory at ADDR */
+#define DEV_DISK_CMD_WRITE 0x2u   /* copy COUNT sectors from memory at ADDR to SECTOR on */
 #define DEV_DISK_STATUS 0x10u
 #define DEV_DISK_STATUS_ACCESS_R 1
+#define DEV_DISK_STATUS_IDLE 0x0u   /* no request, or the last one acknowledged */
+#define DEV_DISK_STATUS_BUSY 0x1u   /* a request is in progress */
+#define DEV_DISK_STATUS_DONE 0x2u   /* the last request completed */
+#define DEV_DISK_STATUS_ERROR 0x3u   /* the last request failed (nothing was transferred) */
 #define DEV_DISK_CAPACITY 0x14u
 #define DEV_DISK_CAPACITY_ACCESS_R 1
 #define DEV_DISK_ACK 0x18u
 #define DEV_DISK_ACK_ACCESS_W 1
 #define DEV_DISK_CTRL 0x1Cu
 #define DEV_DISK_CTRL_ACCESS_RW 1
+#define DEV_DISK_CTRL_IE (1u << 0)   /* raise the interrupt line when a request completes */
+#define DEV_DISK_CTRL_IE_BIT 0
 #define DEV_IPI_BASE 0x40004000u
 #define DEV_IPI_IRQ IRQ_IPI
 #define DEV_IPI_SEND 0x0u
@@ -1017,37 +1216,5 @@
 #define MACHINE_TLB_ENTRIES_DEFAULT 64
 #define MACHINE_TLB_ENTRIES_MIN 4
 #define MACHINE_TLB_ENTRIES_MAX 256
-
-/* ---- facts stated only in the prose of isa/ISA.md (kept here so the C code
-        never spells a raw ISA number) */
-/* ISA.md §6: TLB entry flags, tlbhi/tlblo layout, tlbp miss value */
-#define TLBF_V (1u << 0)
-#define TLBF_R (1u << 1)
-#define TLBF_W (1u << 2)
-#define TLBF_X (1u << 3)
-#define TLBF_U (1u << 4)
-#define TLBF_G (1u << 5)
-#define TLBF_ALL 0x3Fu
-#define TLBHI_ASID_MASK 0xFFu
-#define TLBP_NOT_FOUND 0x80000000u
-#define ASID_MASK 0xFFu
-#define VMID_MASK 0xFFu
-#define TLB_VPN_BITS 20
-/* ISA.md §7: interrupt causes are CAUSE_INTERRUPT | line */
-#define CAUSE_INTERRUPT 0x80000000u
-/* ISA.md §8: the guest-physical device window [MEM_DEVICE_BASE, +size) */
-#define DEVICE_WINDOW_SIZE 0x10000u
-/* ISA.md §8 exit qualification of GPA_FAULT/MMIO: the access kind */
-#define HQUAL_FETCH 0
-#define HQUAL_LOAD 1
-#define HQUAL_STORE 2
-/* ringvm.toml device register meanings: bit layouts */
-#define UART_STATUS_RXREADY (1u << 0)
-#define UART_STATUS_TXREADY (1u << 1)
-#define UART_STATUS_EOF (1u << 2)
-#define UART_CTRL_RXIE (1u << 0)
-#define UART_CTRL_TXIE (1u << 1)
-#define UART_DATA_NONE 0xFFFFFFFFu
-#define TIMER_CTRL_ENABLE (1u << 0)
 
 #endif /* RINGVM_ISA_GEN_H */

@@ -127,7 +127,7 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         if (first < 0) {
             if (!probe) {
                 c->c_tlb_misses++;
-                CUR(c)[BANK(CSR_TLBHI)] = (va & ~PAGE_MASK) | asid;
+                CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | asid;
             }
             exc(t, cause_miss[acc], va);
             return XL_TRAP;
@@ -161,7 +161,7 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
                 return XL_TRAP;
             }
             pa = (uint32_t)hpa;
-        } else if (gpa >= MEM_DEVICE_BASE && gpa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
+        } else if (gpa >= MEM_DEVICE_BASE && gpa - MEM_DEVICE_BASE < MEM_DEVICE_WINDOW) {
             if (!(X(c, HCTL) & HCTL_DEVPASS)) {
                 vmexit(t, EXIT_MMIO, 0, gpa, word, hqual_of[acc]);
                 return XL_TRAP;
@@ -186,14 +186,14 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         }
         return XL_RAM;
     }
-    if (pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE &&
+    if (pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < MEM_DEVICE_WINDOW &&
         acc != RV_ACC_FETCH && size == 4 && !cas) {
         x->pa = pa;
         x->host = NULL;
         if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
         return XL_DEV;
     }
-    if (probe && pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < DEVICE_WINDOW_SIZE) {
+    if (probe && pa >= MEM_DEVICE_BASE && pa - MEM_DEVICE_BASE < MEM_DEVICE_WINDOW) {
         x->pa = pa; x->host = NULL;
         return XL_DEV;
     }
@@ -220,9 +220,9 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
     tlb_unindex(c, (int)idx);
-    e->vpn = hi >> PAGE_BITS;
+    e->vpn = hi >> TLB_VPN_SHIFT;
     e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
-    e->pfn = lo >> PAGE_BITS;
+    e->pfn = lo >> TLB_PFN_SHIFT;
     e->flags = (uint8_t)(lo & TLBF_ALL);
     e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
     tlb_index(c, (int)idx);

@@ -147,7 +147,7 @@ void rv_cpu_changed(struct machine *m, int cpu) {
     c->ten = c->ten ? 1 : 0;
     for (int i = 0; i < MACHINE_TLB_ENTRIES_MAX; i++) {
         c->tlb[i].vpn &= (1u << TLB_VPN_BITS) - 1;
-        c->tlb[i].pfn &= (1u << TLB_VPN_BITS) - 1;
+        c->tlb[i].pfn &= (1u << TLB_PFN_BITS) - 1;
         c->tlb[i].flags &= TLBF_ALL;
         if (i >= m->ntlb) memset(&c->tlb[i], 0, sizeof c->tlb[i]);
     }

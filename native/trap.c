@@ -159,13 +159,12 @@ void kernel_return(struct rv_cpu *c) {
 
 /* ------------------------------------------------------------------ privilege rules */
 
+/* the exit reason of the VM exit an exit control causes (exit_control `reason`) */
 static uint32_t exit_reason_of_ctl(uint32_t ctl) {
     switch (ctl) {
-    case HCTL_CSR: return EXIT_CSR;
-    case HCTL_TLB: return EXIT_TLB;
-    case HCTL_PRIV: return EXIT_PRIV;
-    case HCTL_SENS: return EXIT_SENSITIVE;
-    case HCTL_WFI: return EXIT_WFI;
+#define CTL_CASE(NAME, bit, REASON) case HCTL_##NAME: return EXIT_##REASON;
+    RV_EXIT_CONTROL_LIST(CTL_CASE)
+#undef CTL_CASE
     default: return EXIT_PRIV;
     }
 }

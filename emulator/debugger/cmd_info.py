@@ -12,8 +12,9 @@ from .views import infos
 from .common import signed32
 from .expr import DebugError
 from .model import Breakpoint, Watch
-from .view import (CAUSE_NAMES, CSR, HCTL_BITS, LINE_NAMES, REASON_NAMES, status_field,
-                         flags_str)
+from .view import CSR, PAGE, flags_str, status_field
+
+_TLB = ISA.tlb
 
 
 def cmd_info(dbg, arg):
@@ -67,33 +68,34 @@ def info_registers(dbg, rest):
 
 def _context_ids(st) -> tuple[int, int]:
     if st.v:
-        return st.csr.get(CSR["hvmid"], 0) & 0xFF, st.gcsr.get(CSR["asid"], 0) & 0xFF
-    return 0, st.csr.get(CSR["asid"], 0) & 0xFF
+        return (st.csr.get(CSR["hvmid"], 0) & _TLB.vmid_mask,
+                st.gcsr.get(CSR["asid"], 0) & _TLB.asid_mask)
+    return 0, st.csr.get(CSR["asid"], 0) & _TLB.asid_mask
 
 
 def info_tlb(dbg, rest):
     st = dbg.cpu()
     vmid, asid = _context_ids(st)
     dbg.write(f"cpu{dbg.cur} TLB, {len(st.tlb)} entries; context VMID {vmid} ASID {asid} "
-              f"(* = usable now); flags {'VRWXUG'}")
+              f"(* = usable now); flags {_TLB.flag_names}")
     shown = 0
     for i, e in enumerate(st.tlb):
-        valid = e.flags & 1
+        valid = e.flags & _TLB.flag("V")
         if not valid and rest != "all":
             continue
-        usable = valid and e.vmid == vmid and (e.flags >> 5 & 1 or e.asid == asid)
-        va = e.vpn << 12
+        usable = valid and e.vmid == vmid and (e.flags & _TLB.flag("G") or e.asid == asid)
+        va, pa = e.vpn << _TLB.vpn_shift, e.pfn << _TLB.pfn_shift
         if e.vmid == 0:
-            to = f"pa 0x{e.pfn << 12:08x}"
+            to = f"pa 0x{pa:08x}"
         else:                                   # guest-physical: the second stage applies
-            to = f"gpa 0x{e.pfn << 12:08x}"
-            if e.vmid == st.csr.get(CSR["hvmid"], 0) & 0xFF:
+            to = f"gpa 0x{pa:08x}"
+            if e.vmid == st.csr.get(CSR["hvmid"], 0) & _TLB.vmid_mask:
                 base, limit = st.csr.get(CSR["hbase"], 0), st.csr.get(CSR["hlimit"], 0)
-                if (e.pfn << 12) < limit:
-                    to += f" (hpa 0x{base + (e.pfn << 12):08x})"
+                if pa < limit:
+                    to += f" (hpa 0x{base + pa:08x})"
         dbg.write(f"{'*' if usable else ' '}[{i:3}] vpn=0x{e.vpn:05x} asid={e.asid:<3} "
                   f"vmid={e.vmid:<3} pfn=0x{e.pfn:05x} flags={flags_str(e.flags)}  "
-                  f"va 0x{va:08x}-0x{va + 0xfff:08x} -> {to}")
+                  f"va 0x{va:08x}-0x{va + PAGE - 1:08x} -> {to}")
         shown += 1
     hidden = len(st.tlb) - shown
     if not shown:
@@ -104,11 +106,11 @@ def info_tlb(dbg, rest):
 
 def info_traps(dbg, rest):
     c = dbg.counters()[dbg.cur]
-    parts = [f"{CAUSE_NAMES.get(i, i)} {n}" for i, n in enumerate(c["traps_by_cause"]) if n]
+    parts = [f"{ISA.cause_names.get(i, i)} {n}" for i, n in enumerate(c["traps_by_cause"]) if n]
     dbg.write(f"cpu{dbg.cur} exceptions: {', '.join(parts) or 'none'}")
-    parts = [f"{LINE_NAMES.get(i, i)} {n}" for i, n in enumerate(c["interrupts_by_line"]) if n]
+    parts = [f"{ISA.line_names.get(i, i)} {n}" for i, n in enumerate(c["interrupts_by_line"]) if n]
     dbg.write(f"cpu{dbg.cur} interrupts: {', '.join(parts) or 'none'}")
-    parts = [f"{REASON_NAMES.get(i, i)} {n}" for i, n in enumerate(c["vmexits_by_reason"]) if n]
+    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}" for i, n in enumerate(c["vmexits_by_reason"]) if n]
     dbg.write(f"cpu{dbg.cur} VM exits:   {', '.join(parts) or 'none'}")
     evs = [e for e in dbg.events if e.t < dbg.now][-16:]
     if evs:
@@ -186,7 +188,7 @@ def info_vm(dbg, rest):
     c = st.csr
     hs = c.get(CSR["hstatus"], 0)
     hctl = c.get(CSR["hctl"], 0)
-    ctl = [HCTL_BITS[i] for i in range(8) if hctl >> i & 1 and i in HCTL_BITS]
+    ctl = [name for bit, name in ISA.exit_control_names.items() if hctl >> bit & 1]
     dbg.write(f"cpu{dbg.cur}: {dbg.view.level(st)}, V={st.v}")
     dbg.write(f"hstatus 0x{hs:08x} (IE {status_field(hs, 'IE')} PIE {status_field(hs, 'PIE')} PRING "
               f"{_signed3(status_field(hs, 'PRING'))} PV {status_field(hs, 'PV')})  hvec "
@@ -195,8 +197,8 @@ def info_vm(dbg, rest):
               f"0x{c.get(CSR['hlimit'], 0):08x}  hctl 0x{hctl:x} ({' '.join(ctl) or '-'})  "
               f"tlbvmid {c.get(CSR['tlbvmid'], 0)}")
     hc = c.get(CSR["hcause"], 0)
-    reason = REASON_NAMES.get(hc, str(hc)) if status_field(hs, "PV") else \
-        f"trap {CAUSE_NAMES.get(hc, hc)}"
+    reason = ISA.exit_reason_names.get(hc, str(hc)) if status_field(hs, "PV") else \
+        f"trap {ISA.cause_names.get(hc, hc)}"
     hinsn = c.get(CSR["hinsn"], 0)
     dbg.write(f"last exit: hcause {hc} ({reason})  hepc 0x{c.get(CSR['hepc'], 0):08x}  "
               f"hbadvaddr 0x{c.get(CSR['hbadvaddr'], 0):08x}  hgpa "
@@ -206,7 +208,7 @@ def info_vm(dbg, rest):
     dbg.write("guest copies: " + "  ".join(f"{n} 0x{g.get(x.number, 0):x}"
                                           for n, x in ISA.csrs.items() if x.banked))
     c0 = dbg.counters()[dbg.cur]
-    parts = [f"{REASON_NAMES.get(i, i)} {n}" for i, n in enumerate(c0["vmexits_by_reason"]) if n]
+    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}" for i, n in enumerate(c0["vmexits_by_reason"]) if n]
     dbg.write(f"VM exits so far: {', '.join(parts) or 'none'}")
 
 

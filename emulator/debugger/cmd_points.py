@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .common import resolve_location
-from .expr import DebugError, Phys, parse_address
 from ringvm.isa import ISA
 
-from .model import (CAUSE_NAMES, EVENT_ALIASES, EVENT_CODES, LINE_NAMES, REASON_NAMES,
-                    Breakpoint, Catch, Watch)
+from .common import resolve_location
+from .expr import DebugError, Phys, parse_address
+from .model import EVENT_ALIASES, Breakpoint, Catch, Watch
 
 
 def _split_cond(arg: str) -> tuple[str, str | None]:
@@ -114,14 +113,14 @@ def cmd_catch(dbg, arg):
             kind, val = "event", tuple(ISA.events[n].value for n in EVENT_ALIASES[kind])
     elif kind == "event":
         if rest:
-            val = tuple(_named(EVENT_CODES, r, "event") for r in rest.split())
+            val = tuple(_named(ISA.event_names, r, "event") for r in rest.split())
     elif rest:
         if kind == "trap":
-            val = _named(CAUSE_NAMES, rest, "trap cause")
+            val = _named(ISA.cause_names, rest, "trap cause")
         elif kind == "vmexit":
-            val = _named(REASON_NAMES, rest, "exit reason")
+            val = _named(ISA.exit_reason_names, rest, "exit reason")
         elif kind == "interrupt":
-            val = _named(LINE_NAMES, rest, "interrupt line")
+            val = _named(ISA.line_names, rest, "interrupt line")
         elif kind == "syscall":
             val = dbg.view.eval(rest) & 0xFFFFFFFF
         else:

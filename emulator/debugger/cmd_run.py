@@ -38,7 +38,7 @@ def _insn_at_pc(dbg):
 def _level(dbg, st) -> tuple:
     """Ring, guest mode and address space: a return must come back to the same ones."""
     c = dbg.view.csr_values(st)
-    return st.ring, st.v, c["asid"] & 0xFF
+    return st.ring, st.v, c["asid"] & ISA.tlb.asid_mask
 
 
 def _is_call(d) -> bool:

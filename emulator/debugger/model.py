@@ -9,10 +9,6 @@ from ringvm.isa import ISA
 
 from ..machine import Console
 
-CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
-LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
-REASON_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
-EVENT_CODES = {e.value: e.name for e in ISA.events.values()}
 #: `catch NAME` shorthands for software events (ISA.md §9)
 EVENT_ALIASES = {"ipc": ("IPC_SEND", "IPC_RECV"), "upcall": ("UPCALL",),
                  "message": ("MSG_SEND", "MSG_RECV"), "notify": ("NOTIFY",)}
@@ -85,13 +81,13 @@ class Catch:
         if self.arg is None:
             return self.kind
         if self.kind == "trap":
-            return f"trap {CAUSE_NAMES.get(self.arg, self.arg)}"
+            return f"trap {ISA.cause_names.get(self.arg, self.arg)}"
         if self.kind == "vmexit":
-            return f"vmexit {REASON_NAMES.get(self.arg, self.arg)}"
+            return f"vmexit {ISA.exit_reason_names.get(self.arg, self.arg)}"
         if self.kind == "interrupt":
-            return f"interrupt {LINE_NAMES.get(self.arg, self.arg)}"
+            return f"interrupt {ISA.line_names.get(self.arg, self.arg)}"
         if self.kind == "event":
-            return "event " + " ".join(EVENT_CODES.get(c, str(c)) for c in self.arg)
+            return "event " + " ".join(ISA.event_names.get(c, str(c)) for c in self.arg)
         return f"{self.kind} {self.arg}"
 
 

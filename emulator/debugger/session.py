@@ -43,8 +43,7 @@ from ringvm.isa import ISA
 from ..engine import StopReason
 from .commands import dispatch
 from .expr import DebugError, Phys
-from .model import (CAUSE_NAMES, EVENT_CODES, LINE_NAMES, REASON_NAMES, Breakpoint, Catch,
-                    DebugConsole, Event, StopInfo, Watch)
+from .model import Breakpoint, Catch, DebugConsole, Event, StopInfo, Watch
 from .timeline import Checkpoint, Timeline, _cpu_work
 from .view import View
 
@@ -264,18 +263,18 @@ class Debugger(Timeline):
                 continue
             for code, (x, y) in enumerate(zip(a["traps_by_cause"], b["traps_by_cause"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "trap", CAUSE_NAMES.get(code, code)))
+                    new.append(self._trap_event(t, i, "trap", ISA.cause_names.get(code, code)))
             for line, (x, y) in enumerate(zip(a["interrupts_by_line"], b["interrupts_by_line"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "interrupt", LINE_NAMES.get(line, line)))
+                    new.append(self._trap_event(t, i, "interrupt", ISA.line_names.get(line, line)))
             for r, (x, y) in enumerate(zip(a["vmexits_by_reason"], b["vmexits_by_reason"])):
                 if y > x:
-                    new.append(self._trap_event(t, i, "vmexit", REASON_NAMES.get(r, r)))
+                    new.append(self._trap_event(t, i, "vmexit", ISA.exit_reason_names.get(r, r)))
             ev_a = a.get("events", {})
             for code, y in b.get("events", {}).items():
                 if y > ev_a.get(code, 0):
                     a0, a1 = self.m.events.args.get(i, [0, 0])
-                    new.append(Event(t, i, f"event {EVENT_CODES.get(code, code)} (arg0 "
+                    new.append(Event(t, i, f"event {ISA.event_names.get(code, code)} (arg0 "
                                            f"0x{a0:x}, arg1 0x{a1:x}) at pc "
                                            f"0x{self.m.cpu(i).pc:08x}"))
             if i in pre and not new:

@@ -31,11 +31,6 @@ REG_NAMES = ISA.register_names
 CSR = {name: c.number for name, c in ISA.csrs.items()}
 BANKED = {name for name, c in ISA.csrs.items() if c.banked}
 SECTIONS = ("regs", "code", "source", "stack", "events")
-LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
-CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
-REASON_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
-HCTL_BITS = {n.value: n.name for n in ISA.exit_controls.values()}
-TLB_FLAGS = "VRWXUG"
 _ALIASES = {"fp": 8, "s0": 8, "r0": 0}
 _ST = ISA.status_fields
 
@@ -47,7 +42,8 @@ def status_field(value: int, name: str) -> int:
 
 
 def flags_str(flags: int) -> str:
-    return "".join(c if flags >> i & 1 else "-" for i, c in enumerate(TLB_FLAGS))
+    """TLB entry flags as letters in bit order, ``-`` for a clear flag: ``VRW-U-``."""
+    return ISA.tlb.flag_string(flags, "-")
 
 
 class View:
@@ -302,7 +298,7 @@ class View:
             t.append(f"  V=1 VMID {st.csr.get(CSR['hvmid'], 0)}", style="magenta")
         else:
             t.append("  V=0")
-        t.append(f"  ASID {c['asid'] & 0xFF}")
+        t.append(f"  ASID {c['asid'] & ISA.tlb.asid_mask}")
         ie = status_field(c["hstatus"] if st.ring == -1 else c["status"], "IE")
         t.append(f"  IE={ie}")
         if st.mode != "running":
@@ -429,22 +425,23 @@ class View:
         out = []
         pend = st.ipend
         gpend = st.gcsr.get(CSR["ipend"], 0)
-        names = [f"{LINE_NAMES.get(i, i)}{'' if c['ienable'] >> i & 1 else ' (masked)'}"
-                 for i in range(8) if (pend | (gpend if st.v else 0)) >> i & 1]
+        names = [f"{ISA.line_names.get(i, i)}{'' if c['ienable'] >> i & 1 else ' (masked)'}"
+                 for i in ISA.line_names if (pend | (gpend if st.v else 0)) >> i & 1]
         cmp_, interval, enabled = st.timer
         out.append(Text(f"  pending: {', '.join(names) if names else 'none'}   "
                         f"timer: {'on' if enabled else 'off'} compare={cmp_} "
                         f"interval={interval}"))
         cause = c["cause"]
-        cname = (f"INT {LINE_NAMES.get(cause & 0xFF, cause & 0xFF)}" if cause >> 31
-                 else CAUSE_NAMES.get(cause, str(cause)))
+        line = cause & ISA.csrs["cause"].mask("CODE")
+        cname = (f"INT {ISA.line_names.get(line, line)}" if cause & ISA.cause_interrupt
+                 else ISA.cause_names.get(cause, str(cause)))
         out.append(Text(f"  {'guest ' if st.v else ''}trap regs: cause={cname} "
                         f"epc=0x{c['epc']:08x} badvaddr=0x{c['badvaddr']:08x}"))
         hc = st.csr.get(CSR["hcause"], 0)
         if st.ring == -1 or hc or st.v:
             hs = st.csr.get(CSR["hstatus"], 0)
-            what = REASON_NAMES.get(hc, str(hc)) if status_field(hs, "PV") else \
-                CAUSE_NAMES.get(hc, str(hc))
+            what = ISA.exit_reason_names.get(hc, str(hc)) if status_field(hs, "PV") else \
+                ISA.cause_names.get(hc, str(hc))
             out.append(Text(f"  ring -1 regs: hcause={what} "
                             f"hepc=0x{st.csr.get(CSR['hepc'], 0):08x} "
                             f"hqual=0x{st.csr.get(CSR['hqual'], 0):x} "

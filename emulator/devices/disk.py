@@ -18,8 +18,11 @@ DISK_LINE = ISA.interrupts[_DISK.irq].value
 DISK_NAMES = tuple(d.name for d in ISA.devices.values() if d.name == "disk" or d.like == "disk")
 MAX_DISKS = len(DISK_NAMES)
 
-ST_IDLE, ST_BUSY, ST_DONE, ST_ERROR = 0, 1, 2, 3
-CMD_READ, CMD_WRITE = 1, 2
+#: STATUS values and CMD commands, and the CTRL bit IE (ISA.md §9, from the ISA table)
+_STATUS, _CMD = _DISK.register("STATUS"), _DISK.register("CMD")
+ST_IDLE, ST_BUSY, ST_DONE, ST_ERROR = (_STATUS.value(n) for n in ("IDLE", "BUSY", "DONE", "ERROR"))
+CMD_READ, CMD_WRITE = _CMD.value("READ"), _CMD.value("WRITE")
+CTRL_IE = _DISK.register("CTRL").mask("IE")
 
 
 class DiskDevice(Device):
@@ -129,7 +132,7 @@ class DiskDevice(Device):
         else:
             for name in ("SECTOR", "ADDR", "COUNT", "CTRL"):
                 if offset == _REG[name]:
-                    self.regs[name] = value if name != "CTRL" else value & 1
+                    self.regs[name] = value if name != "CTRL" else value & CTRL_IE
                     return
             raise BusError(offset)
 
@@ -157,7 +160,7 @@ class DiskDevice(Device):
         self.result = ST_DONE if ok else ST_ERROR
         self.state = ST_BUSY
         self.done_at = self.machine.cpu_cycle(0) + latency
-        if self.regs["CTRL"] & 1:
+        if self.regs["CTRL"] & CTRL_IE:
             self.machine.engine.schedule_line(0, self.line, self.done_at)
 
     # -- bookkeeping

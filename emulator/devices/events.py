@@ -16,8 +16,6 @@ from .base import BusError, Device
 
 _DEV = ISA.devices["events"]
 _REG = {r.name: r.offset for r in _DEV.registers}
-#: event code -> name (ISA.md §9); codes not in the table count as "unknown"
-EVENT_NAMES = {e.value: e.name for e in ISA.events.values()}
 
 
 class EventsDevice(Device):
@@ -65,7 +63,7 @@ class EventsDevice(Device):
         n = self.machine.config.ncpus if self.machine else 1
         out: dict[str, list[int]] = {}
         for (cpu, code), k in sorted(self.counts.items()):
-            name = EVENT_NAMES.get(code, f"unknown_{code}")
+            name = ISA.event_names.get(code, f"unknown_{code}")   # not in the table
             out.setdefault(name, [0] * n)[cpu] += k
         return out
 

@@ -141,7 +141,8 @@ class Stop:
 
 @dataclass
 class TlbEntry:
-    """One TLB entry (ISA.md §6). ``flags`` bits: V R W X U G = 0..5."""
+    """One TLB entry (ISA.md §6): field values, not shifted; ``flags`` holds the TLB
+    flags at their tlblo bits (``ISA.tlb.flag("V")``, ...; ``ISA.tlb.flag_string``)."""
     vpn: int = 0
     asid: int = 0
     vmid: int = 0

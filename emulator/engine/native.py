@@ -38,18 +38,13 @@ _STATUS, _IPEND, _HSTATUS = _CSR["status"], _CSR["ipend"], _CSR["hstatus"]
 _I_STATUS = _STATUS - lib.CSR_BANK_FIRST
 _I_IPEND = _IPEND - lib.CSR_BANK_FIRST
 _I_HSTATUS = _HSTATUS - lib.CSR_HYP_FIRST
-_SF = ISA.status_fields
-
-
-def _mask(name: str) -> int:
-    hi, lo = _SF[name]
-    return ((1 << (hi - lo + 1)) - 1) << lo
-
-
-_RING_SHIFT = _SF["RING"][1]
-_W_STATUS = _mask("IE") | _mask("PIE") | _mask("PRING")
-_W_HSTATUS = _W_STATUS | _mask("PV")
-_EXIT_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
+_RING_SHIFT = ISA.status_fields["RING"][1]
+# what set_cpu keeps of a state's stored fields: the writable masks of the ISA table
+_W_STATUS_HOST = ISA.csrs["status"].writable_host
+_W_STATUS_GUEST = ISA.csrs["status"].writable
+_W_IPEND_GUEST = ISA.csrs["ipend"].writable
+_W_HSTATUS = ISA.csrs["hstatus"].writable
+_TLB = ISA.tlb
 #: pages of the engine-owned (C) devices; others exist only as Python device pages
 _DEVICE_PAGES = frozenset(ISA.devices[n].base for n in ("sysctl", "console", "timer", "ipi"))
 _PAGE = ISA.memory["device_page"]
@@ -167,10 +162,10 @@ class NativeEngine(Engine):
                 c.hcsr[i] = s.csr[num] & M32
             if num in s.gcsr:
                 c.gcsr[i] = s.gcsr[num] & M32
-        c.hcsr[_I_STATUS] &= _W_STATUS
-        c.gcsr[_I_STATUS] &= _W_STATUS
-        c.hcsr[_I_IPEND] = 0
-        c.gcsr[_I_IPEND] &= 1 << ISA.interrupts["VIRQ"].value
+        c.hcsr[_I_STATUS] &= _W_STATUS_HOST
+        c.gcsr[_I_STATUS] &= _W_STATUS_GUEST
+        c.hcsr[_I_IPEND] = 0                  # unused: host ipend reads the latched lines
+        c.gcsr[_I_IPEND] &= _W_IPEND_GUEST
         for i, num in enumerate(_HYP):
             if num in s.csr:
                 c.xcsr[i] = s.csr[num] & M32
@@ -184,8 +179,9 @@ class NativeEngine(Engine):
             if isinstance(e, dict):
                 e = TlbEntry(**e)
             t = c.tlb[i]
-            t.vpn, t.asid, t.vmid = e.vpn & 0xFFFFF, e.asid & 0xFF, e.vmid & 0xFF
-            t.pfn, t.flags = e.pfn & 0xFFFFF, e.flags & 0x3F
+            t.vpn, t.asid, t.vmid = e.vpn & _TLB.vpn_mask, e.asid & _TLB.asid_mask, \
+                e.vmid & _TLB.vmid_mask
+            t.pfn, t.flags = e.pfn & _TLB.pfn_mask, e.flags & _TLB.flags_mask
         lib.rv_cpu_changed(self._m, cpu)
 
     def counters(self) -> dict:
@@ -333,7 +329,7 @@ class NativeEngine(Engine):
         if k == lib.RV_XL_EXC:
             return None, ISA.cause_name(code[0])
         if k == lib.RV_XL_EXIT:
-            return None, _EXIT_NAMES.get(code[0], str(code[0]))
+            return None, ISA.exit_reason_name(code[0])
         return None, "MACHINE_CHECK"
 
 

@@ -27,16 +27,11 @@ from ringvm.isa import ISA
 
 from ..engine import CPU_COUNTERS, RINGS
 
-_CAUSES = sorted(ISA.causes.values(), key=lambda n: n.value)
-_LINES = sorted(ISA.interrupts.values(), key=lambda n: n.value)
-_REASONS = sorted(ISA.exit_reasons.values(), key=lambda n: n.value)
-
-
-def _named(values: list[int], names) -> dict[str, int]:
-    out = {n.name: (values[n.value] if n.value < len(values) else 0) for n in names}
-    known = {n.value for n in names}
+def _named(values: list[int], names: dict[int, str]) -> dict[str, int]:
+    """Counters by number -> by name (in number order); ``#<n>`` for unnamed numbers."""
+    out = {name: (values[k] if k < len(values) else 0) for k, name in sorted(names.items())}
     for i, v in enumerate(values):
-        if v and i not in known:
+        if v and i not in names:
             out[f"#{i}"] = v
     return out
 
@@ -44,9 +39,9 @@ def _named(values: list[int], names) -> dict[str, int]:
 def _cpu_stats(raw: dict) -> dict:
     d = {k: raw[k] for k in CPU_COUNTERS}
     d["retired_by_ring"] = {str(r): raw["retired_by_ring"][r + 1] for r in RINGS}
-    d["traps_by_cause"] = _named(raw["traps_by_cause"], _CAUSES)
-    d["interrupts_by_line"] = _named(raw["interrupts_by_line"], _LINES)
-    d["vmexits_by_reason"] = _named(raw["vmexits_by_reason"], _REASONS)
+    d["traps_by_cause"] = _named(raw["traps_by_cause"], ISA.cause_names)
+    d["interrupts_by_line"] = _named(raw["interrupts_by_line"], ISA.line_names)
+    d["vmexits_by_reason"] = _named(raw["vmexits_by_reason"], ISA.exit_reason_names)
     return d
 
 

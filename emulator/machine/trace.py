@@ -29,10 +29,6 @@ FLAGS = ("insn", "trap", "tlb", "mmio", "vm", "irq")
 _C = {name: ISA.csrs[name].number for name in
       ("epc", "cause", "badvaddr", "tvec", "hepc", "hcause", "hbadvaddr", "hvec",
        "hqual", "hgpa", "hinsn", "hvmid")}
-_CAUSE_NAMES = {n.value: n.name for n in ISA.causes.values()}
-_LINE_NAMES = {n.value: n.name for n in ISA.interrupts.values()}
-_REASON_NAMES = {n.value: n.name for n in ISA.exit_reasons.values()}
-_TLB_FLAG_NAMES = "VRWXUG"
 _DEV_PAGE = ISA.memory["device_page"]
 _DEVICES = {d.base: d for d in ISA.devices.values()}
 
@@ -80,7 +76,7 @@ def _reg_name(dev, offset: int) -> str:
 
 
 def _flags_str(flags: int) -> str:
-    return "".join(c for i, c in enumerate(_TLB_FLAG_NAMES) if flags >> i & 1) or "-"
+    return ISA.tlb.flag_string(flags) or "-"
 
 
 class Tracer:
@@ -194,18 +190,18 @@ class Tracer:
         if "trap" in f:
             for k in traps:
                 epc, bad = self._trap_regs(post)
-                self._emit(i, cyc, "trap", f"{_CAUSE_NAMES.get(k, k)} epc=0x{epc:08x} "
+                self._emit(i, cyc, "trap", f"{ISA.cause_names.get(k, k)} epc=0x{epc:08x} "
                                            f"badvaddr=0x{bad:08x} -> {dest}")
         if "irq" in f:
             for k in irqs:
                 epc, _ = self._trap_regs(post)
-                self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} taken epc=0x{epc:08x} "
+                self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} taken epc=0x{epc:08x} "
                                           f"-> {dest}")
             self._ipend_diff(i, cyc, pre, post, irqs)
         if "vm" in f:
             for k in exits:
                 c = post.csr
-                self._emit(i, cyc, "vm", f"exit {_REASON_NAMES.get(k, k)} "
+                self._emit(i, cyc, "vm", f"exit {ISA.exit_reason_names.get(k, k)} "
                                          f"hepc=0x{c.get(_C['hepc'], 0):08x} "
                                          f"hqual=0x{c.get(_C['hqual'], 0):x} "
                                          f"hgpa=0x{c.get(_C['hgpa'], 0):x} "
@@ -226,12 +222,12 @@ class Tracer:
                                               f"flags={_flags_str(e.flags)}")
 
     def _ipend_diff(self, i, cyc, pre, post, irqs) -> None:
-        for k in range(8):
+        for k in ISA.line_names:
             bit = 1 << k
             if post.ipend & bit and not pre.ipend & bit:
-                self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} pending")
+                self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} pending")
             elif pre.ipend & bit and not post.ipend & bit and k not in irqs:
-                self._emit(i, cyc, "irq", f"{_LINE_NAMES.get(k, k)} cleared")
+                self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} cleared")
 
     @staticmethod
     def _trap_regs(post) -> tuple[int, int]:

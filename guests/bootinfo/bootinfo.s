@@ -129,15 +129,15 @@ _start:
     blt  t0, t1, done
     li   a0, DISK_BASE + KSEG
     li   a1, BUF
-    li   a3, 1                       # READ
+    li   a3, DISK_CMD_READ
     call disk_io
     li   a0, DISK1_BASE + KSEG
     li   a1, BUF
-    li   a3, 2                       # WRITE
+    li   a3, DISK_CMD_WRITE
     call disk_io
     li   a0, DISK1_BASE + KSEG
     li   a1, BUF2
-    li   a3, 1
+    li   a3, DISK_CMD_READ
     call disk_io
     li   t0, BUF + KSEG
     li   t1, BUF2 + KSEG
@@ -170,10 +170,10 @@ disk_io:
     sw   zero, DISK_OFF_CTRL(a0)     # no interrupt: we poll
     sw   a3, DISK_OFF_CMD(a0)
 1:  lw   t0, DISK_OFF_STATUS(a0)
-    li   t1, 1                               # BUSY
+    li   t1, DISK_STATUS_BUSY
     beq  t0, t1, 1b
     sw   zero, DISK_OFF_ACK(a0)
-    li   t1, 2                               # DONE
+    li   t1, DISK_STATUS_DONE
     bne  t0, t1, bad
     ret
 

@@ -35,7 +35,7 @@ _start:
     li   t1, TICK_INTERVAL
     sw   t1, 0(t0)
     li   t0, TIMER_CTRL
-    li   t1, 1
+    li   t1, TIMER_CTRL_ENABLE
     sw   t1, 0(t0)
     li   t0, IRQB_TIMER
     csrw ienable, t0

@@ -10,7 +10,7 @@ test_main:
     li   t1, 50
     sw   t1, 0(t0)
     li   t0, TIMER_CTRL
-    li   t1, 1
+    li   t1, TIMER_CTRL_ENABLE
     sw   t1, 0(t0)
     li   t0, IRQB_TIMER
     csrw ienable, t0

@@ -38,7 +38,7 @@ _start:
     li   t1, TICK_CYCLES
     sw   t1, 0(t0)
     li   t0, TIMER_CTRL
-    li   t1, 1
+    li   t1, TIMER_CTRL_ENABLE
     sw   t1, 0(t0)
     li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK
     csrw ienable, t0

@@ -30,8 +30,7 @@ HYP_CSRS = tuple(sorted(c.number for c in ISA.csrs.values()
 #: CSRs whose value is derived from other state rather than stored
 DERIVED = (CSR["cycle"], CSR["cycleh"])
 
-VIRQ_BIT = 1 << LINE["VIRQ"]
-INT_BIT = 0x8000_0000
+INT_BIT = ISA.cause_interrupt     # set in a cause word for an interrupt
 
 # status field positions
 _SF = ISA.status_fields
@@ -42,9 +41,14 @@ RING_SHIFT = _SF["RING"][1]
 PV_BIT = 1 << _SF["PV"][1]
 RING_MASK = 0b111                # ring fields are 3-bit two's complement
 
-# TLB flags
-TLB_V, TLB_R, TLB_W, TLB_X, TLB_U, TLB_G = (1 << i for i in range(6))
-TLB_NOT_FOUND = 0x8000_0000
+# the TLB entry (ISA.md §6): flags, and the fields of tlbhi/tlblo
+_TLB = ISA.tlb
+TLB_V, TLB_R, TLB_W, TLB_X, TLB_U, TLB_G = (_TLB.flag(f) for f in ("V", "R", "W", "X", "U", "G"))
+TLB_FLAGS = _TLB.flags_mask       # what an entry keeps of tlblo's flag bits
+TLB_NOT_FOUND = _TLB.not_found    # tlbidx after a tlbp that matched nothing
+VPN_SHIFT, PFN_SHIFT = _TLB.vpn_shift, _TLB.pfn_shift
+ASID_MASK, VMID_MASK = _TLB.asid_mask, _TLB.vmid_mask
+TLBHI_VPN = ISA.csrs["tlbhi"].mask("VPN")
 
 KSEG = ISA.memory["kseg_base"]
 PAGE = ISA.memory["device_page"]
@@ -84,8 +88,10 @@ HYP_ATTR = {CSR[name]: name for name in
              "hvmid", "hbase", "hlimit", "hgpa", "hinsn", "hqual", "tlbvmid")}
 assert set(BANK_ATTR) == set(BANKED) and set(HYP_ATTR) == set(HYP_CSRS)
 
-WRITABLE_STATUS = IE_BIT | PIE_BIT | (RING_MASK << PRING_SHIFT)
-WRITABLE_HSTATUS = WRITABLE_STATUS | PV_BIT
+#: writable masks (csr ``writable``/``writable_host``) by CSR number: of the host copy
+#: of a banked CSR or of a ring -1 CSR, and of the guest copy of a banked CSR
+WMASK_HOST = {n: ISA.csr_by_number[n].writable_host for n in (*BANKED, *HYP_CSRS)}
+WMASK_GUEST = {n: ISA.csr_by_number[n].writable for n in BANKED}
 
 
 class Cpu:
@@ -281,12 +287,12 @@ class Cpu:
                 setattr(self.host, attr, s.csr[num] & M32)
             if num in s.gcsr:
                 setattr(self.guest, attr, s.gcsr[num] & M32)
-        self.host.status &= WRITABLE_STATUS
-        self.guest.status &= WRITABLE_STATUS
+        self.host.status &= WMASK_HOST[CSR["status"]]      # only the stored fields
+        self.guest.status &= WMASK_GUEST[CSR["status"]]
         for num, attr in HYP_ATTR.items():
             if num in s.csr:
                 setattr(self, attr, s.csr[num] & M32)
-        self.hstatus &= WRITABLE_HSTATUS
+        self.hstatus &= WMASK_HOST[CSR["hstatus"]]
         self.host.ipend = 0
         self.ipend = s.ipend
         self.pending = self.ipend | self.level

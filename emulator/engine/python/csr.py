@@ -1,11 +1,11 @@
 """Control-register access and ``rfe`` for the Python engine (ISA.md §4, §7): the
-host and guest banks, the g-aliases, the writable fields, and the return from a trap.
-No privilege checks here: the CSR handlers in ``exec`` do them first."""
+host and guest banks, the g-aliases, the writable masks of the ISA table, and the
+return from a trap. No privilege checks here: the CSR handlers in ``exec`` do them
+first."""
 from __future__ import annotations
 
 from .cpu import (BANK_ATTR, CSR, GALIAS_OFFSET, HYP_ATTR, IE_BIT, M32, PIE_BIT,
-                    PRING_SHIFT, PV_BIT, VIRQ_BIT, WRITABLE_HSTATUS, WRITABLE_STATUS,
-                    field_ring)
+                  PRING_SHIFT, PV_BIT, WMASK_GUEST, WMASK_HOST, field_ring)
 
 
 #: CSRs whose writes change what the engine's hot loop keeps in locals: the interrupt
@@ -42,37 +42,29 @@ def csr_read(cpu, num: int) -> int:
 
 
 def csr_write(cpu, num: int, value: int) -> None:
-    """Write CSR ``num`` in the current context (read-only CSRs already excluded)."""
-    value &= M32
+    """Write CSR ``num`` in the current context (read-only CSRs already excluded): the
+    copy keeps ``value & writable``; a copy with nothing writable ignores the write
+    (host ipend reads the pending lines, host cpuid is the CPU number)."""
     if num in XLATE_CSRS:
         cpu.flush_xlate()
     attr = HYP_ATTR.get(num)
     if attr is not None:
-        if attr == "hstatus":
-            value &= WRITABLE_HSTATUS
-        elif attr in ("hvmid", "tlbvmid"):
-            value &= 0xFF
-        elif attr in ("hbase", "hlimit"):
-            value &= ~0xFFF & M32
-        setattr(cpu, attr, value)
+        setattr(cpu, attr, value & WMASK_HOST[num])
         return
     attr = BANK_ATTR.get(num)
     if attr is not None:
         guest = bool(cpu.v)
     else:
-        attr = BANK_ATTR[num - GALIAS_OFFSET]
+        num -= GALIAS_OFFSET
+        attr = BANK_ATTR[num]
         guest = True
+    mask = WMASK_GUEST[num] if guest else WMASK_HOST[num]
+    if not mask:
+        return
+    value &= mask
     b = cpu.guest if guest else cpu.host
-    if attr == "status":
-        value &= WRITABLE_STATUS
-    elif attr == "ipend":
-        if not guest:
-            return                      # host ipend: lines are acknowledged at the device
-        value &= VIRQ_BIT
-    elif attr == "asid":
-        value &= 0xFF
-        if value != b.asid:
-            cpu.c_asid_switches += 1
+    if attr == "asid" and value != b.asid:
+        cpu.c_asid_switches += 1
     setattr(b, attr, value)
 
 

@@ -1,5 +1,6 @@
 """The engine-owned ("hot") devices of the Python engine: sysctl, console UART,
-per-CPU timer and IPI mailbox (ISA.md §9). Register offsets come from the ISA tables.
+per-CPU timer and IPI mailbox (ISA.md §9). Register offsets, bits and values come from
+the ISA tables.
 
 Each device is a pair of functions ``read(engine, cpu, offset) -> int`` and
 ``write(engine, cpu, offset, value)``; an offset with no register raises
@@ -24,6 +25,12 @@ SYS = _regs("sysctl")
 CON = _regs("console")
 TMR = _regs("timer")
 IPI = _regs("ipi")
+
+_CON = ISA.devices["console"]
+RXREADY, TXREADY, EOF = (_CON.register("STATUS").mask(b) for b in ("RXREADY", "TXREADY", "EOF"))
+RXIE, TXIE = (_CON.register("CTRL").mask(b) for b in ("RXIE", "TXIE"))
+DATA_NONE = _CON.register("DATA").value("NONE")
+TIMER_ENABLE = ISA.devices["timer"].register("CTRL").mask("ENABLE")
 
 
 class NoRegister(Exception):
@@ -53,12 +60,12 @@ class Uart:
 
     def status(self) -> int:
         ready = self.rx_ready()
-        return (1 if ready else 0) | 2 | (4 if self.eof and not ready else 0)
+        return (RXREADY if ready else 0) | TXREADY | (EOF if self.eof and not ready else 0)
 
     def line(self) -> bool:
         """RXIE & (RXREADY | EOF) | TXIE & TXREADY (TXREADY is always 1)."""
         rx = self.rx_ready() or (self.eof and not self.rx_ready())
-        return bool((self.ctrl & 1 and rx) or self.ctrl & 2)
+        return bool((self.ctrl & RXIE and rx) or self.ctrl & TXIE)
 
     def pending_bytes(self) -> bytes:
         return bytes(self.rx[self.rx_pos:])
@@ -100,7 +107,7 @@ def console_read(eng, cpu, off: int) -> int:
             eng.dev_counters["console_rx_bytes"] += 1
             eng.update_console_line()
             return b
-        return M32
+        return DATA_NONE
     if off == CON["STATUS"]:
         return u.status()
     if off == CON["CTRL"]:
@@ -116,7 +123,7 @@ def console_write(eng, cpu, off: int, value: int) -> None:
     elif off == CON["STATUS"]:
         pass
     elif off == CON["CTRL"]:
-        u.ctrl = value & 3
+        u.ctrl = value & (RXIE | TXIE)
         eng.update_console_line()
     else:
         raise NoRegister
@@ -135,7 +142,7 @@ def timer_read(eng, cpu, off: int) -> int:
     if off == TMR["INTERVAL"]:
         return cpu.t_interval
     if off == TMR["CTRL"]:
-        return cpu.t_enabled
+        return TIMER_ENABLE if cpu.t_enabled else 0
     if off == TMR["ACK"]:
         return 0
     raise NoRegister
@@ -151,7 +158,7 @@ def timer_write(eng, cpu, off: int, value: int) -> None:
         if value > 0:
             cpu.t_compare = cpu.cycle + value
     elif off == TMR["CTRL"]:
-        cpu.t_enabled = value & 1
+        cpu.t_enabled = 1 if value & TIMER_ENABLE else 0
     elif off == TMR["ACK"]:
         cpu.ipend &= ~TIMER_BIT
         cpu.pending = cpu.ipend | cpu.level

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from .cpu import CAUSE, EXIT, HCTL, M32, PV_BIT, TLB_G, TLB_NOT_FOUND, TLB_V, WAITING
+from .cpu import (ASID_MASK, CAUSE, EXIT, HCTL, M32, PFN_SHIFT, PV_BIT, TLB_FLAGS, TLB_G,
+                  TLB_NOT_FOUND, TLB_V, VMID_MASK, VPN_SHIFT, WAITING)
 from .csr import RESYNC_CSRS
 from .flow import MachineCheck, MmioStop, Resync, Trap, VmExit, WatchStop
 
-LOAD, STORE, FETCH, CAS = 1, 2, 0, 3   # access kinds (hqual values for 0..2)
+LOAD, STORE, FETCH, CAS = 1, 2, 0, 3   # the engine's access kinds (hqual: mmu.QUAL)
 
 
 C_ILLEGAL = CAUSE["ILLEGAL"]
@@ -27,9 +28,8 @@ MIS = {LOAD: CAUSE["MISALIGNED_LOAD"], STORE: CAUSE["MISALIGNED_STORE"],
        CAS: CAUSE["MISALIGNED_STORE"], FETCH: CAUSE["MISALIGNED_FETCH"]}
 INT_MIN = 0x8000_0000
 
-#: hctl exit control name -> exit reason code
-EXIT_FOR_CONTROL = {"CSR": EXIT["CSR"], "TLB": EXIT["TLB"], "PRIV": EXIT["PRIV"],
-                    "SENS": EXIT["SENSITIVE"], "WFI": EXIT["WFI"]}
+#: hctl exit control name -> the exit reason code of the VM exit it causes
+EXIT_FOR_CONTROL = ISA.exit_reason_of_control
 
 
 def s32(x: int) -> int:
@@ -538,8 +538,8 @@ class Builder:
     def _write_entry(self, i):
         cpu = self.cpu
         b = cpu.bank()
-        cpu.tlb_set(i, b.tlbhi >> 12, b.tlbhi & 0xFF, self._writer_vmid(), b.tlblo >> 12,
-                    b.tlblo & 0x3F)
+        cpu.tlb_set(i, b.tlbhi >> VPN_SHIFT, b.tlbhi & ASID_MASK, self._writer_vmid(),
+                    b.tlblo >> PFN_SHIFT, b.tlblo & TLB_FLAGS)
         cpu.c_tlb_writes += 1
 
     def _tlbwi(self, _):
@@ -559,15 +559,15 @@ class Builder:
         if cpu.v and cpu.t_vmid[i] != cpu.hvmid:
             b.tlbhi = b.tlblo = 0
             return
-        b.tlbhi = (cpu.t_vpn[i] << 12) | cpu.t_asid[i]
-        b.tlblo = (cpu.t_pfn[i] << 12) | cpu.t_flags[i]
+        b.tlbhi = (cpu.t_vpn[i] << VPN_SHIFT) | cpu.t_asid[i]
+        b.tlblo = (cpu.t_pfn[i] << PFN_SHIFT) | cpu.t_flags[i]
         if cpu.ring == -1:
             cpu.tlbvmid = cpu.t_vmid[i]
 
     def _tlbp(self, _):
         cpu = self.cpu
         b = cpu.bank()
-        m = cpu.tlb_matches(b.tlbhi >> 12, self._context_vmid(), b.tlbhi & 0xFF)
+        m = cpu.tlb_matches(b.tlbhi >> VPN_SHIFT, self._context_vmid(), b.tlbhi & ASID_MASK)
         b.tlbidx = m[0] if m else TLB_NOT_FOUND
 
     def _invalidate(self, pred):
@@ -587,13 +587,13 @@ class Builder:
 
     def _tlbinvasid(self, value):
         cpu = self.cpu
-        vmid, asid = self._context_vmid(), value & 0xFF
+        vmid, asid = self._context_vmid(), value & ASID_MASK
         self._invalidate(lambda i: cpu.t_vmid[i] == vmid and cpu.t_asid[i] == asid
                          and not cpu.t_flags[i] & TLB_G)
 
     def _tlbinvvmid(self, value):
         cpu = self.cpu
-        vmid = value & 0xFF
+        vmid = value & VMID_MASK
         self._invalidate(lambda i: cpu.t_vmid[i] == vmid)
 
     # ------------------------------------------------------------ CSR

@@ -63,7 +63,7 @@ from .devices import DEVICES, TIMER_BIT, Halt, Uart
 from .exec import CAS, FETCH, LOAD, MIS, STORE, Builder
 from .flow import MachineCheck, MmioStop, Resync, Trap, VmExit, WatchStop
 from .mmu import DEV_PAGE, MmuMixin
-from .trap import EXIT_NAMES, TrapMixin
+from .trap import TrapMixin
 
 if sys.byteorder != "little":   # pragma: no cover
     raise ImportError("the Python engine needs a little-endian host")
@@ -595,7 +595,7 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
         except Trap as t:
             return None, ISA.cause_name(t.cause)
         except VmExit as e:
-            return None, EXIT_NAMES.get(e.reason, str(e.reason))
+            return None, ISA.exit_reason_name(e.reason)
         except MachineCheck:
             return None, "MACHINE_CHECK"
         finally:

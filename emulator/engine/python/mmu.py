@@ -10,21 +10,22 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from .cpu import CAUSE, EXIT, HCTL, KSEG, TLB_R, TLB_U, TLB_W, TLB_X
+from .cpu import CAUSE, EXIT, HCTL, KSEG, TLB_G, TLB_R, TLB_U, TLB_W, TLB_X, TLBHI_VPN
 from .devices import DEVICES, NoRegister
 from .exec import CAS, FETCH, LOAD, MIS, STORE
 from .flow import MachineCheck, MmioStop, Trap, VmExit
 
 DEV_BASE = ISA.memory["device_base"]
 DEV_PAGE = ISA.memory["device_page"]
-DEV_WINDOW_END = DEV_BASE + 16 * DEV_PAGE
+DEV_WINDOW_END = DEV_BASE + ISA.memory["device_window"]
 
 MISS = {FETCH: CAUSE["TLB_MISS_FETCH"], LOAD: CAUSE["TLB_MISS_LOAD"],
         STORE: CAUSE["TLB_MISS_STORE"], CAS: CAUSE["TLB_MISS_STORE"]}
 PROT = {FETCH: CAUSE["TLB_PROT_FETCH"], LOAD: CAUSE["TLB_PROT_LOAD"],
         STORE: CAUSE["TLB_PROT_STORE"], CAS: CAUSE["TLB_PROT_STORE"]}
 NEED = {FETCH: TLB_X, LOAD: TLB_R, STORE: TLB_W, CAS: TLB_R | TLB_W}
-QUAL = {FETCH: 0, LOAD: 1, STORE: 2, CAS: 2}
+_ACC = ISA.exit_access
+QUAL = {FETCH: _ACC["FETCH"], LOAD: _ACC["LOAD"], STORE: _ACC["STORE"], CAS: _ACC["STORE"]}
 C_BUS = CAUSE["BUS_ERROR"]
 C_MIS_FETCH = MIS[FETCH]
 
@@ -52,13 +53,13 @@ class MmuMixin:
             if lst:
                 t_vmid, t_asid, t_flags = cpu.t_vmid, cpu.t_asid, cpu.t_flags
                 for i in lst:
-                    if t_vmid[i] == vmid and (t_flags[i] & 32 or t_asid[i] == asid):
+                    if t_vmid[i] == vmid and (t_flags[i] & TLB_G or t_asid[i] == asid):
                         if hit >= 0:
                             self._duplicate(cpu, va, hit, i)
                         hit = i
             if hit < 0:
                 cpu.c_tlb_misses += 1
-                cpu.bank().tlbhi = (va & 0xFFFFF000) | asid
+                cpu.bank().tlbhi = (va & TLBHI_VPN) | asid
                 raise Trap(MISS[kind], va)
             cpu.c_tlb_hits += 1
             flags = cpu.t_flags[hit]

@@ -12,9 +12,6 @@ from .csr import csr_read, csr_write, rfe_target
 from .devices import CONSOLE_BIT
 from .flow import MachineCheck
 
-EXIT_NAMES = {v: k for k, v in EXIT.items()}
-
-
 class TrapMixin:
     """CSR access, rfe, exceptions, exits and interrupts (needs ``self.cpus`` and
     ``self.uart``)."""
@@ -75,7 +72,7 @@ class TrapMixin:
     def _vmexit(self, cpu, reason, epc, bad=0, gpa=0, insn=0, qual=0):
         if cpu.hvec == 0:
             raise MachineCheck(f"cpu {cpu.index}: VM exit "
-                               f"{EXIT_NAMES.get(reason, reason)} at 0x{epc:08x} "
+                               f"{ISA.exit_reason_name(reason)} at 0x{epc:08x} "
                                f"with no trap vector (hvec = 0)")
         cpu.hepc = epc
         cpu.hcause = reason

@@ -35,9 +35,9 @@ console_intr:
     bne  t1, t2, 8f                     # a line is waiting for a reader
     li   t0, CONSOLE_STATUS
     lw   t1, 0(t0)
-    andi t2, t1, 1
+    andi t2, t1, CONSOLE_STATUS_RXREADY
     bnez t2, 2f
-    andi t2, t1, 4
+    andi t2, t1, CONSOLE_STATUS_EOF
     beqz t2, 9f
     la   t0, cons_eof                   # EOF: commit the partial line, stop RXIE
     li   t1, 1
@@ -138,7 +138,7 @@ console_read:
     call env_killed
     bnez a0, 7f
     li   t0, CONSOLE_CTRL               # ask for input
-    li   t1, 1
+    li   t1, CONSOLE_CTRL_RXIE
     sw   t1, 0(t0)
     la   a0, cons_r
     call env_sleep

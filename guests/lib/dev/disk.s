@@ -15,12 +15,12 @@ disk_init:
     sw   a0, 0(t0)
     beqz a0, 1f
     li   t0, DISK_CTRL
-    li   t1, 1                          # completion interrupt on
+    li   t1, DISK_CTRL_IE               # completion interrupt on
     sw   t1, 0(t0)
 1:  ret
 
 # A request lives in the caller's frame while it sleeps (6 words): next, sector,
-# physical buffer address, sectors, write?, status (0 while pending, then the device's DONE 2 / ERROR 3).
+# physical buffer address, sectors, write?, status (0 while pending, then the device's DONE / ERROR).
 .equ RQ_NEXT, 0
 .equ RQ_SECTOR, 4
 .equ RQ_BUF, 8
@@ -66,7 +66,7 @@ disk_rw:
     call env_sleep
     j    3b
 4:  li   a0, 0
-    li   t1, 2                          # DONE
+    li   t1, DISK_STATUS_DONE
     beq  t0, t1, 5f
     li   a0, -1
 5:  EPILOGUE
@@ -81,8 +81,8 @@ disk_start:
     lw   t1, RQ_COUNT(a0)
     sw   t1, DISK_OFF_COUNT(t0)
     lw   t1, RQ_WRITE(a0)
-    addi t1, t1, 1
-    sw   t1, DISK_OFF_CMD(t0)           # 1 read, 2 write
+    addi t1, t1, DISK_CMD_READ
+    sw   t1, DISK_OFF_CMD(t0)           # READ, or WRITE (= READ + 1)
     la   t0, stat_disk_ops
     lw   t1, 0(t0)
     addi t1, t1, 1
@@ -102,8 +102,8 @@ disk_intr:
     beqz a0, 9f                         # spurious
     lw   t1, RQ_NEXT(a0)
     sw   t1, 0(t0)
-    li   t2, 2                          # anything but ERROR counts as DONE
-    li   t3, 3
+    li   t2, DISK_STATUS_DONE           # anything but ERROR counts as DONE
+    li   t3, DISK_STATUS_ERROR
     beq  s1, t3, 1f
     mv   s1, t2
 1:  sw   s1, RQ_STATUS(a0)
