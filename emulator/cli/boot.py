@@ -39,8 +39,8 @@ import sys
 from ringvm.errors import UserError
 
 from ..machine import parse_count
-from .options import (add_machine_options, add_max_steps_option, build_options, machine_options,
-                      max_steps_option)
+from .options import (add_machine_options, add_max_steps_option, build_options,
+                      machine_options, max_steps_option)
 
 
 def register(subparsers) -> None:

@@ -497,8 +497,9 @@ class Debugger(Timeline):
             self.m.console.write(data)
 
     def _check_batch(self, t0, c0, r0, catches, output: bytes) -> StopInfo | None:
-        """After a batch [t0, now): if a catchpoint may have fired, find the first step where it did and stop there (the guest output of
-        the batch is shown only up to that step)."""
+        """After a batch [t0, now): if a catchpoint may have fired, find the first step
+        where it did and stop there (the guest output of the batch is shown only up to
+        that step)."""
         t1 = self.now
         if t1 == t0 or not self._coarse(c0, self.counters(), r0, catches):
             self._emit(output)

@@ -14,10 +14,10 @@ by the kernel structure through the include path — the folder holding its ``us
 is searched before the user library (``programs/lib``) and ``guests/lib``. The default,
 ``programs/lib/trap``, traps into the kernel (``syscall``); a microkernel's stubs make
 IPC calls, a library OS's plain calls. Programs are assembled with ``--base 0x1000``
-(useg, README "Processes and memory") and stripped to their loadable segments (:func:`strip_elf`) so they stay small on the
-disk. The image (format: :mod:`.rvfs`) is built once and cached next to the
-assembled guests, keyed by a hash of the programs, the files, the assembler, the ISA
-and the image format. The image a guest *boots* is a working copy of it,
+(useg, README "Processes and memory") and stripped to their loadable segments
+(:func:`strip_elf`) so they stay small on the disk. The image (format: :mod:`.rvfs`) is
+built once and cached next to the assembled guests, keyed by a hash of the programs,
+the stub library, guests/lib, the files, the assembler, the ISA and the image format. The image a guest *boots* is a working copy of it,
 ``<cache>/<guest>-disk.img``: files the student creates persist across boots, and the
 copy is reset to the freshly built image only when the sources change (a note on
 stderr says so). ``ringvm boot --snapshot`` leaves the working copy untouched; ``--disk
