@@ -126,6 +126,7 @@ def check_options(args) -> dict:
         given = [o for o, val in (("GUEST", args.guest), ("--cpus", args.cpus),
                                   ("--ram", args.ram), ("--tlb-entries", args.tlb_entries),
                                   ("--snapshot", args.snapshot or None),
+                                  ("--fresh-disk", getattr(args, "fresh_disk", None)),
                                   ("--module", args.module), ("--option", args.option),
                                   ("-D", args.defines),
                                   ("a second --disk", (args.disk or [])[1:])) if val]
@@ -153,11 +154,17 @@ def cmd_boot(args) -> int:
     v = check_options(args)
     console = Console(input=unescape_input(args.input)) if args.input is not None \
         else Console()
-    m = build_machine(args, v, console)
+    image = None
+    if not args.restore:
+        from ..images import resolve
+        image = resolve(args.guest, **build_options(args))
+    m = build_machine(args, v, console, image)
     trace_out = None
     with m:
         if m.engine_note:
             print(m.engine_note, file=sys.stderr)
+        if image is not None:
+            _print_banner(image, v["machine"], args.guest)
         if "trace" in v:
             from ..machine.trace import Tracer
             if args.trace_file:
@@ -189,6 +196,19 @@ def cmd_boot(args) -> int:
             sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
+
+
+def _print_banner(image, opts, spec) -> None:
+    """The disks in use (and how a guest's entry file was recognised), on stderr."""
+    from ..images.boot import disk_banner, no_disk_hint
+    lines = [image.note] if image.note else []
+    lines += disk_banner(image, opts)
+    if not lines:
+        hint = no_disk_hint(image, spec) if opts.disks is None else ""
+        lines = [hint] if hint else []
+    for line in lines:
+        print(line, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def build_machine(args, v: dict, console, image=None):
