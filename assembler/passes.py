@@ -467,6 +467,9 @@ class Assembler:
         for s in self.sections.values():
             s.data = bytearray(0 if s.is_bss else s.size)
         lines = []
+        #: (address, file, line) of the macro invocation each expanded instruction
+        #: comes from (the ELF's .ringvm.sites)
+        self.sites: list[tuple[int, str, int]] = []
         for it in self.items:
             self.seq = it.seq
             sec = it.section
@@ -476,6 +479,8 @@ class Assembler:
                 word = self.encode(it, addr)
                 sec.data[it.offset:it.offset + 4] = word.to_bytes(4, "little")
                 lines.append((addr, it.line.file, it.line.line))
+                if it.line.origin is not None:
+                    self.sites.append((addr, *it.line.origin))
             elif it.kind == "bytes":
                 if not sec.is_bss:
                     sec.data[it.offset:it.offset + it.size] = it.payload[0]

@@ -34,6 +34,7 @@ machine check; 126 deadlock; 130 left with Ctrl-] q or interrupted.
 """
 from __future__ import annotations
 
+import re
 import sys
 
 from ringvm.errors import UserError
@@ -172,12 +173,16 @@ def cmd_boot(args) -> int:
                     trace_out = open(args.trace_file, "w")
                 except OSError as e:
                     raise UserError(f"cannot write {args.trace_file!r}: {e.strerror}") from None
-            m.tracer = Tracer(m, v["trace"], trace_out)
+            from ..images.abi import syscall_name
+            m.tracer = Tracer(m, v["trace"], trace_out, describe=_symbolizer(image).describe
+                              if image is not None else None, syscall_name=syscall_name)
+        watch = _FaultLines(console)
         try:
             result = _run(m, args, v)
         finally:
             if trace_out is not None:
                 trace_out.close()
+        watch.report(_symbolizer(image) if image is not None else None)
         if args.checkpoint and v["ckpt_at"] is None:
             m.checkpoint(args.checkpoint)
         if args.stats or args.stats_json:
@@ -196,6 +201,54 @@ def cmd_boot(args) -> int:
             sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
+
+
+_SYMS: dict = {}
+
+
+def _symbolizer(image):
+    """The one Symbolizer of ``image`` for this run (kernel and disk programs)."""
+    if id(image) not in _SYMS:
+        from ..images.symbols import for_guest
+        _SYMS[id(image)] = for_guest(image)
+    return _SYMS[id(image)]
+
+
+class _FaultLines:
+    """Watches the guest's console output for panic and fault lines (``panic:``,
+    ``killed:``, ``epc``) and, after the run, repeats each on stderr with its addresses
+    named from the line table (``ringvm: at: ... 0x80005f70 <ilock+0x34> (fs.s:212)``);
+    the guest's own output is left as it is. At most :attr:`LIMIT` lines."""
+    LIMIT = 8
+    _RX = re.compile(r"panic|killed:|\bepc\b|badvaddr")
+
+    def __init__(self, console):
+        self.lines: list[str] = []
+        self._partial = b""
+        write = console.write
+
+        def tee(data: bytes) -> None:
+            write(data)
+            if data and len(self.lines) < self.LIMIT:
+                self._feed(data)
+        console.write = tee
+
+    def _feed(self, data: bytes) -> None:
+        buf = self._partial + data
+        *done, self._partial = buf.split(b"\n")
+        self._partial = self._partial[-512:]
+        for raw in done:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            if self._RX.search(line) and "0x" in line and len(self.lines) < self.LIMIT:
+                self.lines.append(line)
+
+    def report(self, sym) -> None:
+        if sym is None:
+            return
+        for line in self.lines:
+            named = sym.annotate(line)
+            if named != line:
+                print(f"ringvm: at: {named}", file=sys.stderr)
 
 
 def _print_banner(image, opts, spec) -> None:

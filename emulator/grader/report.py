@@ -58,12 +58,14 @@ def diff_lines(r: TestResult, limit: int = SHOW_LINES) -> list[tuple[str, str]]:
     (where it stopped), with ``("...", "")`` for skipped stretches; at most ``limit``
     lines, starting a little before the first BAD or MISSING one."""
     checks = r.checks
+    if any(t == "ERROR" for t, _ in checks):
+        return list(checks)             # a build error: every error, in full
     n = len(checks)
     show = [False] * n
     for i, (t, _) in enumerate(checks):
         if t:
             show[i] = True
-        if t in ("BAD", "MISSING"):
+        if t in ("BAD", "MISSING", "ERROR"):
             for k in range(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)):
                 show[k] = True
     if not r.passed:
@@ -80,7 +82,7 @@ def diff_lines(r: TestResult, limit: int = SHOW_LINES) -> list[tuple[str, str]]:
     if prev >= 0 and prev < n - 1:
         out.append(("...", ""))
     if len(out) > limit:
-        bad = [i for i, (t, _) in enumerate(out) if t in ("BAD", "MISSING")]
+        bad = [i for i, (t, _) in enumerate(out) if t in ("BAD", "MISSING", "ERROR")]
         start = max(0, (bad[0] if bad else 0) - 3)
         cut = out[start:start + limit]
         out = ([("...", "")] if start else []) + cut + (
@@ -150,10 +152,11 @@ def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=No
         con.print()
         con.print(Text(f"--- {r.name}: {r.reason}", style="bold red"))
         colours = {"GOOD": "green", "BAD": "red", "MISSING": "magenta", "BOOT": "cyan",
-                   "...": "dim"}
-        for tag, text in diff_lines(r):
+                   "...": "dim", "ERROR": "red"}
+        build_error = any(tag == "ERROR" for tag, _ in r.checks)
+        for tag, text in diff_lines(r, 10**6 if build_error else SHOW_LINES):
             line = format_line(tag, text)
-            if tag in ("GOOD", "BAD"):
+            if tag in ("GOOD", "BAD", "ERROR"):
                 con.print(Text("  ") + Text(line[:9], style=colours[tag]) + Text(line[9:]))
             else:
                 con.print(Text("  " + line, style=colours.get(tag, "")))
@@ -167,7 +170,8 @@ def _output_text(r: TestResult) -> str:
         head.insert(0, r.description)
     body = []
     if not r.passed:
-        for tag, text in diff_lines(r, 60):
+        build_error = any(tag == "ERROR" for tag, _ in r.checks)
+        for tag, text in diff_lines(r, 10**6 if build_error else 60):
             body.append(format_line(tag, text))
     return "\n".join(head + ([""] + body if body else [])) + "\n"
 

@@ -83,6 +83,26 @@ def _stop_text(kind: str, r, boot: Boot, steps: int) -> str:
     return kind
 
 
+_ERROR_LINE = re.compile(r":\d+:\d+: error: |^[^:\s]+: error: |^\d+ errors?\b")
+
+
+def _quote(line: str, limit: int = 100) -> str:
+    """A console line for a reason: quoted, shortened to ``limit`` characters."""
+    line = line.strip()
+    return repr(line if len(line) <= limit else line[:limit - 3] + "...")
+
+
+def _symbolizer(job: dict, have=None):
+    """The Symbolizer of a job's kernel and disk programs (made once per test)."""
+    if have is not None:
+        return have
+    from ..images.symbols import ProgramSource, Symbolizer
+    progs = job.get("programs")
+    source = ProgramSource(Path(progs[0]), Path(progs[1]) if progs[1] else None) \
+        if progs else None
+    return Symbolizer(job["elf"], source)
+
+
 def run_one(job: dict) -> TestResult:
     """Run the test of ``job`` (from :func:`prepare_job`) in this process."""
     t: TestSpec = job["spec"]
@@ -90,11 +110,17 @@ def run_one(job: dict) -> TestResult:
                      tags=list(t.tags), description=t.description)
     if job.get("error"):
         res.reason = job["error"]
+        detail = job.get("error_detail") or ""
+        if detail:
+            res.transcript = detail if detail.endswith("\n") else detail + "\n"
+            res.checks = [("ERROR" if _ERROR_LINE.search(x) else "", x)
+                          for x in detail.splitlines()]
         return res
     transcript: list[str] = []
     checks: list[tuple[str, str]] = []
     ok = True
     overlays: list | None = None
+    sym = None
     image = BootImage(t.name, job["elf"])
     for i, boot in enumerate(t.boots, 1):
         if len(t.boots) > 1:
@@ -132,30 +158,41 @@ def run_one(job: dict) -> TestResult:
         text = out.decode("utf-8", errors="backslashreplace")
         transcript.append(text)
         good, annotated = check_transcript(text, boot.expect, boot.reject)
+        sym = _symbolizer(job, sym)
+        annotated = [(tag, sym.annotate(x)) if tag != "MISSING" and "0x" in x else (tag, x)
+                     for tag, x in annotated]
         checks += annotated
         prefix = f"boot {i}: " if len(t.boots) > 1 else ""
+        bad = next((x for tag, x in annotated if tag == "BAD"), None)
+        last = next((x for tag, x in reversed(annotated) if tag != "MISSING" and x.strip()),
+                    None)
         stop_ok = boot.stop == "any" or boot.stop == kind
+        why = None
         if not stop_ok:
-            why = _stop_text(kind, r, boot, done)
+            why = sym.annotate(_stop_text(kind, r, boot, done))
             if boot.stop != "halt":
                 why += f" (expected: {boot.stop.replace('_', ' ')})"
-            res.reason = res.reason or prefix + why
-            ok = False
         elif kind == "halt" and boot.exit_code is not None and \
                 (r.exit_code or 0) & 0xFF != boot.exit_code:
-            res.reason = res.reason or (prefix + f"exit code {(r.exit_code or 0) & 0xFF}, "
-                                        f"expected {boot.exit_code}")
+            why = f"exit code {(r.exit_code or 0) & 0xFF}, expected {boot.exit_code}"
+        if why is not None:
             ok = False
+            if bad is not None:
+                why = f"{_quote(bad)} ({why})"
+            elif last is not None:
+                why += f"; last line {_quote(last)}"
+            res.reason = res.reason or prefix + why
         if not good:
             ok = False
             if not res.reason:
                 miss = [x for tag, x in annotated if tag == "MISSING"]
-                bad = [x for tag, x in annotated if tag == "BAD"]
-                if miss:
+                if bad is not None:
+                    res.reason = prefix + f"forbidden output: {_quote(bad)}" + (
+                        f" ({len(miss)} expected line{'s' if len(miss) > 1 else ''} "
+                        f"missing)" if miss else "")
+                else:
                     res.reason = prefix + f"expected output missing: /{miss[0]}/" + (
                         f" (+{len(miss) - 1} more)" if len(miss) > 1 else "")
-                else:
-                    res.reason = prefix + f"forbidden output: {bad[0][:80]!r}"
         if not ok:
             if i < len(t.boots):
                 checks.append(("BOOT", f"boots {i + 1}-{len(t.boots)} not run"))

@@ -297,3 +297,25 @@ if __name__ == "__main__":
 def table() -> AbiTable:
     """The ABI table of the bundled guests, loaded once."""
     return load()
+
+
+def syscall_name(number: int) -> str | None:
+    """The name of system call ``number`` in the bundled ABI table, or None (no such
+    call, or no table: a guest with another ABI)."""
+    try:
+        for sc in table().syscalls.values():
+            if sc.number == number:
+                return sc.name
+    except (UserError, OSError):
+        return None
+    return None
+
+
+def syscall_number(name: str) -> int | None:
+    """The number of system call ``name`` (case-insensitive), or None."""
+    try:
+        sc = table().syscalls.get(name.lower())
+    except (UserError, OSError):
+        return None
+    return None if sc is None else sc.number
+
