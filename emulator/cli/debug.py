@@ -106,23 +106,32 @@ def cmd_debug(args) -> int:
                   f"stopped at step {dbg.now}. `help` lists the commands.")
         dbg.view.context()
         dbg._remember_regs()
-        if args.script:
-            try:
-                with open(args.script, encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError as e:
-                raise UserError(f"cannot read {args.script!r}: {e.strerror}") from None
-            if not _guarded(dbg, lambda: dbg.run_script(lines)):
-                return 0
-        if args.batch:
+        return run_session(dbg, args.script, args.batch)
+
+
+def run_session(dbg, script: str | None = None, batch: bool = False) -> int:
+    """The command loop of a debugger session: the commands of ``script`` (a file;
+    echoed after the prompt), then — unless ``batch`` — the terminal's (line editing,
+    history, completion) or stdin's, one per line. Returns the exit status (0).
+    ``ringvm grade --rerun TEST --debug`` runs it too. Raises :class:`UserError` for
+    an unreadable script."""
+    if script:
+        try:
+            with open(script, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except OSError as e:
+            raise UserError(f"cannot read {script!r}: {e.strerror}") from None
+        if not _guarded(dbg, lambda: dbg.run_script(lines)):
             return 0
-        if _isatty(sys.stdin) and _isatty(sys.stdout):
-            _interactive(dbg)
-        else:
-            for line in sys.stdin:
-                dbg.write(f"{PROMPT}{line.rstrip()}")
-                if not _guarded(dbg, lambda: dbg.execute(line)):
-                    break
+    if batch:
+        return 0
+    if _isatty(sys.stdin) and _isatty(sys.stdout):
+        _interactive(dbg)
+    else:
+        for line in sys.stdin:
+            dbg.write(f"{PROMPT}{line.rstrip()}")
+            if not _guarded(dbg, lambda: dbg.execute(line)):
+                break
     return 0
 
 

@@ -6,11 +6,15 @@
                  [--engine native|python|auto] [--json FILE [--format gradescope|plain]]
                  [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
                  [--host-timeout SECONDS] [--list]
+    ringvm grade SUITE [--submission DIR] --rerun TEST [--debug [-x FILE] [--batch]]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
 stderr, then a table of test / result / points and, for each failure, the expected
 and actual lines as GOOD / BAD / MISSING. Every test's annotated console transcript
-is saved as ``<output-dir>/<test>.txt`` (default ``grade-output/``).
+is saved as ``<output-dir>/<test>.txt`` (default ``grade-output/``). Each failure names
+the command that reproduces it: ``--rerun TEST`` runs that one test again exactly as the
+grader ran it, ``--debug`` opens the debugger on it stopped where it failed
+(:mod:`.rerun`).
 
 Exit status: 0 full marks; 1 points were lost; 2 a bad suite or command line.
 """
@@ -47,6 +51,16 @@ def register(subparsers) -> None:
     p.add_argument("--list", action="store_true",
                    help="list the tests (points, tags, dependencies) and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--rerun", metavar="TEST",
+                   help="run one test again exactly as the grader ran it (same kernel, "
+                        "disks, input), showing its output")
+    p.add_argument("--debug", action="store_true",
+                   help="with --rerun: open the debugger on that machine, stopped where "
+                        "the test failed (reverse execution available)")
+    p.add_argument("-x", dest="script", metavar="FILE",
+                   help="with --debug: run the debugger commands in FILE first")
+    p.add_argument("--batch", action="store_true",
+                   help="with --debug: exit after the -x commands")
     p.add_argument("--host-timeout", metavar="SECONDS", default=None,
                    help="safety net: stop a test after this much host time (default 600)")
     p.set_defaults(func=cmd_grade)
@@ -78,7 +92,12 @@ def cmd_grade(args) -> int:
         except ValueError:
             raise UserError(f"--host-timeout {args.host_timeout!r}: a positive number "
                             f"of seconds") from None
+    if (args.debug or args.script or args.batch) and not args.rerun:
+        raise UserError("--debug, -x and --batch go with --rerun TEST")
     suite = grader.load_suite(args.suite, args.submission, args.engine)
+    if args.rerun:
+        from .rerun import cmd_rerun
+        return cmd_rerun(args, suite)
     tests = grader.select_tests(suite, args.only)
     if args.list:
         return _list(suite, tests)
@@ -106,7 +125,9 @@ def cmd_grade(args) -> int:
         run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done, on_start=started,
                            host_timeout=timeout)
     paths = grader_report.write_transcripts(run, args.output_dir)
-    grader_report.print_report(run, paths, show_hidden=not args.hide_hidden)
+    from .rerun import rerun_command
+    grader_report.print_report(run, paths, show_hidden=not args.hide_hidden,
+                               rerun=lambda name: rerun_command(run, name))
     if args.json:
         grader_report.write_json(run, args.json, args.format)
     if args.junit:

@@ -119,8 +119,10 @@ def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
 
 
 def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=None,
-                 show_hidden: bool = True) -> None:
-    """The final table, then each failure's GOOD/BAD/MISSING lines."""
+                 show_hidden: bool = True, rerun=None) -> None:
+    """The final table, then each failure's GOOD/BAD/MISSING lines; ``rerun(name) ->
+    str``: the command that reproduces a failed test (printed under it, with
+    ``--debug`` for the debugger)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -162,6 +164,8 @@ def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=No
                 con.print(Text("  " + line, style=colours.get(tag, "")))
         if paths and r.name in paths:
             con.print(f"  transcript: {paths[r.name]}")
+        if rerun is not None:
+            con.print(Text(f"  rerun: {rerun(r.name)} [--debug]"), soft_wrap=True)
 
 
 def _output_text(r: TestResult) -> str:

@@ -103,8 +103,38 @@ def _symbolizer(job: dict, have=None):
     return Symbolizer(job["elf"], source)
 
 
-def run_one(job: dict) -> TestResult:
-    """Run the test of ``job`` (from :func:`prepare_job`) in this process."""
+def machine_options(job: dict, overlays: list | None = None) -> MachineOptions:
+    """The :class:`MachineOptions` of a boot of ``job``'s test: its engine and machine
+    shape, its disk images in snapshot mode, with ``overlays`` (the sectors the
+    previous boots wrote). ``ringvm grade --rerun`` and ``--debug`` use it too, so they
+    boot exactly the machine the grader booted."""
+    t: TestSpec = job["spec"]
+    return MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
+                          tlb_entries=t.tlb_entries, disks=job["disks"],
+                          snapshot=True, disk_overlays=overlays)
+
+
+def boot_machine(job: dict, overlays: list | None, console):
+    """A new Machine for a boot of ``job`` (see :func:`machine_options`) with
+    ``console`` attached. Raises :class:`UserError`."""
+    return machine_for(BootImage(job["spec"].name, job["elf"]),
+                       machine_options(job, overlays), console)
+
+
+def _tee(console, echo) -> None:
+    """Pass every byte of guest output to ``echo(bytes)`` too (``--rerun``)."""
+    write = console.write
+
+    def tee(data: bytes) -> None:
+        write(data)
+        if data:
+            echo(data)
+    console.write = tee
+
+
+def run_one(job: dict, echo=None) -> TestResult:
+    """Run the test of ``job`` (from :func:`prepare_job`) in this process; ``echo``:
+    called with the guest's output as it comes (``--rerun`` shows it live)."""
     t: TestSpec = job["spec"]
     res = TestResult(t.name, t.points, 0, "failed", visibility=t.visibility,
                      tags=list(t.tags), description=t.description)
@@ -121,16 +151,14 @@ def run_one(job: dict) -> TestResult:
     ok = True
     overlays: list | None = None
     sym = None
-    image = BootImage(t.name, job["elf"])
     for i, boot in enumerate(t.boots, 1):
         if len(t.boots) > 1:
             checks.append(("BOOT", f"boot {i} of {len(t.boots)}"))
         console = Console(input=boot.input, mode="scripted", capture=True)
-        opts = MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
-                              tlb_entries=t.tlb_entries, disks=job["disks"],
-                              snapshot=True, disk_overlays=overlays)
+        if echo is not None:
+            _tee(console, echo)
         try:
-            m = machine_for(image, opts, console)
+            m = boot_machine(job, overlays, console)
         except UserError as e:
             res.reason = f"cannot boot the kernel: {e}"
             return res
