@@ -7,6 +7,7 @@
                  [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
                  [--host-timeout SECONDS] [--list]
     ringvm grade SUITE [--submission DIR] --rerun TEST [--debug [-x FILE] [--batch]]
+    ringvm grade SUITE --submissions DIR [--csv FILE] [--cluster ADDRESS|local]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
 stderr, then a table of test / result / points and, for each failure, the expected
@@ -51,6 +52,16 @@ def register(subparsers) -> None:
     p.add_argument("--list", action="store_true",
                    help="list the tests (points, tags, dependencies) and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--submissions", metavar="DIR",
+                   help="grade a class: every folder in DIR is one student's submission, "
+                        "overlaying the suite's sources")
+    p.add_argument("--csv", metavar="FILE",
+                   help="with --submissions: the gradebook (default "
+                        "<output-dir>/gradebook.csv)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the tests on Dask: a scheduler address (tcp://HOST:8786) or "
+                        "'local' (an embedded LocalCluster of --jobs workers); needs "
+                        "ringvm[cluster]")
     p.add_argument("--rerun", metavar="TEST",
                    help="run one test again exactly as the grader ran it (same kernel, "
                         "disks, input), showing its output")
@@ -94,6 +105,18 @@ def cmd_grade(args) -> int:
                             f"of seconds") from None
     if (args.debug or args.script or args.batch) and not args.rerun:
         raise UserError("--debug, -x and --batch go with --rerun TEST")
+    if args.submissions:
+        clash = [o for o, v in (("--submission", args.submission), ("--rerun", args.rerun),
+                                ("--json", args.json), ("--junit", args.junit),
+                                ("--list", args.list)) if v]
+        if clash:
+            raise UserError(f"--submissions grades a class; {', '.join(clash)} cannot be "
+                            f"given with it (each student's results.json and junit.xml "
+                            f"are in --output-dir)")
+        from .grade_class import cmd_grade_class
+        return cmd_grade_class(args, jobs, timeout)
+    if args.csv:
+        raise UserError("--csv is the gradebook of --submissions DIR")
     suite = grader.load_suite(args.suite, args.submission, args.engine)
     if args.rerun:
         from .rerun import cmd_rerun
@@ -123,7 +146,7 @@ def cmd_grade(args) -> int:
             progress.refresh()
 
         run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done, on_start=started,
-                           host_timeout=timeout)
+                           host_timeout=timeout, cluster=args.cluster)
     paths = grader_report.write_transcripts(run, args.output_dir)
     from .rerun import rerun_command
     grader_report.print_report(run, paths, show_hidden=not args.hide_hidden,

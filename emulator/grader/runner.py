@@ -97,6 +97,8 @@ def _symbolizer(job: dict, have=None):
     if have is not None:
         return have
     from ..images.symbols import ProgramSource, Symbolizer
+    if job.get("program_elves") is not None:        # a cluster task: the ELFs travel
+        return Symbolizer(job["elf"], job["program_elves"])
     progs = job.get("programs")
     source = ProgramSource(Path(progs[0]), Path(progs[1]) if progs[1] else None) \
         if progs else None
@@ -296,11 +298,17 @@ def _crash_result(t: TestSpec, reason: str) -> TestResult:
                       visibility=t.visibility, tags=list(t.tags), description=t.description)
 
 
+def _key(job: dict) -> str:
+    return job.get("key", job["spec"].name)
+
+
 def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
              host_timeout: float = DEFAULT_HOST_TIMEOUT, depends=None) -> dict[str, TestResult]:
     """Run each job in its own process, at most ``nproc`` at a time, honouring
-    dependencies (``depends``: name -> list of names; a test runs only after its
-    dependencies passed, else it is marked not run). Returns name -> result."""
+    dependencies (``depends``: key -> list of keys; a test runs only after its
+    dependencies passed, else it is marked not run). A job's key is its ``"key"``
+    (class grading: ``"student/test"``), else its test's name. Returns key -> result;
+    ``on_done(result)`` (or ``on_done(key, result)`` for keyed jobs)."""
     ctx = _context()
     depends = depends or {}
     # start the biggest tests (by max_steps) first among those that are
@@ -313,9 +321,12 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
     results: dict[str, TestResult] = {}
 
     def finish(job, res):
-        results[job["spec"].name] = res
+        results[_key(job)] = res
         if on_done:
-            on_done(res)
+            if "key" in job:
+                on_done(job["key"], res)
+            else:
+                on_done(res)
 
     try:
         while pending or running:
@@ -325,11 +336,12 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
                 progress = False
                 for job in list(pending):
                     t = job["spec"]
-                    deps = depends.get(t.name, [])
+                    deps = depends.get(_key(job), [])
                     failed = [d for d in deps if d in results and not results[d].passed]
                     if failed:
                         pending.remove(job)
-                        r = _crash_result(t, f"not run: depends on {', '.join(failed)}, "
+                        names = [d.rsplit("/", 1)[-1] for d in failed]   # no student
+                        r = _crash_result(t, f"not run: depends on {', '.join(names)}, "
                                              f"which did not pass")
                         r.status = "not_run"
                         finish(job, r)
@@ -398,14 +410,22 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
 
 
 def grade(suite: Suite, jobs: int = 1, only: list[str] | None = None, on_done=None,
-          on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT) -> GradeRun:
-    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes."""
+          on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT,
+          cluster: str | None = None) -> GradeRun:
+    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes, or on
+    a Dask ``cluster`` (an address, or ``"local"``: :mod:`.cluster`)."""
     engine, _note = choose_engine(suite.engine)
     tests = select_tests(suite, only)
     with tempfile.TemporaryDirectory(prefix="ringvm-grade-") as tmp:
         builder = Builder(suite, Path(tmp))
         job_list = [prepare_job(suite, t, builder, engine) for t in tests]
-        results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
-                           host_timeout=host_timeout,
-                           depends={t.name: t.depends for t in tests})
+        depends = {t.name: t.depends for t in tests}
+        if cluster is not None:
+            from .cluster import run_jobs_on_cluster
+            done = (lambda _key, r: on_done(r)) if on_done else None
+            results, _where = run_jobs_on_cluster(job_list, cluster, depends, done,
+                                                  workers=max(1, jobs))
+        else:
+            results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
+                               host_timeout=host_timeout, depends=depends)
     return GradeRun(suite, [results[t.name] for t in tests], engine)

@@ -103,7 +103,10 @@ class Symbolizer:
             return None
         if isinstance(self.programs, ProgramSource):
             return self.programs.elf(name)
-        return _as_elf(self.programs.get(name))
+        cache = self.__dict__.setdefault("_parsed", {})
+        if name not in cache:
+            cache[name] = _as_elf(self.programs.get(name))
+        return cache[name]
 
     def describe(self, addr: int, program: str | None = None) -> str:
         """``<sym+0xoff> (file:line)`` of ``addr``: a kernel address (kseg and above)
