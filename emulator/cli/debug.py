@@ -77,13 +77,19 @@ def build_debugger(args, out=None):
             elf = None
     out = out if out is not None else sys.stdout
     color = not args.no_color and _isatty(out) and os.environ.get("NO_COLOR") is None
-    width = 100
-    try:
-        width = max(80, min(160, os.get_terminal_size(out.fileno()).columns))
-    except (OSError, AttributeError, ValueError):
-        pass
-    dbg = Debugger(m, out, elf=elf, color=color, width=width)
+    width, height = terminal_size(out)
+    dbg = Debugger(m, out, elf=elf, color=color, width=width, height=height)
     return dbg, note
+
+
+def terminal_size(out) -> tuple[int, int | None]:
+    """``(columns, rows)`` of the terminal ``out`` writes to: columns clamped to
+    60..160 (100 when not a terminal), rows None when not a terminal."""
+    try:
+        size = os.get_terminal_size(out.fileno())
+        return max(60, min(160, size.columns)), size.lines
+    except (OSError, AttributeError, ValueError):
+        return 100, None
 
 
 def _isatty(stream) -> bool:
@@ -106,7 +112,11 @@ def cmd_debug(args) -> int:
                   f"stopped at step {dbg.now}. `help` lists the commands.")
         dbg.view.context()
         dbg._remember_regs()
-        return run_session(dbg, args.script, args.batch)
+        status = run_session(dbg, args.script, args.batch)
+        if args.batch and dbg.waiting_for_input:
+            from ..debugger.session import WAITING_INPUT
+            raise UserError(f"--batch: {WAITING_INPUT}")
+        return status
 
 
 def run_session(dbg, script: str | None = None, batch: bool = False) -> int:

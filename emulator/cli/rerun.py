@@ -64,7 +64,7 @@ def _debug(args, rr, point) -> int:
 
     from ..debugger import Debugger
     from ..grader.runner import boot_machine
-    from .debug import run_session
+    from .debug import run_session, terminal_size
 
     if rr.job.get("error"):
         raise UserError(f"test {rr.spec.name} did not build: nothing to debug "
@@ -75,12 +75,10 @@ def _debug(args, rr, point) -> int:
     m = boot_machine(rr.job, point.overlays if point else None, console)
     color = not getattr(args, "no_color", False) and sys.stdout.isatty() \
         and os.environ.get("NO_COLOR") is None
-    try:
-        width = max(80, min(160, os.get_terminal_size(sys.stdout.fileno()).columns))
-    except (OSError, AttributeError, ValueError):
-        width = 100
+    width, height = terminal_size(sys.stdout)
     with m:
-        dbg = Debugger(m, sys.stdout, elf=read_elf(rr.job["elf"]), color=color, width=width)
+        dbg = Debugger(m, sys.stdout, elf=read_elf(rr.job["elf"]), color=color, width=width,
+                       height=height)
         boots = f" (boot {i + 1} of {len(rr.spec.boots)})" if len(rr.spec.boots) > 1 else ""
         dbg.write(f"ringvm grade --rerun {rr.spec.name} --debug: the machine the grader "
                   f"ran{boots}, on the {m.engine_kind} engine")

@@ -51,6 +51,9 @@ from .view import View
 __all__ = ["Debugger", "DebugError", "DebugConsole"]
 
 SYSCALL = ISA.causes["SYSCALL"].value
+#: why a run stopped when the guest idles waiting for console input nobody gave
+WAITING_INPUT = ("guest is waiting for console input: type it with 'input TEXT' (or "
+                 "'input --eof' to close it)")
 HYPERCALL_EXIT = ISA.exit_reasons["HYPERCALL"].value
 
 
@@ -64,7 +67,7 @@ class Debugger(Timeline):
     """
 
     def __init__(self, machine, out=None, *, elf=None, color: bool = False, width: int = 100,
-                 source_root=None):
+                 source_root=None, height: int | None = None):
         import sys
         self.m = machine
         self.eng = machine.engine
@@ -72,6 +75,9 @@ class Debugger(Timeline):
         self.elf = elf
         self.color = color
         self.width = width
+        #: terminal rows (None: unknown); below 40 the context is drawn compact so
+        #: that it fits with the stop line and the prompt (80x24 fits)
+        self.height = height
         self.cur = 0
         self.points: dict[int, object] = {}
         self._next_num = 1
@@ -95,6 +101,11 @@ class Debugger(Timeline):
         self._stop_ckpt_due = False
         self._decoder = None
         self.native = machine.engine_kind == "native"
+        #: steps in a row idle with nothing to read after which a run stops with
+        #: "guest is waiting for console input" (a sleeping guest wakes far sooner)
+        self.idle_input_steps = 20_000_000 if self.native else 2_000_000
+        #: set when a run stopped for that (``ringvm debug --batch`` then fails)
+        self.waiting_for_input = False
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
         self.stop_ckpt_gap = 100_000 if self.native else 10_000
@@ -348,6 +359,8 @@ class Debugger(Timeline):
                 w.old = None
         batch = self.catch_batch if catches else self.batch
         limit = None if max_steps is None else start + max_steps
+        idle_run = 0                # steps in a row spent idle with no input queued
+        hinted = False
         want_bps, want_ws = self.armed_bp_addrs() | internal, self.engine_watches()
         rings = any(c.kind == "ring" for c in catches)
         self._arm(want_bps, want_ws)
@@ -362,8 +375,7 @@ class Debugger(Timeline):
                 self._arm(want_bps, want_ws)
             t0 = self.now
             c0 = self.counters() if catches else None
-            idle0 = sum(c["idle"] for c in (c0 or self.counters())) \
-                if self.input_poll is not None else None
+            idle0 = sum(c["idle"] for c in (c0 or self.counters()))
             r0 = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))] \
                 if rings else None
             if catches:
@@ -380,6 +392,15 @@ class Debugger(Timeline):
             self._maybe_periodic_checkpoint()
             reason = stop.reason
             if reason is StopReason.MAX_STEPS:
+                idle_run = self._idle_waiting(stop, idle0, idle_run)
+                if idle_run >= self.idle_input_steps:
+                    if self.input_poll is None:
+                        self.waiting_for_input = True
+                        return StopInfo("waiting_input", WAITING_INPUT, self.cur)
+                    if not hinted:          # at a terminal: keys go to the guest
+                        hinted = True
+                        self.write("(the guest is waiting for console input: type it "
+                                   "here, or Ctrl-C to stop)")
                 if self.input_poll is not None:
                     self._poll_live_input(stop, idle0)
                 continue
@@ -426,6 +447,23 @@ class Debugger(Timeline):
             if reason is StopReason.MMIO:
                 continue
             raise DebugError(f"unexpected engine stop {reason}")
+
+    def input_queued(self) -> int | None:
+        """Bytes of console input queued and not yet read by the guest; None once the
+        input is closed (EOF: the guest is not left waiting)."""
+        con = self.m.console
+        if con.eof_sent:
+            return None
+        return max(0, con.fed - self.m.counters()["devices"].get("console_rx_bytes", 0))
+
+    def _idle_waiting(self, stop, idle0, run: int) -> int:
+        """The length of the stretch of steps spent idle (at least 90% of a batch in
+        idle cycles: every CPU in wfi, the timer still ticking) with no console input
+        queued, after the batch that ``stop`` ended; 0 when the guest did work."""
+        if stop.steps < 1000 or self.input_queued() != 0:
+            return 0
+        idle = sum(c["idle"] for c in self.counters())
+        return run + stop.steps if idle - idle0 >= stop.steps * 0.9 else 0
 
     def _watch_stop(self, stop) -> StopInfo:
         hit = stop.watch
