@@ -173,9 +173,10 @@ def cmd_boot(args) -> int:
                     trace_out = open(args.trace_file, "w")
                 except OSError as e:
                     raise UserError(f"cannot write {args.trace_file!r}: {e.strerror}") from None
-            from ..images.abi import syscall_name
+            from ..images.abi import syscall_names_for
             m.tracer = Tracer(m, v["trace"], trace_out, describe=_symbolizer(image).describe
-                              if image is not None else None, syscall_name=syscall_name)
+                              if image is not None else None,
+                              syscall_name=syscall_names_for(m.symbols).get)
         watch = _FaultLines(console)
         try:
             result = _run(m, args, v)

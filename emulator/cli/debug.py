@@ -79,6 +79,8 @@ def build_debugger(args, out=None):
     color = not args.no_color and _isatty(out) and os.environ.get("NO_COLOR") is None
     width, height = terminal_size(out)
     dbg = Debugger(m, out, elf=elf, color=color, width=width, height=height)
+    if image is not None:
+        dbg.use_programs_of(image)
     return dbg, note
 
 
@@ -171,29 +173,40 @@ def _completer(dbg):
 
     from ..debugger.commands import commands
     from ..debugger.view import CSR, REG_NAMES
+    from ..debugger.views import infos as view_infos
     infos = ["registers", "tlb", "traps", "breakpoints", "symbols", "devices", "vm",
-             "cpus", "line", "frame", "checkpoints"]
-    catches = ["trap", "syscall", "vmexit", "ring", "interrupt"]
+             "cpus", "line", "frame", "checkpoints", *sorted(view_infos())]
+    catches = ["trap", "syscall", "vmexit", "ring", "interrupt", "event", "hypercall",
+               "ipc", "upcall", "message", "notify"]
 
     class DebugCompleter(Completer):
+        """Commands, ``info``/``catch`` words, syscall names, registers and symbols; a
+        word that completes a command or keyword gets a trailing space, as in gdb."""
+
         def get_completions(self, document, complete_event):
             text = document.text_before_cursor
             word = document.get_word_before_cursor(WORD=True)
             words = text.split()
+            space = True
             if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
                 cands = sorted(commands())
             elif words[0] in ("info", "i") and len(words) <= 2:
                 cands = infos
             elif words[0] == "catch" and len(words) <= 2:
                 cands = catches
+            elif words[0] == "catch" and words[1] == "syscall" and len(words) <= 3:
+                cands = sorted(dbg.syscall_names().values())
             elif word.startswith("$"):
                 cands = ["$" + r for r in list(REG_NAMES) + ["pc"] + sorted(CSR)]
+                space = False
             else:
-                cands = sorted(dbg.m.symbols)
-            stem = word.lstrip("*")
+                cands = sorted(set(dbg.m.symbols) | set(dbg.user_symbol_names()))
+                space = False
+            stem = word.lstrip("*&")
             for c in cands:
                 if c.startswith(stem):
-                    yield Completion(c, start_position=-len(stem))
+                    yield Completion(c + (" " if space else ""), start_position=-len(stem),
+                                     display=c)
 
     return DebugCompleter()
 

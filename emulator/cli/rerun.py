@@ -79,6 +79,13 @@ def _debug(args, rr, point) -> int:
     with m:
         dbg = Debugger(m, sys.stdout, elf=read_elf(rr.job["elf"]), color=color, width=width,
                        height=height)
+        progs = rr.job.get("programs")
+        if progs:
+            from pathlib import Path
+
+            from ..images.symbols import ProgramSource
+            dbg.user.source = ProgramSource(Path(progs[0]),
+                                            Path(progs[1]) if progs[1] else None).elf
         boots = f" (boot {i + 1} of {len(rr.spec.boots)})" if len(rr.spec.boots) > 1 else ""
         dbg.write(f"ringvm grade --rerun {rr.spec.name} --debug: the machine the grader "
                   f"ran{boots}, on the {m.engine_kind} engine")

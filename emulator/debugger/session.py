@@ -110,6 +110,9 @@ class Debugger(Timeline):
         self.catch_batch = 200_000 if self.native else 20_000
         self.stop_ckpt_gap = 100_000 if self.native else 10_000
         self._symbols_sorted = None
+        from .usersyms import UserSymbols
+        #: user programs' symbols (add-symbol-file; the current process's program)
+        self.user = UserSymbols(self)
         self.view = View(self)
         if isinstance(machine.console, DebugConsole):
             machine.console._sink = self._guest_output
@@ -132,11 +135,21 @@ class Debugger(Timeline):
         opts = MachineOptions(engine=engine, ncpus=ncpus, ram=ram, disks=disks, snapshot=True)
         m = machine_for(image, opts, cls.make_console(input=input, eof=input is not None))
         try:
-            return cls(m, out if out is not None else io.StringIO(), elf=read_elf(image.elf),
-                       **kw)
+            dbg = cls(m, out if out is not None else io.StringIO(), elf=read_elf(image.elf),
+                      **kw)
+            dbg.use_programs_of(image)
+            return dbg
         except BaseException:
             m.close()
             raise
+
+    def use_programs_of(self, image) -> None:
+        """Name user addresses with the programs of ``image``'s disk (a
+        :class:`~ringvm.emulator.images.BootImage`; its ``[disk] programs``)."""
+        from ..images.symbols import for_guest
+        sym = for_guest(image)
+        if sym.programs is not None:
+            self.user.source = sym.program_elf
 
     @staticmethod
     def make_console(input: bytes | None = None, eof: bool = False) -> DebugConsole:
@@ -230,6 +243,18 @@ class Debugger(Timeline):
             cpus[cpu].setdefault("events", {})[code] = n
         return cpus
 
+    def user_symbol_names(self) -> list[str]:
+        """The symbols of the loaded user programs (completion)."""
+        return self.user.names()
+
+    def syscall_names(self) -> dict[int, str]:
+        """``number -> name`` of the system calls the kernel implements from the ABI
+        table (guests/abi.toml; {} for a guest with calls of its own)."""
+        if getattr(self, "_sysnames", None) is None:
+            from ..images.abi import syscall_names_for
+            self._sysnames = syscall_names_for(self.m.symbols)
+        return self._sysnames
+
     def halted(self) -> bool:
         return self._halt_code is not None
 
@@ -308,6 +333,10 @@ class Debugger(Timeline):
                      f"hqual=0x{c['hqual']:x}")
         else:
             where = f"epc=0x{c['epc']:08x} badvaddr=0x{c['badvaddr']:08x}"
+        if name == "SYSCALL":                # a7 still holds the number at entry
+            n = post.regs[17]
+            call = self.syscall_names().get(n)
+            name = f"SYSCALL {call}(a7={n})" if call else f"SYSCALL (a7={n})"
         return Event(t, i, f"{kind} {name} {where} -> {self.view.level(post)} "
                            f"pc=0x{post.pc:08x}{self.view.sym_suffix(post.pc)}")
 
@@ -532,7 +561,7 @@ class Debugger(Timeline):
         return False
 
     def _emit(self, data: bytes) -> None:
-        if data:
+        if data and not self.quiet_runs:
             self.m.console.write(data)
 
     def _check_batch(self, t0, c0, r0, catches, output: bytes) -> StopInfo | None:

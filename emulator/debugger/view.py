@@ -40,6 +40,15 @@ _ALIASES = {"fp": 8, "s0": 8, "r0": 0}
 _ST = ISA.status_fields
 
 
+def _highlight(line: str) -> Text:
+    """``line`` of assembly with syntax colours (plain if the lexer cannot load)."""
+    try:
+        from ringvm.assembler.lexer import highlight_line
+        return highlight_line(line)
+    except Exception:  # noqa: BLE001 — colours are a nicety, never an error
+        return Text(line)
+
+
 def status_field(value: int, name: str) -> int:
     f = _ST[name]
     lo, hi = (f.lo, f.hi) if hasattr(f, "lo") else (f[1], f[0])
@@ -123,10 +132,25 @@ class View:
             return p + KSEG
         return None
 
+    def user_image(self, addr: int, st=None):
+        """The user program's ElfImage that names user address ``addr`` in the CPU's
+        address space (:mod:`.usersyms`), or None."""
+        st = st if st is not None else self.d.cpu()
+        if st.v or addr >= KSEG:
+            return None
+        return self.d.user.for_address(addr, self.csr_values(st)["asid"] & 0xFF)
+
+    def user_files_changed(self) -> None:
+        """A user ELF was loaded: ``break FILE:LINE`` and ``list`` see its lines."""
+        for _a, _n, elf in self.d.user.images():
+            for a, f, ln in list(elf.lines) + list(getattr(elf, "sites", ())):
+                self.line_index.setdefault((f, ln), a)
+
     def sym(self, addr: int, st=None) -> tuple[str, int] | None:
         a = self.image_alias(addr, st)
         if a is None:
-            return None
+            user = self.user_image(addr, st)
+            return symbolize(user.by_address, addr) if user is not None else None
         return symbolize(self.by_address, a)
 
     def sym_suffix(self, addr: int, st=None) -> str:
@@ -148,13 +172,19 @@ class View:
         macro as one line); see :meth:`macro_line_of` for the macro's own line."""
         a = self.image_alias(addr, st)
         if a is None:
-            return None
+            user = self.user_image(addr, st)
+            if user is None:
+                return None
+            return user.site_of(addr) or user.line_of(addr)
         return self.sites.get(a) or self.lines.get(a)
 
     def macro_line_of(self, addr: int, st=None) -> tuple[str, int] | None:
         """The macro body line of an instruction a macro expanded, else None."""
         a = self.image_alias(addr, st)
-        if a is None or a not in self.sites:
+        if a is None:
+            user = self.user_image(addr, st)
+            return user.line_of(addr) if user is not None and user.site_of(addr) else None
+        if a not in self.sites:
             return None
         return self.lines.get(a)
 
@@ -188,6 +218,8 @@ class View:
 
     def find_file(self, name: str) -> str | None:
         files = {f for f, _ in self.lines.values()}
+        for _a, _n, elf in self.d.user.images():
+            files |= {f for _x, f, _ln in elf.lines}
         for f in sorted(files):
             if f == name or os.path.basename(f) == name or f.endswith("/" + name):
                 return f
@@ -268,6 +300,10 @@ class View:
         bare = name[1:] if name.startswith("$") else name
         if not name.startswith("$") and name in self.m.symbols:
             return self.m.symbols[name]
+        if not name.startswith("$"):
+            addr = self.d.user.lookup(name)
+            if addr is not None:
+                return addr
         if bare == "pc":
             return st.pc
         if bare in _ALIASES:
@@ -371,7 +407,7 @@ class View:
         """The pc, its instruction and its source line (``context off``, like gdb's
         ``x/i $pc`` display)."""
         w, why = self.fetch_word(st.pc)
-        insn = f"<cannot fetch: {why}>" if w is None else disassemble_word(w, st.pc, None)
+        insn = f"<cannot fetch: {why}>" if w is None else disassemble_word(w, st.pc, None, pseudo=True)
         out = [Text(f"→ 0x{st.pc:08x}{self.sym_suffix(st.pc)}:  {insn}", style="bold green")]
         ln = self.line_of(st.pc)
         if ln is not None:
@@ -427,9 +463,9 @@ class View:
                 alias = self.image_alias(a)
                 delta = (alias - a) if alias is not None else 0
                 body = disassemble_word(w, a + delta, self.by_address if alias is not None
-                                        else None)
+                                        else None, pseudo=True)
                 if delta:
-                    body = disassemble_word(w, a, None) + \
+                    body = disassemble_word(w, a, None, pseudo=True) + \
                         (body[body.index("  #"):] if "  #" in body else "")
                 body = f"{w:08x}  {body}"
             bps = self.d.armed_bp_addrs()
@@ -450,6 +486,9 @@ class View:
         out = [Text(f"{os.path.basename(path)}:{line}", style="dim")]
         for n in range(max(1, line - ctx_before), min(len(text), line + ctx_after) + 1):
             mark = "→" if n == line else " "
+            if self.d.color and n != line:          # syntax colours (Pygments)
+                out.append(Text(f"{mark}{n:5}  ") + _highlight(text[n - 1]))
+                continue
             out.append(Text(f"{mark}{n:5}  {text[n - 1]}",
                             style="bold green" if n == line else ""))
         mac = self.macro_line_of(pc)

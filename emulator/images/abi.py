@@ -319,3 +319,14 @@ def syscall_number(name: str) -> int | None:
         return None
     return None if sc is None else sc.number
 
+
+def syscall_names_for(symbols: dict) -> dict[int, str]:
+    """``number -> name`` of the ABI's system calls that a kernel implements: those
+    whose handler (``sys_<name>``) is among its ``symbols``. A guest with its own calls
+    (``guests/hello``) gets {} — its numbers mean something else."""
+    try:
+        calls = table().syscalls.values()
+    except (UserError, OSError):
+        return {}
+    return {sc.number: sc.name for sc in calls if sc.handler in symbols}
+
