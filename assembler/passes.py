@@ -14,10 +14,10 @@ All mistakes are collected as AsmErrors (see :mod:`.errors`).
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ringvm.errors import did_you_mean
 from ringvm.isa import ISA, REGISTER_FIELDS
 
 from .defines import DEFINE_FILE
@@ -300,8 +300,7 @@ class Assembler:
             else:
                 self.pseudo(line, col, p, ops)
         else:
-            close = difflib.get_close_matches(mn, list(ISA.instructions) + list(ISA.pseudos),
-                                              n=1)
+            close = did_you_mean(mn, list(ISA.instructions) + list(ISA.pseudos))
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             self.err(line, col, f"unknown instruction {mn!r}{hint}")
             self.emit("bytes", 4, line, col, (bytes(4),))

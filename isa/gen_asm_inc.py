@@ -101,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{OUTPUT} is stale: run `python -m ringvm.isa.gen_asm_inc`", file=sys.stderr)
             return 1
         return 0
+    if OUTPUT.exists() and OUTPUT.read_text() == fresh:
+        print(f"{OUTPUT}: up to date")
+        return 0
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(fresh)
+    print(f"wrote {OUTPUT}")
     return 0
 
 

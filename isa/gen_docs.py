@@ -148,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             print("isa/ISA.md is stale: run `python -m ringvm.isa.gen_docs`", file=sys.stderr)
             return 1
         return 0
+    if fresh == current:
+        print(f"{MANUAL}: up to date")
+        return 0
     MANUAL.write_text(fresh)
+    print(f"wrote {MANUAL}")
     return 0
 
 

@@ -197,9 +197,10 @@ def cmd_boot(args) -> int:
             if args.stats:
                 print_table(st)
     msg = result.message()
+    if console.last_byte not in (None, 10) and not console.capture and _isatty(sys.stdout):
+        sys.stdout.write("\n")      # the guest's last line (a prompt) ended: the shell's
+        sys.stdout.flush()          # prompt, or our message, starts on a line of its own
     if msg:
-        if console.last_byte not in (None, 10) and not console.capture and _isatty(sys.stdout):
-            sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
 

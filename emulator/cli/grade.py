@@ -145,8 +145,13 @@ def cmd_grade(args) -> int:
             progress.update(task, advance=1, current=", ".join(running[-3:]))
             progress.refresh()
 
-        run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done, on_start=started,
-                           host_timeout=timeout, cluster=args.cluster)
+        if args.cluster:
+            from ..grader.cluster import grade_on_cluster
+            run = grade_on_cluster(suite, args.cluster, jobs=jobs, only=args.only,
+                                   on_done=done)
+        else:
+            run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done,
+                               on_start=started, host_timeout=timeout)
     paths = grader_report.write_transcripts(run, args.output_dir)
     from .rerun import rerun_command
     grader_report.print_report(run, paths, show_hidden=not args.hide_hidden,

@@ -104,7 +104,10 @@ def dispatch(dbg, line: str) -> bool:
         elif cands:
             raise DebugError(f"ambiguous command {name!r}: {', '.join(sorted(cands)[:8])}")
         else:
-            raise DebugError(f"unknown command {name!r} (try `help`)")
+            from ringvm.errors import did_you_mean
+            close = did_you_mean(name, [c for c in table if len(c) > 2])
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            raise DebugError(f"unknown command {name!r} ({hint}try `help`)")
     if fn is cmd_quit:
         return False
     if fmt is not None:

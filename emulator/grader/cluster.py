@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ringvm.errors import UserError
 
-from .runner import _crash_result, _key, run_one
+from .runner import _crash_result, _key, grade, run_one
 
 #: what to install when Dask is missing
 INSTALL_HINT = "pip install 'ringvm[cluster]' (Dask distributed)"
@@ -190,3 +190,15 @@ def run_jobs_on_cluster(jobs: list[dict], cluster: str, depends: dict | None = N
         return results, where
     finally:
         close()
+
+
+def grade_on_cluster(suite, cluster: str, jobs: int = 2, only=None, on_done=None):
+    """:func:`~.runner.grade` with every test run on ``cluster`` (``jobs``: workers of a
+    ``"local"`` cluster). Returns the GradeRun."""
+    def execute(job_list, depends, done):
+        results, _where = run_jobs_on_cluster(
+            job_list, cluster, depends, (lambda _k, r: done(r)) if done else None,
+            workers=max(1, jobs))
+        return results
+    return grade(suite, jobs=jobs, only=only, on_done=on_done, execute=execute)
+

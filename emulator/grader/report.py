@@ -101,13 +101,25 @@ def format_line(tag: str, text: str) -> str:
     return f"{tag:<7}  {text}" if tag else f"         {text}"
 
 
+def _is_transcript(p: Path) -> bool:
+    """Whether ``p`` is a transcript this module wrote (it starts ``test: NAME``)."""
+    try:
+        with open(p, encoding="utf-8", errors="replace") as f:
+            return f.readline().startswith("test: ") and f.readline().startswith("result: ")
+    except OSError:
+        return False
+
+
 def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
-    """Write ``<directory>/<test>.txt`` for every test; returns name -> path."""
+    """Write ``<directory>/<test>.txt`` for every test, after removing the transcripts
+    an earlier run left there (files that are not transcripts stay); returns name ->
+    path."""
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
-        for t in run.suite.tests:           # no stale transcript of an earlier run
-            (d / f"{t.name}.txt").unlink(missing_ok=True)
+        for p in d.glob("*.txt"):           # no transcript of an earlier run, of any
+            if _is_transcript(p):           # suite; other files are left alone
+                p.unlink(missing_ok=True)
         paths = {}
         for r in run.results:
             p = d / f"{r.name}.txt"

@@ -56,9 +56,9 @@ class Rerun:
         try:
             self.spec = suite.test(name)
         except KeyError:
-            import difflib
+            from ringvm.errors import did_you_mean
             names = [t.name for t in suite.tests]
-            close = difflib.get_close_matches(name, names, n=3)
+            close = did_you_mean(name, names, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else \
                 f" (tests: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''})"
             raise UserError(f"--rerun {name}: no test of that name in {suite.path}{hint}") \

@@ -411,20 +411,18 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
 
 def grade(suite: Suite, jobs: int = 1, only: list[str] | None = None, on_done=None,
           on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT,
-          cluster: str | None = None) -> GradeRun:
-    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes, or on
-    a Dask ``cluster`` (an address, or ``"local"``: :mod:`.cluster`)."""
+          execute=None) -> GradeRun:
+    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes, or with
+    ``execute(jobs, depends, on_done) -> key -> result`` (a Dask cluster:
+    :func:`.cluster.grade_on_cluster`)."""
     engine, _note = choose_engine(suite.engine)
     tests = select_tests(suite, only)
     with tempfile.TemporaryDirectory(prefix="ringvm-grade-") as tmp:
         builder = Builder(suite, Path(tmp))
         job_list = [prepare_job(suite, t, builder, engine) for t in tests]
         depends = {t.name: t.depends for t in tests}
-        if cluster is not None:
-            from .cluster import run_jobs_on_cluster
-            done = (lambda _key, r: on_done(r)) if on_done else None
-            results, _where = run_jobs_on_cluster(job_list, cluster, depends, done,
-                                                  workers=max(1, jobs))
+        if execute is not None:
+            results = execute(job_list, depends, on_done)
         else:
             results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
                                host_timeout=host_timeout, depends=depends)

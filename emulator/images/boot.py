@@ -86,9 +86,13 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
     if _is_plain_name(spec):                 # a bundled guest name wins over a local file
         guest = find_guest(spec)
         if guest is None and not path.exists():
-            names = ", ".join(x.name for x in list_guests()) or "none"
-            raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
-                            f"or give a path to a .s or ELF file)")
+            from ringvm.errors import did_you_mean
+            known = [x.name for x in list_guests()]
+            close = did_you_mean(spec, known)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UserError(f"no guest called {spec!r} ({hint}bundled guests: "
+                            f"{', '.join(known) or 'none'}; or give a path to a .s or ELF "
+                            f"file)")
     if guest is None and not path.exists():
         raise UserError(f"{spec!r}: no such file")
     if guest is None and path.is_dir():
@@ -264,7 +268,7 @@ def disk_banner(image: BootImage, opts: MachineOptions) -> list[str]:
         name = "disk" + (str(i) if i else "")
         if opts.disks is None and image.guest and image.guest.disks[i].build is not None:
             how = (f"working copy of {image.guest.name}'s built disk; writes are "
-                   + ("kept in memory (--snapshot)" if snapshot else
+                   + ("kept in memory: --snapshot" if snapshot else
                       "kept across boots; --fresh-disk resets it"))
         else:
             how = "writes kept in memory" if snapshot else "writes go to the file"

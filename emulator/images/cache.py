@@ -185,4 +185,6 @@ def sync_generated(outputs: dict[Path, str], check: bool, command: str) -> int:
         else:
             p.write_text(outputs[p])
             print(f"wrote {p}")
+    if not check and len(outputs) > len(stale):
+        print(f"{len(outputs) - len(stale)} other generated file(s) up to date")
     return 1 if check and stale else 0
