@@ -29,6 +29,9 @@ def add_machine_options(p) -> None:
                         "disk1, ... (default: the guest's disks)")
     p.add_argument("--snapshot", action="store_true",
                    help="keep disk writes in memory; the image files are never modified")
+    p.add_argument("--fresh-disk", action="store_true",
+                   help="reset the guest's working disk to its freshly built image first "
+                        "(files of earlier boots are gone)")
     p.add_argument("--module", metavar="NAME=FILE_OR_GUEST[@ADDR]", action="append",
                    help="boot module (ISA.md §11): a file, .s source or bundled guest, "
                         "placed in RAM and listed in the boot-info page; repeatable")
@@ -52,7 +55,8 @@ def machine_options(args) -> MachineOptions:
         ram=None if args.ram is None else parse_size(args.ram),
         tlb_entries=None if args.tlb_entries is None
         else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
-        disks=args.disk, snapshot=args.snapshot)
+        disks=args.disk, snapshot=args.snapshot,
+        fresh_disk=bool(getattr(args, "fresh_disk", False)))
 
 
 def build_options(args) -> dict:

@@ -43,11 +43,15 @@ class BootImage:
     guest: Guest | None = None
     modules: list[Module] = field(default_factory=list)
 
-    def default_disks(self) -> tuple[list[str], bool]:
+    #: set by :func:`resolve` when a ``.s`` or ELF file was recognised as the entry
+    #: file of ``guest`` (item: ``ringvm boot guests/monolithic/main.s`` gets the disk)
+    note: str = ""
+
+    def default_disks(self, fresh: bool = False) -> tuple[list[str], bool]:
         """``(image paths, snapshot)`` the guest boots when no ``--disk`` is given:
         bundled image files (snapshot mode: never modified), the persistent working
-        copies of images built from sources, or none. Raises :class:`UserError` if an
-        image cannot be built."""
+        copies of images built from sources (``fresh``: reset to the built image
+        first), or none. Raises :class:`UserError` if an image cannot be built."""
         from .rootdisk import working_image
         paths, snapshot = [], False
         for d in (self.guest.disks if self.guest else []):
@@ -55,8 +59,13 @@ class BootImage:
                 paths.append(str(d.image))
                 snapshot = True
             else:
-                paths.append(str(working_image(d.build)))
+                paths.append(str(working_image(d.build, fresh=fresh)))
         return paths, snapshot
+
+    @property
+    def builds_disk(self) -> bool:
+        """Whether the guest boots a working copy of a disk built from sources."""
+        return bool(self.guest) and any(d.build is not None for d in self.guest.disks)
 
 
 def _is_plain_name(spec: str) -> bool:
@@ -77,9 +86,13 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
     if _is_plain_name(spec):                 # a bundled guest name wins over a local file
         guest = find_guest(spec)
         if guest is None and not path.exists():
-            names = ", ".join(x.name for x in list_guests()) or "none"
-            raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
-                            f"or give a path to a .s or ELF file)")
+            from ringvm.errors import did_you_mean
+            known = [x.name for x in list_guests()]
+            close = did_you_mean(spec, known)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UserError(f"no guest called {spec!r} ({hint}bundled guests: "
+                            f"{', '.join(known) or 'none'}; or give a path to a .s or ELF "
+                            f"file)")
     if guest is None and not path.exists():
         raise UserError(f"{spec!r}: no such file")
     if guest is None and path.is_dir():
@@ -90,6 +103,19 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         image = BootImage(guest.name, build_guest(guest, options, defines), guest)
         sources = list(guest.modules) + list(modules)
     else:
+        owner = guest_of_file(path)
+        if owner is not None:
+            if path.suffix.lower() == ".s":
+                image = BootImage(owner.name, build_guest(owner, options, defines), owner)
+            else:
+                image = BootImage(owner.name, path.read_bytes(), owner)
+            what = "is" if path.suffix.lower() == ".s" else "was built from"
+            image.note = (f"ringvm: note: {spec} {what} the entry file of the guest in "
+                          f"{owner.directory}: booting it with that guest's disks and "
+                          f"modules (same as `ringvm boot {owner.directory}`)")
+            image.modules = [build_module(m, owner)
+                             for m in list(owner.modules) + list(modules)]
+            return image
         if options:
             raise UserError(f"--option needs a guest with a guest.toml ({spec!r} is a file)")
         if path.suffix.lower() == ".s":
@@ -103,6 +129,40 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         sources = list(modules)
     image.modules = [build_module(m, image.guest) for m in sources]
     return image
+
+
+def guest_of_file(path: Path) -> Guest | None:
+    """The guest whose entry file ``path`` is: a ``.s`` file next to a ``guest.toml``
+    naming it as ``entry``, or an ELF whose line table's first source file is such an
+    entry (``ringvm asm guests/monolithic/main.s -o k.elf``). None otherwise (also for
+    unreadable files and bad guest.toml files: the plain file is booted)."""
+    try:
+        if path.suffix.lower() == ".s":
+            files = [path.resolve()]
+        else:
+            from ringvm.assembler.elf import read_elf
+            elf = read_elf(path.read_bytes())
+            files = list(dict.fromkeys(Path(f).resolve() for _a, f, _ln in elf.lines))
+        for src in files:
+            if (src.parent / "guest.toml").is_file():
+                g = guest_from_dir(src.parent)
+                if g.entry.resolve() == src:
+                    return g
+        return None
+    except Exception:   # noqa: BLE001 — not recognised: boot the plain file
+        return None
+
+
+def no_disk_hint(image: BootImage, path: str | None) -> str:
+    """A hint for a plain ``.s``/ELF booted without a disk whose folder holds a guest
+    (the kernel may need that guest's disk): how to attach one. "" when none applies."""
+    if image.guest is not None or not path:
+        return ""
+    d = Path(path).resolve().parent
+    if (d / "guest.toml").is_file():
+        return (f"ringvm: note: no disk attached; to boot with the disk of the guest in "
+                f"{d}, boot the folder (`ringvm boot {d}`) or give --disk IMG")
+    return ""
 
 
 def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
@@ -161,7 +221,8 @@ class MachineOptions:
     the guest's disks; ``[]``: no disk). ``snapshot``: keep disk writes in memory.
     ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
     :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
-    one boot's disks to the next."""
+    one boot's disks to the next. ``fresh_disk``: reset the guest's working disk to
+    its built image first (``--fresh-disk``)."""
     engine: str = "auto"
     ncpus: int | None = None
     ram: int | str | None = None
@@ -169,6 +230,7 @@ class MachineOptions:
     disks: list | None = None
     snapshot: bool = False
     disk_overlays: list | None = field(default=None, repr=False)
+    fresh_disk: bool = False
 
 
 def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
@@ -185,9 +247,33 @@ def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
 def disks_for(image: BootImage, opts: MachineOptions) -> tuple[list[str], bool]:
     """``(image paths, snapshot)`` for ``image`` under ``opts``."""
     if opts.disks is not None:
+        if opts.fresh_disk:
+            raise UserError("--fresh-disk resets the guest's own disk; it cannot be "
+                            "given with --disk")
         return [os.fspath(d) for d in opts.disks], opts.snapshot
-    paths, forced = image.default_disks()
+    if opts.fresh_disk and not image.builds_disk:
+        raise UserError(f"--fresh-disk: {image.name} has no disk built from sources")
+    paths, forced = image.default_disks(fresh=opts.fresh_disk)
     return paths, forced or opts.snapshot
+
+
+def disk_banner(image: BootImage, opts: MachineOptions) -> list[str]:
+    """One line per disk the machine will boot (``ringvm boot`` prints them on stderr):
+    which file, and what happens to writes. Call after :func:`machine_for` (the working
+    copy exists then). Raises :class:`UserError` like :func:`disks_for`."""
+    opts = MachineOptions(**{**opts.__dict__, "fresh_disk": False})
+    paths, snapshot = disks_for(image, opts)
+    out = []
+    for i, p in enumerate(paths):
+        name = "disk" + (str(i) if i else "")
+        if opts.disks is None and image.guest and image.guest.disks[i].build is not None:
+            how = (f"working copy of {image.guest.name}'s built disk; writes are "
+                   + ("kept in memory: --snapshot" if snapshot else
+                      "kept across boots; --fresh-disk resets it"))
+        else:
+            how = "writes kept in memory" if snapshot else "writes go to the file"
+        out.append(f"ringvm: {name}: {p} ({how})")
+    return out
 
 
 def machine_for(image: BootImage, opts: MachineOptions | None = None,

@@ -171,18 +171,3 @@ def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
         except OSError:
             pass
     return _assemble(src, include_paths, base, defines)
-
-
-def sync_generated(outputs: dict[Path, str], check: bool, command: str) -> int:
-    """Write each generated file of ``outputs`` (path -> fresh content) that differs,
-    saying so; with ``check``, write nothing and name every stale file on stderr
-    (``run `command```). Returns 1 if ``check`` found a stale file, else 0."""
-    import sys
-    stale = [p for p, text in outputs.items() if not p.is_file() or p.read_text() != text]
-    for p in stale:
-        if check:
-            print(f"{p} is stale: run `{command}`", file=sys.stderr)
-        else:
-            p.write_text(outputs[p])
-            print(f"wrote {p}")
-    return 1 if check and stale else 0
