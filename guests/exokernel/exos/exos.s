@@ -66,12 +66,20 @@ exos_table:
 
 # exos_enter: t0 = call number, a0-a5 its arguments, ra = the program's return
 # address, sp = its stack. On the environment's own call stack, under the library
-# lock, call the handler; a killed process exits on its way out.
+# lock, call the handler; a killed process exits on its way out. Like a kernel, ExOS
+# keeps every register of the program but t0-t6 and a0 (guests/abi.toml).
 exos_enter:
     li   t1, UAREA
     sw   sp, U_USP(t1)
     sw   ra, U_URA(t1)
     sw   t0, U_CALLNO(t1)
+    sw   a1, U_ARGS+0(t1)
+    sw   a2, U_ARGS+4(t1)
+    sw   a3, U_ARGS+8(t1)
+    sw   a4, U_ARGS+12(t1)
+    sw   a5, U_ARGS+16(t1)
+    sw   a6, U_ARGS+20(t1)
+    sw   a7, U_ARGS+24(t1)
     li   sp, UAREA_TOP
     addi t2, t0, -1
     sltiu t2, t2, NSYSCALL
@@ -94,6 +102,13 @@ exos_enter:
     sw   zero, P_LIBOS(t1)
     call exos_unlock
 9:  li   t1, UAREA
+    lw   a1, U_ARGS+0(t1)
+    lw   a2, U_ARGS+4(t1)
+    lw   a3, U_ARGS+8(t1)
+    lw   a4, U_ARGS+12(t1)
+    lw   a5, U_ARGS+16(t1)
+    lw   a6, U_ARGS+20(t1)
+    lw   a7, U_ARGS+24(t1)
     lw   ra, U_URA(t1)
     lw   sp, U_USP(t1)
     ret

@@ -327,7 +327,16 @@ sys_fork:
     addi t2, t2, 1
     li   t3, 12
     blt  t2, t3, 1b
-    sw   zero, 40(s4)                   # a0 = 0 in the child
+    sw   zero, 40(s4)                   # a0 = 0 in the child, a1-a7 kept
+    li   t2, 0
+11: slli t3, t2, 2
+    add  t1, t3, t0
+    lw   t1, U_ARGS(t1)
+    add  t3, t3, s4
+    sw   t1, 44(t3)
+    addi t2, t2, 1
+    li   t3, 7
+    blt  t2, t3, 11b
     lw   t0, P_BRK(s1)
     sw   t0, P_BRK(s2)
     lw   t0, P_HEAP(s1)
