@@ -198,7 +198,7 @@ tlb_shootdown:
 # check_install(a0 = env, a1 = va, a2 = tlblo) -> a0 = 0, or -EINVAL (not an address
 # the library OS manages: a guaranteed window, kseg) or -EPERM (not its page). Leaf.
 check_install:
-    li   t0, UAREA
+    li   t0, OWNERS
     bgeu a1, t0, 8f
     lw   t0, E_IMGLO(a0)
     bltu a1, t0, 1f

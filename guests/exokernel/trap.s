@@ -7,8 +7,8 @@
 # came from the kernel itself. Four fast paths never build a trap frame:
 #
 #   1. a TLB miss in a guaranteed mapping — the library OS's image, its upcall pages,
-#      or its window on the physical pages its domain owns (PHYSMAP) — is refilled
-#      here from the kernel's own tables (one ownership check for PHYSMAP);
+#      its window on the physical pages its domain owns (PHYSMAP, one ownership check),
+#      the read-only owner table (OWNERS) — is refilled here from the kernel's tables;
 #   2. any other exception (including a TLB miss elsewhere) is an upcall: t0-t2, a0-a2,
 #      a7, sp and pc go to the environment's save area (UAREA) and it continues at its
 #      domain's upcall entry in ring 3 (`dispatch`, EV_UPCALL) — the kernel neither
@@ -132,7 +132,7 @@ tlb_miss:
     ori  t1, t1, TLB_V | TLB_R | TLB_W | TLB_X | TLB_U
     j    kfill
 2:  li   t2, UAREA
-    bltu t1, t2, 5f
+    bltu t1, t2, 6f
     li   t2, PHYSMAP
     bgeu t1, t2, 4f
     li   t2, UAREA_STACK                # the upcall page or the stack page
@@ -157,6 +157,21 @@ tlb_miss:
     bne  t2, t0, 5f
     slli t1, t1, 12
     ori  t1, t1, TLB_V | TLB_R | TLB_W | TLB_U
+    j    kfill
+6:  li   t2, OWNERS                     # the owner table, read-only
+    bltu t1, t2, 5f
+    sub  t1, t1, t2
+    la   t2, ram_pages
+    lw   t2, 0(t2)
+    bgeu t1, t2, 5f
+    la   t2, owner_table
+    lw   t2, 0(t2)
+    add  t1, t1, t2
+    li   t2, KSEG
+    sub  t1, t1, t2
+    srli t1, t1, 12
+    slli t1, t1, 12
+    ori  t1, t1, TLB_V | TLB_R | TLB_U
 kfill:
     csrw tlblo, t1                      # tlbhi = VPN | ASID, set by the miss
     la   t1, tlb_next                   # round robin (see lib/mm/tlbrefill.s)
@@ -251,7 +266,7 @@ fast_tlb_resume:
     lw   t0, E_INUP(sp)
     beqz t0, utrap_full
     sw   t2, E_T2(sp)
-    li   t0, UAREA
+    li   t0, OWNERS
     bgeu a0, t0, 9f
     lw   t0, E_IMGLO(sp)
     bltu a0, t0, 1f

@@ -92,3 +92,86 @@ mputhex:
     .balign 128
 mbuf:    .space 128
 .text
+
+# A line buffer, printed with one EXO_CPUTS so that lines of two library OSes never
+# mix: lb_str(a0 = string), lb_dec(a0), lb_hex(a0), lb_end() (adds \n and prints).
+lb_str:
+    la   t0, lb_len
+    lw   t1, 0(t0)
+    la   t2, lbuf
+1:  lbu  t3, 0(a0)
+    beqz t3, 2f
+    li   t4, 200
+    bgeu t1, t4, 2f
+    add  t4, t2, t1
+    sb   t3, 0(t4)
+    addi t1, t1, 1
+    addi a0, a0, 1
+    j    1b
+2:  sw   t1, 0(t0)
+    ret
+lb_dec:
+    addi sp, sp, -32
+    sw   ra, 28(sp)
+    addi t0, sp, 24
+    sb   zero, 0(t0)
+    li   t2, 10
+1:  remu t1, a0, t2
+    divu a0, a0, t2
+    addi t1, t1, '0'
+    addi t0, t0, -1
+    sb   t1, 0(t0)
+    bnez a0, 1b
+    mv   a0, t0
+    call lb_str
+    lw   ra, 28(sp)
+    addi sp, sp, 32
+    ret
+lb_hex:
+    addi sp, sp, -32
+    sw   ra, 28(sp)
+    li   t0, '0'
+    sb   t0, 0(sp)
+    li   t0, 'x'
+    sb   t0, 1(sp)
+    li   t1, 28
+    addi t2, sp, 2
+1:  srl  t0, a0, t1
+    andi t0, t0, 15
+    li   t3, 10
+    blt  t0, t3, 2f
+    addi t0, t0, 'a' - 10 - '0'
+2:  addi t0, t0, '0'
+    sb   t0, 0(t2)
+    addi t2, t2, 1
+    addi t1, t1, -4
+    bge  t1, zero, 1b
+    sb   zero, 0(t2)
+    mv   a0, sp
+    call lb_str
+    lw   ra, 28(sp)
+    addi sp, sp, 32
+    ret
+lb_end:
+    la   t0, lb_len
+    lw   t1, 0(t0)
+    la   t2, lbuf
+    add  t3, t2, t1
+    li   t4, '\n'
+    sb   t4, 0(t3)
+    addi a1, t1, 1
+    sw   zero, 0(t0)
+    la   t0, img_off
+    lw   t0, 0(t0)
+    add  a0, t2, t0
+    li   a7, EXO_CPUTS
+    syscall
+    ret
+
+.data
+    .balign 4
+lb_len:  .word 0
+.bss
+    .balign 128
+lbuf:    .space 256
+.text
