@@ -341,6 +341,7 @@ tlb_entries:   .word 64
 ndomains:      .word 0
 console_owner: .word 0
 cons_chan:     .word 0
+cons_midline:  .word 0
 stat_switches: .word 0
 stat_pcts:     .word 0
 .bss

@@ -305,11 +305,11 @@ sys_page_free:
     PROLOGUE
     mv   s1, a0
     call owner_byte
-    andi t0, a0, OWN_PINNED
+    andi s3, a0, OWN_PINNED
     andi s2, a0, OWN_MASK
     call cur_dom
     bne  a0, s2, 9f
-    bnez t0, 8f
+    bnez s3, 8f
     mv   a0, s1
     call tlb_shootdown
     mv   a0, s1

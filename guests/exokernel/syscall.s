@@ -37,7 +37,9 @@ syscall:
     EPILOGUE
 
 # EXO_CPUTS(pa, n) -> n: bytes from a physical page of the caller's domain (n <= what
-# is left of that page) to the console.
+# is left of that page) to the console; -EAGAIN for a domain that does not hold the
+# console while the holder is in the middle of a line (its prompt, its echo): the
+# caller tries again later, so lines of two library OSes never mix.
 sys_cputs:
     PROLOGUE
     mv   s1, a0
@@ -49,16 +51,32 @@ sys_cputs:
     srli a0, s1, 12
     call page_mine
     beqz a0, 9f
-    li   t0, KSEG
+    call cons_mine
+    mv   s3, a0
+    bnez s3, 1f
+    la   t0, cons_midline
+    lw   t0, 0(t0)
+    bnez t0, 7f
+1:  li   t0, KSEG
     or   t1, s1, t0
     add  t2, t1, s2
     li   t0, CONSOLE_DATA
+    li   t4, 0
 1:  beq  t1, t2, 2f
     lbu  t3, 0(t1)
     sw   t3, 0(t0)
+    mv   t4, t3
     addi t1, t1, 1
     j    1b
-2:  mv   a0, s2
+2:  beqz s3, 3f                         # the holder: where is its line?
+    beqz s2, 3f
+    addi t4, t4, -'\n'
+    snez t4, t4
+    la   t0, cons_midline
+    sw   t4, 0(t0)
+3:  mv   a0, s2
+    EPILOGUE
+7:  li   a0, -EAGAIN
     EPILOGUE
 8:  li   a0, -EINVAL
     EPILOGUE

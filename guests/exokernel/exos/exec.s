@@ -20,6 +20,7 @@
 .equ X_SP, 164
 .equ X_ARGVBASE, 168
 .equ X_SBASE, 172
+.equ X_ARGPAGE, 176                     # the caller's page of arguments, freed on success
 
 # sys_exec(a0 = user path, a1 = user argv) -> -errno; does not return on success
 sys_exec:
@@ -91,8 +92,7 @@ sys_exec:
 # -> -errno on failure; on success it does not return: the program starts.
 kexec:
     PROLOGUE
-    la   t0, exec_argpage
-    sw   a3, 0(t0)
+    sw   a3, 0(sp)                      # (into the scratch page below)
     mv   s1, a0
     mv   s2, a1
     mv   s3, a2
@@ -101,6 +101,8 @@ kexec:
     call kalloc
     beqz a0, 97f
     mv   s6, a0                         # scratch: ELF header 0..51, phdr 64..95
+    lw   t0, 0(sp)
+    sw   t0, X_ARGPAGE(s6)              # (per call: another exec may run meanwhile)
     sw   s1, X_PATH(s6)
     sw   s2, X_ARGV(s6)
     sw   s3, X_ARGC(s6)
@@ -367,10 +369,10 @@ kexec:
     lw   s2, X_ARGVBASE(s6)
     lw   s3, X_SP(s6)
     lw   s4, 24(s6)                     # e_entry
+    lw   s5, X_ARGPAGE(s6)
     mv   a0, s6
     call kfree
-    la   t0, exec_argpage
-    lw   a0, 0(t0)
+    mv   a0, s5
     call kfree
     li   t0, UAREA
     lw   t0, U_CURPROC(t0)
@@ -394,8 +396,3 @@ kexec:
     EPILOGUE
 97: li   a0, -ENOMEM
     EPILOGUE
-
-.data
-    .balign 4
-exec_argpage: .word 0
-.text

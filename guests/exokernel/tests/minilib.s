@@ -21,26 +21,22 @@ mputs:
     li   t2, 120
     blt  t1, t2, 1b
 2:  mv   a1, t1
-    la   a0, mbuf
+    la   t2, mbuf
     la   t0, img_off
     lw   t0, 0(t0)
-    add  a0, a0, t0
-    li   a7, EXO_CPUTS
-    syscall
-    ret
+    add  t2, t2, t0
+    j    cputs_retry
 
 # mputc(a0 = byte)
 mputc:
     la   t0, mbuf
     sb   a0, 0(t0)
-    la   a0, mbuf
+    la   t2, mbuf
     la   t0, img_off
     lw   t0, 0(t0)
-    add  a0, a0, t0
+    add  t2, t2, t0
     li   a1, 1
-    li   a7, EXO_CPUTS
-    syscall
-    ret
+    j    cputs_retry
 
 # mputdec(a0 = unsigned)
 mputdec:
@@ -163,10 +159,21 @@ lb_end:
     sw   zero, 0(t0)
     la   t0, img_off
     lw   t0, 0(t0)
-    add  a0, t2, t0
+    add  t2, t2, t0
+cputs_retry:                            # (t2 = pa, a1 = n) until the console takes it
+    mv   a0, t2
     li   a7, EXO_CPUTS
     syscall
-    ret
+    li   t0, -EAGAIN
+    bne  a0, t0, 1f
+    li   a0, INFO_TICKS                 # the holder is mid-line: a tick later
+    li   a7, EXO_INFO
+    syscall
+    addi a0, a0, 1
+    li   a7, EXO_BLOCK
+    syscall
+    j    cputs_retry
+1:  ret
 
 .data
     .balign 4
