@@ -15,7 +15,9 @@
 #      decodes nor handles it;
 #   3. EXO_RESUME returns from an upcall: the save area back into the registers;
 #   4. EXO_TLB_RESUME installs the library OS's TLB entry (checked: the page must be
-#      its domain's) and resumes — a library-OS TLB refill costs two kernel entries.
+#      its domain's) and resumes — a library-OS TLB refill costs two kernel entries;
+#   5. EXO_PCT to an environment that waits for one switches address spaces and
+#      registers in one go (a protected control transfer).
 #
 # Everything else — the other system calls, interrupts, an exception in an upcall
 # handler — saves a full trap frame on the environment's kernel stack and calls
@@ -115,6 +117,8 @@ syscall_fast:
     beq  a7, t1, fast_resume
     li   t1, EXO_TLB_RESUME
     beq  a7, t1, fast_tlb_resume
+    li   t1, EXO_PCT
+    beq  a7, t1, fast_pct
     j    utrap_full
 
 # ---- 1. guaranteed mappings, refilled by the kernel. t0 = cause.
@@ -308,6 +312,80 @@ fast_tlb_resume:
     j    resume_regs
 9:  lw   t2, E_T2(sp)
     # fall through: the slow path says why
+
+# ---- 5. EXO_PCT(a0 = envid, a1-a3) to an environment waiting in EXO_PCT: a protected
+# control transfer is a procedure call across address spaces (exo.inc): only what a
+# callee must preserve — sp, ra, gp, tp, s0-s11 and the pc — is saved in the caller's
+# trap frame, the target's are loaded from its frame, a1-a3 pass through untouched,
+# a0 becomes the caller's envid; no scheduler, no other register moved. (A target not
+# waiting, or EXO_PCT(0): the slow path, env.s sys_pct.)
+fast_pct:
+    beqz a0, utrap_full
+    addi t0, a0, -1                     # the target's struct env
+    sltiu t1, t0, NENV
+    beqz t1, utrap_full
+    slli t0, t0, ENV_SHIFT
+    la   t1, env_table
+    add  t0, t0, t1
+    lw   t1, E_STATE(t0)
+    addi t1, t1, -ENV_PCTWAIT
+    bnez t1, utrap_full
+    lw   t1, E_KTOP(sp)                 # the caller's frame
+    addi t1, t1, -TF_SIZE
+    sw   ra, 4(t1)
+    csrr t2, scratch
+    sw   t2, 8(t1)
+    sw   gp, 12(t1)
+    sw   tp, 16(t1)
+    sw   s0, 32(t1)
+    sw   s1, 36(t1)
+    sw   s2, 72(t1)
+    sw   s3, 76(t1)
+    sw   s4, 80(t1)
+    sw   s5, 84(t1)
+    sw   s6, 88(t1)
+    sw   s7, 92(t1)
+    sw   s8, 96(t1)
+    sw   s9, 100(t1)
+    sw   s10, 104(t1)
+    sw   s11, 108(t1)
+    csrr t2, epc
+    addi t2, t2, 4
+    sw   t2, TF_EPC(t1)
+    li   t2, ENV_PCTWAIT
+    sw   t2, E_STATE(sp)
+    lw   a0, E_ID(sp)                   # the target learns who called
+    li   t2, ENV_RUNNING
+    sw   t2, E_STATE(t0)
+    la   t2, curenv
+    sw   t0, 0(t2)
+    lw   t2, E_ID(t0)
+    csrw asid, t2
+    csrw scratch, t0
+    lw   t1, E_KTOP(t0)                 # the target's frame
+    addi t1, t1, -TF_SIZE
+    lw   t2, TF_EPC(t1)
+    csrw epc, t2
+    lw   ra, 4(t1)
+    lw   gp, 12(t1)
+    lw   tp, 16(t1)
+    lw   s0, 32(t1)
+    lw   s1, 36(t1)
+    lw   s2, 72(t1)
+    lw   s3, 76(t1)
+    lw   s4, 80(t1)
+    lw   s5, 84(t1)
+    lw   s6, 88(t1)
+    lw   s7, 92(t1)
+    lw   s8, 96(t1)
+    lw   s9, 100(t1)
+    lw   s10, 104(t1)
+    lw   s11, 108(t1)
+    lw   sp, 8(t1)
+    li   t0, 0                          # no kernel address leaves the kernel
+    li   t1, 0
+    li   t2, 0
+    rfe
 
 # ---- the full path: a trap frame on the environment's kernel stack.
 utrap_full:
