@@ -336,7 +336,7 @@ nblocks:       .word 0
 dom_pages:     .word 0
 alloc_cursor:  .word 0
 revoke_cursor: .word 0
-tlb_next:      .word 0
+tlb_victim:      .word 0
 tlb_entries:   .word 64
 ndomains:      .word 0
 console_owner: .word 0

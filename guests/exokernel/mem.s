@@ -250,7 +250,7 @@ tlb_put:
     tlbp
     csrr t0, tlbidx
     bge  t0, zero, 1f
-    la   t1, tlb_next
+    la   t1, tlb_victim
     lw   t0, 0(t1)
     addi t0, t0, 1
     sw   t0, 0(t1)

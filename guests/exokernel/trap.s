@@ -178,7 +178,7 @@ tlb_miss:
     ori  t1, t1, TLB_V | TLB_R | TLB_U
 kfill:
     csrw tlblo, t1                      # tlbhi = VPN | ASID, set by the miss
-    la   t1, tlb_next                   # round robin (see lib/mm/tlbrefill.s)
+    la   t1, tlb_victim                   # round robin (see lib/mm/tlbrefill.s)
     lw   t2, 0(t1)
     addi t2, t2, 1
     sw   t2, 0(t1)
@@ -299,7 +299,7 @@ fast_tlb_resume:
     tlbp                                # an entry for this VPN already? replace it
     csrr t0, tlbidx
     bge  t0, zero, 2f
-    la   t1, tlb_next
+    la   t1, tlb_victim
     lw   t0, 0(t1)
     addi t0, t0, 1
     sw   t0, 0(t1)
