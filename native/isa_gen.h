@@ -840,7 +840,8 @@
 #define IRQ_VIRQ 4
 #define IRQ_DISK1 5
 #define IRQ_DISK2 6
-#define IRQ_MAX 6
+#define IRQ_NIC 7
+#define IRQ_MAX 7
 #define RV_IRQ_LIST(X) \
     X(TIMER, 0) \
     X(CONSOLE, 1) \
@@ -849,6 +850,7 @@
     X(VIRQ, 4) \
     X(DISK1, 5) \
     X(DISK2, 6) \
+    X(NIC, 7) \
     /* end */
 
 /* ---- exit controls (hctl): HCTL_<name> is the mask, HCTL_<name>_BIT the bit */
@@ -1008,6 +1010,38 @@
 #define DEV_EVENTS_ARG0_ACCESS_RW 1
 #define DEV_EVENTS_ARG1 0x8u
 #define DEV_EVENTS_ARG1_ACCESS_RW 1
+#define DEV_NIC_BASE 0x40008000u
+#define DEV_NIC_IRQ IRQ_NIC
+#define DEV_NIC_ID 0x0u
+#define DEV_NIC_ID_ACCESS_R 1
+#define DEV_NIC_NQUEUES 0x4u
+#define DEV_NIC_NQUEUES_ACCESS_R 1
+#define DEV_NIC_IRQ_STATUS 0x8u
+#define DEV_NIC_IRQ_STATUS_ACCESS_R 1
+#define DEV_NIC_IRQ_ACK 0xCu
+#define DEV_NIC_IRQ_ACK_ACCESS_W 1
+#define DEV_NIC_QSEL 0x10u
+#define DEV_NIC_QSEL_ACCESS_RW 1
+#define DEV_NIC_Q_RING 0x14u
+#define DEV_NIC_Q_RING_ACCESS_RW 1
+#define DEV_NIC_Q_SIZE 0x18u
+#define DEV_NIC_Q_SIZE_ACCESS_RW 1
+#define DEV_NIC_Q_DMA_BASE 0x1Cu
+#define DEV_NIC_Q_DMA_BASE_ACCESS_RW 1
+#define DEV_NIC_Q_DMA_SIZE 0x20u
+#define DEV_NIC_Q_DMA_SIZE_ACCESS_RW 1
+#define DEV_NIC_Q_OWNER 0x24u
+#define DEV_NIC_Q_OWNER_ACCESS_RW 1
+#define DEV_NIC_Q_CTRL 0x28u
+#define DEV_NIC_Q_CTRL_ACCESS_RW 1
+#define DEV_NIC_TX_TAIL 0x100u
+#define DEV_NIC_TX_TAIL_ACCESS_W 1
+#define DEV_NIC_RX_TAIL 0x104u
+#define DEV_NIC_RX_TAIL_ACCESS_W 1
+#define DEV_NIC_TX_HEAD 0x108u
+#define DEV_NIC_TX_HEAD_ACCESS_R 1
+#define DEV_NIC_RX_HEAD 0x10Cu
+#define DEV_NIC_RX_HEAD_ACCESS_R 1
 
 /* ---- machine constants */
 #define MACHINE_DISK_SECTOR 512

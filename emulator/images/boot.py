@@ -161,7 +161,8 @@ class MachineOptions:
     the guest's disks; ``[]``: no disk). ``snapshot``: keep disk writes in memory.
     ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
     :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
-    one boot's disks to the next."""
+    one boot's disks to the next. ``nic``: the network interface's backend
+    (``"loopback"``; None: the guest's ``nic``, else none; ``"none"``: no NIC)."""
     engine: str = "auto"
     ncpus: int | None = None
     ram: int | str | None = None
@@ -169,6 +170,7 @@ class MachineOptions:
     disks: list | None = None
     snapshot: bool = False
     disk_overlays: list | None = field(default=None, repr=False)
+    nic: str | None = None
 
 
 def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
@@ -190,6 +192,18 @@ def disks_for(image: BootImage, opts: MachineOptions) -> tuple[list[str], bool]:
     return paths, forced or opts.snapshot
 
 
+def nic_for(image: BootImage, opts: MachineOptions) -> list:
+    """The NIC device ``opts`` (or else the guest) asks for, as a device list. Raises
+    :class:`UserError` for an unknown backend."""
+    from ..devices import NIC_BACKENDS, NicDevice
+    kind = opts.nic if opts.nic is not None else (image.guest.nic if image.guest else None)
+    if kind in (None, "none"):
+        return []
+    if kind not in NIC_BACKENDS:
+        raise UserError(f"--nic {kind!r}: one of {', '.join(NIC_BACKENDS)} or none")
+    return [NicDevice(kind)]
+
+
 def machine_for(image: BootImage, opts: MachineOptions | None = None,
                 console: Console | None = None) -> Machine:
     """A new Machine with ``image`` (kernel and modules) loaded and CPU 0 at its entry.
@@ -200,7 +214,7 @@ def machine_for(image: BootImage, opts: MachineOptions | None = None,
     config = machine_config(image, opts)
     disks, snapshot = disks_for(image, opts)
     m = Machine(config, opts.engine, disk=disks, disk_snapshot=snapshot, console=console,
-                disk_overlays=opts.disk_overlays)
+                disk_overlays=opts.disk_overlays, devices=nic_for(image, opts))
     try:
         m.load_elf(image.elf, image.modules)
     except BaseException:

@@ -46,6 +46,9 @@ _start:
     snez a0, a0
     call disk_init
     call domains_init
+.ifdef NIC
+    call nic_init
+.endif
     call banner
     li   t0, TIMER_INTERVAL
     li   t1, TICK_CYCLES
