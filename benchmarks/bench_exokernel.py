@@ -24,9 +24,10 @@ Rows:
                             monolithic kernel (its trap-entry fast path)
   guaranteed mapping        a miss in a library OS's image or PHYSMAP window, refilled
                             by the exokernel itself
-Then what the structures mean for a program: ExOS's getpid is a library call (the
-portable workload's null phase, exokernel vs monolithic), and the specialised library
-OS's sweep with its own TLB policy vs ExOS's policy.
+Then what the structures mean for a program: the portable workload's phases on ExOS
+(getpid is a library call), on the monolithic kernel and on the library OS of early
+systems (guests/libos: no protection at all, the cost floor), and the specialised
+library OS's sweep with its own TLB policy vs ExOS's policy.
 """
 from __future__ import annotations
 
@@ -165,6 +166,12 @@ def workloads(engine: str):
             m.run(max_steps=400_000_000)
         text = bytes(con.captured).decode()
         res[name] = ({p.name: p.cycles_per_op for p in parse_phases(text)}, text)
+    con = Console(input=b"workload quick\n", capture=True)   # the phases it has
+    with machine_for(resolve("libos"), MachineOptions(engine=engine, snapshot=True),
+                     con) as m:
+        m.run(max_steps=400_000_000)
+    text = bytes(con.captured).decode()
+    res["libos"] = ({n: int(c) / int(k) for n, k, c in PHASE.findall(text)}, text)
     return res
 
 
@@ -202,11 +209,13 @@ def main() -> None:
     ]
     for name, a, b in rows:
         print(f"{name:<30} {a:>22} {b:>22}")
-    e, m = wl["exokernel"][0], wl["monolithic"][0]
+    e, m, lo = wl["exokernel"][0], wl["monolithic"][0], wl["libos"][0]
     print(f"\nportable workload quick, cycles per operation: {'exokernel/ExOS':>16} "
-          f"{'monolithic':>12}")
+          f"{'monolithic':>12} {'libos':>10}")
     for ph in m:
-        print(f"  {ph:<8} {e[ph]:>40,.1f} {m[ph]:>12,.1f}")
+        third = f"{lo[ph]:>10,.1f}" if ph in lo else f"{'-':>10}"
+        print(f"  {ph:<8} {e[ph]:>40,.1f} {m[ph]:>12,.1f} {third}")
+    print("  (libos: the library OS of early systems, one program in ring 0, no fork)")
     sw = stride_alone(args.engine)
     pt, st = sw["sweep-pagetable"], sw["sweep-stride"]
     print(f"\nstride's application (one word per page, 128 pages x 3 passes, alone on "

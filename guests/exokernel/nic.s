@@ -306,6 +306,7 @@ nic_recv:
 
 .data
     .balign 4
+.global nic_present, nic_kq, nic_q_dom, nic_q_pfn     # for `info nic`
 nic_present:   .word 0
 nic_kq:        .word 0                  # physical address of queue 0's window
 nic_ktx:       .word 0                  # the kernel path's TX and RX indexes

@@ -47,3 +47,16 @@ def test_the_views_say_when_a_guest_is_not_the_exokernel():
         assert "does not export" in d.command("info bindings")
     finally:
         d.m.close()
+
+
+def test_info_nic_shows_the_queue_a_library_os_holds():
+    d = Debugger.open("bypass", "native")
+    try:
+        d.execute("context off")
+        d.command("continue 200000")
+        out = d.command("info nic")
+        assert "queue 0: the kernel's" in out
+        assert re.search(r"queue 1: netapp \(domain 1\), window from page 0x[0-9a-f]{5}", out)
+        assert "queue 2: free" in out
+    finally:
+        d.m.close()

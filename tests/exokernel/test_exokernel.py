@@ -41,8 +41,9 @@ def test_both_engines_print_the_same_session_and_counters(sessions):
     assert ca["cpus"] == cb["cpus"] and ca["devices"] == cb["devices"]
 
 
-def test_a_tlb_miss_in_a_program_is_an_upcall_to_its_library_os(sessions):
-    out, _r, c = sessions["native"]
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_tlb_miss_in_a_program_is_an_upcall_to_its_library_os(sessions, engine):
+    out, _r, c = sessions[engine]
     # every miss of stride's page-table sweep went to stride's handler, and ExOS's
     # programs' misses to ExOS's: many upcalls, one event each
     assert c["devices"]["event_UPCALL"] > 384 + 24

@@ -1,8 +1,9 @@
-"""``info bindings``, ``info envs``: the exokernel's secure bindings and environments
+"""``info bindings``, ``info envs``, ``info nic``: the exokernel's secure bindings and environments
 (guests/exokernel) — which domain (library OS) owns which physical pages and disk
 blocks, its image window and upcall entry, a pending revocation and what the abort
 protocol took; and each environment's state, ASID, upcall counters and whether it is
-in its upcall handler. ``catch upcall`` (the EV_UPCALL events the kernel emits when it
+in its upcall handler; the NIC queues handed to library OSes (kernel bypass,
+guests/bypass). ``catch upcall`` (the EV_UPCALL events the kernel emits when it
 dispatches to a library OS) stops at each dispatch.
 
 Read through the Machine API only: the kernel exports its tables (``owner_table``,
@@ -118,6 +119,25 @@ def info_envs(dbg, arg):
                   f"{word(dbg, e + nsys):>8}" + (" " + " ".join(flags) if flags else ""))
 
 
+def info_nic(dbg, arg):
+    present, kq, qdom, qpfn = need(dbg, "nic_present", "nic_kq", "nic_q_dom", "nic_q_pfn")
+    if not word(dbg, present):
+        dbg.write("no NIC (boot with --nic loopback)")
+        return
+    doms = _domains(dbg)
+    dbg.write(f"  queue 0: the kernel's (its path: NIC_SEND/NIC_RECV), window at pa "
+              f"0x{word(dbg, kq):08x}")
+    for q in range(1, 4):
+        d = word(dbg, qdom + 4 * q)
+        if d:
+            name = doms.get(d, {}).get("name", "?")
+            dbg.write(f"  queue {q}: {name} (domain {d}), window from page "
+                      f"0x{word(dbg, qpfn + 4 * q):05x}, doorbells for its ASID only")
+        else:
+            dbg.write(f"  queue {q}: free")
+
+
 INFO = {"bindings": (info_bindings, "the exokernel's secure bindings: who owns which "
                      "physical page and disk block, per domain"),
-        "envs": (info_envs, "the exokernel's environments (* = running)")}
+        "envs": (info_envs, "the exokernel's environments (* = running)"),
+        "nic": (info_nic, "the exokernel's NIC queues and who holds them (kernel bypass)")}
