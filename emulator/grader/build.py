@@ -173,5 +173,9 @@ def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dic
     elf, why = builder.kernel(t)
     disks, dwhy = (None, "") if elf is None else builder.disks(t)
     mods, mwhy = ([], "") if elf is None else builder.modules(t)
-    return {"spec": t, "elf": elf, "disks": disks, "modules": mods or [],
+    nic = t.nic
+    if nic is None and t.guest:
+        g = find_guest(t.guest)
+        nic = g.nic if g else None
+    return {"spec": t, "elf": elf, "disks": disks, "modules": mods or [], "nic": nic,
             "error": why or dwhy or mwhy, "engine": engine}

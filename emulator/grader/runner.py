@@ -102,7 +102,8 @@ def run_one(job: dict) -> TestResult:
         console = Console(input=boot.input, mode="scripted", capture=True)
         opts = MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
                               tlb_entries=t.tlb_entries, disks=job["disks"],
-                              snapshot=True, disk_overlays=overlays)
+                              snapshot=True, disk_overlays=overlays,
+                              nic=job.get("nic") or "none")
         try:
             m = machine_for(image, opts, console)
         except UserError as e:

@@ -44,6 +44,8 @@ Suite format
     cpus = 1
     ram = "32M"
     tlb_entries = 64
+    nic = "loopback"                # the network interface's backend (ISA.md §9), or
+                                    # "none"; absent: a bundled guest's own, else none
     disk = { ... }                  # see below; absent or false: no disk; a list of
                                     # tables: several disks (disk, disk1, ...)
     modules = [{ name = "fs", source = "servers/fs.s", base = 0x1000 }]
@@ -141,7 +143,7 @@ _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_co
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
-    "boots", "modules"}
+    "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
 _DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
 _MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include"}
@@ -183,6 +185,7 @@ class TestSpec:
     disks: list[dict] = field(default_factory=list)
     boots: list[Boot] = field(default_factory=list)
     modules: list[dict] | None = None
+    nic: str | None = None
 
 
 @dataclass
@@ -429,6 +432,10 @@ def _test(data: dict, where: str) -> TestSpec:
         items = [] if d is False else d if isinstance(d, list) else [d]
         t.disks = [_disk(x, f"{where}: disk" + (f" {i}" if len(items) > 1 else ""))
                    for i, x in enumerate(items)]
+    if "nic" in data:
+        if not isinstance(data["nic"], str):
+            raise UserError(f"{where}: 'nic' must be a string (loopback or none)")
+        t.nic = data["nic"]
     if "modules" in data:
         t.modules = [_module(x, f"{where}: module {i}")
                      for i, x in enumerate(data["modules"] if isinstance(data["modules"], list)

@@ -1,8 +1,10 @@
-"""Deliberately broken variants of the exokernel, for showing that its grading suite
-(guests/exokernel/suite.toml) catches real bugs — the same scheme as variants.py: each
-variant is a list of literal substitutions ``(file, old, new)`` applied to a temporary
-copy of ``guests/exokernel``, ``guests/lib``, ``guests/user`` and ``guests/monolithic``
-(ExOS includes its Unix file layer), and ``fails``: exactly the tests that must fail.
+"""Deliberately broken variants of the exokernel, the library OS of early systems and
+kernel bypass, for showing that their grading suites (guests/exokernel/suite.toml,
+guests/libos/suite.toml, guests/bypass/suite.toml) catch real bugs — the same scheme as
+variants.py: each variant is a list of literal substitutions ``(file, old, new)``
+applied to a temporary copy of the guest folders its suite needs (``PARTS``: ExOS and
+the libos include the monolithic kernel's Unix file layer, bypass is the exokernel with
+an option), and ``fails``: exactly the tests that must fail ("all": every test).
 
 ``python tests/grader/variants_exokernel.py NAME [DIR]`` writes the variant to DIR and
 prints the path to give ``ringvm grade --submission``.
@@ -17,6 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 GUESTS = ROOT / "guests"
 SUITE = GUESTS / "exokernel" / "suite.toml"
+#: structure -> the guest folders a submission holds (the first is the suite's own)
+PARTS = {"exokernel": ("exokernel", "lib", "user", "monolithic"),
+         "libos": ("libos", "lib", "user", "monolithic"),
+         "bypass": ("bypass", "exokernel", "lib")}
 
 VARIANTS: dict[str, dict] = {
     "install-skips-ownership": {
@@ -68,12 +74,63 @@ VARIANTS: dict[str, dict] = {
     },
 }
 
+for v in VARIANTS.values():
+    v["structure"] = "exokernel"
+
+VARIANTS.update({
+    "libos-call-traps": {
+        "structure": "libos",
+        "about": "getpid of the device library traps instead of returning: a library OS "
+                 "of early systems has no trap handler to go to",
+        "subs": [("libos/usys.s",
+                  "getpid:\n    li   a0, 1\n    ret\n",
+                  "getpid:\n    syscall                             # BUG: a trap\n"
+                  "    ret\n")],
+        "fails": {"workload"},
+    },
+    "libos-no-polling": {
+        "structure": "libos",
+        "about": "the device library never polls the disk: its first request never ends",
+        "subs": [("libos/usys.s",
+                  "    li   t2, 2                          # DONE or ERROR\n"
+                  "    bltu t1, t2, 1f\n",
+                  "    li   t2, 2                          # DONE or ERROR\n"
+                  "    j    1f                             # BUG: never done\n")],
+        "fails": "all",
+    },
+    "bypass-window-everywhere": {
+        "structure": "bypass",
+        "about": "the kernel opens every queue's IOMMU window on all of memory: a library "
+                 "OS can make the NIC read or write any page",
+        "subs": [("exokernel/nic.s",
+                  "    li   t0, NIC_Q_DMA_BASE\n    sw   a1, 0(t0)\n"
+                  "    li   t0, NIC_Q_DMA_SIZE\n    sw   a2, 0(t0)\n",
+                  "    li   t0, NIC_Q_DMA_BASE\n    sw   zero, 0(t0)                    "
+                  "# BUG: all of RAM\n    li   t0, NIC_Q_DMA_SIZE\n    li   t1, 0x7FFFF000\n"
+                  "    sw   t1, 0(t0)\n")],
+        "fails": {"protection"},
+    },
+    "bypass-shared-kernel-queue": {
+        "structure": "bypass",
+        "about": "the kernel's own queue 0 accepts the doorbells of ASID 1: the first "
+                 "library OS can drive the kernel's queue",
+        "subs": [("exokernel/nic.s",
+                  "    li   a3, 0\n    call nic_program\n",
+                  "    li   a3, 1                          # BUG: not the kernel's alone\n"
+                  "    call nic_program\n")],
+        "fails": {"protection"},
+    },
+})
+
+SUITES = {name: GUESTS / name / "suite.toml" for name in PARTS}
+
 
 def make_variant(name: str, dest: Path) -> Path:
-    """Copy the exokernel, lib, user programs and the monolithic file layer under
-    ``dest`` with variant ``name`` applied; returns the submission directory."""
+    """Copy the guest folders of the variant's structure under ``dest`` with variant
+    ``name`` applied; returns the submission directory."""
     v = VARIANTS[name]
-    for part in ("exokernel", "lib", "user", "monolithic"):
+    parts = PARTS[v["structure"]]
+    for part in parts:
         shutil.copytree(GUESTS / part, dest / part)
     for rel, old, new in v["subs"]:
         p = dest / rel
@@ -84,7 +141,7 @@ def make_variant(name: str, dest: Path) -> Path:
                                  f"guests/{rel} (the kernel changed: update "
                                  f"tests/grader/variants_exokernel.py)\n{old}")
         p.write_text(text.replace(old, new))
-    return dest / "exokernel"
+    return dest / parts[0]
 
 
 if __name__ == "__main__":
