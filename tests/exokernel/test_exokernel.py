@@ -126,3 +126,15 @@ def test_a_library_os_with_no_upcall_handler_loses_only_its_environment(engine):
     assert "hello: my page reads back 42" in out
     assert "hello: fault at 0x00300000" in out
     assert "hello: freeing my environment" in out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_library_os_that_crashes_loses_only_its_environment(engine):
+    out, _r, _c = boot([module("crash"), module("crash2"), module("hello")], engine=engine,
+                       max_steps=600_000)
+    lines = out.splitlines()
+    assert any(ln.startswith("exokernel: env 1 (crash): killed: cause 11 at ") and
+               ln.endswith(", no upcall handler") for ln in lines), out
+    assert any(ln.startswith("exokernel: env 2 (crash2): killed: cause 11 at ") and
+               ln.endswith(", in its upcall handler") for ln in lines), out
+    assert "hello: my page reads back 42" in lines
