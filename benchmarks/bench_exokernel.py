@@ -1,5 +1,5 @@
 """Engler's table, in shape: what the exokernel's primitives cost on this machine,
-beside the monolithic kernel's equivalents (Engler, Kaashoek, O'Toole, SOSP 1995, §7:
+beside the monolithic kernel's equivalents (Engler, Kaashoek, O'Toole, SOSP 1995:
 Aegis vs Ultrix).
 
 Usage: python benchmarks/bench_exokernel.py [--engine native|python]

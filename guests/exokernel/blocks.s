@@ -1,6 +1,7 @@
 # blocks.s — disk blocks as resources with owners: the secure bindings of the disk.
 #
-# Concept: secure bindings for storage (Engler et al., §3.1; Xok's XN): the kernel
+# Concept: secure bindings for storage (Engler et al.; seed: "Exokernel: Example on Disk
+# Management"; Xok's XN): the kernel
 # knows nothing of files or of any on-disk layout. A library OS binds blocks by their
 # physical names (EXO_DISK_BIND: the kernel records the owner once, and refuses a
 # block someone else holds), and every transfer (EXO_DISK_RW) is checked against that

@@ -2,7 +2,7 @@
 # round-robin scheduler, blocking and waking, protected control transfer, and the
 # upcalls it delivers.
 #
-# Concept: Aegis's environments (Engler et al., §5.1): an environment is an address
+# Concept: Aegis's environments (Engler et al.): an environment is an address
 # space tag (its ASID), a saved CPU context and the upcall entry of the library OS
 # that manages it — no process, no parent, no file table. A library OS builds its
 # processes (or threads, or whatever it likes) on environments. Two ways to hand over

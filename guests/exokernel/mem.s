@@ -1,8 +1,8 @@
 # mem.s — physical pages and TLB entries as resources with owners: the secure bindings
 # of memory.
 #
-# Concept: secure bindings (Engler et al., §3.1: "a protection mechanism that decouples
-# authorization from the actual use of a resource"). Authorization happens once, when a
+# Concept: secure bindings (Engler et al.; seed: "a protection mechanism that decouples
+# authorization from actual use of a resource"). Authorization happens once, when a
 # library OS allocates a page by its physical name (EXO_PAGE_ALLOC): the owner table
 # records its domain. Every use is then a one-byte check: installing a TLB entry
 # (EXO_TLB_INSTALL, EXO_TLB_RESUME, EXO_TLB_MAPN), a disk transfer into the page

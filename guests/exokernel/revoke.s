@@ -1,6 +1,6 @@
 # revoke.s — visible revocation and the abort protocol.
 #
-# Concept: Engler et al., §3.2–3.3. When the kernel needs memory back it does not take
+# Concept: Engler et al.; seed: "Visible Resource Revocation", "The Abort Protocol". When the kernel needs memory back it does not take
 # it silently (as a Unix kernel pages out behind the process's back): it *asks* the
 # library OS that holds the most pages, with an upcall (UP_REVOKE) naming one of its
 # pages, and the library OS chooses which page to give back — any page freed with

@@ -1,10 +1,11 @@
 # trap.s — trap entry: the fast paths that make the exokernel cheap, the full path for
 # everything else, and the return to ring 3.
 #
-# Concept: "exposed hardware events" (Engler et al., §4: exceptions are dispatched to
-# the library OS with as little kernel work as possible; Aegis takes 18 instructions).
+# Concept: "exposed hardware events" (Engler et al.: exceptions are dispatched to the
+# library OS with as little kernel work as possible — here 55 kernel instructions,
+# counted by benchmarks/bench_exokernel.py).
 # While an environment runs, `scratch` holds its struct env (kseg); 0 means the trap
-# came from the kernel itself. Four fast paths never build a trap frame:
+# came from the kernel itself. Five fast paths never build a trap frame:
 #
 #   1. a TLB miss in a guaranteed mapping — the library OS's image, its upcall pages,
 #      its window on the physical pages its domain owns (PHYSMAP, one ownership check),

@@ -1,7 +1,7 @@
 # exec.s — ExOS's program loader: replace a process's address space with an ELF file
 # from ExOS's own file system, then jump to it.
 #
-# Concept: exec as library code (Engler et al., §6: ExOS's exec runs at user level).
+# Concept: exec as library code (Engler et al.: ExOS's exec runs at user level).
 # It is the monolithic kernel's loader (guests/monolithic/exec.s) with three changes
 # an exokernel makes: pages come from EXO_PAGE_ALLOC through PHYSMAP instead of kseg,
 # the old mappings are dropped with EXO_TLB_FLUSH (the TLB is a cache ExOS manages),

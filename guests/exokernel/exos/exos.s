@@ -1,7 +1,7 @@
 # exos.s — ExOS, the POSIX library OS: its entry table, the way into the library, its
 # lock, its upcall handler (TLB refill, faults, notifications, revocations) and boot.
 #
-# Concept: the library OS of an exokernel (Engler et al., §6, ExOS; seed: "Unix as a
+# Concept: the library OS of an exokernel (Engler et al., ExOS; seed: "Unix as a
 # library ... different libOSes can coexist on top of the same exokernel"). Every
 # abstraction a Unix program expects is built here, in ring 3, out of the exokernel's
 # bindings: processes are environments (proc.s), virtual memory is this library's own

@@ -1,7 +1,7 @@
 # proc.s — ExOS's processes: the process table, fork/exit/wait/kill, sleep/wakeup and
 # the small process calls, built on the exokernel's environments.
 #
-# Concept: a library OS makes its own process abstraction (Engler et al., §6: ExOS
+# Concept: a library OS makes its own process abstraction (Engler et al.: ExOS
 # implements fork, exec and process management at user level). A process is an
 # environment (EXO_ENV_ALLOC) plus what ExOS keeps in its shared process table: pid,
 # parent, page table, open files, state. fork copies the address space into pages

@@ -1,8 +1,9 @@
 # vm.s — ExOS's virtual memory: page frames from the exokernel, its own page tables,
 # the checked copies between the library and a program, sbrk.
 #
-# Concept: application-level virtual memory (Engler et al., §5.2: "the library OS
-# manages its own page table; the exokernel only checks the bindings"). Pages come
+# Concept: application-level virtual memory (seed: "Exokernel's Memory Protection:
+# using software TLB ... libOS manages the page table"): the exokernel only checks the
+# bindings. Pages come
 # from EXO_PAGE_ALLOC by physical name and are reached through the domain's PHYSMAP
 # window (PHYSMAP + physical address, refilled by the kernel because the domain owns
 # them) — ExOS's equivalent of a kernel's kseg. The page table is the monolithic

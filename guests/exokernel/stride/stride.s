@@ -1,9 +1,8 @@
 # stride.s — a specialised library OS and its application: a large array swept page
 # by page, with a TLB-refill policy made for it.
 #
-# Concept: application-specific resource management (Engler et al., §7: "an
-# application-level virtual memory ... can do what a general-purpose one cannot"; seed:
-# "Exokernel: applications manage resources"). The application touches one word per
+# Concept: application-specific resource management (seed: "Exokernel: applications
+# manage resources"; "customized applications can run up to 8x better"). The application touches one word per
 # page of an array bigger than the TLB (STRIDE_PAGES pages, STRIDE_PASSES passes), the
 # access pattern that makes every access a TLB miss. ExOS, the POSIX library OS, must
 # serve any program: its pages are scattered, its page table is two-level, its refill

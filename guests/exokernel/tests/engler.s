@@ -1,4 +1,4 @@
-# engler.s — a measuring library OS: the costs of Engler et al.'s Table (§7, Aegis vs
+# engler.s — a measuring library OS: the costs Engler et al. measured (Aegis vs
 # Ultrix) on this machine, taken with the cycle CSR like the portable workload:
 #
 #   phase null-syscall ops=N cycles=C    an exokernel call through the full trap path
@@ -15,8 +15,7 @@
 # then `engler: done`. benchmarks/bench_exokernel.py puts them beside the monolithic
 # kernel's null system call and kernel TLB refill.
 #
-# Concept: "exposed hardware events" and "protected control transfer" (Engler et al.,
-# §5.2, §5.3): what it costs to hand an exception or the CPU to user level when the
+# Concept: "exposed hardware events" and "protected control transfer" (Engler et al.): what it costs to hand an exception or the CPU to user level when the
 # kernel does as little as possible.
 
 .include "ringvm.inc"
