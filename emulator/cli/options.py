@@ -27,6 +27,10 @@ def add_machine_options(p) -> None:
     p.add_argument("--disk", metavar="IMG", action="append",
                    help="attach a disk image (512-byte sectors); up to 3 times: disk, "
                         "disk1, ... (default: the guest's disks)")
+    p.add_argument("--nic", metavar="BACKEND",
+                   help="attach the network interface (ISA.md §9) with a host backend: "
+                        "loopback (every packet comes back), or none (default: the "
+                        "guest's)")
     p.add_argument("--snapshot", action="store_true",
                    help="keep disk writes in memory; the image files are never modified")
     p.add_argument("--fresh-disk", action="store_true",
@@ -56,7 +60,7 @@ def machine_options(args) -> MachineOptions:
         tlb_entries=None if args.tlb_entries is None
         else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
         disks=args.disk, snapshot=args.snapshot,
-        fresh_disk=bool(getattr(args, "fresh_disk", False)))
+        fresh_disk=bool(getattr(args, "fresh_disk", False)), nic=getattr(args, "nic", None))
 
 
 def build_options(args) -> dict:

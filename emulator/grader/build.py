@@ -25,6 +25,7 @@ class Builder:
         self.elves: dict = {}
         self.built_disks: dict = {}
         self.last_error_detail = ""
+        self.built_modules: dict = {}
 
     def kernel(self, t: TestSpec) -> tuple[bytes | None, str]:
         """``(ELF bytes, "")`` or ``(None, reason)``; the full report of a build error
@@ -101,7 +102,7 @@ class Builder:
             return img
         else:
             spec = DiskSpec("grade")
-            for k in ("programs", "files"):
+            for k in ("programs", "stubs", "files"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
             if "size" in d:
@@ -122,6 +123,45 @@ class Builder:
         path = self.workdir / f"disk{len(self.built_disks)}.img"
         path.write_bytes(build_image(tree, size=spec.size, ninodes=spec.ninodes))
         return path
+
+    def modules(self, t: TestSpec) -> tuple[list | None, str]:
+        """``(Module list, "")`` or ``(None, reason)``: the test's ``modules`` (sources
+        from the submission), else a bundled guest's own, else none."""
+        from ..images.boot import build_module
+        from ..images.registry import ModuleSource
+        if t.modules is None and not t.guest:
+            return [], ""
+        key = repr(t.modules) if t.modules is not None else ("guest", t.guest)
+        if key in self.built_modules:
+            return self.built_modules[key]
+        sub = self.suite.submission
+        try:
+            if t.modules is None:
+                g = find_guest(t.guest)
+                srcs = list(g.modules) if g else []
+            else:
+                srcs = []
+                for m in t.modules:
+                    ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
+                                      include=[(sub / i).resolve()
+                                               for i in m.get("include", [])])
+                    if "source" in m:
+                        ms.source = (sub / m["source"]).resolve()
+                        if not ms.source.is_file():
+                            raise UserError(f"module {m['name']}: {m['source']!r} not "
+                                            f"found in the submission ({sub})")
+                    elif "file" in m:
+                        ms.file = (sub / m["file"]).resolve()
+                    else:
+                        ms.guest = m["guest"]
+                    srcs.append(ms)
+            out = ([build_module(ms) for ms in srcs], "")
+        except UserError as e:
+            out = (None, _short_asm_error(str(e), "module error"))
+        except Exception as e:   # noqa: BLE001 — a submission must never stop the suite
+            out = (None, f"module error: {type(e).__name__}: {e}")
+        self.built_modules[key] = out
+        return out
 
 
 def _short_asm_error(msg: str, what: str) -> str:
@@ -162,6 +202,12 @@ def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dic
     builder.last_error_detail = ""
     elf, why = builder.kernel(t)
     disks, dwhy = (None, "") if elf is None else builder.disks(t)
-    return {"spec": t, "elf": elf, "disks": disks, "error": why or dwhy, "engine": engine,
+    mods, mwhy = ([], "") if elf is None else builder.modules(t)
+    nic = t.nic
+    if nic is None and t.guest:
+        g = find_guest(t.guest)
+        nic = g.nic if g else None
+    return {"spec": t, "elf": elf, "disks": disks, "modules": mods or [], "nic": nic,
+            "error": why or dwhy or mwhy, "engine": engine,
             "error_detail": builder.last_error_detail if (why or dwhy) else "",
             "programs": programs_of(suite, t)}

@@ -113,13 +113,15 @@ def machine_options(job: dict, overlays: list | None = None) -> MachineOptions:
     t: TestSpec = job["spec"]
     return MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
                           tlb_entries=t.tlb_entries, disks=job["disks"],
-                          snapshot=True, disk_overlays=overlays)
+                          snapshot=True, disk_overlays=overlays,
+                          nic=job.get("nic") or "none")
 
 
 def boot_machine(job: dict, overlays: list | None, console):
     """A new Machine for a boot of ``job`` (see :func:`machine_options`) with
     ``console`` attached. Raises :class:`UserError`."""
-    return machine_for(BootImage(job["spec"].name, job["elf"]),
+    return machine_for(BootImage(job["spec"].name, job["elf"],
+                                 modules=job.get("modules") or []),
                        machine_options(job, overlays), console)
 
 

@@ -73,12 +73,14 @@ def _is_plain_name(spec: str) -> bool:
 
 
 def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = None,
-            modules=()) -> BootImage:
+            modules=(), entry_as_guest: bool = True) -> BootImage:
     """The :class:`BootImage` for a guest spec (see the module docstring), built with
     the guest's named ``options`` and extra ``defines`` (-D), and with the guest's
     modules followed by ``modules`` (:class:`ModuleSource` list, e.g. from
-    :func:`parse_module_arg`). Raises :class:`UserError` if it names nothing, for an
-    assembly error, or for a module that cannot be built."""
+    :func:`parse_module_arg`). A ``.s`` or ELF file that is a guest's entry file boots
+    as that guest (its disks and modules too) unless ``entry_as_guest`` is False (then
+    exactly the file and ``modules``). Raises :class:`UserError` if it names nothing,
+    for an assembly error, or for a module that cannot be built."""
     if spec is None:
         spec = default_guest_name()
     path = Path(spec)
@@ -103,7 +105,7 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         image = BootImage(guest.name, build_guest(guest, options, defines), guest)
         sources = list(guest.modules) + list(modules)
     else:
-        owner = guest_of_file(path)
+        owner = guest_of_file(path) if entry_as_guest else None
         if owner is not None:
             if path.suffix.lower() == ".s":
                 image = BootImage(owner.name, build_guest(owner, options, defines), owner)
@@ -222,7 +224,8 @@ class MachineOptions:
     ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
     :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
     one boot's disks to the next. ``fresh_disk``: reset the guest's working disk to
-    its built image first (``--fresh-disk``)."""
+    its built image first (``--fresh-disk``). ``nic``: the network interface's backend
+    (``"loopback"``; None: the guest's ``nic``, else none; ``"none"``: no NIC)."""
     engine: str = "auto"
     ncpus: int | None = None
     ram: int | str | None = None
@@ -231,6 +234,7 @@ class MachineOptions:
     snapshot: bool = False
     disk_overlays: list | None = field(default=None, repr=False)
     fresh_disk: bool = False
+    nic: str | None = None
 
 
 def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
@@ -276,6 +280,18 @@ def disk_banner(image: BootImage, opts: MachineOptions) -> list[str]:
     return out
 
 
+def nic_for(image: BootImage, opts: MachineOptions) -> list:
+    """The NIC device ``opts`` (or else the guest) asks for, as a device list. Raises
+    :class:`UserError` for an unknown backend."""
+    from ..devices import NIC_BACKENDS, NicDevice
+    kind = opts.nic if opts.nic is not None else (image.guest.nic if image.guest else None)
+    if kind in (None, "none"):
+        return []
+    if kind not in NIC_BACKENDS:
+        raise UserError(f"--nic {kind!r}: one of {', '.join(NIC_BACKENDS)} or none")
+    return [NicDevice(kind)]
+
+
 def machine_for(image: BootImage, opts: MachineOptions | None = None,
                 console: Console | None = None) -> Machine:
     """A new Machine with ``image`` (kernel and modules) loaded and CPU 0 at its entry.
@@ -286,7 +302,7 @@ def machine_for(image: BootImage, opts: MachineOptions | None = None,
     config = machine_config(image, opts)
     disks, snapshot = disks_for(image, opts)
     m = Machine(config, opts.engine, disk=disks, disk_snapshot=snapshot, console=console,
-                disk_overlays=opts.disk_overlays)
+                disk_overlays=opts.disk_overlays, devices=nic_for(image, opts))
     try:
         m.load_elf(image.elf, image.modules)
     except BaseException:

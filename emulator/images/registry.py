@@ -11,6 +11,7 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     # machine defaults (command-line options override them):
     cpus = 2                    # --cpus
     ram = "64M"                 # --ram
+    nic = "loopback"            # --nic: a network interface (ISA.md §9) and its backend
 
     [build]
     defines = { NBUF = 32 }     # -D NAME=VALUE for the entry file
@@ -59,7 +60,7 @@ from .cache import guests_dir, lib_dir
 FALLBACK_DEFAULT = "hello"
 RUNS_AS = ("bare", "hvm", "pv")
 _GUEST_KEYS = {"description", "structure", "concept", "entry", "runs_as", "cpus", "ram",
-               "build", "options", "disk", "module"}
+               "build", "options", "disk", "module", "nic"}
 
 
 @dataclass
@@ -91,7 +92,8 @@ class Guest:
     """A bundled guest (or a guest directory): what its ``guest.toml`` says. ``entry``
     is the absolute path of the source to assemble; ``defines`` its build defines;
     ``options`` named sets of defines (name -> (description, defines)); ``cpus``/``ram``
-    machine defaults (None: the machine's); ``disks`` and ``modules`` in order."""
+    machine defaults (None: the machine's); ``nic`` the network interface's backend or
+    None; ``disks`` and ``modules`` in order."""
     name: str
     description: str
     directory: Path
@@ -101,6 +103,7 @@ class Guest:
     runs_as: tuple[str, ...] = ("bare",)
     cpus: int | None = None
     ram: str | int | None = None
+    nic: str | None = None
     defines: dict[str, int] = field(default_factory=dict)
     options: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)
     disks: list[DiskSource] = field(default_factory=list)
@@ -189,6 +192,10 @@ def guest_from_dir(directory: Path) -> Guest:
             raise UserError(f"{meta}: 'cpus' must be an integer")
         g.cpus = data["cpus"]
     g.ram = data.get("ram")
+    if "nic" in data:
+        if not isinstance(data["nic"], str):
+            raise UserError(f"{meta}: 'nic' must be a string (a backend: loopback)")
+        g.nic = data["nic"]
     build = data.get("build", {})
     if not isinstance(build, dict) or set(build) - {"defines"}:
         raise UserError(f"{meta}: [build] takes only defines")

@@ -424,8 +424,12 @@ class Machine:
         images, snap = checkpoint.disks_of(data)
         if disk is not None:
             images = [disk] + images[1:]
+        devices = []
+        if "nic" in data["devices"]:
+            from ..devices import NicDevice
+            devices.append(NicDevice(data["devices"]["nic"].get("backend", "loopback")))
         m = cls(checkpoint.config_of(data), engine, disk=images, disk_snapshot=snap,
-                console=console)
+                console=console, devices=devices)
         try:
             checkpoint.restore(m, data)
         except BaseException:
