@@ -359,7 +359,7 @@ kcopy:
 # ---------------------------------------------------------------- the IPC calls
 
 # ipc_check(a0 = tcb, a1 = 1 check the send string, a2 = 1 check the receive buffer)
-# -> a0 = 0, or IPC_EFAULT (t1) with t2 = the address | 1 if it must be writable.
+# -> a0 = 0, or IPC_EFAULT (t1) with t2 = the page | 1 if it must be writable.
 ipc_check:
     PROLOGUE
     mv   s1, a0
@@ -384,8 +384,9 @@ ipc_check:
     lw   a2, T_T5(s1)
     li   a3, TLB_V | TLB_R | TLB_U
     call space_check
-12:
-    beqz a0, 2f
+12: beqz a0, 2f
+    li   t0, 0xFFFFF000                 # the page
+    and  a0, a0, t0
     sw   a0, T_T2(s1)
     j    8f
 2:  beqz s2, 7f
@@ -400,6 +401,8 @@ ipc_check:
     li   a3, TLB_V | TLB_W | TLB_U
     call space_check
     beqz a0, 7f
+    li   t0, 0xFFFFF000                 # the page, | 1: it must be writable
+    and  a0, a0, t0
     ori  a0, a0, 1
     sw   a0, T_T2(s1)
     j    8f

@@ -13,11 +13,37 @@
 # (MT_CSTR: up to its NUL). If a buffer's page is not mapped yet the kernel refuses
 # the call (IPC_EFAULT, the page in t2) and the stub asks the process server — its
 # pager — to map it (P_PREFAULT), or returns -EFAULT if there is no such page.
-# Functions follow the calling convention: t0-t6 and a0-a7 may change.
+# As the trapping stubs, these change only t0-t6 and a0 (the result): programs may
+# rely on a1-a7 surviving a system call (malloc does).
 
 .include "../mk.inc"
 
 .text
+
+# STUB_ENTER / STUB_LEAVE: a stub's frame saves ra and a1-a7 (the IPC registers).
+.macro STUB_ENTER
+    addi sp, sp, -32
+    sw   ra, 28(sp)
+    sw   a1, 0(sp)
+    sw   a2, 4(sp)
+    sw   a3, 8(sp)
+    sw   a4, 12(sp)
+    sw   a5, 16(sp)
+    sw   a6, 20(sp)
+    sw   a7, 24(sp)
+.endm
+.macro STUB_LEAVE
+    lw   ra, 28(sp)
+    lw   a1, 0(sp)
+    lw   a2, 4(sp)
+    lw   a3, 8(sp)
+    lw   a4, 12(sp)
+    lw   a5, 16(sp)
+    lw   a6, 20(sp)
+    lw   a7, 24(sp)
+    addi sp, sp, 32
+    ret
+.endm
 
 # __call: K_CALL with the message a0-a5, t0 = the server, t3-t5 = a string to send,
 # a6/t6 = the buffer for the answer's string -> a0-a5 the answer, t5 its string's
@@ -76,8 +102,7 @@ __call:
 .macro PCALL name, num
 .global \name
 \name:
-    addi sp, sp, -16
-    sw   ra, 12(sp)
+    STUB_ENTER
     mv   a3, a2
     mv   a2, a1
     mv   a1, a0
@@ -86,9 +111,7 @@ __call:
     li   t3, 0
     li   t6, 0
     call __call
-    lw   ra, 12(sp)
-    addi sp, sp, 16
-    ret
+    STUB_LEAVE
 .endm
 
 PCALL fork, SYS_FORK
@@ -114,6 +137,7 @@ exit:
 # sleep(ticks): a receive from nobody, with a timeout
 .global sleep
 sleep:
+    STUB_ENTER
     mv   t1, a0
     bgt  t1, zero, 1f
     li   t1, TIMEOUT_NEVER
@@ -122,25 +146,26 @@ sleep:
     li   t6, 0
     KSYS K_RECV
     li   a0, 0
-    ret
+    STUB_LEAVE
 
 .global uptime
 uptime:
+    STUB_ENTER
     KSYS K_CLOCK
-    ret
+    STUB_LEAVE
 
 .global yield
 yield:
+    STUB_ENTER
     KSYS K_YIELD
     li   a0, 0
-    ret
+    STUB_LEAVE
 
 # FPATH name, number: a file-system call whose argument is a path (a1 = a flag)
 .macro FPATH name, num
 .global \name
 \name:
-    addi sp, sp, -16
-    sw   ra, 12(sp)
+    STUB_ENTER
     mv   t4, a0
     li   a0, \num
     li   t0, TID_FS
@@ -148,9 +173,7 @@ yield:
     li   t5, MAXPATH
     li   t6, 0
     call __call
-    lw   ra, 12(sp)
-    addi sp, sp, 16
-    ret
+    STUB_LEAVE
 .endm
 
 FPATH open, SYS_OPEN
@@ -162,17 +185,14 @@ FPATH mkdir, SYS_MKDIR
 .macro FFD name, num
 .global \name
 \name:
-    addi sp, sp, -16
-    sw   ra, 12(sp)
+    STUB_ENTER
     mv   a1, a0
     li   a0, \num
     li   t0, TID_FS
     li   t3, 0
     li   t6, 0
     call __call
-    lw   ra, 12(sp)
-    addi sp, sp, 16
-    ret
+    STUB_LEAVE
 .endm
 
 FFD close, SYS_CLOSE
@@ -181,8 +201,7 @@ FFD dup, SYS_DUP
 # fstat(fd, struct stat *): the answer's string is the struct
 .global fstat
 fstat:
-    addi sp, sp, -16
-    sw   ra, 12(sp)
+    STUB_ENTER
     mv   a6, a1
     mv   a1, a0
     li   a0, SYS_FSTAT
@@ -190,31 +209,26 @@ fstat:
     li   t3, 0
     li   t6, 16
     call __call
-    lw   ra, 12(sp)
-    addi sp, sp, 16
-    ret
+    STUB_LEAVE
 
 # pipe(int fds[2]): the answer's string is the two fds
 .global pipe
 pipe:
-    addi sp, sp, -16
-    sw   ra, 12(sp)
+    STUB_ENTER
     mv   a6, a0
     li   a0, SYS_PIPE
     li   t0, TID_FS
     li   t3, 0
     li   t6, 8
     call __call
-    lw   ra, 12(sp)
-    addi sp, sp, 16
-    ret
+    STUB_LEAVE
 
 # read(fd, buf, n): MAXSTR bytes per call; a file may take several (the server says
 # more may come), a pipe or the console answer what they have
 .global read
 read:
+    STUB_ENTER
     addi sp, sp, -32
-    sw   ra, 28(sp)
     sw   s1, 24(sp)
     sw   s2, 20(sp)
     sw   s3, 16(sp)
@@ -257,20 +271,19 @@ read:
     j    9f
 8:  beqz s4, 9f                         # an error after some bytes: the bytes
     mv   a0, s4
-9:  lw   ra, 28(sp)
-    lw   s1, 24(sp)
+9:  lw   s1, 24(sp)
     lw   s2, 20(sp)
     lw   s3, 16(sp)
     lw   s4, 12(sp)
     addi sp, sp, 32
-    ret
+    STUB_LEAVE
 
 # write(fd, buf, n): MAXSTR bytes per call; a full pipe answers FS_RETRY (send the
 # same bytes again), a pipe with some room takes part of them
 .global write
 write:
+    STUB_ENTER
     addi sp, sp, -32
-    sw   ra, 28(sp)
     sw   s1, 24(sp)
     sw   s2, 20(sp)
     sw   s3, 16(sp)
@@ -312,13 +325,12 @@ write:
     j    9f
 8:  beqz s4, 9f
     mv   a0, s4
-9:  lw   ra, 28(sp)
-    lw   s1, 24(sp)
+9:  lw   s1, 24(sp)
     lw   s2, 20(sp)
     lw   s3, 16(sp)
     lw   s4, 12(sp)
     addi sp, sp, 32
-    ret
+    STUB_LEAVE
 
 .bss
     .balign 4
