@@ -205,6 +205,7 @@ map_image:
 
 # map_window(a0 = space, a1 = first physical, a2 = end, a3 = flags): physical pages
 # [first, end) at first + SIGMA0_WINDOW, each the root of its frame's mapping tree.
+# (A tight loop: thousands of pages at boot.)
 map_window:
     PROLOGUE
     mv   s1, a0
@@ -216,17 +217,27 @@ map_window:
     add  s5, s2, t0                     # va
     mv   a0, s1
     mv   a1, s5
-    call space_pte
-    beqz a0, 9f
-    or   t0, s2, s4
-    sw   t0, 0(a0)
+    call space_pte                      # the entry; the rest of its page-table page
+    beqz a0, 9f                         # is filled without another walk
+    mv   s6, a0
     srli a0, s2, 12
     call frame_root
+    mv   t3, a0                         # the frame's root node
+    mv   a0, s6
+    li   t5, 4096
+2:  or   t0, s2, s4
+    sw   t0, 0(a0)
     or   t0, s5, s1                     # key: va | space
-    sw   t0, N_KEY(a0)
-    li   t0, 4096
-    add  s2, s2, t0
-    j    1b
+    sw   t0, N_KEY(t3)
+    addi t3, t3, 16
+    add  s2, s2, t5
+    add  s5, s5, t5
+    addi a0, a0, 4
+    bgeu s2, s3, 8f
+    li   t0, 0x003FF000                 # still in the same page-table page?
+    and  t0, s5, t0
+    beqz t0, 1b
+    j    2b
 9:  la   a0, msg_noram
     call panic
 8:  EPILOGUE

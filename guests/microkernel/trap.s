@@ -115,6 +115,14 @@ utrap_full:
     lw   t0, T_EPC(s1)                  # a kernel call
     addi t0, t0, 4
     sw   t0, T_EPC(s1)
+.if !MACH_IPC
+    lw   t0, T_A7(s1)                   # the IPC fast path?
+    li   t1, K_CALL
+    beq  t0, t1, fast_call
+    li   t1, K_REPLY_WAIT
+    beq  t0, t1, fast_reply_wait
+.endif
+slow_kcall:
     mv   a0, s1
     call kcall
     j    kexit
@@ -124,6 +132,125 @@ utrap_full:
 2:  mv   a0, s1                         # an exception: tell the pager
     call handle_fault
     j    kexit
+
+.if !MACH_IPC
+# ---------------------------------------------------------------- the IPC fast path
+# Liedtke's fast path: a call or reply-and-wait whose message is registers only, to a
+# partner already waiting for it, is done here without a function call: six words
+# from one control block to the other, two state changes, and a direct switch to the
+# partner. Anything else (strings, mappings, faults, a partner not waiting, a sender
+# already queued) takes the general path (kcall).
+
+# fast_call: s1 = the caller
+fast_call:
+    lw   t0, T_T3(s1)                   # registers only, no buffer for the answer
+    lw   t1, T_T6(s1)
+    or   t0, t0, t1
+    bnez t0, slow_kcall
+    lw   t2, T_T0(s1)                   # the receiver: its tcb
+    andi t0, t2, 0xFF
+    beqz t0, slow_kcall
+    li   t1, NTHREAD
+    bgeu t0, t1, slow_kcall
+    slli t0, t0, TCB_SHIFT
+    la   t1, tcb_table
+    add  s2, t0, t1
+    lw   t0, T_TID(s2)
+    bne  t0, t2, slow_kcall
+    lw   t0, T_STATE(s2)                # waiting for us (or anyone), not for a fault
+    li   t1, TS_RECEIVING
+    bne  t0, t1, slow_kcall
+    lw   t0, T_FLAGS(s2)
+    bnez t0, slow_kcall
+    lw   t0, T_PARTNER(s2)
+    lw   t3, T_TID(s1)
+    beq  t0, t3, 2f
+    li   t1, TID_ANY
+    bne  t0, t1, slow_kcall
+    lw   t0, T_SPACE(s1)                # the allow-mask
+    slli t0, t0, SPACE_SHIFT
+    la   t1, space_table
+    add  t0, t0, t1
+    lw   t1, S_FLAGS(t0)
+    andi t1, t1, TF_ALLOWALL
+    bnez t1, 2f
+    lw   t1, S_ALLOW(t0)
+    lw   t0, T_SLOT(s2)
+    srl  t1, t1, t0
+    andi t1, t1, 1
+    beqz t1, slow_kcall
+2:  li   t0, TS_RECEIVING               # the caller now waits for the answer
+    sw   t0, T_STATE(s1)
+    sw   t2, T_PARTNER(s1)
+    sw   zero, T_TIMEOUT(s1)
+    mv   a0, s1
+    mv   a1, s2
+    j    fast_transfer
+
+# fast_reply_wait: s1 = the server
+fast_reply_wait:
+    lw   t0, T_T3(s1)                   # registers only
+    bnez t0, slow_kcall
+    lw   t0, T_SQHEAD(s1)               # nobody queued, no interrupt pending: we
+    lw   t1, T_IRQPEND(s1)              # will wait
+    or   t0, t0, t1
+    bnez t0, slow_kcall
+    lw   t2, T_T0(s1)                   # the client: waiting for our answer
+    andi t0, t2, 0xFF
+    beqz t0, slow_kcall
+    li   t1, NTHREAD
+    bgeu t0, t1, slow_kcall
+    slli t0, t0, TCB_SHIFT
+    la   t1, tcb_table
+    add  s2, t0, t1
+    lw   t0, T_TID(s2)
+    bne  t0, t2, slow_kcall
+    lw   t0, T_STATE(s2)
+    li   t1, TS_RECEIVING
+    bne  t0, t1, slow_kcall
+    lw   t0, T_FLAGS(s2)
+    bnez t0, slow_kcall
+    lw   t0, T_PARTNER(s2)
+    lw   t1, T_TID(s1)
+    bne  t0, t1, slow_kcall
+    li   t0, TS_RECEIVING               # the server waits for anyone
+    sw   t0, T_STATE(s1)
+    li   t0, TID_ANY
+    sw   t0, T_PARTNER(s1)
+    sw   zero, T_TIMEOUT(s1)
+    mv   a0, s1
+    mv   a1, s2
+    j    fast_transfer
+
+# fast_transfer(a0 = sender, a1 = receiver): the message, then run the receiver
+fast_transfer:
+    lw   t0, T_A0(a0)
+    sw   t0, T_A0(a1)
+    lw   t0, T_A1(a0)
+    sw   t0, T_A1(a1)
+    lw   t0, T_A2(a0)
+    sw   t0, T_A2(a1)
+    lw   t0, T_A3(a0)
+    sw   t0, T_A3(a1)
+    lw   t0, T_A4(a0)
+    sw   t0, T_A4(a1)
+    lw   t0, T_A5(a0)
+    sw   t0, T_A5(a1)
+    lw   t0, T_TID(a0)
+    sw   t0, T_T0(a1)
+    sw   zero, T_T1(a1)
+    sw   zero, T_T3(a1)
+    sw   zero, T_T5(a1)
+    li   t1, TS_READY
+    sw   t1, T_STATE(a1)
+    sw   zero, T_TIMEOUT(a1)
+    mv   s2, a1
+    lw   a1, T_TID(a1)
+    mv   a0, t0
+    call emit_ipc
+    mv   a0, s2
+    j    resume
+.endif
 
 # kexit: run the thread that is to run: the current one if it is still ready, else
 # the one an IPC switched to directly, else the head of the ready queue, else idle.
@@ -156,9 +283,11 @@ kexit:
 # to it in ring 3.
 resume:
     la   t0, cur_tcb
-    lw   t1, 0(t0)
     sw   a0, 0(t0)
+    la   t0, last_tcb                   # a switch to another thread?
+    lw   t1, 0(t0)
     beq  t1, a0, 2f
+    sw   a0, 0(t0)
     mv   s1, a0
 .if MK_EVENTS
     li   t0, EVENTS_ARG0                # EV_CONTEXT: thread id, name
@@ -440,6 +569,7 @@ msg_nopager: .asciz "panic: fault in a thread without a pager: "
 .data
     .balign 4
 cur_space:     .word 0                  # ASID loaded
+last_tcb:      .word 0                  # the thread that ran last
 cur_pgdir:     .word 0                  # its page directory (for the refill)
 irq_owner:     .word 0, 0, 0, 0, 0, 0, 0, 0
 stat_switches: .word 0
