@@ -11,8 +11,9 @@
 # request at a time, each to completion. Inodes the kernel holds a proxy for stay
 # pinned here (an iget reference) until the kernel's FOP_PUT.
 #
-# a0 at start: n > 0 makes it crash (an illegal instruction) on its n-th request — the
-# fault injection of the guest's `fscrash` option; the kernel starts a new server.
+# a0 at start: n > 0 makes it crash (an illegal instruction) on its n-th path lookup
+# (FOP_NAMEI) — the fault injection of the guest's `fscrash` option: that request fails
+# with EIO, and the kernel starts a new server.
 
 .include "ringvm.inc"
 .include "trap/kframe.inc"
@@ -44,7 +45,11 @@ loop:
     la   a1, req
     SYS  SYS_FUSE_WAIT
     blt  a0, zero, gone
-    la   t0, crash_after                # the fault injection
+    la   t0, req                        # the fault injection: on a path lookup
+    lw   t0, FM_OP(t0)
+    li   t1, FOP_NAMEI
+    bne  t0, t1, 1f
+    la   t0, crash_after
     lw   t1, 0(t0)
     beqz t1, 1f
     addi t1, t1, -1
