@@ -11,6 +11,8 @@ from ringvm.errors import UserError
 
 from ..images import build_guest, find_guest, lib_dir
 from ..images import cache as build_cache
+from ..images.boot import build_module
+from ..images.registry import ModuleSource
 from ..images.rootdisk import DiskSpec, build_tree, pristine_image
 from ..images.rvfs import build_image
 from .suite import Suite, TestSpec, _count
@@ -24,6 +26,7 @@ class Builder:
         self.workdir = workdir
         self.elves: dict = {}
         self.built_disks: dict = {}
+        self.built_modules: dict = {}
 
     def kernel(self, t: TestSpec) -> tuple[bytes | None, str]:
         """``(ELF bytes, "")`` or ``(None, reason)``."""
@@ -55,6 +58,42 @@ class Builder:
         except Exception as e:   # noqa: BLE001 — a submission must never stop the suite
             out = (None, f"assembler crashed: {type(e).__name__}: {e}")
         self.elves[key] = out
+        return out
+
+    def modules(self, t: TestSpec) -> tuple[list | None, str]:
+        """``(boot modules, "")`` or ``(None, reason)``: a bundled guest's
+        ``[[module]]``s, or the test's ``modules`` built from the submission."""
+        if t.guest:
+            key = ("guest", t.guest)
+        else:
+            key = ("src", repr(t.modules), repr(t.include))
+        if key in self.built_modules:
+            return self.built_modules[key]
+        try:
+            if t.guest:
+                g = find_guest(t.guest)
+                out = ([build_module(m, g) for m in g.modules] if g else [], "")
+            else:
+                sub = self.suite.submission
+                inc = [(sub / i).resolve() for i in (t.include or [])]
+                mods = []
+                for m in t.modules:
+                    src = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
+                                       include=inc)
+                    if "source" in m:
+                        src.source = (sub / m["source"]).resolve()
+                        if not src.source.is_file():
+                            raise UserError(f"module {m['name']}: {m['source']!r} not "
+                                            f"found in the submission ({sub})")
+                    else:
+                        src.file = (sub / m["file"]).resolve()
+                    mods.append(build_module(src))
+                out = (mods, "")
+        except UserError as e:
+            out = (None, _short_asm_error(str(e), "module error"))
+        except Exception as e:   # noqa: BLE001 — a submission must never stop the suite
+            out = (None, f"module build crashed: {type(e).__name__}: {e}")
+        self.built_modules[key] = out
         return out
 
     def disks(self, t: TestSpec) -> tuple[list[str] | None, str]:
@@ -95,7 +134,7 @@ class Builder:
             return img
         else:
             spec = DiskSpec("grade")
-            for k in ("programs", "files"):
+            for k in ("programs", "files", "stubs"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
             if "size" in d:
@@ -131,5 +170,7 @@ def _short_asm_error(msg: str, what: str) -> str:
 def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dict:
     """Everything a worker needs to run test ``t``: a picklable dict."""
     elf, why = builder.kernel(t)
-    disks, dwhy = (None, "") if elf is None else builder.disks(t)
-    return {"spec": t, "elf": elf, "disks": disks, "error": why or dwhy, "engine": engine}
+    mods, mwhy = ([], "") if elf is None else builder.modules(t)
+    disks, dwhy = (None, "") if elf is None or mods is None else builder.disks(t)
+    return {"spec": t, "elf": elf, "modules": mods or [], "disks": disks,
+            "error": why or mwhy or dwhy, "engine": engine}

@@ -46,6 +46,12 @@ Suite format
     tlb_entries = 64
     disk = { ... }                  # see below; absent or false: no disk; a list of
                                     # tables: several disks (disk, disk1, ...)
+    modules = [                     # boot modules (ISA.md §11) for a `kernel` test, in
+      { name = "fs", source = "servers/fs.s", base = 0x1000 },   # order: `source` is
+    ]                               # assembled (include paths: its directory, then
+                                    # `include`), `file` copied; `addr` fixes the
+                                    # physical address. A `guest` test boots the
+                                    # bundled guest's [[module]]s.
 
     # --- one boot (the common case)
     input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
@@ -80,7 +86,8 @@ an in-memory overlay), and the overlay of boot *k* is handed to boot *k+1*::
     disk = { image = "fs.img" }                    # an image file (submission directory)
     disk = { programs = "../user",                 # built like a guest.toml [disk]
              files = "../user/rootfs",             # table (images/rootdisk.py), paths
-             size = 4096, inodes = 256,            # relative to the submission directory
+             stubs = "ulib",                       # relative to the submission directory
+             size = 4096, inodes = 256,            # (stubs: the stub library's folder)
              add = { "notes.txt" = "hello\\n" } }  # extra files (name -> content)
 
 Scoring: a test passes when every boot ended as ``stop`` says (with ``exit_code``), every
@@ -134,9 +141,10 @@ _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_co
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
-    "boots"}
+    "boots", "modules"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "files", "size", "inodes", "add"}
+_DISK_KEYS = {"guest", "image", "programs", "files", "stubs", "size", "inodes", "add"}
+_MODULE_KEYS = {"name", "source", "file", "base", "addr"}
 
 
 @dataclass
@@ -174,6 +182,7 @@ class TestSpec:
     tlb_entries: int | None = None
     disks: list[dict] = field(default_factory=list)
     boots: list[Boot] = field(default_factory=list)
+    modules: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -337,6 +346,24 @@ def _disk(d, where: str) -> dict:
     return dict(d)
 
 
+def _modules(value, where: str) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
+        raise UserError(f"{where}: must be an array of tables")
+    out = []
+    for i, m in enumerate(value, 1):
+        extra = set(m) - _MODULE_KEYS
+        if extra:
+            raise UserError(f"{where}: module {i}: unknown key(s): {', '.join(sorted(extra))}")
+        if not isinstance(m.get("name"), str) or ("source" in m) == ("file" in m) or \
+                not isinstance(m.get("source", m.get("file")), str):
+            raise UserError(f"{where}: module {i}: needs a name and one of source, file")
+        for key in ("base", "addr"):
+            if key in m and (not isinstance(m[key], int) or isinstance(m[key], bool)):
+                raise UserError(f"{where}: module {i}: {key} must be an integer")
+        out.append(dict(m))
+    return out
+
+
 def _test(data: dict, where: str) -> TestSpec:
     unknown = set(data) - _TEST_KEYS
     if unknown:
@@ -403,6 +430,11 @@ def _test(data: dict, where: str) -> TestSpec:
         items = [] if d is False else d if isinstance(d, list) else [d]
         t.disks = [_disk(x, f"{where}: disk" + (f" {i}" if len(items) > 1 else ""))
                    for i, x in enumerate(items)]
+    if "modules" in data:
+        if t.guest:
+            raise UserError(f"{where}: 'modules' are for a 'kernel' test (a bundled guest "
+                            f"boots its own)")
+        t.modules = _modules(data["modules"], f"{where}: modules")
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:
         boots = data["boots"]
