@@ -27,6 +27,7 @@ PARAM FS_CRASH, 0                       # n > 0: the first server crashes on req
 .equ FRS_TAKEN, 2
 .equ FRS_DONE, 3
 .equ FRS_RESERVED, 4                    # being filled by its client
+.global NFREQ, FR_SIZE, FR_STATE, FR_MSG   # for `ringvm debug` (info fuse)
 
 # fuse_start(): the first server (from initstart, before /init is read)
 fuse_start:

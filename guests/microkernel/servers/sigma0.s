@@ -147,13 +147,12 @@ s0_phys:
     li   t3, 0
     j    loop
 
-# s0_fault(a1 = address, a2 = pc, a3 = cause): root's image, from its boot module
+# s0_fault(a1 = address, a2 = pc, a3 = cause): root's image, from its boot module (for
+# every thread sigma0 pages: root's, which only root can create)
 s0_fault:
     la   t0, root_start
     lw   t0, 0(t0)
     beqz t0, 9f
-    li   t1, TID_ROOT
-    bne  s1, t1, 9f
     li   t1, 4096
     bltu a1, t1, 9f
     la   t1, root_size
