@@ -9,18 +9,22 @@
 # sleeps until the answer is there — a kernel channel, not IPC between processes. The
 # server (fsd.s, an ordinary ring-3 process started from the boot module "fs") takes
 # requests with SYS_FUSE_WAIT, which also delivers its answer to the previous one,
-# and reaches the disk only through SYS_BLKIO and the kernel's own driver. If the
-# server dies (a fault, kill), every request in flight fails with -EIO, and the
-# kernel starts a fresh server from the module (FUSE_RESTART, default 1): the rest of
-# the system — processes, pipes, the console — never noticed.
+# and reaches the disk only through SYS_BLKIO and the kernel's own driver. Each
+# request is reported to the events device (REQ_SUBMIT when queued, REQ_DONE when
+# answered), so timelines and `catch event` see the channel. If the server dies (a
+# fault, kill), every request in flight fails with -EIO, and the kernel starts a fresh
+# server from the module (FUSE_RESTART, default 1): the rest of the system —
+# processes, pipes, the console — never noticed.
 
 PARAM NFREQ, 8                          # requests in flight at once
 PARAM FUSE_RESTART, 1                   # 1: a dead server is started again
-PARAM FS_CRASH, 0                       # n > 0: the first server crashes on request n
+PARAM FS_CRASH, 0                       # n > 0: the first server crashes on its n-th
+                                        # path lookup (fsd.s)
 
 .equ FR_STATE, 0                        # FRS_* below
 .equ FR_NEXT, 4
-.equ FR_MSG, 8                          # the message: header, then data
+.equ FR_FLOW, 8                         # its flow id for the events device
+.equ FR_MSG, 12                         # the message: header, then data
 .equ FR_SIZE, FR_MSG + FM_SIZE
 .equ FRS_FREE, 0
 .equ FRS_QUEUED, 1
@@ -168,6 +172,12 @@ exit_hook:
     sw   zero, FR_MSG+FM_LEN(s2)
     li   t0, FRS_DONE
     sw   t0, FR_STATE(s2)
+    li   t0, EVENTS_ARG0                # REQ_DONE (flow): answered, with EIO
+    lw   t1, FR_FLOW(s2)
+    sw   t1, 0(t0)
+    li   t0, EVENTS_EMIT
+    li   t1, EV_REQ_DONE
+    sw   t1, 0(t0)
     mv   a0, s2
     call wakeup
 3:  li   t0, FR_SIZE
@@ -224,9 +234,18 @@ fuse_call:
     j    3f
 2:  sw   s1, 0(t0)
     sw   s1, 4(t0)
-3:  la   t0, stat_fuse_requests
+3:  la   t0, stat_fuse_requests         # report it: REQ_SUBMIT (flow, operation)
     lw   t1, 0(t0)
     addi t1, t1, 1
+    sw   t1, 0(t0)
+    sw   t1, FR_FLOW(s1)
+    li   t0, EVENTS_ARG0
+    sw   t1, 0(t0)
+    li   t0, EVENTS_ARG1
+    lw   t1, FR_MSG+FM_OP(s1)
+    sw   t1, 0(t0)
+    li   t0, EVENTS_EMIT
+    li   t1, EV_REQ_SUBMIT
     sw   t1, 0(t0)
     la   a0, fuse_queue                 # the server sleeps there
     call wakeup
@@ -336,6 +355,12 @@ sys_fuse_wait:
     sw   zero, FR_MSG+FM_LEN(s4)
 21: li   t0, FRS_DONE
     sw   t0, FR_STATE(s4)
+    li   t0, EVENTS_ARG0                # REQ_DONE (flow)
+    lw   t1, FR_FLOW(s4)
+    sw   t1, 0(t0)
+    li   t0, EVENTS_EMIT
+    li   t1, EV_REQ_DONE
+    sw   t1, 0(t0)
     mv   a0, s4
     call wakeup
 3:  la   t0, fuse_queue                 # the next request, or sleep until one comes
