@@ -286,19 +286,17 @@ thread_kill:
     call abort_ipc
     lw   a0, T_TID(s1)
     call partner_gone
-    lw   t0, T_SQHEAD(s1)               # (partner_gone emptied the send queue)
     mv   a0, s1
     call irq_detach
     la   t0, cur_tcb
     lw   t1, 0(t0)
     bne  t1, s1, 1f
     sw   zero, 0(t0)
-1:  lw   t0, T_KMSG(s1)
-    beqz t0, 2f
-    mv   a0, t0
-    call kfree
-    sw   zero, T_KMSG(s1)
-2:  li   t0, TS_FREE
+1:  la   t0, last_tcb                   # (the slot may come back as another thread)
+    lw   t1, 0(t0)
+    bne  t1, s1, 11f
+    sw   zero, 0(t0)
+11: li   t0, TS_FREE
     sw   t0, T_STATE(s1)
     lw   s2, T_SPACE(s1)
     mv   a0, s2

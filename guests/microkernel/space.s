@@ -236,6 +236,10 @@ space_free:
     sw   zero, S_PGDIR(s2)
     sw   zero, S_NTHREADS(s2)
     tlbinvasid s1
+    la   t0, cur_space                  # (its ASID may come back as another space)
+    lw   t1, 0(t0)
+    bne  t1, s1, 9f
+    sw   zero, 0(t0)
 9:  EPILOGUE
 
 .bss
