@@ -37,7 +37,8 @@ def _snapshot(m) -> dict:
     traps = sum(cpu["traps_by_cause"])
     return {"cycles": cpu["cycles"], "traps": traps, "syscalls": cpu["traps_by_cause"][SYSCALL],
             "tlb_misses": cpu["tlb_misses"], "switches": cpu["asid_switches"],
-            "ipc": c["devices"].get("event_IPC_SEND", 0)}
+            "ipc": c["devices"].get("event_IPC_SEND", 0),
+            "requests": c["devices"].get("event_REQ_SUBMIT", 0)}
 
 
 def run(guest: str, options, engine: str, quick: bool):
