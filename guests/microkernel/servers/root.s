@@ -565,9 +565,10 @@ cause_names:
     .word cn_mis, cn_bus, cn_miss, cn_miss, cn_miss, cn_prot, cn_prot, cn_prot
 # the servers, in the order their threads are created (slots 3, 4, 5, 6 = mk.inc's
 # well-known thread ids): name, IPC allow-mask (slots it may send to), flags, device
-# page, name id, restart after a crash?
+# page, name id, restart after a crash? (the disk driver only: the file system finds
+# its successor with R_LOOKUP; programs know the console driver by TID_CONS)
 task_specs:
-    .word n_cons, 1 << SLOT_ROOT, TF_IRQ | TF_KPRINT, CONSOLE_BASE, NAME_CONS, 1
+    .word n_cons, 1 << SLOT_ROOT, TF_IRQ | TF_KPRINT, CONSOLE_BASE, NAME_CONS, 0
     .word n_disk, 1 << SLOT_ROOT, TF_IRQ | TF_KPRINT, DISK_BASE, NAME_DISK, 1
     .word n_fs, (1 << SLOT_ROOT) | (1 << SLOT_DISK), TF_KPRINT, 0, NAME_FS, 0
     .word n_proc, (1 << SLOT_SIGMA0) | (1 << SLOT_ROOT) | (1 << SLOT_CONS) | (1 << SLOT_FS), TF_CREATE | TF_HALT | TF_KPRINT, 0, NAME_PROC, 0
