@@ -156,15 +156,18 @@ k_exregs:
     call may_control
     beqz a0, 8f
     mv   s2, a0
+    li   s3, 0                          # the thread to copy the registers from (one
+    lw   a1, T_A5(s1)                   # the caller controls too)
+    beqz a1, 1f
+    mv   a0, s1
+    call may_control
+    beqz a0, 8f
+    mv   s3, a0
+1:  mv   a0, s2
     li   a1, IPC_ECANCEL
     call abort_ipc
-    lw   t0, T_A5(s1)
-    beqz t0, 2f
-    mv   a0, t0                         # copy the registers of another thread
-    call tcb_of
-    beqz a0, 8f
-    mv   a1, a0
-    addi a1, a1, 4
+    beqz s3, 2f
+    addi a1, s3, 4
     addi a0, s2, 4
     li   a2, 128
     call memmove

@@ -36,3 +36,32 @@ def test_broken_microkernel_fails_exactly_its_tests(name, tmp_path):
 def test_microkernel_variant_substitutions_apply(tmp_path):
     for name in VARIANTS:
         make_variant(name, tmp_path / name)
+
+
+def test_suite_modules_and_stubs_are_checked(tmp_path):
+    """The suite keys this kernel needed (modules, disk stubs) fail with one-line
+    errors, never tracebacks."""
+    from ringvm.errors import UserError
+    cases = {
+        'guest = "microkernel"\nmodules = [{ name = "x", source = "x.s" }]': "'kernel' test",
+        'kernel = "main.s"\nmodules = [{ name = "x" }]': "needs a name and one of",
+        'kernel = "main.s"\nmodules = [{ name = "x", file = "f", size = 3 }]': "unknown key",
+        'kernel = "main.s"\nmodules = [{ name = "x", source = "s.s", base = "0x1000" }]':
+            "base must be an integer",
+        'kernel = "main.s"\nmodules = "servers"': "array of tables",
+    }
+    for body, needle in cases.items():
+        p = tmp_path / "suite.toml"
+        p.write_text(f'[[test]]\nname = "t"\n{body}\n')
+        with pytest.raises(UserError, match=needle):
+            grader.load_suite(p)
+
+
+def test_a_missing_module_source_fails_only_its_test(tmp_path):
+    (tmp_path / "main.s").write_text(".text\n_start: j _start\n")
+    (tmp_path / "suite.toml").write_text(
+        '[[test]]\nname = "t"\nkernel = "main.s"\ninput = ""\n'
+        'modules = [{ name = "gone", source = "nothere.s", base = 0x1000 }]\n')
+    run = grader.grade(grader.load_suite(tmp_path / "suite.toml", engine="python"))
+    (r,) = run.results
+    assert not r.passed and "module error" in r.reason and "nothere.s" in r.reason
