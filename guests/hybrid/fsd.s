@@ -402,7 +402,7 @@ env_panic:
     mv   s1, a0
     li   a0, 2
     la   a1, msg_panic
-    li   a2, 13
+    li   a2, 12
     SYS  SYS_WRITE
     mv   a0, s1
     call strlen

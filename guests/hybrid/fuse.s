@@ -109,6 +109,8 @@ fuse_spawn:
     sw   t0, P_PARENT(s2)
     la   t0, fuse_server
     sw   s2, 0(t0)
+    la   t0, fuse_served
+    sw   zero, 0(t0)
     li   t0, RUNNABLE
     sw   t0, P_STATE(s2)
     li   a0, 1
@@ -194,6 +196,9 @@ exit_hook:
     addi t1, t1, 1
     sw   t1, 0(t0)
 .if FUSE_RESTART
+    la   t0, fuse_served                # one that died before it answered anything
+    lw   t0, 0(t0)                      # would die again: no restart loop
+    beqz t0, 9f
     li   a0, 0                          # no fault injection the second time
     call fuse_spawn
     beqz a0, 9f
@@ -355,6 +360,9 @@ sys_fuse_wait:
     sw   zero, FR_MSG+FM_LEN(s4)
 21: li   t0, FRS_DONE
     sw   t0, FR_STATE(s4)
+    la   t0, fuse_served
+    li   t1, 1
+    sw   t1, 0(t0)
     li   t0, EVENTS_ARG0                # REQ_DONE (flow)
     lw   t1, FR_FLOW(s4)
     sw   t1, 0(t0)
@@ -457,6 +465,7 @@ fuse_server:        .word 0             # its process, 0 while there is none
 fuse_current:       .word 0             # the request it is working on
 fuse_queue:         .word 0, 0          # head, tail
 fuse_restarts:      .word 0
+fuse_served:        .word 0             # the server has answered a request
 stat_fuse_requests: .word 0
 .bss
     .balign 16
