@@ -12,16 +12,23 @@ TLB misses and other exceptions), TLB misses, address-space switches and IPC
 messages per operation, counted between the workload's own phase_start and phase_end
 (breakpoints on its code, found from its symbols). The "null" phase is one getpid: on
 the microkernel an IPC call to the process server and its reply (the IPC round trip,
-with the stub's work); on the monolithic and hybrid kernels one system call.
+with the stub's work); on the monolithic and hybrid kernels one system call. The raw
+round trip (guests/microkernel/tests/ipcbench.s: K_CALL to the process server, which
+answers with K_REPLY_WAIT) is the kernel's IPC alone.
 """
 from __future__ import annotations
 
 import argparse
 import time
 
+import re
+import tempfile
+from pathlib import Path
+
 from ringvm.assembler.elf import read_elf
-from ringvm.emulator.images import MachineOptions, machine_for, resolve
-from ringvm.emulator.images.rootdisk import assemble_program
+from ringvm.emulator.images import MachineOptions, cache, guests_dir, machine_for, resolve
+from ringvm.emulator.images.rootdisk import assemble_program, build_tree, strip_elf
+from ringvm.emulator.images.rvfs import build_image
 from ringvm.emulator.images.workload import parse_phases
 from ringvm.emulator.machine import Console
 from ringvm.isa import ISA
@@ -77,6 +84,27 @@ def run(guest: str, options, engine: str, quick: bool):
     return phases, counts, steps, wall
 
 
+def raw_ipc(engine: str, options, n: int) -> float:
+    """Cycles of one null call + reply (guests/microkernel/tests/ipcbench.s, no stubs)."""
+    image = resolve("microkernel", options=options)
+    tree = build_tree(image.guest.disks[0].build)
+    g = guests_dir()
+    src = g / "microkernel" / "tests" / "ipcbench.s"
+    tree["ipcbench"] = strip_elf(cache.assemble(
+        src, [src.parent, g / "microkernel" / "ulib", g / "user", g / "microkernel",
+              g / "lib"], base=0x1000))
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = Path(tmp) / "ipcbench.img"
+        disk.write_bytes(build_image(tree))
+        con = Console(input=f"ipcbench {n}\n".encode(), capture=True)
+        with machine_for(image, MachineOptions(engine=engine, disks=[str(disk)],
+                                               snapshot=True), con) as m:
+            m.run(max_steps=500_000_000)
+    found = re.search(r"ipc round trip: (\d+) calls, (\d+) cycles",
+                      bytes(con.captured).decode())
+    return int(found.group(2)) / int(found.group(1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="native")
@@ -112,9 +140,13 @@ def main() -> None:
     mach = {p.name: p for p in results["micro Mach"][0]}
     ipc, sysc = mk["null"].cycles_per_op, base["null"].cycles_per_op
     pipe = base["pipe"].cycles_per_op
+    n = 100 if args.quick else 1000
+    raw, raw_mach = raw_ipc(args.engine, (), n), raw_ipc(args.engine, ("mach",), n)
     print("IPC cost (Liedtke's argument): a null call to the process server and its reply")
-    print(f"  microkernel, L4-style IPC   {ipc:>8,.0f} cycles = {ipc / sysc:4.1f} x the "
-          f"monolithic null system call ({sysc:,.0f})")
+    print(f"  raw K_CALL + K_REPLY_WAIT   {raw:>8,.0f} cycles = {raw / sysc:4.1f} x the "
+          f"monolithic null system call ({sysc:,.0f}); Mach-style {raw_mach:,.0f}")
+    print(f"  getpid through the stubs    {ipc:>8,.0f} cycles = {ipc / sysc:4.1f} x the "
+          f"monolithic null system call")
     print(f"  microkernel, Mach-style IPC {mach['null'].cycles_per_op:>8,.0f} cycles = "
           f"{mach['null'].cycles_per_op / ipc:4.1f} x the L4 path")
     print(f"  monolithic pipe round trip  {pipe:>8,.0f} cycles = {pipe / ipc:4.1f} x the "
