@@ -152,3 +152,22 @@ def test_fast_ipc_is_a_few_system_calls_and_far_below_a_pipe_round_trip():
     ipc, syscall = mk["null"].cycles_per_op, mono["null"].cycles_per_op
     assert syscall < ipc < 4 * syscall
     assert ipc * 5 < mono["pipe"].cycles_per_op
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_interrupt_line_stays_masked_until_its_driver_acknowledges(engine):
+    """Between the kernel's delivery of a DISK interrupt as a message and the driver's
+    answer to the pseudo-thread, the line is off in ienable; the answer turns it on."""
+    ienable = 0x106
+    seen = []
+
+    def at(m):
+        line = m.cpu(0).regs[11]                       # irq_ack(a0 = tcb, a1 = line)
+        seen.append(bool(m.cpu(0).csr[ienable] >> line & 1))
+        m.step(10)                                     # through its csrs
+        seen.append(bool(m.cpu(0).csr[ienable] >> line & 1))
+
+    boot("echo hi\n", engine, breakpoints=["irq_ack"], on_break=at, max_steps=20_000_000)
+    assert len(seen) >= 4
+    assert seen[0::2] == [False] * (len(seen) // 2)    # masked while the driver works
+    assert seen[1::2] == [True] * (len(seen) // 2)     # unmasked by its acknowledgement
