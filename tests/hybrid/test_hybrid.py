@@ -96,3 +96,15 @@ def test_info_fuse_shows_the_server_and_its_requests():
         assert re.search(r"\s2\s+1\s+\w+\s+\d+\s+fsd", procs)
     finally:
         d.m.close()
+
+
+SESSION = "ls\ncat README | wc\necho hello > f\ncat f\nrm f\nps\nfault null\necho done\n"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_shell_session_matches_its_golden_transcript(engine):
+    from pathlib import Path
+    from mkboot import check_golden
+    r = boot(SESSION, engine, guest="hybrid")
+    assert r.kind == "halt" and r.exit_code == 0
+    check_golden(Path(__file__).parent / "golden" / "session.txt", r.text)

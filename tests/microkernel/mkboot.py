@@ -93,3 +93,15 @@ def maptest_image() -> BootImage:
 
 def word(m, addr: int) -> int:
     return int.from_bytes(m.read_physical(addr & 0x7FFFFFFF, 4), "little")
+
+
+def check_golden(path: Path, text: str) -> None:
+    """Compare with a golden transcript (RINGVM_UPDATE_GOLDEN=1 rewrites it)."""
+    import os
+    import pytest
+    if os.environ.get("RINGVM_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.write_text(text)
+        if os.environ.get("RINGVM_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {path.name} was missing: written, check it in")
+        return
+    assert text == path.read_text(), f"transcript differs from {path} (RINGVM_UPDATE_GOLDEN=1)"

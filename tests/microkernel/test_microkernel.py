@@ -171,3 +171,15 @@ def test_an_interrupt_line_stays_masked_until_its_driver_acknowledges(engine):
     assert len(seen) >= 4
     assert seen[0::2] == [False] * (len(seen) // 2)    # masked while the driver works
     assert seen[1::2] == [True] * (len(seen) // 2)     # unmasked by its acknowledgement
+
+
+SESSION = "ls\ncat README | wc\necho hello > f\ncat f\nrm f\nps\nfault null\necho done\n"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_shell_session_matches_its_golden_transcript(engine):
+    from pathlib import Path
+    from mkboot import check_golden
+    r = boot(SESSION, engine)
+    assert r.kind == "halt" and r.exit_code == 0
+    check_golden(Path(__file__).parent / "golden" / "session.txt", r.text)
