@@ -36,7 +36,8 @@ def main() -> None:
                                   base=0x1000, name="netapp")).symbols
     con = Console(input=b"", capture=True)
     host = {}
-    with machine_for(resolve("bypass"), MachineOptions(engine=args.engine), con) as m:
+    opts = MachineOptions(engine=args.engine, pristine=True)
+    with machine_for(resolve("bypass"), opts, con) as m:
         def snap():
             c = m.counters()
             cpu = c["cpus"][0]

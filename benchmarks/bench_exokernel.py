@@ -142,7 +142,7 @@ def mono_paths(engine: str) -> dict[str, tuple[int, int, int]]:
     sys_getpid = 11
 
     def boot():
-        return machine_for(resolve("monolithic"), MachineOptions(engine=engine, snapshot=True),
+        return machine_for(resolve("monolithic"), MachineOptions(engine=engine, pristine=True),
                            Console(input=b"workload quick\nexit\n", capture=True))
 
     with boot() as m:
@@ -161,13 +161,13 @@ def workloads(engine: str):
     res = {}
     for name in ("monolithic", "exokernel"):
         con = Console(input=b"workload quick\nexit\n", capture=True)
-        with machine_for(resolve(name), MachineOptions(engine=engine, snapshot=True),
+        with machine_for(resolve(name), MachineOptions(engine=engine, pristine=True),
                          con) as m:
             m.run(max_steps=400_000_000)
         text = bytes(con.captured).decode()
         res[name] = ({p.name: p.cycles_per_op for p in parse_phases(text)}, text)
     con = Console(input=b"workload quick\n", capture=True)   # the phases it has
-    with machine_for(resolve("libos"), MachineOptions(engine=engine, snapshot=True),
+    with machine_for(resolve("libos"), MachineOptions(engine=engine, pristine=True),
                      con) as m:
         m.run(max_steps=400_000_000)
     text = bytes(con.captured).decode()

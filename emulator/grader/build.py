@@ -11,6 +11,8 @@ from ringvm.errors import UserError
 
 from ..images import build_guest, find_guest, lib_dir
 from ..images import cache as build_cache
+from ..images.boot import build_module
+from ..images.registry import ModuleSource
 from ..images.rootdisk import DiskSpec, build_tree, pristine_image
 from ..images.rvfs import build_image
 from .suite import Suite, TestSpec, _count
@@ -142,9 +144,9 @@ class Builder:
             else:
                 srcs = []
                 for m in t.modules:
+                    inc = m.get("include", t.include or [])   # default: the test's
                     ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
-                                      include=[(sub / i).resolve()
-                                               for i in m.get("include", [])])
+                                      include=[(sub / i).resolve() for i in inc])
                     if "source" in m:
                         ms.source = (sub / m["source"]).resolve()
                         if not ms.source.is_file():

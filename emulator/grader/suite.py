@@ -437,9 +437,10 @@ def _test(data: dict, where: str) -> TestSpec:
             raise UserError(f"{where}: 'nic' must be a string (loopback or none)")
         t.nic = data["nic"]
     if "modules" in data:
+        if not isinstance(data["modules"], list):
+            raise UserError(f"{where}: 'modules' must be an array of tables")
         t.modules = [_module(x, f"{where}: module {i}")
-                     for i, x in enumerate(data["modules"] if isinstance(data["modules"], list)
-                                           else [data["modules"]], 1)]
+                     for i, x in enumerate(data["modules"], 1)]
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:
         boots = data["boots"]

@@ -47,17 +47,29 @@ class BootImage:
     #: file of ``guest`` (item: ``ringvm boot guests/monolithic/main.s`` gets the disk)
     note: str = ""
 
-    def default_disks(self, fresh: bool = False) -> tuple[list[str], bool]:
+    def default_disks(self, fresh: bool = False,
+                      pristine: bool = False) -> tuple[list[str], bool]:
         """``(image paths, snapshot)`` the guest boots when no ``--disk`` is given:
         bundled image files (snapshot mode: never modified), the persistent working
         copies of images built from sources (``fresh``: reset to the built image
-        first), or none. Raises :class:`UserError` if an image cannot be built."""
-        from .rootdisk import working_image
-        paths, snapshot = [], False
+        first; ``pristine``: the built images themselves, in snapshot mode — what
+        tests, the grader and compare boot, untouched by anyone's earlier sessions),
+        or none. Raises :class:`UserError` if an image cannot be built."""
+        from .rootdisk import build_image, pristine_image, working_image
+        paths, snapshot = [], pristine
         for d in (self.guest.disks if self.guest else []):
             if d.image is not None:
                 paths.append(str(d.image))
                 snapshot = True
+            elif pristine:
+                path, _key = pristine_image(d.build)
+                if path is None:                  # no writable cache: a temporary copy
+                    import tempfile
+                    f = tempfile.NamedTemporaryFile(suffix=".img", delete=False)
+                    f.write(build_image(d.build))
+                    f.close()
+                    path = f.name
+                paths.append(str(path))
             else:
                 paths.append(str(working_image(d.build, fresh=fresh)))
         return paths, snapshot
@@ -224,7 +236,10 @@ class MachineOptions:
     ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
     :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
     one boot's disks to the next. ``fresh_disk``: reset the guest's working disk to
-    its built image first (``--fresh-disk``). ``nic``: the network interface's backend
+    its built image first (``--fresh-disk``). ``pristine``: boot the guest's built
+    disk images themselves in snapshot mode, never the working copies (tests, the
+    grader and compare: no earlier session can change what they see). ``nic``: the
+    network interface's backend
     (``"loopback"``; None: the guest's ``nic``, else none; ``"none"``: no NIC)."""
     engine: str = "auto"
     ncpus: int | None = None
@@ -234,6 +249,7 @@ class MachineOptions:
     snapshot: bool = False
     disk_overlays: list | None = field(default=None, repr=False)
     fresh_disk: bool = False
+    pristine: bool = False
     nic: str | None = None
 
 
@@ -257,7 +273,7 @@ def disks_for(image: BootImage, opts: MachineOptions) -> tuple[list[str], bool]:
         return [os.fspath(d) for d in opts.disks], opts.snapshot
     if opts.fresh_disk and not image.builds_disk:
         raise UserError(f"--fresh-disk: {image.name} has no disk built from sources")
-    paths, forced = image.default_disks(fresh=opts.fresh_disk)
+    paths, forced = image.default_disks(fresh=opts.fresh_disk, pristine=opts.pristine)
     return paths, forced or opts.snapshot
 
 

@@ -29,7 +29,8 @@ def netapp_symbols() -> dict[str, int]:
 
 def boot(engine: str, **kw):
     con = Console(input=b"", capture=True)
-    return machine_for(resolve("bypass"), MachineOptions(engine=engine, **kw), con), con
+    opts = MachineOptions(engine=engine, pristine=True, **kw)
+    return machine_for(resolve("bypass"), opts, con), con
 
 
 @pytest.fixture(scope="module")

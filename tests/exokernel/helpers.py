@@ -30,7 +30,7 @@ def boot(mods=None, *, engine="python", text="", defines=None, max_steps=20_000_
     counters). ``watch(m)`` is called with the machine before it runs."""
     if mods is None:
         image = resolve(guest, defines=defines)
-        opts = MachineOptions(engine=engine, snapshot=True)
+        opts = MachineOptions(engine=engine, pristine=True)
     else:
         image = resolve(str(EXO / "main.s"), modules=mods, defines=defines,
                         entry_as_guest=False)

@@ -18,7 +18,7 @@ LINE = re.compile(r"^phase (\w+) ops=(\d+) cycles=(\d+)$", re.M)
 
 def boot(text: str, engine: str, max_steps: int = 50_000_000):
     con = Console(input=text.encode(), capture=True)
-    with machine_for(resolve("libos"), MachineOptions(engine=engine, snapshot=True),
+    with machine_for(resolve("libos"), MachineOptions(engine=engine, pristine=True),
                      con) as m:
         r = m.run(max_steps=max_steps)
         counters = m.counters()
