@@ -105,6 +105,8 @@ ex_mmio:
     andi t0, t0, 0xF
     bne  t0, t1, 4f
     call con_resume_rx                  # the VM took console input: room for more
+    mv   a0, s0
+    call con_waiting                    # or waits for some: show its prompt
 4:  mv   a0, s0
     j    hv_resume                      # (or another VM, if this one powered off)
 8:  srli a1, s1, 16                     # bus error: badvaddr = rs1 + imm

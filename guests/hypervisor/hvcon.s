@@ -4,8 +4,11 @@
 # Concept: a multiplexed device (seed: VM types — "peripheral devices of the respective
 # VMs still have to be emulated, since the virtualized systems are not aware of the
 # presence of the other OSes"), like Xen's console daemon. Every line a VM prints starts
-# with its tag, "vm1| "; a VM that prints while another one's line is unfinished starts a
-# new line. The hypervisor's own lines start with "hv: ". Input is read from the UART as
+# with its tag, "vm1| ". A VM's output is line-buffered, so the lines of two VMs never
+# mix: a line goes out when it ends, when the buffer is full, when the VM stops, and
+# when the VM waits for console input with none queued (so a prompt shows); a VM that
+# prints while another one's line is unfinished starts a new line. The hypervisor's own
+# lines start with "hv: ". Input is read from the UART as
 # it arrives into the input queue of the VM that has the focus (vm1 at boot; each VM's
 # emulated UART serves it from there, hv/vdev.s). The hot key is Ctrl-A followed by a VM
 # number ("1", "2", ...) — Ctrl-A twice sends one Ctrl-A to the VM. When the input ends
@@ -45,6 +48,50 @@ con_out:
     seqz t5, t5
     sw   t5, 0(t2)
     ret
+
+# vm_putc(a0 = vm, a1 = byte): a byte of the VM's console output, line-buffered.
+vm_putc:
+    lw   t0, VM_LLEN(a0)
+    add  t1, a0, t0
+    sb   a1, VM_LBUF(t1)
+    addi t0, t0, 1
+    sw   t0, VM_LLEN(a0)
+    li   t1, VM_LBUF_SIZE
+    bgeu t0, t1, vm_flush
+    li   t1, '\n'
+    beq  a1, t1, vm_flush
+    ret
+
+# vm_flush(a0 = vm): write out the VM's buffered output, tagged.
+vm_flush:
+    PROLOGUE
+    mv   s1, a0
+    lw   s2, VM_LLEN(a0)
+    sw   zero, VM_LLEN(a0)
+    addi s3, a0, VM_LBUF
+    add  s2, s2, s3
+1:  bgeu s3, s2, 9f
+    lw   a0, VC_ID(s1)
+    lbu  a1, 0(s3)
+    call con_out
+    addi s3, s3, 1
+    j    1b
+9:  EPILOGUE
+
+# con_waiting(a0 = vm): after an access to its console: a VM that asks for input
+# (RXIE) with nothing queued and no EOF is waiting for a person: show its partial line.
+con_waiting:
+    lw   t0, VM_VD + VD_CON_CTRL(a0)
+    andi t0, t0, 1
+    beqz t0, 1f
+    lw   t0, VM_VD + VD_CON_HEAD(a0)
+    lw   t1, VM_VD + VD_CON_TAIL(a0)
+    bne  t0, t1, 1f
+    lw   t0, VM_VD + VD_CON_EOF(a0)
+    bnez t0, 1f
+    lw   t0, VM_LLEN(a0)
+    bnez t0, vm_flush
+1:  ret
 
 # hv_putc(a0 = byte), hv_puts(a0 = string), hv_putdec(a0), hv_puthex(a0): the
 # hypervisor's own output (polled), through con_out.

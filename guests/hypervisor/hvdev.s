@@ -10,11 +10,10 @@
 # disk exits (IRQ) and becomes the VM's virtual DISK line. The console is multiplexed
 # (hvcon.s), the timer is the CPU's cycle counter.
 
-# vdev_putc(a0 = vd, a1 = byte): the VM transmits a byte: to the console, tagged.
+# vdev_putc(a0 = vd, a1 = byte): the VM transmits a byte: to its console line buffer.
 vdev_putc:
-    lw   t0, VD_OWNER(a0)
-    lw   a0, VC_ID(t0)
-    j    con_out
+    lw   a0, VD_OWNER(a0)
+    j    vm_putc
 
 # vdev_now() -> a0, a1: the VM's time is the CPU's cycle counter.
 vdev_now:
@@ -25,6 +24,8 @@ vdev_halt:
     PROLOGUE
     lw   s1, VD_OWNER(a0)
     mv   s2, a1
+    mv   a0, s1
+    call vm_flush                       # its last line first
     la   a0, s_vm
     call hv_puts
     lw   a0, VC_ID(s1)

@@ -44,6 +44,9 @@ PARAM NAIVE, 0                      # 1: naive deprivileging in host ring 1 (nai
 .equ VM_CODE, VC_SIZE + 8           # exit code once stopped
 .equ VM_NAME, VC_SIZE + 12          # module name (16 bytes)
 .equ VM_END, VC_SIZE + 28           # host-physical end of the module's image
+.equ VM_LLEN, VC_SIZE + 32          # bytes in its console line buffer
+.equ VM_LBUF, VC_SIZE + 36          # its unfinished console line (VM_LBUF_SIZE bytes)
+.equ VM_LBUF_SIZE, 128
 .equ VM_VD, 512                     # its devices (VD_SIZE bytes)
 .equ VM_SHIFT, 13                   # 8 KiB per VM
 .equ VM_BYTES, 1 << VM_SHIFT
