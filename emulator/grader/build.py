@@ -57,6 +57,29 @@ class Builder:
         self.elves[key] = out
         return out
 
+    def modules(self, t: TestSpec) -> tuple[list | None, str]:
+        """``(Module list, "")`` or ``(None, reason)``: the test's ``modules`` (paths
+        relative to the submission), else a bundled guest's own modules."""
+        from ..images.boot import build_module
+        from ..images.registry import _modules
+        key = ("modules", t.guest, repr(t.modules))
+        if key not in self.elves:
+            try:
+                if t.modules is not None:
+                    srcs = _modules(self.suite.submission, t.modules,
+                                    self.suite.path)
+                elif t.guest:
+                    g = find_guest(t.guest)
+                    srcs = g.modules if g is not None else []
+                else:
+                    srcs = []
+                self.elves[key] = ([build_module(m) for m in srcs], "")
+            except UserError as e:
+                self.elves[key] = (None, _short_asm_error(str(e), "module error"))
+            except Exception as e:   # noqa: BLE001
+                self.elves[key] = (None, f"module error: {type(e).__name__}: {e}")
+        return self.elves[key]
+
     def disks(self, t: TestSpec) -> tuple[list[str] | None, str]:
         """``(image paths, "")`` or ``(None, reason)``."""
         paths = []
@@ -132,4 +155,6 @@ def prepare_job(suite: Suite, t: TestSpec, builder: Builder, engine: str) -> dic
     """Everything a worker needs to run test ``t``: a picklable dict."""
     elf, why = builder.kernel(t)
     disks, dwhy = (None, "") if elf is None else builder.disks(t)
-    return {"spec": t, "elf": elf, "disks": disks, "error": why or dwhy, "engine": engine}
+    modules, mwhy = (None, "") if elf is None else builder.modules(t)
+    return {"spec": t, "elf": elf, "disks": disks, "modules": modules,
+            "error": why or dwhy or mwhy, "engine": engine}

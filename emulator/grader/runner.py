@@ -95,7 +95,7 @@ def run_one(job: dict) -> TestResult:
     checks: list[tuple[str, str]] = []
     ok = True
     overlays: list | None = None
-    image = BootImage(t.name, job["elf"])
+    image = BootImage(t.name, job["elf"], modules=list(job.get("modules") or []))
     for i, boot in enumerate(t.boots, 1):
         if len(t.boots) > 1:
             checks.append(("BOOT", f"boot {i} of {len(t.boots)}"))

@@ -41,6 +41,11 @@ Suite format
     include = [".", "../lib"]       # include paths, relative to the submission directory
                                     # (default: the kernel's directory); guests/lib of
                                     # ringvm is always searched last
+    modules = [                     # boot modules (ISA.md §11), as a guest.toml's
+      { name = "vm1", guest = "monolithic", addr = 0x400000 },   # [[module]] tables:
+      { name = "k", source = "k.s" },   # guest, source (assembled; paths relative to
+    ]                               # the submission) or file; addr, base optional.
+                                    # Default: a bundled guest's own modules, else none
     cpus = 1
     ram = "32M"
     tlb_entries = 64
@@ -134,7 +139,7 @@ _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_co
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
-    "boots"}
+    "boots", "modules"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
 _DISK_KEYS = {"guest", "image", "programs", "files", "size", "inodes", "add"}
 
@@ -174,6 +179,7 @@ class TestSpec:
     tlb_entries: int | None = None
     disks: list[dict] = field(default_factory=list)
     boots: list[Boot] = field(default_factory=list)
+    modules: list[dict] | None = None     # None: a bundled guest's own (or none)
 
 
 @dataclass
@@ -403,6 +409,13 @@ def _test(data: dict, where: str) -> TestSpec:
         items = [] if d is False else d if isinstance(d, list) else [d]
         t.disks = [_disk(x, f"{where}: disk" + (f" {i}" if len(items) > 1 else ""))
                    for i, x in enumerate(items)]
+    if "modules" in data:
+        ms = data["modules"]
+        if not isinstance(ms, list) or not all(isinstance(m, dict) for m in ms):
+            raise UserError(f"{where}: 'modules' must be a list of tables")
+        from ..images.registry import _modules
+        _modules(Path("."), ms, Path(f"{where}: modules"))     # checks the keys now
+        t.modules = [dict(m) for m in ms]
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:
         boots = data["boots"]

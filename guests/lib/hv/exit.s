@@ -15,7 +15,8 @@
 #   hv_dispatch(a0 = vcpu, a1 = reason, a2 = table of NEXIT_REASONS handler addresses)
 #   (tail call: handler(a0 = vcpu, a1 = reason))
 # Needs: hv_exit (a0 = vcpu, a1 = reason; does not return), hv_fatal (a0 = hcause,
-#   a1 = hepc, a2 = hbadvaddr; does not return), hv_stack_top, vcpu.inc
+#   a1 = hepc, a2 = hbadvaddr; does not return), hv_stack_top, NEXIT_REASONS, VC_EXITS, VC_HSTATUS,
+#   VC_PC (the vCPU layout); vcpu.inc (its macros)
 
     .balign 16
 hv_exit_entry:

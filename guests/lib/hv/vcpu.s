@@ -17,7 +17,10 @@
 #   vcpu_inject(a0 = vcpu, a1 = cause word, a2 = badvaddr) -> a0 = 0 / -1 (no vector),
 #   vcpu_getreg(a0 = vcpu, a1 = register) -> a0, vcpu_setreg(a0 = vcpu, a1 = register,
 #   a2 = value), vcpu_ring(a0 = vcpu) -> a0 = the guest's ring at its last exit
-# Needs: vcpu.inc
+# Needs: VC_REGS (the vCPU layout of vcpu.inc), VC_PC, VC_HSTATUS, VC_G_STATUS, VC_G_TVEC,
+#   VC_G_EPC, VC_G_CAUSE, VC_G_BADVADDR, VC_G_SCRATCH, VC_G_IENABLE, VC_G_IPEND,
+#   VC_G_ASID, VC_G_TLBIDX, VC_G_TLBHI, VC_G_TLBLO, VC_G_WIRED, VC_G_CPUID, VC_HBASE,
+#   VC_HLIMIT, VC_HCTL, VC_VMID, VC_STATE, VC_ID, VC_SIZE, VCS_RUNNABLE
 
 # vcpu_init: a fresh vCPU: every register and CSR 0, pc = entry in guest ring 0 (the
 # state a CPU has after reset, ISA.md §11), its second stage and exit controls.

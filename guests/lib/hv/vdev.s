@@ -26,24 +26,26 @@
 #
 # Provides: vdev_init(a0 = vd, a1 = RAM bytes, a2 = disk sectors or 0, a3 = owner),
 #   vdev_access(a0 = vd, a1 = guest-physical address, a2 = 1 store / 0 load, a3 = value
-#   stored) -> a0 = value loaded, a1 = 0 / -1 (no such register: a bus error),
+#   stored) (returns a0 = the value loaded; a1 = 0, or -1 if no register is there: a
+#   bus error),
 #   vdev_lines(a0 = vd) -> a0 = pending virtual lines (bit = line),
 #   vdev_tick(a0 = vd, a1 = now low, a2 = now high),
-#   vdev_deadline(a0 = vd) -> a0 = 1 and a1, a2 = when the timer fires next, or a0 = 0,
+#   vdev_deadline(a0 = vd) (returns a0 = 1 and a1:a2 = when its timer fires next, or
+#   a0 = 0),
 #   vdev_disk_done(a0 = vd, a1 = status: 2 DONE / 3 ERROR),
 #   vcon_push(a0 = vd, a1 = byte) -> a0 = 0 / -1 (full), vcon_eof(a0 = vd),
 #   vcon_room(a0 = vd) -> a0 = free bytes in the input queue,
-#   mmio_decode(a0 = instruction) -> a0 = register (rd of lw, rs2 of sw) and a1 = 1 store
-#   / 0 load, or a0 = -1 (not a word access), mmio_va(a0 = instruction, a1 = value of its
-#   rs1) -> a0 = the virtual address it accessed,
+#   mmio_decode(a0 = instruction) (returns a0 = its register: rd of lw, rs2 of sw; a1 = 1
+#   store / 0 load; a0 = -1 if not a word access), mmio_va(a0 = instruction, a1 = value
+#   of its rs1) (returns a0 = the virtual address it accessed),
 #   VD_PEND, VD_RAM, VD_CON_CTRL, VD_CON_HEAD, VD_CON_TAIL, VD_CON_EOF, VD_TIM_CMPLO,
 #   VD_TIM_CMPHI, VD_TIM_INTERVAL, VD_TIM_CTRL, VD_DSK_SECTOR, VD_DSK_ADDR, VD_DSK_COUNT,
 #   VD_DSK_STATUS, VD_DSK_CTRL, VD_DSK_CAPACITY, VD_IPI_START_PC, VD_EV_ARG0, VD_EV_ARG1,
 #   VD_OWNER, VD_CON_Q, VD_SIZE
 # Needs: vdev_putc (a0 = vd, a1 = byte), vdev_halt (a0 = vd, a1 = exit code),
 #   vdev_disk_start (a0 = vd, a1 = 1 read / 2 write: the request is in VD_DSK_*; the
-#   backend calls vdev_disk_done when it completes), vdev_now () -> a0 low, a1 high;
-#   kframe.inc, config.inc
+#   backend calls vdev_disk_done when it completes), vdev_now (returns the time: a0
+#   low and a1 high); kframe.inc, config.inc
 # Parameters: VCON_QSIZE (bytes of console input queued per VM, a power of two, default
 #   4096)
 

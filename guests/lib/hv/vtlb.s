@@ -17,7 +17,7 @@
 # Provides: vtlb_init(), vtlb_entries (word: TLB size), vtlb_emulate(a0 = vcpu,
 #   a1 = instruction word) -> a0 = 0 (emulated; pc advanced), -1 (a write refused:
 #   a1 = the guest-physical page it maps), -2 (not a TLB instruction)
-# Needs: vcpu.inc
+# Needs: VC_REGS, VC_PC, VC_HLIMIT, VC_VMID (the vCPU layout of vcpu.inc)
 
 .equ VTLB_DEV_LO, 0x40000000           # the device window (ISA.md §5)
 .equ VTLB_DEV_HI, 0x40010000
