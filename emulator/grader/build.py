@@ -61,12 +61,12 @@ class Builder:
         """``(Module list, "")`` or ``(None, reason)``: the test's ``modules`` (paths
         relative to the submission), else a bundled guest's own modules."""
         from ..images.boot import build_module
-        from ..images.registry import _modules
+        from ..images.registry import parse_modules
         key = ("modules", t.guest, repr(t.modules))
         if key not in self.elves:
             try:
                 if t.modules is not None:
-                    srcs = _modules(self.suite.submission, t.modules,
+                    srcs = parse_modules(self.suite.submission, t.modules,
                                     self.suite.path)
                 elif t.guest:
                     g = find_guest(t.guest)

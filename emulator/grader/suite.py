@@ -413,8 +413,8 @@ def _test(data: dict, where: str) -> TestSpec:
         ms = data["modules"]
         if not isinstance(ms, list) or not all(isinstance(m, dict) for m in ms):
             raise UserError(f"{where}: 'modules' must be a list of tables")
-        from ..images.registry import _modules
-        _modules(Path("."), ms, Path(f"{where}: modules"))     # checks the keys now
+        from ..images.registry import parse_modules
+        parse_modules(Path("."), ms, Path(f"{where}: modules"))     # checks the keys now
         t.modules = [dict(m) for m in ms]
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:

@@ -167,6 +167,13 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
     return out
 
 
+def parse_modules(directory: Path, value, where) -> list[ModuleSource]:
+    """The :class:`ModuleSource` list of ``[[module]]``-style tables (``value``), paths
+    relative to ``directory``; ``where`` names them in errors. Raises
+    :class:`UserError`. (A grading suite's ``modules`` key uses the same tables.)"""
+    return _modules(directory, value, where)
+
+
 def guest_from_dir(directory: Path) -> Guest:
     """The guest described by ``directory/guest.toml``. Raises :class:`UserError` for a
     missing or bad file."""
