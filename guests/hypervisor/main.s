@@ -269,7 +269,6 @@ hv_fatal:
 
 .include "vm.s"
 .include "exits.s"
-.include "vintr.s"
 .include "hvdev.s"
 .include "hvcon.s"
 .if NAIVE
@@ -277,6 +276,7 @@ hv_fatal:
 .endif
 .include "hv/exit.s"
 .include "hv/vcpu.s"
+.include "hv/vintr.s"
 .include "hv/vtlb.s"
 .include "hv/vdev.s"
 .include "base/string.s"

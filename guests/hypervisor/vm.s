@@ -19,12 +19,19 @@ hv_resume:
     li   t1, VCS_RUNNABLE
     bne  t0, t1, hv_schedule
     mv   s1, a0
-    call vintr_prepare                  # deliver or arm its virtual interrupts
-    lw   t0, VC_STATE(s1)
-    li   t1, VCS_RUNNABLE
-    bne  t0, t1, hv_schedule            # it had no trap vector: stopped
+    addi a0, a0, VM_VD                  # its emulated devices' lines ...
+    call vdev_lines
+    mv   a1, a0
+    mv   a0, s1
+    call vintr_prepare                  # ... delivered now, or the window armed
+    bnez a0, 1f
     mv   a0, s1
     j    hv_enter
+1:  mv   a0, s1                         # a line it cannot take: no trap vector
+    la   a1, s_novec
+    li   a2, 0
+    li   a3, 0
+    j    vm_fault
 
 # hv_schedule: pick the next runnable VM after the current one (round robin) and enter
 # it; with none runnable, wait for an interrupt; with every VM stopped, power off.

@@ -1,5 +1,5 @@
 # vintr.s — virtual interrupts: injecting an emulated device's interrupt into an
-# unmodified guest kernel, exactly when the guest can take it.
+# unmodified guest kernel, exactly when the guest can take it (shared component).
 #
 # Concept: interrupt virtualization (seed: VM lecture — "forwarding of IRQs to the guest
 # kernel inside of the VM (simulated hardware interrupts)"). The guest's devices are
@@ -19,8 +19,15 @@
 # anything else; an exception the guest takes while it is armed also exits, and is
 # reflected to the restored vector. The guest can notice only by reading tvec, ienable
 # or ipend in that window (the monolithic kernel never does).
+#
+# Ring -1 only; both work on the vCPU loaded in the CPU.
+#
+# Provides: vintr_disarm(a0 = vcpu) (returns a0 = 1 if the window was armed, now closed,
+#   else 0), vintr_prepare(a0 = vcpu, a1 = its pending virtual lines) (returns a0 = 0, or
+#   -1 if a line is deliverable but the guest has no trap vector)
+# Needs: vcpu_inject, VC_G_TVEC, VC_WINDOW (the vCPU layout of vcpu.inc); kframe.inc
 
-# vintr_disarm(a0 = vm) -> a0 = 1 if the window was armed (now closed), else 0. Leaf.
+# vintr_disarm(a0 = vcpu) -> a0 = 1 if the window was armed (now closed), else 0. Leaf.
 vintr_disarm:
     lw   t0, VC_WINDOW(a0)
     bnez t0, 1f
@@ -36,17 +43,15 @@ vintr_disarm:
     li   a0, 1
     ret
 
-# vintr_prepare(a0 = vm): before entering the (loaded) vm: inject its lowest pending,
-# enabled virtual line if its interrupts are on, else arm the window. A guest with no
-# trap vector cannot take it: the vm is stopped.
+# vintr_prepare(a0 = vcpu, a1 = lines): before entering the vCPU: inject its lowest
+# pending line that its kernel enabled (ienable) if its interrupts are on (status.IE),
+# else arm the window.
 vintr_prepare:
     PROLOGUE
     mv   s1, a0
-    addi a0, a0, VM_VD
-    call vdev_lines
     csrr t0, gienable
-    and  s2, a0, t0
-    beqz s2, 9f                         # nothing to deliver
+    and  s2, a1, t0
+    beqz s2, 8f                         # nothing to deliver
     csrr t0, gstatus
     andi t0, t0, ST_IE
     beqz t0, 5f
@@ -60,13 +65,8 @@ vintr_prepare:
     li   a1, CAUSE_INTERRUPT
     or   a1, a1, s3
     li   a2, 0
-    call vcpu_inject
-    beqz a0, 9f
-    mv   a0, s1                         # no vector: it cannot take interrupts
-    la   a1, s_novec
-    li   a2, 0
-    li   a3, 0
-    j    vm_fault
+    call vcpu_inject                    # 0, or -1: no vector
+    EPILOGUE
 5:  csrr t0, gtvec                      # arm the interrupt window
     sw   t0, VC_G_TVEC(s1)
     csrw gtvec, zero
@@ -77,4 +77,5 @@ vintr_prepare:
     csrw gipend, t0
     li   t0, 1
     sw   t0, VC_WINDOW(s1)
-9:  EPILOGUE
+8:  li   a0, 0
+    EPILOGUE
