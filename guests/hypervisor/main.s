@@ -279,6 +279,7 @@ hv_fatal:
 .include "hv/vintr.s"
 .include "hv/vtlb.s"
 .include "hv/vdev.s"
+.include "hv/mmio.s"
 .include "base/string.s"
 
 .rodata

@@ -15,6 +15,11 @@
 .include "base/config.inc"
 .include "param.inc"
 .include "abi.inc"
+.if VMM                                 # the type-2 VMM option: boot in ring -1 (vmm.s)
+.hypervisor
+.entry vmm_boot
+.include "hv/vcpu.inc"
+.endif
 
 .text
 .global _start
@@ -37,6 +42,14 @@ _start:
     lw   a1, 0(t0)
     li   t0, KSEG
     add  a1, a1, t0
+.if VMM
+    li   t0, VMM_POOL                   # the VMs' memory: the top of RAM (vmm.s)
+    sub  a1, a1, t0
+    la   t0, vmm_pool
+    li   t1, KSEG
+    sub  t1, a1, t1
+    sw   t1, 0(t0)
+.endif
     call kinit
     call binit
     call console_init
@@ -106,6 +119,9 @@ not_ring0:
 .include "dev/disk.s"
 .include "fs/bio.s"
 .include "fs/fs.s"
+.if VMM
+.include "vmm.s"
+.endif
 
 .rodata
 banner1: .asciz "ringvm monolithic kernel: "

@@ -35,9 +35,6 @@
 #   vdev_disk_done(a0 = vd, a1 = status: 2 DONE / 3 ERROR),
 #   vcon_push(a0 = vd, a1 = byte) -> a0 = 0 / -1 (full), vcon_eof(a0 = vd),
 #   vcon_room(a0 = vd) -> a0 = free bytes in the input queue,
-#   mmio_decode(a0 = instruction) (returns a0 = its register: rd of lw, rs2 of sw; a1 = 1
-#   store / 0 load; a0 = -1 if not a word access), mmio_va(a0 = instruction, a1 = value
-#   of its rs1) (returns a0 = the virtual address it accessed),
 #   VD_PEND, VD_RAM, VD_CON_CTRL, VD_CON_HEAD, VD_CON_TAIL, VD_CON_EOF, VD_TIM_CMPLO,
 #   VD_TIM_CMPHI, VD_TIM_INTERVAL, VD_TIM_CTRL, VD_DSK_SECTOR, VD_DSK_ADDR, VD_DSK_COUNT,
 #   VD_DSK_STATUS, VD_DSK_CTRL, VD_DSK_CAPACITY, VD_IPI_START_PC, VD_EV_ARG0, VD_EV_ARG1,
@@ -87,29 +84,6 @@ vdev_init:
     sw   a1, VD_RAM(a0)
     sw   a2, VD_DSK_CAPACITY(a0)
     sw   a3, VD_OWNER(a0)
-    ret
-
-# mmio_decode(a0 = lw/sw word). Leaf.
-mmio_decode:
-    srli t0, a0, 26
-    li   t1, 0x1a                       # lw rd, imm(rs1)
-    beq  t0, t1, 1f
-    li   t1, 0x1f                       # sw rs2, imm(rs1)
-    beq  t0, t1, 2f
-    li   a0, -1
-    ret
-1:  li   a1, 0
-    j    3f
-2:  li   a1, 1
-3:  srli a0, a0, 21
-    andi a0, a0, 31
-    ret
-
-# mmio_va(a0 = word, a1 = rs1's value) -> rs1 + sext(imm16). Leaf.
-mmio_va:
-    slli a0, a0, 16
-    srai a0, a0, 16
-    add  a0, a0, a1
     ret
 
 # vdev_lines(a0 = vd): latched lines, plus the console's level-triggered line
