@@ -78,3 +78,29 @@ def phases(lines: list[str]) -> dict[str, int]:
         if m:
             out[m.group(1)] = int(m.group(2))
     return out
+
+
+def host_tree(guest_disk_programs=("init", "sh", "echo", "ls", "cat", "workload")) -> dict:
+    """The file tree of a type-2 host's disk: guests/user (programs and rootfs), vmrun
+    (guests/hypervisor/programs), guest images — hello.elf, mono.elf (the monolithic
+    kernel, stripped), spin.elf — and gdisk.img, a small disk for a monolithic guest."""
+    from ringvm.emulator.images import build_guest, cache, find_guest
+    from ringvm.emulator.images.rootdisk import build_programs, strip_elf
+    spec = rootdisk.DiskSpec("hvhost", programs=USER_DIR, files=USER_DIR / "rootfs")
+    tree = rootdisk.build_tree(spec)
+    tree.update(build_programs(HV_DIR / "programs"))
+    tree["hello.elf"] = strip_elf(build_guest(find_guest("hello")))
+    tree["mono.elf"] = strip_elf(build_guest(find_guest("monolithic")))
+    tk = HV_DIR / "testkernels"
+    tree["spin.elf"] = strip_elf(cache.assemble(tk / "spin.s", [tk, guests_dir() / "lib"]))
+    progs = build_programs(USER_DIR)
+    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in guest_disk_programs},
+                                         size=140, ninodes=16)
+    return tree
+
+
+@pytest.fixture(scope="session")
+def host_image(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hvhost") / "host.img"
+    path.write_bytes(rvfs.build_image(host_tree()))
+    return path
