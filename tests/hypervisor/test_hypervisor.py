@@ -91,8 +91,8 @@ def test_a_kernel_bug_writing_past_its_ram_stops_only_its_vm(root_image, engine,
     assert run.r.exit_code == 120
 
 
-def test_stats_count_vm_exits_by_reason(root_image):
-    run = boot(text="ls\n", disks=[root_image])
+def test_stats_count_vm_exits_by_reason(root_image, engine):
+    run = boot(text="ls\n", engine=engine, disks=[root_image])
     ex = run.exits()
     assert {"TLB", "MMIO", "IRQ", "WFI", "EXCEPTION"} <= set(ex), ex
     # the hypervisor's own count of vm1's exits agrees with the machine's
@@ -104,12 +104,13 @@ def test_stats_count_vm_exits_by_reason(root_image):
     assert run.stats["cpus"][0]["vmexits_by_reason"]["TLB"] == ex["TLB"]
 
 
-def test_virtualization_costs_what_disco_reports(root_image):
+def test_virtualization_costs_what_disco_reports(root_image, engine):
     """Cycles under the hypervisor / cycles on bare metal, per workload phase (the guest
     measures them with the cycle CSR, so they are exact): system calls and user compute
     cost little, the phases that refill the TLB and do disk I/O cost more."""
-    bare = boot("monolithic", "workload\n", disks=[root_image])
-    hv = boot(text="workload\n", disks=[root_image])
+    cmd = "workload\n" if engine == "native" else "workload quick\n"
+    bare = boot("monolithic", cmd, engine=engine, disks=[root_image])
+    hv = boot(text=cmd, engine=engine, disks=[root_image])
     b, v = phases(bare.out.splitlines()), phases(hv.vm(1))
     ratio = {p: v[p] / b[p] for p in b}
     assert set(ratio) == {"null", "file", "pipe", "spawn", "compute"}
