@@ -71,6 +71,15 @@ hv_schedule:
     call vcpu_load
     la   t0, cur_vm
     sw   s6, 0(t0)
+    li   t0, EVENTS_ARG0                # a world switch, for traces and timelines:
+    lw   t1, VC_VMID(s6)                # CONTEXT(VMID, its module's name)
+    sw   t1, 0(t0)
+    li   t0, EVENTS_ARG1
+    addi t1, s6, VM_NAME
+    sw   t1, 0(t0)
+    li   t0, EVENTS_EMIT
+    li   t1, EV_CONTEXT
+    sw   t1, 0(t0)
     call hv_slice_start
 5:  call hv_timer_program
     mv   a0, s6

@@ -111,6 +111,13 @@ hv_exit:
     addi t0, t0, 4
     sw   t0, VC_PC(a0)
     lw   t0, 68(a0)                     # its a7: the hypercall
+    li   t1, EVENTS_ARG0                # reported: HYPERCALL(number, domain 0 = host)
+    sw   t0, 0(t1)
+    li   t1, EVENTS_ARG1
+    sw   zero, 0(t1)
+    li   t1, EVENTS_EMIT
+    li   t2, EV_HYPERCALL
+    sw   t2, 0(t1)
     li   t1, VMM_HC_RUN
     beq  t0, t1, 1f
     li   t1, VMM_HC_FLUSH
