@@ -28,7 +28,9 @@ def test_catch_a_vm_exit_and_list_the_vms(dbg):
     assert lines[1].startswith("*>  vm1  runnable     1 0x00400000 0x00400000")
     assert "(TLB IRQ WFI)" in lines[1] and "module vm1" in lines[1]
     assert "VM exits (" in lines[2]
-    assert "(tlb" in dbg.command("info vm")      # hinsn: the guest's TLB instruction
+    vm = dbg.command("info vm")
+    assert "(tlb" in vm                           # hinsn: the guest's TLB instruction
+    assert "the hypervisor's VMs (info vms):" in vm and "*>  vm1  runnable" in vm
 
 
 def test_step_into_the_guest_and_read_through_its_tlb(dbg):
