@@ -29,6 +29,7 @@ from ringvm.isa import ISA
 
 PHASES = ("null", "file", "pipe", "spawn", "compute")
 LINE = re.compile(r"phase (\w+) ops=(\d+) cycles=(\d+)")
+START = re.compile(r"^(?:\w+\| )?\$ workload", re.M)
 REASONS = {r.value: name for name, r in ISA.exit_reasons.items()}
 CHUNK = 20_000
 
@@ -72,7 +73,7 @@ def run(spec, text, disks, engine, options=()):
             r = m.run(max_steps=CHUNK)
             out = bytes(con.captured).decode("utf-8", "replace")
             now = list(m.counters()["cpus"][0]["vmexits_by_reason"])
-            if last is None and "workload" in out:
+            if last is None and START.search(out):     # the guest's shell runs it
                 last = now
             for mt in LINE.finditer(out, seen):
                 cycles[mt.group(1)] = int(mt.group(3))
