@@ -51,11 +51,11 @@ ex_tlb:
 ex_sensitive:
     mv   s0, a0
     csrr s1, hinsn
-    csrr t0, gstatus
+    call vcpu_ring                      # the ring it executed getst in
+    slli s2, a0, ST_RING_SHIFT
+    csrr t0, gstatus                    # (RING reads 0 from ring -1)
     andi t0, t0, ~ST_RING & 0xFFFF
-    call vcpu_ring
-    slli a0, a0, ST_RING_SHIFT
-    or   a2, t0, a0
+    or   a2, t0, s2
     srli a1, s1, 21
     mv   a0, s0
     call vcpu_setreg
