@@ -213,6 +213,10 @@ def info_vm(dbg, rest):
     parts = [f"{ISA.exit_reason_names.get(i, i)} {n}"
              for i, n in enumerate(c0["vmexits_by_reason"]) if n]
     dbg.write(f"VM exits so far: {', '.join(parts) or 'none'}")
+    vms = infos().get("vms")
+    if vms is not None and "vm_table" in dbg.m.symbols:   # a hypervisor's own VM table
+        dbg.write("the hypervisor's VMs (info vms):")
+        vms[0](dbg, "")
 
 
 def _signed3(v: int) -> int:

@@ -89,7 +89,7 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
     """The :class:`BootImage` for a guest spec (see the module docstring), built with
     the guest's named ``options`` and extra ``defines`` (-D), and with the guest's
     modules followed by ``modules`` (:class:`ModuleSource` list, e.g. from
-    :func:`parse_module_arg`). A ``.s`` or ELF file that is a guest's entry file boots
+    :func:`parse_module_arg`; one named like a guest's module replaces it). A ``.s`` or ELF file that is a guest's entry file boots
     as that guest (its disks and modules too) unless ``entry_as_guest`` is False (then
     exactly the file and ``modules``). Raises :class:`UserError` if it names nothing,
     for an assembly error, or for a module that cannot be built."""
@@ -115,7 +115,7 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         guest = guest_from_dir(path.resolve())
     if guest is not None:
         image = BootImage(guest.name, build_guest(guest, options, defines), guest)
-        sources = list(guest.modules) + list(modules)
+        sources = _with_modules(guest.modules, modules)
     else:
         owner = guest_of_file(path) if entry_as_guest else None
         if owner is not None:
@@ -128,7 +128,7 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
                           f"{owner.directory}: booting it with that guest's disks and "
                           f"modules (same as `ringvm boot {owner.directory}`)")
             image.modules = [build_module(m, owner)
-                             for m in list(owner.modules) + list(modules)]
+                             for m in _with_modules(owner.modules, modules)]
             return image
         if options:
             raise UserError(f"--option needs a guest with a guest.toml ({spec!r} is a file)")
@@ -143,6 +143,13 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         sources = list(modules)
     image.modules = [build_module(m, image.guest) for m in sources]
     return image
+
+
+def _with_modules(own, given) -> list:
+    """A guest's ``own`` modules with the ``given`` ones after them; a given module
+    named like one of its own takes its place."""
+    names = {m.name for m in given}
+    return [m for m in own if m.name not in names] + list(given)
 
 
 def guest_of_file(path: Path) -> Guest | None:

@@ -217,6 +217,10 @@ exit:
 3:  addi s3, s3, 1
     li   t0, NOFILE
     blt  s3, t0, 2b
+.if VMM
+    mv   a0, s1                         # its VMs (vmm.s)
+    call vmm_release
+.endif
     lw   a0, P_CWD(s1)
     beqz a0, 4f
     sw   zero, P_CWD(s1)
