@@ -108,6 +108,32 @@ static inline uint32_t ring_to_field(int ring) { return (uint32_t)ring & 7u; }
 static inline uint32_t ctx_vmid(struct rv_cpu *c) { return c->v ? X(c, HVMID) : 0; }
 static inline uint32_t ctx_asid(struct rv_cpu *c) { return c->v ? G(c, ASID) : H(c, ASID); }
 
+/* ------------------------------------------------------------------ timeline log */
+
+/* The packed context of RV_TL_CTX (api.h). */
+static inline uint32_t tl_key(struct rv_cpu *c) {
+    return (uint32_t)(c->ring + 1) | ((uint32_t)c->v << 3) | ((uint32_t)c->mode << 4) |
+           ((ctx_asid(c) & 0xFFu) << 8) | ((ctx_vmid(c) & 0xFFu) << 16);
+}
+
+static inline void tl_put(struct rv_cpu *c, int kind, uint64_t cycle, uint32_t a, uint32_t b) {
+    struct rv_tlog *l = c->tl;
+    if (l->n >= l->cap) { l->dropped++; return; }
+    struct rv_tlrec *r = &l->rec[l->n++];
+    r->cycle = cycle; r->a = a; r->b = b; r->cpu = c->index; r->kind = kind;
+}
+
+/* Called wherever the context may have changed; `first` = its first cycle. */
+static inline void tl_ctx(struct rv_cpu *c, uint64_t first) {
+    if (unlikely(c->tl != NULL)) {
+        uint32_t k = tl_key(c);
+        if (k != c->tl_key) { c->tl_key = k; tl_put(c, RV_TL_CTX, first, k, 0); }
+    }
+}
+
+#define TL_EVENT(c, kind, a, b) \
+    do { if (unlikely((c)->tl != NULL)) tl_put((c), (kind), (c)->cycle, (a), (b)); } while (0)
+
 /* guest memory is little-endian, like the host; any alignment */
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }

@@ -147,6 +147,7 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                     c->mode = RV_RUNNING;
                     irq_dirty(c);
                     set_attn(m, c);
+                    tl_ctx(c, c->cycle);
                 } else {
                     if (machine_idle(m)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_IDLE; }
                     /* nothing but this CPU's own timed events can change anything during
@@ -421,6 +422,7 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                 if (priv_check(c, w, RING_WFI, EXITCTL_WFI, &t)) goto trap;
                 c->mode = RV_WAITING;
                 set_attn(m, c);
+                tl_ctx(c, c->cycle + 1);
                 c->pc = pc + 4;
                 break;
             case FUNCT_VMENTER:

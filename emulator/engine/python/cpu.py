@@ -128,6 +128,9 @@ class Cpu:
         self.t_pfn = [0] * tlb_entries
         self.t_flags = [0] * tlb_entries
         self.by_vpn: dict[int, list[int]] = {}
+        # timeline log (PythonEngine.timeline_start): the shared record list, or None
+        self.tl: list | None = None
+        self.tl_key = 0
         # translation micro-caches (RAM pages only, valid while the translation context
         # is unchanged; see flush_xlate): fetch page, and useg load/store pages
         self.dr: dict[int, int] = {}     # useg virtual page -> host-physical page base
@@ -240,6 +243,19 @@ class Cpu:
         t_vmid, t_asid, t_flags = self.t_vmid, self.t_asid, self.t_flags
         return [i for i in lst if t_vmid[i] == vmid and
                 (t_flags[i] & TLB_G or t_asid[i] == asid)]
+
+    def tl_key_now(self) -> int:
+        """The packed context of a CTX timeline record (native/api.h RV_TL_CTX)."""
+        vmid, asid = self.context()
+        return ((self.ring + 1) | (self.v << 3) | (self.mode << 4) | ((asid & 0xFF) << 8)
+                | ((vmid & 0xFF) << 16))
+
+    def tl_ctx(self, first: int) -> None:
+        """Log a CTX record if the context changed (``first``: its first cycle)."""
+        k = self.tl_key_now()
+        if k != self.tl_key:
+            self.tl_key = k
+            self.tl.append((self.index, first, 0, k, 0))
 
     def context(self) -> tuple[int, int]:
         """(VMID, ASID) of the current context."""
