@@ -129,8 +129,8 @@ class Timeline:
         self._asid_names: dict[tuple[int, int], str] = {}  # (vmid, asid) -> name
         self._vm_names: dict[int, str] = {}
         self._pids: set[tuple[int, int]] = set()           # (pid, tid) tracks used
-        self._flows: dict[tuple[str, int], int] = {}       # (family, flow id) -> id
-        self._ipi: dict[int, list[int]] = {}               # target cpu -> flow ids
+        self._flows: dict[tuple[str, int], tuple] = {}     # (family, flow id) -> begin
+        self._ipi: dict[int, list] = {}        # target cpu -> [(cpu, cycle, pid)] sent
         self._next_flow = 1
         self._where: dict[int, str] = {}
         self._now = [0] * n
@@ -226,19 +226,27 @@ class Timeline:
                         "pid": self._pid_now(cpu) if pid is None else pid, "tid": cpu,
                         "ts": ts, "args": args})
 
-    def _flow_point(self, cpu: int, ts: int, name: str, cat: str, args: dict,
-                    flow_id: int, begin: bool) -> None:
-        """A 1-cycle slice at ``ts`` with the begin or end of flow ``flow_id``."""
-        if not self._in_window(ts):
+    def _arrow(self, cat: str, begin: tuple, end: tuple) -> None:
+        """A flow arrow between two points ``(cpu, ts, pid, name, args)``: each a
+        1-cycle slice, joined by ``s`` -> ``f`` (``bp: "e"``: bound to the slice).
+        Written whole or not at all; a point outside the window or past the event
+        limit becomes an instant (or nothing)."""
+        inside = [self._in_window(p[1]) for p in (begin, end)]
+        if not all(inside) or self.truncated is not None or \
+                len(self.events) + 4 > self.max_events:
+            for p, ok in zip((begin, end), inside):
+                if ok:
+                    self._instant(p[0], p[1], p[3], cat, p[4], pid=p[2])
             return
-        pid = self._pid_now(cpu)
-        self._emit({"ph": "X", "name": name, "cat": cat, "pid": pid, "tid": cpu,
-                    "ts": ts, "dur": 1, "args": args})
-        ev = {"ph": "s" if begin else "f", "name": cat, "cat": cat, "pid": pid,
-              "tid": cpu, "ts": ts, "id": flow_id}
-        if not begin:
-            ev["bp"] = "e"
-        self._emit(ev)
+        fid = self._new_flow()
+        for (cpu, ts, pid, name, args), ph in ((begin, "s"), (end, "f")):
+            self._emit({"ph": "X", "name": name, "cat": cat, "pid": pid, "tid": cpu,
+                        "ts": ts, "dur": 1, "args": args})
+            ev = {"ph": ph, "name": cat, "cat": cat, "pid": pid, "tid": cpu, "ts": ts,
+                  "id": fid}
+            if ph == "f":
+                ev["bp"] = "e"
+            self._emit(ev)
 
     def _addr(self, addr: int) -> dict:
         out = {"pc": f"0x{addr:08x}"}
@@ -284,8 +292,9 @@ class Timeline:
         elif kind == _K.IRQ:
             name = f"irq {ISA.line_names.get(a, a)}"
             if a == _IPI_LINE and self._ipi.get(cpu):
-                for fid in self._ipi.pop(cpu):
-                    self._flow_point(cpu, cyc, name, "ipi", self._addr(b), fid, False)
+                for scpu, sts, spid in self._ipi.pop(cpu):   # the arrow, both ends now
+                    self._arrow("ipi", (scpu, sts, spid, f"ipi -> cpu{cpu}", {"to": cpu}),
+                                (cpu, cyc, self._pid_now(cpu), name, self._addr(b)))
             else:
                 self._instant(cpu, cyc, name, "irq", self._addr(b))
         elif kind == _K.EXIT:
@@ -296,9 +305,8 @@ class Timeline:
                           {"vpn": f"0x{a:05x}", "asid": b & 0xFF, "vmid": (b >> 8) & 0xFF,
                            "index": b >> 16})
         elif kind == _K.IPI:
-            fid = self._new_flow()
-            self._ipi.setdefault(a, []).append(fid)
-            self._flow_point(cpu, cyc, f"ipi -> cpu{a}", "ipi", {"to": a}, fid, True)
+            # drawn when the target takes it (a target that polls never does: an instant)
+            self._ipi.setdefault(a, []).append((cpu, cyc, self._pid_now(cpu)))
 
     def _new_flow(self) -> int:
         fid = self._next_flow
@@ -323,16 +331,18 @@ class Timeline:
             self._instant(cpu, cycle, name, "event", args)
             return
         family, end = fam
-        if end == "begin":
-            fid = self._new_flow()
-            self._flows[(family, a0)] = fid
-            self._flow_point(cpu, cycle, name, family.lower(), args, fid, True)
+        point = (cpu, cycle, self._pid_now(cpu), name, args)
+        if end == "begin":             # drawn when its end comes (or an instant at the end)
+            old = self._flows.pop((family, a0), None)
+            if old is not None:        # a flow id used again before its end
+                self._instant(old[0], old[1], old[3], "event", old[4], pid=old[2])
+            self._flows[(family, a0)] = point
         else:
-            fid = self._flows.pop((family, a0), None)
-            if fid is None:            # its begin was not seen (before the timeline)
+            begin = self._flows.pop((family, a0), None)
+            if begin is None:          # its begin was not seen (before the timeline)
                 self._instant(cpu, cycle, name, "event", args)
             else:
-                self._flow_point(cpu, cycle, name, family.lower(), args, fid, False)
+                self._arrow(family.lower(), begin, point)
 
     def _read_name(self, cpu: int, addr: int) -> str:
         if not addr:
@@ -372,6 +382,14 @@ class Timeline:
         dict for ``json.dump``). Detaches from the machine."""
         if self._on:
             self.collect()
+        for target, sends in sorted(self._ipi.items()):   # IPIs never taken
+            for scpu, sts, spid in sends:
+                self._instant(scpu, sts, f"ipi -> cpu{target}", "ipi", {"to": target},
+                              pid=spid)
+        self._ipi = {}
+        for (_fam, _fid), p in sorted(self._flows.items()):   # begins without an end
+            self._instant(p[0], p[1], p[3], "event", p[4], pid=p[2])
+        self._flows = {}
         for i in range(len(self._ctx)):
             end = max(self._now[i], self.m.engine.cpu_cycle(i)) if self._on \
                 else self._now[i]
