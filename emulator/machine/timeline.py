@@ -192,12 +192,12 @@ class Timeline:
             if pid not in opened:
                 opened[pid] = [name, at, args]
 
-    def _close(self, cpu: int, pid: int, at: int) -> None:
+    def _close(self, cpu: int, pid: int, at: int, last: bool = False) -> None:
         name, start, args = self._open[cpu].pop(pid)
         a, b = max(start, self.lo), at if self.hi is None else min(at, self.hi)
         if b > a:
             self._emit({"ph": "X", "name": name, "cat": "ring", "pid": pid, "tid": cpu,
-                        "ts": a, "dur": b - a, "args": args}, closing=True)
+                        "ts": a, "dur": b - a, "args": args}, closing=last)
 
     # ------------------------------------------------------------ output
     def _in_window(self, ts: int) -> bool:
@@ -394,7 +394,7 @@ class Timeline:
             end = max(self._now[i], self.m.engine.cpu_cycle(i)) if self._on \
                 else self._now[i]
             for pid in list(self._open[i]):
-                self._close(i, pid, end)
+                self._close(i, pid, end, last=True)
         self._stop()
         if getattr(self.m, "timeline", None) is self:
             self.m.timeline = None
