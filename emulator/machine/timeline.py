@@ -133,7 +133,9 @@ class Timeline:
         self._ipi: dict[int, list] = {}        # target cpu -> [(cpu, cycle, pid)] sent
         self._next_flow = 1
         self._where: dict[int, str] = {}
-        self._now = [0] * n
+        self._now = [0] * n                    # cycle of the last record per CPU
+        self._seen = [0] * n                   # furthest cycle collected per CPU
+        self._hw = [0] * n                     # recorded already below this (rewind)
         for i in range(n):
             st = machine.engine.get_cpu(i)
             self._ctx[i] = self._key_of(st)
@@ -194,7 +196,7 @@ class Timeline:
 
     def _close(self, cpu: int, pid: int, at: int, last: bool = False) -> None:
         name, start, args = self._open[cpu].pop(pid)
-        a, b = max(start, self.lo), at if self.hi is None else min(at, self.hi)
+        a, b = max(start, self.lo, self._hw[cpu]), at if self.hi is None else min(at, self.hi)
         if b > a:
             self._emit({"ph": "X", "name": name, "cat": "ring", "pid": pid, "tid": cpu,
                         "ts": a, "dur": b - a, "args": args}, closing=last)
@@ -221,7 +223,7 @@ class Timeline:
 
     def _instant(self, cpu: int, ts: int, name: str, cat: str, args: dict,
                  pid: int | None = None) -> None:
-        if self._in_window(ts):
+        if self._in_window(ts) and ts >= self._hw[cpu]:
             self._emit({"ph": "i", "s": "t", "name": name, "cat": cat,
                         "pid": self._pid_now(cpu) if pid is None else pid, "tid": cpu,
                         "ts": ts, "args": args})
@@ -231,6 +233,8 @@ class Timeline:
         1-cycle slice, joined by ``s`` -> ``f`` (``bp: "e"``: bound to the slice).
         Written whole or not at all; a point outside the window or past the event
         limit becomes an instant (or nothing)."""
+        if end[1] < self._hw[end[0]]:
+            return                     # recorded before the machine went back
         inside = [self._in_window(p[1]) for p in (begin, end)]
         if not all(inside) or self.truncated is not None or \
                 len(self.events) + 4 > self.max_events:
@@ -271,6 +275,11 @@ class Timeline:
         self.dropped += dropped
         for cpu, cyc, kind, a, b in records:
             self._record(cpu, cyc, kind, a, b)
+        eng = self.m.engine
+        for i in range(len(self._seen)):
+            c = eng.cpu_cycle(i)
+            if c > self._seen[i]:
+                self._seen[i] = c
         if self.hi is not None and all(t >= self.hi for t in self._now):
             self._stop()                     # past the window: nothing more to log
 
@@ -370,6 +379,62 @@ class Timeline:
         if a0 == asid:
             self._asid_names[(level, asid)] = name
         self._refresh(cpu, cycle)
+
+    # ------------------------------------------------------------ going back
+    # The debugger (``debug --timeline``) travels in time by restoring checkpoints and
+    # re-executing, which is deterministic: what re-execution logs below the furthest
+    # cycle each CPU ever reached (``_hw``) is already in the timeline and is not
+    # written again. An edit (registers, memory, input) changes the future: what was
+    # recorded after it is dropped. So the file shows the history that leads to the
+    # machine's present, each moment once.
+    def rewind(self) -> None:
+        """The machine went back (a checkpoint was restored)."""
+        eng = self.m.engine
+        n = len(self._ctx)
+        if self._on:
+            self.collect()
+        now = [eng.cpu_cycle(i) for i in range(n)]
+        for i in range(n):
+            for pid in list(self._open[i]):
+                self._close(i, pid, self._seen[i], last=True)
+            self._hw[i] = max(self._hw[i], self._seen[i])
+        self._forget_pending(now)
+        for i in range(n):
+            self._ctx[i] = self._key_of(eng.get_cpu(i))
+            self._now[i] = now[i]
+            self._open_views(i, now[i])
+        if self.truncated is None:
+            self._on = True
+            eng.timeline_start(LOG_CAPACITY)   # the contexts the engine compares to
+
+    def edited(self) -> None:
+        """The user changed the machine now: drop what was recorded after now."""
+        if self._on:
+            self.collect()
+        eng = self.m.engine
+        now = [eng.cpu_cycle(i) for i in range(len(self._ctx))]
+        kept = []
+        for e in self.events:
+            cut = now[e["tid"]] if e["tid"] < len(now) else 0
+            if e["ts"] >= cut:
+                continue
+            if e["ph"] == "X" and e["ts"] + e["dur"] > cut:
+                e = dict(e, dur=cut - e["ts"])
+            kept.append(e)
+        ends: dict[int, int] = {}
+        for e in kept:
+            if e["ph"] in "sf":
+                ends[e["id"]] = ends.get(e["id"], 0) + 1
+        self.events = [e for e in kept if e["ph"] not in "sf" or ends[e["id"]] == 2]
+        self._forget_pending(now)
+        for i, c in enumerate(now):
+            self._hw[i] = min(self._hw[i], c)
+            self._seen[i] = c
+
+    def _forget_pending(self, now: list[int]) -> None:
+        self._flows = {k: p for k, p in self._flows.items() if p[1] < now[p[0]]}
+        self._ipi = {t: [p for p in sends if p[1] < now[p[0]]]
+                     for t, sends in self._ipi.items()}
 
     # ------------------------------------------------------------ the end
     def _stop(self) -> None:

@@ -46,3 +46,24 @@ def test_bad_timeline_options_are_user_errors(ringvm, guest_file, tmp_path):
         assert p.returncode == EXIT_USER_ERROR, (args, p.stderr)
         assert b"Traceback" not in p.stderr
         assert "timeline" in p.stderr.decode() or "cannot write" in p.stderr.decode()
+
+
+def test_debug_timeline_going_back_and_forth_records_each_moment_once(ringvm, tmp_path):
+    """``debug --timeline``: travelling back and forward (checkpoints, re-execution)
+    gives the events of a straight boot of the same steps, and the same ring time."""
+    script = tmp_path / "x"
+    script.write_text("goto-step 200000\ngoto-step 50000\ngoto-step 300000\n")
+    dbg, boot = tmp_path / "d.json", tmp_path / "b.json"
+    p = ringvm("debug", "monolithic", "--engine", "native", "--input", r"echo hi\n",
+               "-x", str(script), "--batch", "--timeline", str(dbg))
+    assert p.returncode == 0, p.stderr
+    p = ringvm("boot", "monolithic", "--engine", "native", "--snapshot", "--input",
+               r"echo hi\n", "--max-steps", "300000", "--timeline", str(boot))
+    a, b = (json.loads(f.read_text())["traceEvents"] for f in (dbg, boot))
+    check_trace({"traceEvents": a})
+    points = [sorted(json.dumps(e, sort_keys=True) for e in x if e["ph"] != "X")
+              for x in (a, b)]
+    assert points[0] == points[1] and len(points[0]) > 50
+    ring = [sum(e["dur"] for e in x if e["ph"] == "X" and e["cat"] == "ring")
+            for x in (a, b)]
+    assert ring[0] == ring[1]
