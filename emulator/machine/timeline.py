@@ -380,6 +380,16 @@ class Timeline:
             self._asid_names[(level, asid)] = name
         self._refresh(cpu, cycle)
 
+    def mark(self, name: str, args: dict | None = None) -> None:
+        """A machine-wide instant at CPU 0's cycle now (``ringvm compare`` marks the
+        workload's phases with it)."""
+        if self._on:
+            self.collect()
+        ts = self.m.engine.cpu_cycle(0)
+        if self._in_window(ts) and ts >= self._hw[0]:
+            self._emit({"ph": "i", "s": "g", "name": name, "cat": "mark",
+                        "pid": MACHINE_PID, "tid": 0, "ts": ts, "args": args or {}})
+
     # ------------------------------------------------------------ going back
     # The debugger (``debug --timeline``) travels in time by restoring checkpoints and
     # re-executing, which is deterministic: what re-execution logs below the furthest

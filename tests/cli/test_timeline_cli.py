@@ -6,7 +6,7 @@ import json
 
 from ringvm.errors import EXIT_USER_ERROR
 
-from ..machine.tracefmt import check_trace
+from tracefmt import check_trace
 
 
 def test_boot_writes_a_timeline_that_agrees_with_its_statistics(ringvm, guest_file,

@@ -137,7 +137,7 @@ def test_cli_rerun_and_debug(write_suite, tmp_path):
 def test_rerun_writes_one_timeline_per_boot(write_suite, tmp_path):
     import json
 
-    from ..machine.tracefmt import check_trace
+    from tracefmt import check_trace
     path = write_suite(SUITE)
     out = tmp_path / "t.json"
     p = _cli(str(path), "--engine", "python", "--rerun", "twice", "--timeline", str(out))

@@ -16,7 +16,7 @@ from ringvm.emulator.machine.timeline import Timeline
 from ringvm.isa import ISA
 
 from .conftest import assemble
-from .tracefmt import check_trace
+from tracefmt import check_trace
 
 ENGINES = ["python", "native"]
 EV = {e.name: e.value for e in ISA.events.values()}
