@@ -64,7 +64,7 @@ def engine_rate(guest: str, on: bool, seconds: float) -> tuple[float, int]:
 def whole_run(path: str | None) -> tuple[float, int, int]:
     """Host seconds of the monolithic `cat README | wc` run; events; file bytes."""
     img = resolve("monolithic")
-    con = Console(mode="none", capture=True, input=b"cat README | wc\n")
+    con = Console(mode="scripted", capture=True, input=b"cat README | wc\n")
     t0 = time.perf_counter()
     with machine_for(img, MachineOptions(engine="native", pristine=True), con) as m:
         tl = Timeline(m, name="monolithic") if path else None

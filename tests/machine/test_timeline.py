@@ -99,7 +99,7 @@ def test_both_engines_write_the_same_timeline_and_a_run_repeats_byte_for_byte(tm
     outs = []
     for engine in ("python", "native", "native"):
         img = resolve("monolithic")
-        con = Console(mode="none", capture=True, input=b"echo hi\n")
+        con = Console(mode="scripted", capture=True, input=b"echo hi\n")
         with machine_for(img, MachineOptions(engine=engine, pristine=True), con) as m:
             tl = Timeline(m, name="monolithic")
             m.run(max_steps=150_000)
@@ -136,7 +136,7 @@ def test_event_counts_are_the_statistics_of_the_same_run(guest, steps, inp):
     """Traps by cause, interrupts by line, VM exits by reason, TLB writes, IPIs and
     software events: one timeline event per count (native engine: a long run)."""
     img = resolve(guest)
-    con = Console(mode="none", capture=True, input=inp)
+    con = Console(mode="scripted", capture=True, input=inp)
     with machine_for(img, MachineOptions(engine="native", pristine=True), con) as m:
         tl = Timeline(m, name=guest)
         m.run(max_steps=steps)
@@ -198,3 +198,20 @@ def test_record_kinds_are_the_native_headers():
     assert [k.value for k in TimelineKind] == [
         lib.RV_TL_CTX, lib.RV_TL_TRAP, lib.RV_TL_IRQ, lib.RV_TL_EXIT, lib.RV_TL_TLBW,
         lib.RV_TL_IPI]
+
+
+@pytest.mark.parametrize("engine,steps", [("native", 3_000_000), ("python", 400_000)])
+def test_slices_are_named_by_the_process_the_kernel_reports(engine, steps):
+    """The monolithic kernel's `events` option reports each switch (CONTEXT: ASID and
+    name): the shell pipeline's processes get their own slices."""
+    img = resolve("monolithic", options=("events",))
+    con = Console(mode="scripted", capture=True, input=b"cat README | wc\n")
+    with machine_for(img, MachineOptions(engine=engine, pristine=True), con) as m:
+        tl = Timeline(m, name="monolithic")
+        m.run(max_steps=steps)
+        data = tl.finish()
+    check_trace(data)
+    names = {e["name"] for e in data["traceEvents"] if e["ph"] == "X"}
+    assert {"user init", "kernel init"} <= names
+    if engine == "native":
+        assert {"user sh", "user cat", "user wc", "kernel cat", "kernel wc"} <= names
