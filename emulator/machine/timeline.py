@@ -280,7 +280,7 @@ class Timeline:
             c = eng.cpu_cycle(i)
             if c > self._seen[i]:
                 self._seen[i] = c
-        if self.hi is not None and all(t >= self.hi for t in self._now):
+        if self.hi is not None and all(t >= self.hi for t in self._seen):
             self._stop()                     # past the window: nothing more to log
 
     def _record(self, cpu: int, cyc: int, kind: int, a: int, b: int) -> None:
@@ -466,8 +466,7 @@ class Timeline:
             self._instant(p[0], p[1], p[3], "event", p[4], pid=p[2])
         self._flows = {}
         for i in range(len(self._ctx)):
-            end = max(self._now[i], self.m.engine.cpu_cycle(i)) if self._on \
-                else self._now[i]
+            end = max(self._now[i], self._seen[i])   # the last cycle looked at
             for pid in list(self._open[i]):
                 self._close(i, pid, end, last=True)
         self._stop()
