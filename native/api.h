@@ -89,7 +89,8 @@ RV_PRIVATE struct rv_tc {
  * `cycle` is the CPU's cycle counter at the start of the step (for RV_TL_CTX: the first
  * cycle spent in the new context). A full log counts `dropped` instead. */
 #define RV_TL_CTX 0        /* a = rv_tl_key(): ring+1 | v<<3 | mode<<4 | asid<<8 | vmid<<16 */
-#define RV_TL_TRAP 1       /* a = cause, b = epc */
+#define RV_TL_TRAP 1       /* a = cause | a7 << 8 (a7's low 24 bits), b = epc */
+#define RV_TL_TRAP_REG 17  /* a7: the system-call number register (guests/abi.toml) */
 #define RV_TL_IRQ 2        /* a = line, b = epc */
 #define RV_TL_EXIT 3       /* a = exit reason, b = hepc */
 #define RV_TL_TLBW 4       /* a = vpn, b = asid | vmid<<8 | entry index<<16 */

@@ -55,7 +55,7 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
             vmexit(t, EXIT_EXCEPTION, e.badv, 0, e.hinsn, e.cause);
             if (!X(c, HVEC)) goto novec;
             c->c_traps[e.cause & (RV_N_CAUSES - 1)]++;
-            TL_EVENT(c, RV_TL_TRAP, e.cause & (RV_N_CAUSES - 1), pc);
+            TL_EVENT(c, RV_TL_TRAP, (e.cause & (RV_N_CAUSES - 1)) | (c->r[RV_TL_TRAP_REG] << 8), pc);
         }
     }
     if (t->kind == TK_EXIT) {
@@ -115,7 +115,7 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
             TL_EVENT(c, RV_TL_IRQ, t->cause & (RV_N_LINES - 1), pc);
         } else {
             c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
-            TL_EVENT(c, RV_TL_TRAP, t->cause & (RV_N_CAUSES - 1), pc);
+            TL_EVENT(c, RV_TL_TRAP, (t->cause & (RV_N_CAUSES - 1)) | (c->r[RV_TL_TRAP_REG] << 8), pc);
         }
     }
     tc_select(c);

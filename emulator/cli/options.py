@@ -140,9 +140,11 @@ def start_timeline(machine, opts: dict | None, name: str, describe=None):
     :func:`timeline_options`; None: nothing) and return it."""
     if opts is None:
         return None
+    from ..images.abi import syscall_names_for
     from ..machine.timeline import Timeline
     return Timeline(machine, name=name, window=opts["window"],
-                    max_events=opts["max_events"], describe=describe)
+                    max_events=opts["max_events"], describe=describe,
+                    syscall_name=syscall_names_for(machine.symbols).get)
 
 
 def finish_timeline(tl, opts: dict | None) -> None:

@@ -144,9 +144,11 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
     with machine_for(image, opts, con) as m:
         tl = None
         if timeline is not None:
+            from ..images.abi import syscall_names_for
             from ..machine.timeline import Timeline
             tl = Timeline(m, name=target.name, window=timeline["window"],
-                          max_events=timeline["max_events"])
+                          max_events=timeline["max_events"],
+                          syscall_name=syscall_names_for(m.symbols).get)
         t0 = time.perf_counter()
         base, seen, done = None, 0, False
         while not done:

@@ -81,7 +81,8 @@ class TimelineKind(enum.IntEnum):
     CTX = 0    # the CPU's context changed; cycle = its first cycle, a = packed context
     #            (ring + 1 | v << 3 | mode << 4 | asid << 8 | vmid << 16; mode 0 running,
     #            1 waiting, 2 stopped; asid/vmid of the running context, vmid 0 unless v)
-    TRAP = 1   # an exception counted in traps_by_cause; a = cause, b = epc
+    TRAP = 1   # an exception counted in traps_by_cause; a = cause | a7 << 8 (a7's low
+    #            24 bits: the system-call number of the ABI), b = epc
     IRQ = 2    # an interrupt counted in interrupts_by_line; a = line, b = epc
     EXIT = 3   # a VM exit counted in vmexits_by_reason; a = reason, b = hepc
     TLBW = 4   # a TLB write (tlbwi/tlbwr, tlb_writes); a = vpn, b = asid | vmid<<8 | index<<16

@@ -180,9 +180,11 @@ def run_one(job: dict, echo=None, timeline: dict | None = None) -> TestResult:
             return res
         tl = None
         if timeline is not None:
+            from ..images.abi import syscall_names_for
             from ..machine.timeline import Timeline
             tl = Timeline(m, name=f"{t.name}" + (f" boot {i}" if len(t.boots) > 1 else ""),
-                          window=timeline["window"], max_events=timeline["max_events"])
+                          window=timeline["window"], max_events=timeline["max_events"],
+                          syscall_name=syscall_names_for(m.symbols).get)
         try:
             done = 0
             while True:

@@ -30,7 +30,8 @@ Layout (one track per CPU, ``tid`` = CPU number):
 - ``<name>`` is what the kernel reported with a CONTEXT event (ARG0 = the ASID or
   thread, ARG1 = the address of its name; a CONTEXT from ring -1 names a VM), else
   ``asid N``. A change of ASID also gets an instant "context switch".
-- instant (``i``) events for traps by cause, interrupts by line, TLB writes (refills),
+- instant (``i``) events for traps by cause (a system call named by its a7 when the
+  caller gives the ABI's names), interrupts by line, TLB writes (refills),
   VM exits by reason and VM entries, IPIs, and every software event; software events
   that pair up (``flow = "begin"``/``"end"`` in the ISA's event table: IPC send and
   receive, messages, requests) and IPIs (send -> the target's IPI interrupt) are
@@ -69,6 +70,7 @@ _K = TimelineKind
 _IPI_LINE = next(k for k, v in ISA.line_names.items() if v == "IPI")
 _KSEG = ISA.memory["kseg_base"]
 _CONTEXT = next(e.value for e in ISA.events.values() if e.name == "CONTEXT")
+_SYSCALL = next(k for k, v in ISA.cause_names.items() if v == "SYSCALL")
 
 
 def _flow_families() -> dict[int, tuple[str, str]]:
@@ -108,11 +110,13 @@ class Timeline:
 
     ``name`` names the machine's process; ``window`` is ``(A, B | None)`` in cycles;
     ``max_events`` bounds the events written; ``describe(addr) -> str`` (optional)
-    names the code address of traps and interrupts."""
+    names the code address of traps and interrupts; ``syscall_name(number) -> str |
+    None`` (optional) names a SYSCALL trap by its a7 (``trap SYSCALL write``)."""
 
     def __init__(self, machine, name: str = "machine", window=(0, None),
-                 max_events: int = DEFAULT_MAX_EVENTS, describe=None):
+                 max_events: int = DEFAULT_MAX_EVENTS, describe=None, syscall_name=None):
         self.m = machine
+        self.syscall_name = syscall_name
         self.name = name
         self.lo, self.hi = window
         self.max_events = max_events
@@ -252,6 +256,14 @@ class Timeline:
                 ev["bp"] = "e"
             self._emit(ev)
 
+    def _syscall(self, number: int) -> str:
+        if self.syscall_name is None:
+            return ""
+        try:
+            return self.syscall_name(number) or ""
+        except Exception:  # noqa: BLE001 - a timeline never kills the run
+            return ""
+
     def _addr(self, addr: int) -> dict:
         out = {"pc": f"0x{addr:08x}"}
         if self.describe is not None:
@@ -296,8 +308,14 @@ class Timeline:
                 self._instant(cpu, cyc, "context switch", "sched",
                               {"from_asid": old[3], "to_asid": new[3]})
         elif kind == _K.TRAP:
-            self._instant(cpu, cyc, f"trap {ISA.cause_names.get(a, a)}", "trap",
-                          self._addr(b))
+            cause, a7 = a & 0xFF, a >> 8
+            name, args = f"trap {ISA.cause_names.get(cause, cause)}", self._addr(b)
+            if cause == _SYSCALL:
+                args["a7"] = a7
+                call = self._syscall(a7)
+                if call:
+                    name += f" {call}"
+            self._instant(cpu, cyc, name, "trap", args)
         elif kind == _K.IRQ:
             name = f"irq {ISA.line_names.get(a, a)}"
             if a == _IPI_LINE and self._ipi.get(cpu):

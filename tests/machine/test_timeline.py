@@ -204,10 +204,11 @@ def test_record_kinds_are_the_native_headers():
 def test_slices_are_named_by_the_process_the_kernel_reports(engine, steps):
     """The monolithic kernel's `events` option reports each switch (CONTEXT: ASID and
     name): the shell pipeline's processes get their own slices."""
+    from ringvm.emulator.images.abi import syscall_names_for
     img = resolve("monolithic", options=("events",))
     con = Console(mode="scripted", capture=True, input=b"cat README | wc\n")
     with machine_for(img, MachineOptions(engine=engine, pristine=True), con) as m:
-        tl = Timeline(m, name="monolithic")
+        tl = Timeline(m, name="monolithic", syscall_name=syscall_names_for(m.symbols).get)
         m.run(max_steps=steps)
         data = tl.finish()
     check_trace(data)
@@ -215,3 +216,6 @@ def test_slices_are_named_by_the_process_the_kernel_reports(engine, steps):
     assert {"user init", "kernel init"} <= names
     if engine == "native":
         assert {"user sh", "user cat", "user wc", "kernel cat", "kernel wc"} <= names
+        calls = {e["name"] for e in data["traceEvents"] if e["name"].startswith("trap SYS")}
+        assert {"trap SYSCALL read", "trap SYSCALL write", "trap SYSCALL pipe",
+                "trap SYSCALL fork", "trap SYSCALL exec"} <= calls

@@ -14,6 +14,7 @@ from .flow import MachineCheck
 
 # timeline record kinds (native/api.h RV_TL_*)
 TL_CTX, TL_TRAP, TL_IRQ, TL_EXIT, TL_TLBW, TL_IPI = range(6)
+TL_TRAP_REG = 17        # a7, the system-call number register (guests/abi.toml)
 
 class TrapMixin:
     """CSR access, rfe, exceptions, exits and interrupts (needs ``self.cpus`` and
@@ -44,7 +45,8 @@ class TrapMixin:
             self._trap_ring0(cpu, cpu.host, cause, bad, pc)
         cpu.c_traps_by_cause[cause] += 1
         if cpu.tl is not None:
-            cpu.tl.append((cpu.index, cpu.cycle, TL_TRAP, cause, pc))
+            cpu.tl.append((cpu.index, cpu.cycle, TL_TRAP,
+                           cause | (cpu.regs[TL_TRAP_REG] & 0xFFFFFF) << 8, pc))
 
     def _trap_ring0(self, cpu, b, cause, bad, epc):
         if b.tvec == 0:
