@@ -113,7 +113,7 @@ static inline uint32_t ctx_asid(struct rv_cpu *c) { return c->v ? G(c, ASID) : H
 /* The packed context of RV_TL_CTX (api.h). */
 static inline uint32_t tl_key(struct rv_cpu *c) {
     return (uint32_t)(c->ring + 1) | ((uint32_t)c->v << 3) | ((uint32_t)c->mode << 4) |
-           ((ctx_asid(c) & 0xFFu) << 8) | ((ctx_vmid(c) & 0xFFu) << 16);
+           ((ctx_asid(c) & ASID_MASK) << 8) | ((ctx_vmid(c) & VMID_MASK) << 16);
 }
 
 static inline void tl_put(struct rv_cpu *c, int kind, uint64_t cycle, uint32_t a, uint32_t b) {

@@ -89,15 +89,19 @@ class TimelineKind(enum.IntEnum):
     IPI = 5    # an IPI sent (ipis_sent); a = target CPU
 
 
+_ASID_M, _VMID_M = ISA.tlb.asid_mask, ISA.tlb.vmid_mask   # each fits the key's 8 bits
+
+
 def timeline_key(ring: int, v: int, mode: int, asid: int, vmid: int) -> int:
     """The packed context of a :attr:`TimelineKind.CTX` record."""
-    return (ring + 1) | (v << 3) | (mode << 4) | ((asid & 0xFF) << 8) | ((vmid & 0xFF) << 16)
+    return (ring + 1) | (v << 3) | (mode << 4) | ((asid & _ASID_M) << 8) | \
+        ((vmid & _VMID_M) << 16)
 
 
 def timeline_unkey(key: int) -> tuple[int, int, int, int, int]:
     """``(ring, v, mode, asid, vmid)`` of a packed context."""
-    return ((key & 7) - 1, (key >> 3) & 1, (key >> 4) & 3, (key >> 8) & 0xFF,
-            (key >> 16) & 0xFF)
+    return ((key & 7) - 1, (key >> 3) & 1, (key >> 4) & 3, (key >> 8) & _ASID_M,
+            (key >> 16) & _VMID_M)
 
 
 class StopReason(enum.Enum):

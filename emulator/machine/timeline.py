@@ -70,6 +70,7 @@ _K = TimelineKind
 _IPI_LINE = next(k for k, v in ISA.line_names.items() if v == "IPI")
 _KSEG = ISA.memory["kseg_base"]
 _CONTEXT = next(e.value for e in ISA.events.values() if e.name == "CONTEXT")
+_ASID_M, _VMID_M = ISA.tlb.asid_mask, ISA.tlb.vmid_mask
 _SYSCALL = next(k for k, v in ISA.cause_names.items() if v == "SYSCALL")
 
 
@@ -329,7 +330,7 @@ class Timeline:
                           self._addr(b))
         elif kind == _K.TLBW:
             self._instant(cpu, cyc, "tlb write", "tlb",
-                          {"vpn": f"0x{a:05x}", "asid": b & 0xFF, "vmid": (b >> 8) & 0xFF,
+                          {"vpn": f"0x{a:05x}", "asid": b & _ASID_M, "vmid": (b >> 8) & _VMID_M,
                            "index": b >> 16})
         elif kind == _K.IPI:
             # drawn when the target takes it (a target that polls never does: an instant)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from ..contract import CpuState, TlbEntry
+from ..contract import CpuState, TlbEntry, timeline_key
 
 M32 = 0xFFFF_FFFF
 INF = 1 << 80                     # "never" for cycle comparisons
@@ -247,8 +247,7 @@ class Cpu:
     def tl_key_now(self) -> int:
         """The packed context of a CTX timeline record (native/api.h RV_TL_CTX)."""
         vmid, asid = self.context()
-        return ((self.ring + 1) | (self.v << 3) | (self.mode << 4) | ((asid & 0xFF) << 8)
-                | ((vmid & 0xFF) << 16))
+        return timeline_key(self.ring, self.v, self.mode, asid, vmid)
 
     def tl_ctx(self, first: int) -> None:
         """Log a CTX record if the context changed (``first``: its first cycle)."""
