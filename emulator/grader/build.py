@@ -146,7 +146,8 @@ class Builder:
                 for m in t.modules:
                     inc = m.get("include", t.include or [])   # default: the test's
                     ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
-                                      include=[(sub / i).resolve() for i in inc])
+                                      include=[(sub / i).resolve() for i in inc],
+                                      linked=bool(m.get("linked", False)))
                     if "source" in m:
                         ms.source = (sub / m["source"]).resolve()
                         if not ms.source.is_file():
