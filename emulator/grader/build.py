@@ -107,6 +107,9 @@ class Builder:
             for k in ("programs", "stubs", "files"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
+            more = d.get("more_programs", [])
+            spec.more_programs = [(sub / x).resolve()
+                                  for x in ([more] if isinstance(more, str) else more)]
             if "size" in d:
                 spec.size = _count(d["size"], "disk.size")
             if "inodes" in d:

@@ -146,7 +146,8 @@ _TEST_KEYS = _BOOT_KEYS | {
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
     "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
+_DISK_KEYS = {"guest", "image", "programs", "more_programs", "stubs", "files", "size",
+              "inodes", "add"}
 _MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include", "linked"}
 
 
