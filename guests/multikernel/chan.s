@@ -18,7 +18,7 @@
 .equ SH_BULK, (SH_CHAN + MAXCPU * MAXCPU * URPC_SIZE + 4095) & ~4095
 .equ SH_UCHAN, (SH_BULK + MAXCPU * NREQ * BULK_SIZE + 4095) & ~4095
 .equ SH_SIZE, SH_UCHAN + NUCHAN * 4096
-.global SH_BULK, SH_UCHAN, BULK_SIZE
+.global SH_CORE, SH_CHAN, SH_BULK, SH_UCHAN, BULK_SIZE
 
 # EMIT code, arg0, arg1 (registers): report a software event (t0 scratch).
 .macro EMIT code, a0r, a1r

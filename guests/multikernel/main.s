@@ -68,7 +68,19 @@ _start:
     la   a0, banner3
     call kputs
     call mk_banner
-    la   t0, nextpid                    # kernel threads: pids outside the directory
+    li   t0, BOOTINFO                   # CPUs without a CPU driver stay stopped
+    lw   a0, BI_NCPUS(t0)
+    la   t0, ncpu
+    lw   t1, 0(t0)
+    bleu a0, t1, 1f
+    la   a0, msg_off1
+    call kputs
+    la   t0, ncpu
+    lw   a0, 0(t0)
+    call kputdec
+    la   a0, msg_off2
+    call kputs
+1:  la   t0, nextpid                    # kernel threads: pids outside the directory
     li   t1, KPID_BASE
     sw   t1, 0(t0)
     call start_cpus
@@ -76,11 +88,11 @@ _start:
     la   a1, str_monitor
     call kthread
     li   s1, NSVC
-1:  la   a0, svc_main
+2:  la   a0, svc_main
     la   a1, str_svc
     call kthread
     addi s1, s1, -1
-    bnez s1, 1b
+    bnez s1, 2b
     call mk_publish
     la   t0, nextpid                    # init is pid 1 (every replica has it)
     li   t1, 1
@@ -224,6 +236,8 @@ banner3:     .asciz " KiB RAM\n"
 str_monitor: .asciz "monitor"
 str_svc:     .asciz "svc"
 msg_nocpu:   .asciz "a CPU driver did not come up"
+msg_off1:    .asciz "multikernel: CPUs from "
+msg_off2:    .asciz " on have no CPU driver (MAXCPU, guest.toml's modules): they stay stopped\n"
 
 .bss
     .balign 16

@@ -44,7 +44,16 @@ main:
     addi a2, s2, 8                      # argv from the program on
     call spawn
     bge  a0, zero, 3f
-    call errstr
+    li   t0, -ENOMEM                    # the monitors did not agree (the CPU is full)
+    bne  a0, t0, 21f
+    mv   a3, s4
+    mv   a2, s3
+    la   a1, refused
+    li   a0, 2
+    call fprintf
+    li   a0, 1
+    FUNC_RETURN
+21: call errstr
     mv   a4, a0
     mv   a3, s3
     mv   a2, s4
@@ -73,6 +82,7 @@ main:
 .rodata
 usage:   .asciz "usage: oncore CPU PROGRAM [ARG...]\n"
 nospawn: .asciz "oncore: cannot spawn %s on CPU %d: %s\n"
+refused: .asciz "oncore: CPU %d refused %s: no room there (the agreement aborted)\n"
 noexec:  .asciz "oncore: %s on CPU %d: %s\n"
 .bss
     .balign 4
