@@ -306,7 +306,8 @@ spawn_decide:
     EPILOGUE
 
 # spawnstart: a spawned process's first run, on its own kernel stack: its directory,
-# the console as fds 0, 1, 2, then exec. An exec that fails ends it with -errno.
+# the console as fds 0, 1, 2, then exec. An exec that fails ends it with status
+# -SPAWN_EXEC_FAILED - errno (what oncore reports as "cannot run").
 spawnstart:
     la   t0, curproc
     lw   s1, 0(t0)
@@ -339,7 +340,8 @@ spawnstart:
     blt  s3, zero, 2f
     lw   sp, P_TF(s1)
     j    usertrapret
-2:  mv   a0, s3
+2:  li   t0, -SPAWN_EXEC_FAILED         # the exec failed: exit -1000 - errno
+    add  a0, s3, t0
     call exit
 
 # reap_adopted(): (the monitor) reap the zombies it adopted; a spawned child's exit goes
@@ -381,6 +383,7 @@ reap_adopted:
     EPILOGUE
 
 .equ SA_ARGC, 128                       # in an arguments page (bulk layout)
+.equ SPAWN_EXEC_FAILED, 1000
 .equ SP_TX, 0                           # a reserved spawn
 .equ SP_PROC, 4
 .equ SP_ARGS, 8

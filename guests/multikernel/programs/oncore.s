@@ -66,9 +66,12 @@ main:
     call wait
     la   t0, status
     lw   a0, 0(t0)
-    bge  a0, zero, 4f
-    li   t0, -64                        # an exec that failed there: -errno
-    blt  a0, t0, 4f
+    li   t0, -1000                      # an exec that failed there: -1000 - errno
+    bgt  a0, t0, 4f
+    li   t0, -1064
+    ble  a0, t0, 4f
+    li   t0, -1000
+    sub  a0, t0, a0
     call errstr
     mv   a4, a0
     mv   a3, s3
@@ -83,7 +86,7 @@ main:
 usage:   .asciz "usage: oncore CPU PROGRAM [ARG...]\n"
 nospawn: .asciz "oncore: cannot spawn %s on CPU %d: %s\n"
 refused: .asciz "oncore: CPU %d refused %s: no room there (the agreement aborted)\n"
-noexec:  .asciz "oncore: %s on CPU %d: %s\n"
+noexec:  .asciz "oncore: cannot run %s on CPU %d: %s\n"
 .bss
     .balign 4
 status: .space 4
