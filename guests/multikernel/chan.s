@@ -234,26 +234,24 @@ chan_disarm:
     j    1b
 3:  EPILOGUE
 
-# chan_notified(): an IPI arrived (trap.s): count it and wake the monitor.
+# chan_notified(): an IPI arrived (trap.s): count it and wake the monitor (which
+# sleeps on its own process, so that an adopted child's exit wakes it too).
 chan_notified:
     PROLOGUE
     la   t0, stats + ST_IPI_RECV
     lw   t1, 0(t0)
     addi t1, t1, 1
     sw   t1, 0(t0)
-    la   a0, mon_wait
+    la   t0, monitor_proc
+    lw   a0, 0(t0)
+    beqz a0, 1f
     call wakeup
-    EPILOGUE
+1:  EPILOGUE
 
-# tick_hook(): every timer tick, the monitor looks at its channels even if no IPI came
-# (a safety net, and what makes a sleeping poller poll), and requests with a deadline
-# are woken to check it (monitor.s).
+# tick_hook(): every timer tick, requests with a deadline are woken to check it
+# (monitor.s).
 tick_hook:
-    PROLOGUE
-    la   a0, mon_wait
-    call wakeup
-    call rpc_tick
-    EPILOGUE
+    j    rpc_tick
 
 .data
     .balign 4
@@ -261,7 +259,6 @@ my_cpu:      .word 0                    # this CPU's number
 ncpu:        .word 1                    # CPUs running a CPU driver
 shared:      .word 0                    # kseg address of the shared region
 notify_mode: .word NOTIFY               # 0 poll, 1 notify by IPI
-mon_wait:    .word 0                    # the monitor sleeps on this address
     .balign 16
 stats:       .space ST_SIZE             # this CPU driver's counters
 .text

@@ -34,7 +34,8 @@ monitor_main:
     j    1b
 2:  call chan_arm                       # notification mode: sleep unless something
     bnez a0, 1b                         # arrived while arming
-    la   a0, mon_wait
+    la   t0, monitor_proc               # (on itself: an IPI or an adopted child's
+    lw   a0, 0(t0)                      # exit wakes it)
     call sleep
     call chan_disarm
     j    1b

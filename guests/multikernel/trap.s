@@ -271,25 +271,27 @@ usertrap:
 # — go to the multikernel's own code; the multikernel's calls (numbers from 100) to
 # syscall_extra; every other one to the monolithic dispatcher, unchanged.
 mk_syscall:
-    PROLOGUE
-    la   t0, curproc
+    la   t0, curproc                    # (the common case costs a scan, no frame)
     lw   t0, 0(t0)
-    lw   s2, P_TF(t0)
-    lw   t0, TF_A7(s2)
+    lw   t0, P_TF(t0)
+    lw   t0, TF_A7(t0)
     la   t1, mk_overrides
 1:  lw   t2, 0(t1)
     beqz t2, 3f
-    bne  t2, t0, 2f
+    beq  t2, t0, 2f
+    addi t1, t1, 8
+    j    1b
+3:  j    syscall                        # ../monolithic/syscall.s (SYSCALL_EXTRA: ours)
+2:  PROLOGUE
+    la   t0, curproc
+    lw   t0, 0(t0)
+    lw   s2, P_TF(t0)
     lw   t3, 4(t1)
     lw   a0, TF_A0(s2)
     lw   a1, TF_A1(s2)
     lw   a2, TF_A2(s2)
     jalr ra, t3, 0
     sw   a0, TF_A0(s2)
-    EPILOGUE
-2:  addi t1, t1, 8
-    j    1b
-3:  call syscall                        # ../monolithic/syscall.s (SYSCALL_EXTRA: ours)
     EPILOGUE
 
 # user_fault(): print "pid N (name): killed: <cause> at 0x... (cause N)" — the
