@@ -91,12 +91,12 @@ agree:
     mv   s4, a0
     sw   zero, RS_NO(s4)
     sw   zero, RS_DEADLINE(s4)
-    la   t0, ncpu
+    la   t0, npeers
     lw   t0, 0(t0)
     addi t0, t0, -1
     sw   t0, RS_NEED(s4)
     li   s6, 0                          # phase 1: PREPARE to every other monitor
-4:  la   t0, ncpu
+4:  la   t0, npeers
     lw   t0, 0(t0)
     bge  s6, t0, 6f
     la   t0, my_cpu
@@ -127,7 +127,7 @@ agree:
     EMIT EV_AGREEMENT, s2, t2
     sw   s6, 16+M_TYPE(sp)
     li   s7, 0
-9:  la   t0, ncpu
+9:  la   t0, npeers
     lw   t0, 0(t0)
     bge  s7, t0, 11f
     la   t0, my_cpu

@@ -35,6 +35,8 @@ _start:
     lw   t0, CD_NCPU(s1)
     la   t1, ncpu
     sw   t0, 0(t1)
+    la   t1, npeers
+    sw   t0, 0(t1)
     lw   t0, CD_NOTIFY(s1)
     la   t1, notify_mode
     sw   t0, 0(t1)

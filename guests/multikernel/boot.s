@@ -141,6 +141,137 @@ kernel_fault:
     li   a0, 99
     call khalt
 
+.if BSP                                 # the boot CPU brings up the others
+# count_cpus(): ncpu = the CPUs of the machine (at most MAXCPU) for which a CPU driver
+# was loaded (boot modules cpu1, cpu2, … in a row).
+count_cpus:
+    PROLOGUE
+    li   t0, BOOTINFO
+    lw   s1, BI_NCPUS(t0)
+    li   t0, MAXCPU
+    bleu s1, t0, 1f
+    mv   s1, t0
+1:  li   s2, 1
+2:  bgeu s2, s1, 3f
+    mv   a0, s2
+    call cpu_module
+    beqz a0, 3f
+    addi s2, s2, 1
+    j    2b
+3:  la   t0, ncpu
+    sw   s2, 0(t0)
+    la   t0, npeers                     # every CPU driver takes part in agreements
+    sw   s2, 0(t0)
+    EPILOGUE
+
+# cpu_module(a0 = CPU) -> a0 = the entry of boot module "cpuK", or 0 if there is none.
+cpu_module:
+    PROLOGUE
+    addi sp, sp, -16
+    li   t0, 'c'
+    sb   t0, 0(sp)
+    li   t0, 'p'
+    sb   t0, 1(sp)
+    li   t0, 'u'
+    sb   t0, 2(sp)
+    addi t0, a0, '0'
+    sb   t0, 3(sp)
+    sb   zero, 4(sp)
+    li   t0, BOOTINFO
+    lw   s1, BI_NMODULES(t0)
+    lw   s2, BI_MODULES(t0)
+    li   t0, BOOTINFO
+    add  s2, s2, t0
+1:  beqz s1, 8f
+    mv   a0, s2
+    mv   a1, sp
+    li   a2, 16
+    call strncmp
+    bnez a0, 2f
+    lw   a0, BI_MOD_ENTRY(s2)
+    j    9f
+2:  addi s2, s2, BI_MOD_SIZE
+    addi s1, s1, -1
+    j    1b
+8:  li   a0, 0
+9:  addi sp, sp, 16
+    EPILOGUE
+
+# split_memory(): the RAM after the shared region, in equal parts, one per CPU; the
+# shared region's core data and channels zeroed; each CPU's core data written.
+split_memory:
+    PROLOGUE
+    la   t0, shared
+    lw   a0, 0(t0)
+    li   a1, 0
+    li   a2, SH_BULK
+    call memset
+    la   t0, shared
+    lw   s1, 0(t0)
+    li   t0, KSEG
+    sub  s1, s1, t0
+    li   t0, SH_SIZE
+    add  s1, s1, t0                     # first free physical address
+    li   t0, SYSCTL_RAMSIZE
+    lw   s2, 0(t0)
+    sub  s2, s2, s1
+    la   t0, ncpu
+    lw   s3, 0(t0)
+    divu s2, s2, s3
+    li   t0, 0xFFFFF000
+    and  s2, s2, t0                     # bytes per CPU
+    li   s4, 0
+1:  bge  s4, s3, 9f
+    mv   a0, s4
+    call core_data
+    mul  t0, s4, s2
+    add  t0, t0, s1
+    sw   t0, CD_MEM(a0)
+    add  t0, t0, s2
+    sw   t0, CD_MEMEND(a0)
+    sw   s3, CD_NCPU(a0)
+    li   t0, NOTIFY
+    sw   t0, CD_NOTIFY(a0)
+    li   t0, CPU_PROCS
+    sw   t0, CD_PROCS(a0)
+    li   t0, 1
+    sw   t0, CD_STATE(a0)
+    addi s4, s4, 1
+    j    1b
+9:  EPILOGUE
+
+# start_cpus(): start the CPU driver of each other CPU at its module's entry and wait
+# until it says it is up (its core data's CD_STATE), one after the other.
+start_cpus:
+    PROLOGUE
+    li   s1, 1
+1:  la   t0, ncpu
+    lw   t0, 0(t0)
+    bge  s1, t0, 9f
+    mv   a0, s1
+    call cpu_module
+    li   t0, IPI_START_PC
+    sw   a0, 0(t0)
+    li   t0, IPI_START
+    sw   s1, 0(t0)
+    mv   a0, s1
+    call core_data
+    mv   s2, a0
+    csrr s3, cycle
+2:  lw   t0, CD_STATE(s2)
+    li   t1, 2
+    beq  t0, t1, 3f
+    csrr t0, cycle
+    sub  t0, t0, s3
+    li   t1, BOOT_WAIT
+    bltu t0, t1, 2b
+    la   a0, msg_nocpu
+    call panic
+3:  addi s1, s1, 1
+    j    1b
+9:  EPILOGUE
+.endif
+
 .rodata
 msg_nothread: .asciz "no process slot for a kernel thread"
 msg_b1:       .asciz "multikernel: CPU driver "
@@ -151,4 +282,5 @@ msg_kf1:      .asciz "panic: CPU "
 msg_kf2:      .asciz ": kernel trap, cause "
 msg_kf3:      .asciz " epc "
 msg_kf4:      .asciz " badvaddr "
+msg_nocpu:    .asciz "a CPU driver did not come up"
 .text

@@ -13,12 +13,7 @@
 # Every message is reported to the events device (MSG_SEND, MSG_RECV with a flow id
 # unique per message, NOTIFY for an IPI): `catch message`, timelines.
 
-.equ SH_CORE, 0
-.equ SH_CHAN, 0x1000
-.equ SH_BULK, (SH_CHAN + MAXCPU * MAXCPU * URPC_SIZE + 4095) & ~4095
-.equ SH_UCHAN, (SH_BULK + MAXCPU * NREQ * BULK_SIZE + 4095) & ~4095
-.equ SH_SIZE, SH_UCHAN + NUCHAN * 4096
-.global SH_CORE, SH_CHAN, SH_BULK, SH_UCHAN, BULK_SIZE
+.include "shared.inc"
 
 # EMIT code, arg0, arg1 (registers): report a software event (t0 scratch).
 .macro EMIT code, a0r, a1r
@@ -256,7 +251,8 @@ tick_hook:
 .data
     .balign 4
 my_cpu:      .word 0                    # this CPU's number
-ncpu:        .word 1                    # CPUs running a CPU driver
+ncpu:        .word 1                    # CPUs running a CPU driver (or a component)
+npeers:      .word 1                    # CPUs whose monitors take part in agreements
 shared:      .word 0                    # kseg address of the shared region
 notify_mode: .word NOTIFY               # 0 poll, 1 notify by IPI
     .balign 16

@@ -58,8 +58,9 @@ sys_mkstat:
     mv   a0, s1
     mv   a1, sp
     mv   a2, s4
-    li   a3, 0
+    li   a3, RPC_TIMEOUT
     call rpc_call
+    bnez a0, 92f                        # no answer: that CPU is down
     la   t0, my_cpu
     lw   a0, 0(t0)
     mv   a1, s4
@@ -84,6 +85,10 @@ sys_mkstat:
 91: li   a0, -EINVAL
 90: addi sp, sp, URPC_LINE
     EPILOGUE
+92: mv   a0, s4
+    call rpc_free
+    li   a0, -EIO
+    j    90b
 
 # on_stat(a0 = MT_STAT message): copy our counters into the asker's bulk buffer.
 on_stat:
@@ -172,5 +177,10 @@ sys_mkmode:
     .balign 4
 mksys_table:                            # from SYS_SPAWN (param.inc)
     .word sys_spawn, sys_mkstat, sys_mkping, sys_mkmode, sys_chan, sys_cpuid, sys_ncpu
+.ifdef UPAGES
+    .word sys_memctl                    # the disaggregated kernel's (pmem.s)
+.equ NMKSYS, 8
+.else
 .equ NMKSYS, 7
+.endif
 .text

@@ -341,7 +341,7 @@ pdir_rename:
     li   a2, 16
     call strlcpy
     li   s2, 0
-2:  la   t0, ncpu
+2:  la   t0, npeers
     lw   t0, 0(t0)
     bge  s2, t0, 4f
     la   t0, my_cpu
@@ -377,6 +377,10 @@ exit_hook:
     PROLOGUE
     mv   s1, a0
     call uchan_release                  # uchan.s
+.ifdef UPAGES
+    mv   a0, s1                         # the disaggregated kernel: forget its home
+    call exit_mem
+.endif
     lw   a1, P_PID(s1)
     li   t0, KPID_BASE
     bgeu a1, t0, 1f

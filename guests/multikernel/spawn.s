@@ -25,7 +25,7 @@ sys_spawn:
     mv   s1, a0
     mv   s2, a1
     mv   s3, a2
-    la   t0, ncpu
+    la   t0, npeers
     lw   t0, 0(t0)
     bgeu s1, t0, 91f
     call rpc_alloc
