@@ -12,9 +12,10 @@
 # system are the monolithic kernel's sources; the channels, request slots and core data
 # are the multikernel's (../multikernel: the CPU driver this file builds is its BSP
 # driver, with one process component, so its agreements involve only itself).
-#
-# What is not disaggregated yet: the storage component — the file system and the disk
-# driver still run here (README.md).
+# The file system is not here either: its operations go to the storage component
+# (scomp.s) through the multikernel's file-system proxy (../multikernel/rfs.s), which
+# gives up after FS_TIMEOUT ticks (pstore.s reports the outage). Only the console
+# stays: its interrupts come to CPU 0.
 
 .include "ringvm.inc"
 .include "trap/kframe.inc"
@@ -28,8 +29,10 @@
 .equ BSP, 1
 .equ SYSCALL_EXTRA, 1                   # ../monolithic/syscall.s: calls from 100 -> ours
 .equ EXIT_HOOK, 1                       # ../monolithic/proc.s: every exit -> replica.s
-.equ HAS_CONSOLE, 1                     # trap.s: this CPU takes the device interrupts
-.equ HAS_DISK, 1
+.equ HAS_CONSOLE, 1                     # trap.s: this CPU takes the console's interrupts
+.equ CONS_LOCAL, 1                      # cpudriver.s: the console is here,
+.equ FS_LOCAL, 0                        # the file system on the storage component (rfs.s)
+.equ FS_WATCH, 1                        # rfs.s: every answer, or its absence -> fs_watch
 
 .text
 .global _start
@@ -39,7 +42,7 @@ _start:
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
     call mk_shared_init
-    call count_cpus                     # ncpu: CPU 0 and the memory components
+    call count_cpus                     # ncpu: CPU 0, storage and memory components
     la   t0, npeers                     # one process component: it agrees with itself
     li   t1, 1
     sw   t1, 0(t0)
@@ -53,19 +56,22 @@ _start:
     add  a1, a1, t1
     call kinit
     call pdir_init
-    call binit
     call console_init
-    li   a0, DISK_CAPACITY
-    call probe_word
-    call disk_init
+    la   t0, fs_server                  # files: requests to the storage component
+    li   t1, STORAGE
+    sw   t1, 0(t0)
+    la   t0, rfs_timeout
+    li   t1, FS_TIMEOUT
+    sw   t1, 0(t0)
     call mk_timer
-    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK | IRQB_IPI
+    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_IPI
     csrw ienable, t0
     la   a0, banner1
     call kputs
     la   t0, ncpu
     lw   a0, 0(t0)
     addi a0, a0, -1
+    addi a0, a0, -1                     # (the storage component)
     call kputdec
     la   a0, banner2
     call kputs
@@ -95,9 +101,10 @@ _start:
 
 .include "../multikernel/cpudriver.s"
 .include "pmem.s"
+.include "pstore.s"
 
 .rodata
-banner1:     .asciz "ringvm disaggregated: a process component (CPU 0), "
+banner1:     .asciz "ringvm disaggregated: a process component (CPU 0), a storage component (CPU 1), "
 banner2:     .asciz " memory components, "
 banner3:     .asciz " KiB RAM\n"
 str_monitor: .asciz "monitor"

@@ -19,11 +19,11 @@
 # its mapping of it and is killed, with a line naming it; every other process, and every
 # other component, runs on. New pages come from another live component.
 
-# pmem_init(): every CPU but this one is a memory component (started and up): record
+# pmem_init(): every CPU after the storage component's is a memory component (up): record
 # the RAM it owns, from the core data this CPU wrote.
 pmem_init:
     PROLOGUE
-    li   s1, 1
+    li   s1, STORAGE + 1
 1:  la   t0, ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 9f
@@ -386,7 +386,12 @@ sys_memctl:
     addi sp, sp, -URPC_LINE
     mv   s1, a0
     mv   s2, a1
-    li   t0, MC_LOST
+    li   t0, MC_SFAIL
+    bne  s1, t0, 0f
+    mv   a0, s2
+    call storage_fail                   # pstore.s
+    j    9f
+0:  li   t0, MC_LOST
     bne  s1, t0, 1f
     la   t0, pm_lost
     lw   a0, 0(t0)

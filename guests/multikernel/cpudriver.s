@@ -36,8 +36,22 @@
 .include "uchan.s"
 .include "mksys.s"
 .include "boot.s"
-.if BSP
+# Which services are local: by default the boot CPU's driver holds the console and the
+# file system and every other one reaches them by messages; the disaggregated kernel
+# sets FS_LOCAL / CONS_LOCAL itself (its storage component holds the file system, its
+# process component the console).
+.ifndef FS_LOCAL
+.equ FS_LOCAL, BSP
+.endif
+.ifndef CONS_LOCAL
+.equ CONS_LOCAL, BSP
+.endif
+.if CONS_LOCAL
 .include "dev/console.s"
+.else
+.include "rcons.s"
+.endif
+.if FS_LOCAL
 .include "dev/disk.s"
 .include "fs/bio.s"
 .include "fs/fs.s"
@@ -45,5 +59,4 @@
 .include "fsserv.s"
 .else
 .include "rfs.s"
-.include "rcons.s"
 .endif

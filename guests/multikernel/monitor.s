@@ -27,6 +27,9 @@ monitor_main:
     sw   t0, 0(t1)
 1:  call chan_poll_all
     call reap_adopted                   # spawn.s
+.ifdef MONITOR_HOOKS
+    call monitor_idle                   # the kernel's own periodic work (a disk to poll)
+.endif
     la   t0, notify_mode
     lw   t0, 0(t0)
     bnez t0, 2f
@@ -45,6 +48,10 @@ monitor_main:
 monitor_dispatch:
     PROLOGUE
     mv   s1, a0
+.ifdef MONITOR_HOOKS
+    call monitor_filter                 # 0: taken care of there (dropped, or its own type)
+    beqz a0, 9f
+.endif
     lw   t0, M_TYPE(s1)
     andi t0, t0, 0xFF
     sltiu t1, t0, NMT

@@ -78,10 +78,3 @@ console_read:
     call rpc_free
     mv   a0, s4
     EPILOGUE
-
-# on_svc(a0 = MT_SVC message): this CPU has no services: -EIO at once.
-on_svc:
-    li   a1, -EIO
-    li   a2, 0
-    li   a3, 0
-    j    reply

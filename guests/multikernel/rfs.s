@@ -40,6 +40,7 @@ fsreq:
     PROLOGUE
     addi sp, sp, -URPC_LINE
     mv   s1, a4
+    li   s5, 0                          # 1: no answer in time
     li   t0, MT_SVC
     sw   t0, M_TYPE(sp)
     sw   a0, M_A0(sp)
@@ -61,10 +62,22 @@ fsreq:
     lw   a2, RS_MSG+M_A2(a0)
     mv   a0, t0
     j    9f
-8:  li   a0, -EIO
+8:  li   s5, 1
+    li   a0, -EIO
     li   a1, 0
     li   a2, 0
-9:  addi sp, sp, URPC_LINE
+9:
+.ifdef FS_WATCH
+    mv   s2, a0                         # the disaggregated kernel: is the service there?
+    mv   s3, a1
+    mv   s4, a2
+    mv   a0, s5
+    call fs_watch                       # (a0 = 1: it did not answer)
+    mv   a0, s2
+    mv   a1, s3
+    mv   a2, s4
+.endif
+    addi sp, sp, URPC_LINE
     EPILOGUE
 
 # fsreq1(a0 = op, a1, a2, a3) -> a0, a1, a2: a request without data (its own slot).
@@ -463,6 +476,14 @@ rnamex:
 4:  mv   a0, s6
     call iget
     EPILOGUE
+
+
+# on_svc(a0 = MT_SVC message): this CPU has no services (the file system is elsewhere): -EIO at once.
+on_svc:
+    li   a1, -EIO
+    li   a2, 0
+    li   a3, 0
+    j    reply
 
 .rodata
 msg_noinodes: .asciz "iget: no free in-memory inodes"

@@ -24,6 +24,7 @@ main:
     li   a0, DK_MC_STATE
     mv   a1, s2
     call memctl
+    beqz a0, 3f                         # not a memory component (the storage one)
     li   t0, 1
     beq  a0, t0, 2f
     mv   a1, s2

@@ -8,6 +8,7 @@
 .equ DK_MC_FAIL, 2                      # fault injection: that component fails
 .equ DK_MC_COUNT, 3                     # -> user pages mapped from there, every process
 .equ DK_MC_LOST, 4                      # -> pages lost with failed components so far
+.equ DK_MC_SFAIL, 5                     # the storage component crashes for a1 ticks (0: default)
 
 .text
 memctl:
