@@ -23,8 +23,9 @@ from ..expr import DebugError
 
 TYPES = {1: "reply", 2: "prepare", 3: "vote", 4: "commit", 5: "abort", 6: "service",
          7: "kill", 8: "exit", 9: "ping", 10: "mode", 11: "rename", 12: "stat",
-         13: "stop", 14: "alloc", 15: "free", 16: "fault", 17: "hello", 18: "crash"}
-CD_STATES = {0: "offline", 1: "starting", 2: "up"}
+         # the disaggregated kernel's (guests/disaggregated/param.inc)
+         20: "malloc", 21: "mfree", 22: "mfail", 23: "sfail"}
+CD_STATES = {0: "offline", 1: "starting", 2: "up", 3: "failed"}
 PD_STATES = {1: "prepared", 2: "committed"}
 COUNTERS = ("SENT", "RECV", "POLLS", "EMPTY", "IPI_SENT", "IPI_RECV", "COMMITS", "ABORTS",
             "PREPARES", "REFUSALS", "FULL")
