@@ -3,4 +3,5 @@ helpers (tests/multikernel/mkernel.py)."""
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "multikernel"))
