@@ -99,7 +99,8 @@ s_mount:
     j    svc_main
 
 # monitor_filter(a0 = message) -> 0 if it was taken care of here: while the component
-# is down, every message is lost; MT_SFAIL makes it crash. (monitor.s, MONITOR_HOOKS)
+# is down, every message is lost; MT_SFAIL makes it crash; MT_MODE is ignored (this
+# monitor must poll). (monitor.s, MONITOR_HOOKS)
 monitor_filter:
     PROLOGUE
     mv   s1, a0
@@ -117,7 +118,11 @@ monitor_filter:
     andi t0, t0, 0xFF
     li   t1, MT_SFAIL
     beq  t0, t1, 2f
+    li   t1, MT_MODE                    # its monitor always polls (the disk too)
+    beq  t0, t1, 4f
     li   a0, 1
+    EPILOGUE
+4:  li   a0, 0
     EPILOGUE
 2:  lw   t0, M_A0(s1)                   # crash: down for A0 ticks (0: SDOWN)
     bnez t0, 3f
