@@ -43,6 +43,13 @@ _start:
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
     call mk_shared_init
     call count_cpus                     # ncpu: CPU 0, storage and memory components
+    la   t0, ncpu
+    lw   t0, 0(t0)
+    li   t1, STORAGE + 2
+    bge  t0, t1, 1f
+    la   a0, msg_few                    # no storage or no memory component
+    call panic
+1:
     la   t0, npeers                     # one process component: it agrees with itself
     li   t1, 1
     sw   t1, 0(t0)
@@ -109,6 +116,7 @@ banner2:     .asciz " memory components, "
 banner3:     .asciz " KiB RAM\n"
 str_monitor: .asciz "monitor"
 str_mwatch:  .asciz "mwatch"
+msg_few:     .asciz "the disaggregated kernel needs a storage and a memory component: --cpus 3 or more"
 
 .bss
     .balign 16

@@ -6,14 +6,16 @@ behaviour on both engines (short inputs on the Python one)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from mkernel import boot
+from mkernel import boot, check_golden
 from ringvm.emulator.images.workload import PHASES, parse_phases
 
 ENGINES = ["python", "native"]
 G = "disaggregated"
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def banner_ok(r, nmem):
@@ -138,3 +140,16 @@ def test_the_portable_workload_runs(engine):
     assert (r.kind, r.exit_code) == ("halt", 0), r.text[-600:]
     assert "workload: done" in r.lines
     assert tuple(p.name for p in parse_phases(r.text)) == PHASES
+
+
+def test_needs_a_storage_and_a_memory_component():
+    r = boot("echo no\n", guest=G, cpus=2)
+    assert ("panic: the disaggregated kernel needs a storage and a memory component: "
+            "--cpus 3 or more") in r.lines
+    assert "no" not in r.lines
+
+
+def test_a_golden_session():
+    r = boot("onmem 3 sleep 3000 &\nmemstat\nmfail 3\nsleep 40\nps\nmemstat\nsfail 30\n"
+             "ls README\nls README\nls README\n", guest=G)
+    check_golden(GOLDEN / "session.txt", r.text)
