@@ -159,15 +159,11 @@ s_check:
     sw   zero, 0(t0)
 1:  ret
 
-# monitor_idle(): each round of the monitor: take the pending timer tick; restart when
-# it is time; poll the disk — a finished request is completed as its interrupt would
-# be (disk_intr).
+# monitor_idle(): each round of the monitor (which polls, and takes the timer's ticks
+# between two rounds: monitor.s): restart when it is time; poll the disk — a finished
+# request is completed as its interrupt would be (disk_intr).
 monitor_idle:
     PROLOGUE
-    li   t0, ST_IE                      # a monitor that never sleeps must still let its
-    csrs status, t0                     # timer tick in (the scheduler, never idle here,
-    nop                                 # would not): take what is pending, as the idle
-    csrc status, t0                     # loop does
     call s_check
     la   t0, disk_qhead
     lw   t0, 0(t0)

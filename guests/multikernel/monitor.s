@@ -33,7 +33,11 @@ monitor_main:
     la   t0, notify_mode
     lw   t0, 0(t0)
     bnez t0, 2f
-    call yield                          # poll mode: stay runnable, look again soon
+    li   t0, ST_IE                      # poll mode: this CPU's scheduler is never idle,
+    csrs status, t0                     # so the interrupts it would take there (timer,
+    nop                                 # devices) are let in here
+    csrc status, t0
+    call yield                          # stay runnable, look again soon
     j    1b
 2:  call chan_arm                       # notification mode: sleep unless something
     bnez a0, 1b                         # arrived while arming

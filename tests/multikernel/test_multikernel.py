@@ -274,3 +274,14 @@ def test_the_multikernel_system_call_numbers_agree_with_the_stubs():
     kn = dict(re.findall(r"^\.equ SYS_(\w+), (\d+)", k, re.M))
     un = dict(re.findall(r"^\.equ MK_SYS_(\w+), (\d+)", u, re.M))
     assert kn == un and len(kn) == 7
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_boots_and_runs_with_monitors_that_only_poll(engine):
+    """--option poll: no monitor ever sleeps, so no scheduler is ever idle; the
+    interrupts (timer, console, disk) are taken between two rounds of the monitor."""
+    r = boot("oncore 2 echo polled\nmkstat\n", engine, options=("poll",))
+    assert (r.kind, r.exit_code) == ("halt", 0), r.text[-600:]
+    assert "polled" in r.lines
+    rows = [ln.split() for ln in r.lines if re.match(r"\s+\d\s+\d+\s+\d+", ln)]
+    assert len(rows) == 4 and all(row[5] == "0" and row[6] == "0" for row in rows), rows
