@@ -34,6 +34,7 @@
 .equ CONS_LOCAL, 1                      # (its console driver stays unused: no process here
                                         # writes to a terminal; svc.s refers to it)
 .equ MONITOR_HOOKS, 1                   # monitor.s: monitor_filter, monitor_idle (below)
+.equ DISK_POLL, 1                       # guests/lib/dev/disk.s: disk_poll
 
 .text
 .global _start
@@ -161,19 +162,12 @@ s_check:
 
 # monitor_idle(): each round of the monitor (which polls, and takes the timer's ticks
 # between two rounds: monitor.s): restart when it is time; poll the disk — a finished
-# request is completed as its interrupt would be (disk_intr).
+# request is completed as its interrupt would be (disk_poll).
 monitor_idle:
     PROLOGUE
     call s_check
-    la   t0, disk_qhead
-    lw   t0, 0(t0)
-    beqz t0, 9f
-    li   t0, DISK_REGS + DISK_OFF_STATUS
-    lw   t0, 0(t0)
-    li   t1, DISK_STATUS_DONE
-    bltu t0, t1, 9f                     # idle or busy
-    call disk_intr
-9:  EPILOGUE
+    call disk_poll                      # guests/lib/dev/disk.s
+    EPILOGUE
 
 .include "../multikernel/cpudriver.s"
 

@@ -1,5 +1,5 @@
 """The multikernel's grading suite: full marks on the bundled kernel, and each broken
-variant (mk_variants.py) fails exactly its tests (graded, to stay fast, on those tests
+variant (multikernel_variants.py) fails exactly its tests (graded, to stay fast, on those tests
 plus a few it must pass)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from ringvm.emulator import grader
 
-from mk_variants import SUITE, VARIANTS, make_variant
+from multikernel_variants import SUITE, VARIANTS, make_variant
 
 SANITY = {"boot", "spawn", "replicas"}
 

@@ -14,11 +14,15 @@ component's failure would take away.
 """
 from __future__ import annotations
 
+from ringvm.isa import ISA
+
 from . import cstr, need, word
 from .multikernel import CD_STATES, counters, cpus
 from ..expr import DebugError
 
 MEM = {0: "storage", 1: "alive", 2: "failed"}
+_PAGE_MASK = (1 << ISA.page_bits) - 1
+_VALID = 1 << next(f.value for f in ISA.tlb.flags if f.name == "V")   # tlblo's V bit
 
 
 def _mem(dbg):
@@ -90,9 +94,9 @@ def mempages(dbg) -> list[tuple]:
                 continue
             for ti in range(1024):
                 e = word(dbg, t + 4 * ti)
-                if not e & 1:
+                if not e & _VALID:
                     continue
-                pa = e & ~0xFFF
+                pa = e & ~_PAGE_MASK
                 k = next((k for k, lo, hi, _ in comps if lo <= pa < hi), 0)
                 where[k] = where.get(k, 0) + 1
         out.append((word(dbg, p + pid), cstr(dbg, p + name, 16), where))

@@ -30,6 +30,7 @@ PD_STATES = {1: "prepared", 2: "committed"}
 COUNTERS = ("SENT", "RECV", "POLLS", "EMPTY", "IPI_SENT", "IPI_RECV", "COMMITS", "ABORTS",
             "PREPARES", "REFUSALS", "FULL")
 _FREE = next(f.offset for f in ISA.boot_info.header if f.name == "FREE")
+_PAGE_MASK = (1 << ISA.page_bits) - 1
 
 
 def _c(dbg, *names) -> dict:
@@ -39,7 +40,7 @@ def _c(dbg, *names) -> dict:
 def shared_base(dbg) -> int:
     """Physical address of the shared region: the boot-info page's FREE, page-aligned."""
     free = word(dbg, ISA.boot_info.base + _FREE)
-    return (free + 0xFFF) & ~0xFFF
+    return (free + _PAGE_MASK) & ~_PAGE_MASK
 
 
 def cpus(dbg) -> list[dict]:

@@ -29,8 +29,7 @@
 #   out) / 0 (empty), urpc_count(a0 = channel) -> messages in flight,
 #   urpc_arm(a0 = channel) -> messages in flight (WAITING set: sleep only if 0),
 #   urpc_disarm(a0 = channel), urpc_waiting(a0 = channel) -> WAITING,
-#   URPC_LINE, URPC_WORDS, URPC_SLOTS, URPC_SIZE, UC_TAIL, UC_SENDS, UC_HEAD,
-#   UC_WAITING, UC_SLOTS
+#   URPC_LINE, URPC_WORDS, URPC_SIZE, UC_TAIL, UC_SENDS, UC_HEAD, UC_WAITING, UC_SLOTS
 # Needs: config.inc
 # Parameters: URPC_SLOTS (messages a channel holds, a power of two, default 32)
 #

@@ -8,7 +8,7 @@ As in tests/grader/variants.py: each variant is a list of literal substitutions
 ``guests/monolithic`` (which it is built from), ``guests/lib`` and ``guests/user``,
 and ``fails``: exactly the tests of the suite the bug must fail.
 
-``python tests/multikernel/mk_variants.py NAME [DIR]`` writes the variant to DIR and
+``python tests/multikernel/multikernel_variants.py NAME [DIR]`` writes the variant to DIR and
 prints the path to give ``ringvm grade guests/multikernel/suite.toml --submission``.
 """
 from __future__ import annotations
@@ -78,7 +78,7 @@ def make_variant(name: str, dest: Path) -> Path:
         if n != 1:
             raise AssertionError(f"variant {name}: the text to replace occurs {n} times in "
                                  f"guests/{rel} (the kernel changed: update "
-                                 f"tests/multikernel/mk_variants.py)\n{old}")
+                                 f"tests/multikernel/multikernel_variants.py)\n{old}")
         p.write_text(text.replace(old, new))
     return dest / "multikernel"
 
