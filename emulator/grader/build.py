@@ -107,6 +107,9 @@ class Builder:
             for k in ("programs", "stubs", "files"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
+            more = d.get("more_programs", [])
+            spec.more_programs = [(sub / x).resolve()
+                                  for x in ([more] if isinstance(more, str) else more)]
             if "size" in d:
                 spec.size = _count(d["size"], "disk.size")
             if "inodes" in d:
@@ -146,7 +149,8 @@ class Builder:
                 for m in t.modules:
                     inc = m.get("include", t.include or [])   # default: the test's
                     ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
-                                      include=[(sub / i).resolve() for i in inc])
+                                      include=[(sub / i).resolve() for i in inc],
+                                      linked=bool(m.get("linked", False)))
                     if "source" in m:
                         ms.source = (sub / m["source"]).resolve()
                         if not ms.source.is_file():

@@ -52,8 +52,9 @@ Suite format
                                     # boot modules (ISA.md §11), in order: `source` (in
                                     # the submission, assembled with its directory,
                                     # `include` and guests/lib), `guest` (a bundled
-                                    # guest's ELF) or `file`; optional `addr`. Absent: a
-                                    # bundled guest's own [[module]]s, else none
+                                    # guest's ELF) or `file`; optional `addr`, or
+                                    # `linked = true` (an ELF at its own addresses).
+                                    # Absent: a bundled guest's own [[module]]s, else none
 
     # --- one boot (the common case)
     input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
@@ -145,8 +146,9 @@ _TEST_KEYS = _BOOT_KEYS | {
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
     "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
-_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include"}
+_DISK_KEYS = {"guest", "image", "programs", "more_programs", "stubs", "files", "size",
+              "inodes", "add"}
+_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include", "linked"}
 
 
 @dataclass
@@ -361,6 +363,8 @@ def _module(m, where: str) -> dict:
     for key in ("base", "addr"):
         if key in m and (not isinstance(m[key], int) or isinstance(m[key], bool)):
             raise UserError(f"{where}: {key} must be an integer")
+    if "linked" in m and not isinstance(m["linked"], bool):
+        raise UserError(f"{where}: linked must be true or false")
     if "include" in m:
         _str_list(m["include"], f"{where}: include")
     return dict(m)

@@ -204,7 +204,7 @@ def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
         except OSError as e:
             raise UserError(f"module {src.name}: cannot read {str(src.file)!r}: "
                             f"{e.strerror}") from None
-    return Module(src.name, data, src.addr)
+    return Module(src.name, data, src.addr, linked=src.linked)
 
 
 _MODULE_RE = re.compile(r"^([^=@]+)=(.+?)(?:@(\w+))?$")
