@@ -52,7 +52,8 @@ Suite format
                                     # boot modules (ISA.md §11), in order: `source` (in
                                     # the submission, assembled with its directory,
                                     # `include` and guests/lib), `guest` (a bundled
-                                    # guest's ELF) or `file`; optional `addr`. Absent: a
+                                    # guest's ELF) or `file`; optional `addr`, and
+                                    # `defines` (-D) for a source or guest. Absent: a
                                     # bundled guest's own [[module]]s, else none
 
     # --- one boot (the common case)
@@ -88,7 +89,7 @@ an in-memory overlay), and the overlay of boot *k* is handed to boot *k+1*::
     disk = { image = "fs.img" }                    # an image file (submission directory)
     disk = { programs = "../user",                 # built like a guest.toml [disk]
              files = "../user/rootfs",             # table (images/rootdisk.py; also
-                                                   # `stubs`), paths
+                                                   # `stubs`, `tools`), paths
              size = 4096, inodes = 256,            # relative to the submission directory
              add = { "notes.txt" = "hello\\n" } }  # extra files (name -> content)
 
@@ -145,8 +146,9 @@ _TEST_KEYS = _BOOT_KEYS | {
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
     "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
-_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include"}
+_DISK_KEYS = {"guest", "image", "programs", "stubs", "tools", "files", "size", "inodes",
+              "add"}
+_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include", "defines"}
 
 
 @dataclass
@@ -363,6 +365,10 @@ def _module(m, where: str) -> dict:
             raise UserError(f"{where}: {key} must be an integer")
     if "include" in m:
         _str_list(m["include"], f"{where}: include")
+    if "defines" in m and (not isinstance(m["defines"], dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+            for k, v in m["defines"].items())):
+        raise UserError(f"{where}: defines must be a table of NAME = integer")
     return dict(m)
 
 

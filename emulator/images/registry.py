@@ -36,6 +36,7 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     # guest = "monolithic"      #   the ELF of a bundled guest, or
     # file = "data.bin"         #   a file as it is (an ELF is placed as its image)
     addr = 0x00400000           #   optional fixed physical address
+    defines = { PV = 1 }        #   optional -D for a `source` or `guest` module
 
 A guest is assembled with include paths ``[guest directory, guests/lib]`` through the
 one build cache (:mod:`.cache`). ``guests/guests.toml`` may name the default guest:
@@ -77,7 +78,7 @@ class ModuleSource:
     """A ``[[module]]`` of a guest.toml (or a ``--module``): ``name`` and one of
     ``source`` (a .s file, assembled at ``base`` with ``include`` paths), ``guest`` (a
     bundled guest's ELF) or ``file`` (bytes as they are); ``addr``: fixed physical
-    address or None."""
+    address or None; ``defines``: -D for a ``source`` or ``guest`` module."""
     name: str
     source: Path | None = None
     guest: str | None = None
@@ -85,6 +86,7 @@ class ModuleSource:
     base: int | None = None
     include: list[Path] = field(default_factory=list)
     addr: int | None = None
+    defines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,7 +149,8 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
     out = []
     for i, t in enumerate(value, 1):
         where = f"{meta}: module {i}"
-        extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr"}
+        extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr",
+                          "defines"}
         if extra:
             raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
         kinds = [k for k in ("source", "guest", "file") if k in t]
@@ -166,6 +169,10 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
                     raise UserError(f"{where}: {key} must be an integer")
                 setattr(m, key, t[key])
         m.include = [directory / str(p) for p in t.get("include", [])]
+        if "defines" in t:
+            if "file" in t:
+                raise UserError(f"{where}: defines apply to a source or guest module")
+            m.defines = _defines(t["defines"], where)
         out.append(m)
     return out
 

@@ -5,6 +5,8 @@ A guest's ``guest.toml`` may describe the disk it boots from (see :mod:`.registr
     [disk]
     programs = "../user"     # every NAME.s there (not lib/) becomes /NAME
     stubs = "ulib"           # the stub library's folder (default: programs/lib/trap)
+    tools = "programs"       # a second folder of programs: the structure's own (not
+                             # portable: e.g. xen's xl), with the same stubs
     files = "../user/rootfs" # copied in recursively (README, ...)
     size = 4096              # blocks of 512 bytes (default 4096 = 2 MiB)
 
@@ -54,6 +56,7 @@ class DiskSpec:
     guest: str
     programs: Path | None = None
     stubs: Path | None = None
+    tools: Path | None = None
     files: Path | None = None
     size: int = rvfs.DEFAULT_SIZE
     ninodes: int = rvfs.DEFAULT_NINODES
@@ -63,12 +66,12 @@ class DiskSpec:
 def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
     """A :class:`DiskSpec` from a guest.toml ``[disk]`` table (paths relative to the
     guest directory). Raises :class:`UserError` for unknown keys or bad values."""
-    known = {"programs", "stubs", "files", "size", "inodes"}
+    known = {"programs", "stubs", "tools", "files", "size", "inodes"}
     extra = set(table) - known
     if extra:
         raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
     spec = DiskSpec(guest, origin=directory.resolve())
-    for key in ("programs", "stubs", "files"):
+    for key in ("programs", "stubs", "tools", "files"):
         if key in table:
             if not isinstance(table[key], str):
                 raise UserError(f"{meta}: [disk] {key} must be a path string")
@@ -150,8 +153,11 @@ def build_tree(spec: DiskSpec) -> dict:
     tree: dict = {}
     if spec.files is not None:
         tree = rvfs.tree_from_dir(spec.files)
-    if spec.programs is not None:
-        for name, elf in build_programs(spec.programs, stubs=spec.stubs).items():
+    for folder in (spec.programs, spec.tools):
+        if folder is None:
+            continue
+        stubs = spec.stubs or (spec.programs / "lib" / "trap" if spec.programs else None)
+        for name, elf in build_programs(folder, stubs=stubs).items():
             if isinstance(tree.get(name), dict):
                 raise UserError(f"/{name}: both a directory in {spec.files} and a program")
             tree[name] = elf
@@ -166,6 +172,8 @@ def disk_key(spec: DiskSpec) -> str:
     h.update(f"{spec.size} {spec.ninodes}\0".encode())
     cache.hash_tree(h, spec.programs, "programs")
     cache.hash_tree(h, spec.stubs, "stubs")
+    if spec.tools is not None:
+        cache.hash_tree(h, spec.tools, "tools")
     cache.hash_tree(h, cache.lib_dir(), "lib")
     cache.hash_tree(h, spec.files, "files", suffixes=None)
     cache.hash_toolchain(h)
@@ -193,7 +201,8 @@ def disk_identity(spec: DiskSpec) -> str:
     reset, see :func:`working_image`); another checkout or a student's copy of the
     same guest is another identity."""
     h = hashlib.sha256(b"ringvm-disk-identity 1\0")
-    for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files):
+    for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files) + \
+            ((spec.tools,) if spec.tools is not None else ()):
         h.update(f"{Path(part).resolve() if isinstance(part, Path) else part}\0".encode())
     return h.hexdigest()[:16]
 
