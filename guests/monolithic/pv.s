@@ -71,15 +71,7 @@ pv_main:
     blt  a0, zero, 1f
     la   a1, pv_timer
     call evtchn_bind
-1:  csrr a0, cycle
-    csrr a1, cycleh
-    li   t0, TICK_CYCLES
-    add  t1, a0, t0
-    sltu t2, t1, a0
-    add  a1, a1, t2
-    mv   a0, t1
-    li   a2, TICK_CYCLES
-    call HYPERVISOR_set_timer
+1:  call pv_tick_start
     la   a0, pv_banner1                 # "ringvm monolithic kernel (PV dom1 mono): ..."
     call kputs
     la   t0, pv_domid
@@ -124,18 +116,31 @@ pv_not_xen:
 3:  j    3b
 
 # pv_devintr(a0 = cause) -> a0 = 1 if the timer ticked: devintr's PV hook (trap.s). The
-# only interrupt a PV kernel takes is VIRQ, the event-channel upcall.
+# only interrupt a PV kernel takes is VIRQ, the event-channel upcall. The tick stops
+# while the kernel is idle (pv_timer) and starts again here, when an event has made a
+# process runnable: an idle domain costs the machine no timer interrupts (a tickless
+# idle, Linux's NO_HZ; Xen's VCPUOP_stop_periodic_timer).
 pv_devintr:
     PROLOGUE
     andi t0, a0, 0xFF
     li   t1, IRQ_VIRQ
     bne  t0, t1, 8f
     call evtchn_upcall
+    mv   s1, a0
+    la   t0, pv_tick_off
+    lw   t0, 0(t0)
+    beqz t0, 1f
+    call pv_tick_needed
+    beqz a0, 1f
+    call pv_tick_start
+1:  mv   a0, s1
     EPILOGUE
 8:  li   a0, 0
     EPILOGUE
 
-# pv_timer(a0 = port) -> 1: the tick (what devintr does for TIMER on bare metal).
+# pv_timer(a0 = port) -> 1: the tick (what devintr does for TIMER on bare metal); off
+# once nothing has needed it for PV_IDLE_TICKS ticks (not at the first idle tick: a
+# kernel waiting for its disk would stop and restart it at every request).
 pv_timer:
     PROLOGUE
     la   a0, ticks
@@ -143,7 +148,63 @@ pv_timer:
     addi t1, t1, 1
     sw   t1, 0(a0)
     call wakeup
-    li   a0, 1
+    call pv_tick_needed
+    la   t0, pv_idle_ticks
+    beqz a0, 2f
+    sw   zero, 0(t0)
+    j    1f
+2:  lw   t1, 0(t0)
+    addi t1, t1, 1
+    sw   t1, 0(t0)
+    li   t2, PV_IDLE_TICKS
+    bltu t1, t2, 1f
+    sw   zero, 0(t0)
+    li   a0, 0                          # idle: no tick until an event wakes a process
+    li   a1, 0
+    li   a2, 0
+    call HYPERVISOR_set_timer
+    la   t0, pv_tick_off
+    li   t1, 1
+    sw   t1, 0(t0)
+1:  li   a0, 1
+    EPILOGUE
+
+# pv_tick_needed() -> a0 = 1 if a process runs, may run, or sleeps counting ticks. Leaf.
+pv_tick_needed:
+    la   t0, proc_table
+    li   t1, NPROC
+    la   t3, ticks
+1:  lw   t2, P_STATE(t0)
+    li   a0, RUNNABLE
+    beq  t2, a0, 8f
+    li   a0, RUNNING
+    beq  t2, a0, 8f
+    li   a0, SLEEPING
+    bne  t2, a0, 2f
+    lw   t2, P_CHAN(t0)
+    beq  t2, t3, 8f
+2:  addi t0, t0, 1 << PROC_SHIFT
+    addi t1, t1, -1
+    bnez t1, 1b
+    li   a0, 0
+    ret
+8:  li   a0, 1
+    ret
+
+# pv_tick_start(): the periodic tick, from one period from now.
+pv_tick_start:
+    PROLOGUE
+    la   t0, pv_tick_off
+    sw   zero, 0(t0)
+    csrr a0, cycle
+    csrr a1, cycleh
+    li   t0, TICK_CYCLES
+    add  t1, a0, t0
+    sltu t2, t1, a0
+    add  a1, a1, t2
+    mv   a0, t1
+    li   a2, TICK_CYCLES
+    call HYPERVISOR_set_timer
     EPILOGUE
 
 # pv_halt(a0 = code): sys_halt's PV hook: the domain shuts down (Dom0: the machine).
@@ -219,9 +280,22 @@ pv_disk_event:
     PROLOGUE
     call disk_intr
     li   a0, IRQ_DISK
-    call HYPERVISOR_physdev_eoi
+    call pv_eoi
     li   a0, 0
     EPILOGUE
+
+# pv_eoi(a0 = line): Dom0 is done with the interrupt: the line's bit in XSH_EOI (the
+# hypervisor unmasks it at its next exit: no hypercall of its own). Leaf.
+pv_eoi:
+    li   t0, 1
+    sll  t0, t0, a0
+    li   t1, KSEG + XSH_ADDR + XSH_EOI
+1:  lw   t2, 0(t1)
+    or   t3, t2, t0
+    mv   a0, t2
+    cas  a0, t3, (t1)
+    bne  a0, t2, 1b
+    ret
 .endif
 
 .rodata
@@ -233,6 +307,8 @@ pv_notxen:  .asciz "ringvm monolithic kernel, PV build: no start info at guest-p
 pv_domid:  .word 0
 pv_pages:  .word 0
 pv_mbase:  .word 0                      # machine address of guest-physical 0
+pv_tick_off: .word 0                    # the tick is stopped (idle)
+pv_idle_ticks: .word 0                  # ticks in a row that nothing needed
 .bss
     .balign 8
 pv_tlbbuf: .space PV_BATCH * MMU_UPDATE_SIZE

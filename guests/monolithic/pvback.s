@@ -177,7 +177,7 @@ pv_console_event:
     j    2f
 1:  call console_intr
 2:  li   a0, IRQ_CONSOLE
-    call HYPERVISOR_physdev_eoi
+    call pv_eoi
     li   a0, 0
     EPILOGUE
 
@@ -907,7 +907,7 @@ vbd_event:
     call wakeup
     li   a0, IRQ_DISK1 - 1              # its line: DISK1 for disk 1, DISK2 for disk 2
     add  a0, a0, s1
-    call HYPERVISOR_physdev_eoi
+    call pv_eoi
     li   a0, 0
     EPILOGUE
 

@@ -147,6 +147,11 @@ evtchn_free:
     li   t1, 1
     sll  t1, t1, t0
     csrc ienable, t1
+    la   t2, pirq_mask
+    lw   t3, 0(t2)
+    not  t1, t1
+    and  t3, t3, t1
+    sw   t3, 0(t2)
     slli t0, t0, 2
     la   t1, pirq_port
     add  t0, t0, t1
@@ -270,6 +275,10 @@ do_evtchn_bind_pirq:
     li   t0, 1
     sll  t0, t0, s2
     csrs ienable, t0
+    la   t1, pirq_mask
+    lw   t2, 0(t1)
+    or   t2, t2, t0
+    sw   t2, 0(t1)
     EPILOGUE
 5:  li   a0, -XEN_EPERM
     EPILOGUE

@@ -20,7 +20,18 @@
 # hv_exit(a0 = domain, a1 = reason): from hv_exit_entry (hv/exit.s), on the hypervisor
 # stack, with the guest's registers saved in the vCPU.
 hv_exit:
-    la   a2, exit_table
+    la   t0, dom_table                  # Dom0 is done with some interrupt lines (the
+    lw   t1, D_MBASE(t0)                # XSH_EOI bits of its shared info): unmask them
+    li   t2, KSEG + XSH_ADDR
+    add  t1, t1, t2
+    lw   t2, XSH_EOI(t1)
+    beqz t2, 1f
+    sw   zero, XSH_EOI(t1)
+    la   t3, pirq_mask
+    lw   t3, 0(t3)
+    and  t2, t2, t3
+    csrs ienable, t2
+1:  la   a2, exit_table
     j    hv_dispatch
 
 ex_irq:

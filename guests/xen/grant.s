@@ -12,8 +12,9 @@
 # the granter cannot revoke it while it is mapped), and tells the caller where the
 # frame is: its guest-physical address in the caller's window (for the CPU) and its
 # machine address (for the DMA of a device the caller drives: Xen's dev_bus_addr). A
-# mapping refused is counted against the granting domain (D_REF_GRANT): the DomU that
-# handed its backend a page it did not grant. Only Dom0's window spans other domains'
+# mapping refused is counted (D_REF_GRANT) against the domain at fault: the granter when
+# Dom0's backend asked (a DomU that handed its backend a page it did not grant), else
+# the domain that asked for another's page. Only Dom0's window spans other domains'
 # memory, so in practice the mapper is Dom0 (a DomU's request is refused: the frame
 # is outside what its second stage reaches). Each map and unmap is reported (events
 # GRANT_MAP / GRANT_UNMAP, flow id granter << 16 | gref).
@@ -138,9 +139,14 @@ do_gnttab_map:
     call hc_result2
     mv   a0, s6
     EPILOGUE
-90: lw   t0, D_REF_GRANT(s2)            # refused, and counted against the granter
+90: mv   t2, s2                         # refused, and counted against the domain at
+    lw   t1, D_FLAGS(s1)                # fault: the granter when Dom0 (a backend) asked,
+    andi t1, t1, SIF_PRIVILEGED         # else the domain that asked
+    bnez t1, 1f
+    mv   t2, s1
+1:  lw   t0, D_REF_GRANT(t2)
     addi t0, t0, 1
-    sw   t0, D_REF_GRANT(s2)
+    sw   t0, D_REF_GRANT(t2)
     li   a0, -XEN_EPERM
     EPILOGUE
 91: li   a0, -XEN_ESRCH

@@ -221,6 +221,7 @@ pool_chunks: .space 4
 pool_used:  .space 4                    # bit c: chunk c belongs to a domain
 next_domid: .space 4
 pirq_port:  .space 8 * 4                # per interrupt line: Dom0's port + 1 (0: unbound)
+pirq_mask:  .space 4                    # the lines bound (bit = line)
 maptrack:   .space MAPTRACK_MAX * MT_BYTES
     .balign 16
 hv_stack:   .space 8192
