@@ -164,14 +164,9 @@ def render_stubs(t: HypercallTable) -> str:
              "# Provides: " + _wrap(provides),
              "# Needs: nothing",
              "",
-             ".macro HYPERCALL_STUB name, num",
-             "\\name:",
-             "    li   a7, \\num",
-             "    hcall",
-             "    ret",
-             ".endm",
-             ""]
-    lines += [f"HYPERCALL_STUB {c.stub}, HC_{c.name.upper()}" for c in t.calls.values()]
+             ".text"]
+    for c in t.calls.values():
+        lines += [f"{c.stub}:", f"    li   a7, HC_{c.name.upper()}", "    hcall", "    ret"]
     return "\n".join(lines) + "\n"
 
 

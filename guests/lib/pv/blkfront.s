@@ -16,11 +16,11 @@
 # disk_rw sleeps (env_sleep) until its response arrives; disk_intr (the event handler)
 # takes the responses, records each status by request id and wakes the sleepers.
 #
-# Provides: disk_init(a0 = ignored), disk_rw(a0 = sector, a1 = buffer (kernel), a2 =
+# Provides: disk_init(a0 = ignored), disk_rw(a0 = sector, a1 = kernel buffer, a2 =
 #   sectors, a3 = 1 write / 0 read) -> 0 / -1, disk_intr(a0 = port) -> 0,
 #   blkfront_port, blkfront_data_gref
-# Needs: ring_shared_init, ring_front_attach, ring_front_space, ring_front_slot,
-#   ring_front_push, ring_front_response, ring_front_consume, ring_front_final,
+# Needs: ring_shared_init, ring_front_attach, ring_front_slot, ring_front_push,
+#   ring_front_response, ring_front_consume, ring_front_final,
 #   RING_DESC_SIZE, gnttab_grant, evtchn_bind, HYPERVISOR_evtchn_alloc_unbound,
 #   HYPERVISOR_evtchn_send, HYPERVISOR_store_write, env_sleep, env_wakeup, memmove;
 #   kframe.inc

@@ -19,7 +19,7 @@
 # Provides: gnttab_init() -> 0 / -errno, gnttab_grant(a0 = domain, a1 = guest-physical
 #   frame number, a2 = 1 read-only / 0 read-write) -> a0 = grant reference (> 0) or -1
 #   (table full), gnttab_end(a0 = grant reference) -> 0 / -XEN_EBUSY (still mapped) /
-#   -XEN_EINVAL, gnttab_table, GNT_ENTRIES
+#   -XEN_EINVAL, gnttab_table
 # Needs: HYPERVISOR_gnttab_setup_table; kframe.inc, config.inc
 # Parameters: GNT_ENTRIES (entries of the table, default 64, at most GNTTAB_MAX)
 

@@ -19,33 +19,96 @@
 #   HYPERVISOR_domctl_destroy, HYPERVISOR_domctl_getinfo, HYPERVISOR_xen_version
 # Needs: nothing
 
-.macro HYPERCALL_STUB name, num
-\name:
-    li   a7, \num
+.text
+HYPERVISOR_console_io:
+    li   a7, HC_CONSOLE_IO
     hcall
     ret
-.endm
-
-HYPERCALL_STUB HYPERVISOR_console_io, HC_CONSOLE_IO
-HYPERCALL_STUB HYPERVISOR_sched_yield, HC_SCHED_YIELD
-HYPERCALL_STUB HYPERVISOR_sched_block, HC_SCHED_BLOCK
-HYPERCALL_STUB HYPERVISOR_sched_shutdown, HC_SCHED_SHUTDOWN
-HYPERCALL_STUB HYPERVISOR_set_timer, HC_SET_TIMER
-HYPERCALL_STUB HYPERVISOR_mmu_update, HC_MMU_UPDATE
-HYPERCALL_STUB HYPERVISOR_evtchn_alloc_unbound, HC_EVTCHN_ALLOC_UNBOUND
-HYPERCALL_STUB HYPERVISOR_evtchn_bind_interdomain, HC_EVTCHN_BIND_INTERDOMAIN
-HYPERCALL_STUB HYPERVISOR_evtchn_bind_virq, HC_EVTCHN_BIND_VIRQ
-HYPERCALL_STUB HYPERVISOR_evtchn_bind_pirq, HC_EVTCHN_BIND_PIRQ
-HYPERCALL_STUB HYPERVISOR_evtchn_send, HC_EVTCHN_SEND
-HYPERCALL_STUB HYPERVISOR_evtchn_unmask, HC_EVTCHN_UNMASK
-HYPERCALL_STUB HYPERVISOR_evtchn_close, HC_EVTCHN_CLOSE
-HYPERCALL_STUB HYPERVISOR_physdev_eoi, HC_PHYSDEV_EOI
-HYPERCALL_STUB HYPERVISOR_gnttab_setup_table, HC_GNTTAB_SETUP_TABLE
-HYPERCALL_STUB HYPERVISOR_gnttab_map, HC_GNTTAB_MAP
-HYPERCALL_STUB HYPERVISOR_gnttab_unmap, HC_GNTTAB_UNMAP
-HYPERCALL_STUB HYPERVISOR_store_write, HC_STORE_WRITE
-HYPERCALL_STUB HYPERVISOR_store_read, HC_STORE_READ
-HYPERCALL_STUB HYPERVISOR_domctl_create, HC_DOMCTL_CREATE
-HYPERCALL_STUB HYPERVISOR_domctl_destroy, HC_DOMCTL_DESTROY
-HYPERCALL_STUB HYPERVISOR_domctl_getinfo, HC_DOMCTL_GETINFO
-HYPERCALL_STUB HYPERVISOR_xen_version, HC_XEN_VERSION
+HYPERVISOR_sched_yield:
+    li   a7, HC_SCHED_YIELD
+    hcall
+    ret
+HYPERVISOR_sched_block:
+    li   a7, HC_SCHED_BLOCK
+    hcall
+    ret
+HYPERVISOR_sched_shutdown:
+    li   a7, HC_SCHED_SHUTDOWN
+    hcall
+    ret
+HYPERVISOR_set_timer:
+    li   a7, HC_SET_TIMER
+    hcall
+    ret
+HYPERVISOR_mmu_update:
+    li   a7, HC_MMU_UPDATE
+    hcall
+    ret
+HYPERVISOR_evtchn_alloc_unbound:
+    li   a7, HC_EVTCHN_ALLOC_UNBOUND
+    hcall
+    ret
+HYPERVISOR_evtchn_bind_interdomain:
+    li   a7, HC_EVTCHN_BIND_INTERDOMAIN
+    hcall
+    ret
+HYPERVISOR_evtchn_bind_virq:
+    li   a7, HC_EVTCHN_BIND_VIRQ
+    hcall
+    ret
+HYPERVISOR_evtchn_bind_pirq:
+    li   a7, HC_EVTCHN_BIND_PIRQ
+    hcall
+    ret
+HYPERVISOR_evtchn_send:
+    li   a7, HC_EVTCHN_SEND
+    hcall
+    ret
+HYPERVISOR_evtchn_unmask:
+    li   a7, HC_EVTCHN_UNMASK
+    hcall
+    ret
+HYPERVISOR_evtchn_close:
+    li   a7, HC_EVTCHN_CLOSE
+    hcall
+    ret
+HYPERVISOR_physdev_eoi:
+    li   a7, HC_PHYSDEV_EOI
+    hcall
+    ret
+HYPERVISOR_gnttab_setup_table:
+    li   a7, HC_GNTTAB_SETUP_TABLE
+    hcall
+    ret
+HYPERVISOR_gnttab_map:
+    li   a7, HC_GNTTAB_MAP
+    hcall
+    ret
+HYPERVISOR_gnttab_unmap:
+    li   a7, HC_GNTTAB_UNMAP
+    hcall
+    ret
+HYPERVISOR_store_write:
+    li   a7, HC_STORE_WRITE
+    hcall
+    ret
+HYPERVISOR_store_read:
+    li   a7, HC_STORE_READ
+    hcall
+    ret
+HYPERVISOR_domctl_create:
+    li   a7, HC_DOMCTL_CREATE
+    hcall
+    ret
+HYPERVISOR_domctl_destroy:
+    li   a7, HC_DOMCTL_DESTROY
+    hcall
+    ret
+HYPERVISOR_domctl_getinfo:
+    li   a7, HC_DOMCTL_GETINFO
+    hcall
+    ret
+HYPERVISOR_xen_version:
+    li   a7, HC_XEN_VERSION
+    hcall
+    ret
