@@ -12,10 +12,10 @@
 # mapped through a grant (a writable entry only for a writable mapping), and may not be
 # global. One bad entry refuses the whole batch (nothing installed; the refusal is
 # counted in the domain's D_REF_MMU). Accepted entries go into the TLB tagged with the
-# domain's VMID, at an index the hypervisor chooses: a hash of (VPN, ASID, VMID), so
-# an entry for the same page of the same address space always lands on the same index
-# and a batch can never create a duplicate match (a machine check, ISA.md §6) — the
-# TLB used as a direct-mapped software cache.
+# domain's VMID, at an index the hypervisor chooses (mmu_install): the TLB used as a
+# 2-way set-associative software cache indexed by a hash of (VPN, ASID, VMID), so an
+# entry for the same page of the same address space always lands in the same set and a
+# batch can never create a duplicate match (a machine check, ISA.md §6).
 
 # mmu_update(reqs, count) -> count / -EPERM / -EINVAL / -EFAULT
 do_mmu_update:
@@ -117,8 +117,14 @@ mmu_check:
 9:  li   a0, 1
     ret
 
-# mmu_install(a0 = domain, a1 = tlbhi, a2 = tlblo): into the TLB with the domain's VMID
-# at index (VPN + 8 ASID + 24 VMID) mod N. Leaf.
+# mmu_install(a0 = domain, a1 = tlbhi, a2 = tlblo): into the TLB with the domain's VMID.
+# The TLB is used as a 2-way set-associative cache: set = (VPN + 8 ASID + 24 VMID) mod
+# (N / 2), ways at index set and set + N / 2. An entry already there for the same page
+# of the same address space is overwritten (never a duplicate match); otherwise an
+# invalid way, else the way not written last (vtlb_mru). Two ways, not one: with a
+# direct-mapped TLB an instruction whose code page and data page share an index would
+# evict one with the other's refill forever (a livelock the batch's neighbours made
+# likely). Leaf.
 mmu_install:
     andi t0, a2, TLB_V
     beqz t0, 9f
@@ -132,10 +138,45 @@ mmu_install:
     add  t0, t0, t1
     la   t1, vtlb_entries
     lw   t1, 0(t1)
-    remu t0, t0, t1
-    csrw tlbidx, t0
+    srli t1, t1, 1                      # sets
+    remu t0, t0, t1                     # the set: way 0 at t0, way 1 at t0 + t1
+    li   t5, -1                         # an invalid way, if any
+    li   t3, 0                          # way
+1:  mul  t4, t3, t1
+    add  t4, t4, t0
+    csrw tlbidx, t4
+    tlbr                                # (ring -1: any VMID's entry, and its tlbvmid)
+    csrr t6, tlblo
+    andi t6, t6, TLB_V
+    bnez t6, 2f
+    bge  t5, zero, 3f
+    mv   t5, t3                         # the first invalid way
+    j    3f
+2:  csrr t6, tlbhi                      # the same page of the same space: overwrite
+    bne  t6, a1, 3f
+    csrr t6, tlbvmid
+    beq  t6, t2, 5f
+3:  addi t3, t3, 1
+    li   t6, 2
+    blt  t3, t6, 1b
+    mv   t3, t5                         # an invalid way,
+    bge  t3, zero, 5f
+    la   t6, vtlb_mru                   # else the way not written last
+    add  t6, t6, t0
+    lbu  t3, 0(t6)
+    xori t3, t3, 1
+5:  la   t6, vtlb_mru
+    add  t6, t6, t0
+    sb   t3, 0(t6)
+    mul  t4, t3, t1
+    add  t4, t4, t0
+    csrw tlbidx, t4
     csrw tlbhi, a1
     csrw tlblo, a2
     csrw tlbvmid, t2
     tlbwi
 9:  ret
+
+.data
+vtlb_mru: .space 128                    # per set: the way written last (N <= 256)
+.text
