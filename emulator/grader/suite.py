@@ -92,6 +92,7 @@ an in-memory overlay), and the overlay of boot *k* is handed to boot *k+1*::
                                                    # `stubs`, `tools`), paths
              size = 4096, inodes = 256,            # relative to the submission directory
              add = { "notes.txt" = "hello\\n" } }  # extra files (name -> content)
+    disk = { size = 64, inodes = 16 }              # an empty file system
 
 Scoring: a test passes when every boot ended as ``stop`` says (with ``exit_code``), every
 ``expect`` regex matched in order, and no ``reject`` regex matched; it then earns its
@@ -341,8 +342,8 @@ def _disk(d, where: str) -> dict:
     if extra:
         raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
     kinds = [k for k in ("guest", "image", "programs", "files") if k in d]
-    if not kinds:
-        raise UserError(f"{where}: needs 'guest', 'image', 'programs' or 'files'")
+    if not kinds and "size" not in d and "add" not in d:    # size alone: an empty FS
+        raise UserError(f"{where}: needs 'guest', 'image', 'programs', 'files' or 'size'")
     if ("guest" in d or "image" in d) and len(kinds) > 1:
         raise UserError(f"{where}: 'guest' and 'image' stand alone")
     if "add" in d and (not isinstance(d["add"], dict) or not all(
