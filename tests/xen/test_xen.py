@@ -166,3 +166,14 @@ def test_pv_takes_far_fewer_vm_exits_than_trap_and_emulate_for_the_workload():
     assert te_by.get("MMIO", 0) > 1000 and te_by.get("TLB", 0) > 0
     # ... the ported one makes far fewer exits for the same work
     assert domu["exits"] * 2 < sum(te)
+
+
+def test_the_pv_domu_runs_workload_quick_with_the_same_transcript_on_both_engines():
+    runs = {e: boot("xl create mono -c\nworkload quick\n", engine=e,
+                    max_steps=1_000_000_000) for e in ("native", "python")}
+    out = runs["native"].out
+    for phase in ("null", "file", "pipe", "spawn", "compute"):
+        assert re.search(rf"^phase {phase} ops=\d+ cycles=\d+$", out, re.M)
+    assert "workload: done" in out
+    assert runs["python"].out == out                 # cycle for cycle the same
+    assert runs["python"].counters == runs["native"].counters
