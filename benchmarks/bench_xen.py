@@ -80,7 +80,7 @@ def domain_boot(module: str, prompt: str, then: str, engine: str) -> tuple[int, 
         for _ in range(500_000):
             m.run(max_steps=2000)
             out = bytes(con.captured).decode("utf-8", "replace")
-            head, attached, tail = out.partition("console attached")
+            _, attached, tail = out.partition("console attached")
             if attached and prompt in tail:
                 break
         else:
@@ -113,13 +113,13 @@ def main() -> None:
     }
     print(f"the monolithic kernel's {cmd}, {args.engine} engine: bare metal, trap-and-"
           f"emulate (type-1a, unmodified), paravirtual (a DomU of guests/xen, ported)")
-    print(f"\ncycles per phase (guest-measured) and overhead vs bare metal")
+    print("\ncycles per phase (guest-measured) and overhead vs bare metal")
     print(f"{'phase':<8} {'bare':>11} {'T&E':>11} {'x':>6} {'PV':>11} {'x':>6}  faster")
     for p in PHASES:
         b, te, pv = (runs[k][0][p] for k in ("bare", "T&E", "PV"))
         print(f"{p:<8} {b:>11,} {te:>11,} {te / b:>6.2f} {pv:>11,} {pv / b:>6.2f}  "
               f"{'PV' if pv < te else 'T&E'}")
-    print(f"\nVM exits per phase (whole machine: for PV, the DomU and Dom0)")
+    print("\nVM exits per phase (whole machine: for PV, the DomU and Dom0)")
     print(f"{'phase':<8} {'T&E':>8} {'PV':>8} {'T&E/PV':>7}   T&E by reason | PV by reason")
     for p in PHASES:
         te, pv = runs["T&E"][1][p], runs["PV"][1][p]

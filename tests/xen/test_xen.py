@@ -9,6 +9,7 @@ import re
 import pytest
 
 from ringvm.emulator.images import rvfs
+from ringvm.errors import UserError
 from ringvm.isa import ISA
 
 from .conftest import DETACH, boot
@@ -36,7 +37,7 @@ def test_a_domu_file_write_goes_through_blkfront_ring_and_blkback_to_dom0s_disk(
     assert "xl: dom1 (mono) destroyed" in run.out
     # the PV DomU's root file system is the machine's disk1, driven by Dom0 only
     assert rvfs.FsImage(run.images[1]).read_file("/pvfile") == b"through the ring\n"
-    with pytest.raises(Exception):
+    with pytest.raises(UserError):
         rvfs.FsImage(run.images[0]).read_file("/pvfile")    # not on Dom0's own disk
 
 
@@ -91,7 +92,7 @@ def test_a_rogue_domu_is_refused_every_time_and_the_refusals_are_counted(engine,
 
 
 def test_a_domu_flooding_its_ring_cannot_stall_dom0(engine):
-    run = boot(f"xl create flood\necho dom0 still answers\nxl list\nxl destroy flood\n"
+    run = boot("xl create flood\necho dom0 still answers\nxl list\nxl destroy flood\n"
                "xl list\n", engine=engine)
     assert "$ echo dom0 still answers\ndom0 still answers\n" in run.out
     assert "xl: dom1 (flood) destroyed" in run.out

@@ -75,7 +75,8 @@ def info_domains(dbg, arg):
     dbg.write(f"   {'ID':>3} {'NAME':<8} {'STATE':<12} {'VMID':>4} {'MACHINE RAM':<23} "
               f"{'KCYCLES':>8} {'EXITS':>6} {'HCALLS':>6} {'REFUSED':>7}")
     for d, L in doms:
-        g = lambda off: word(dbg, d + L[off])                           # noqa: E731
+        def g(off, d=d, L=L):
+            return word(dbg, d + L[off])
         state = g("D_STATE")
         st = STATES.get(state, str(state))
         if state == 4:
