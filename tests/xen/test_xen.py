@@ -178,3 +178,35 @@ def test_the_pv_domu_runs_workload_quick_with_the_same_transcript_on_both_engine
     assert "workload: done" in out
     assert runs["python"].out == out                 # cycle for cycle the same
     assert runs["python"].counters == runs["native"].counters
+
+
+SESSION = (f"xl create uni -c\nput a 1\nget a\ngrants\nrevoke 1\nhelp\n{DETACH}"
+           f"xl create rogue -c\n{DETACH}xl destroy rogue\nxl destroy uni\n"
+           f"xl create uni -c\nlist\nhalt\n")
+
+
+def test_a_dom0_session_matches_its_golden_transcript(engine):
+    """Dom0's shell creating, attaching to and destroying DomUs — the unikernel and the
+    rogue domain — cycle for cycle the same on both engines (RINGVM_UPDATE_GOLDEN=1
+    rewrites tests/xen/golden/session.txt)."""
+    import os
+    from pathlib import Path
+    run = boot(SESSION, engine=engine)
+    assert run.r.exit_code == 0
+    path = Path(__file__).parent / "golden" / "session.txt"
+    if os.environ.get("RINGVM_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.write_text(run.out)
+        if os.environ.get("RINGVM_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"golden file {path.name} was missing: written, check it in")
+        return
+    assert run.out == path.read_text(), f"transcript differs from {path} (RINGVM_UPDATE_GOLDEN=1)"
+
+
+def test_a_domu_storing_past_its_memory_is_crashed_and_dom0_goes_on(engine):
+    run = boot("xl create rogue -c\ncrash\necho dom0 goes on\nxl list\n", engine=engine)
+    assert re.search(r"\(XEN\) dom1 \(rogue\) crashed: GPA_FAULT: an access outside the "
+                     r"domain's memory; gva 0x80100000 gpa 0x00100000; pc 0x\w+ in ring 0$",
+                     run.out, re.M)
+    assert "[dom1 (rogue) halted with code 120]" in run.out
+    assert "dom0 goes on\n" in run.out and list(run.xl_list()) == ["dom0"]
+    assert run.r.exit_code == 0
