@@ -104,7 +104,7 @@ class Builder:
             return img
         else:
             spec = DiskSpec("grade")
-            for k in ("programs", "stubs", "files"):
+            for k in ("programs", "stubs", "tools", "files"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
             more = d.get("more_programs", [])
@@ -150,7 +150,8 @@ class Builder:
                     inc = m.get("include", t.include or [])   # default: the test's
                     ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
                                       include=[(sub / i).resolve() for i in inc],
-                                      linked=bool(m.get("linked", False)))
+                                      linked=bool(m.get("linked", False)),
+                                      defines=dict(m.get("defines", {})))
                     if "source" in m:
                         ms.source = (sub / m["source"]).resolve()
                         if not ms.source.is_file():

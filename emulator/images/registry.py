@@ -38,6 +38,7 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     addr = 0x00400000           #   optional fixed physical address
     # linked = true             #   or: an ELF placed at its own link addresses, like
                                 #   the kernel (another kernel's image; no addr)
+    defines = { PV = 1 }        #   optional -D for a `source` or `guest` module
 
     [workload]                  # how `ringvm compare` runs the portable workload here
     command = "workload"        #   the line typed at its console (" quick" appended for
@@ -87,7 +88,8 @@ class ModuleSource:
     """A ``[[module]]`` of a guest.toml (or a ``--module``): ``name`` and one of
     ``source`` (a .s file, assembled at ``base`` with ``include`` paths), ``guest`` (a
     bundled guest's ELF) or ``file`` (bytes as they are); ``addr``: fixed physical
-    address or None; ``linked``: an ELF placed at its own physical addresses."""
+    address or None; ``linked``: an ELF placed at its own physical addresses;
+    ``defines``: -D for a ``source`` or ``guest`` module."""
     name: str
     source: Path | None = None
     guest: str | None = None
@@ -96,6 +98,7 @@ class ModuleSource:
     include: list[Path] = field(default_factory=list)
     addr: int | None = None
     linked: bool = False
+    defines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,7 +178,7 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
     for i, t in enumerate(value, 1):
         where = f"{meta}: module {i}"
         extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr",
-                          "linked"}
+                          "linked", "defines"}
         if extra:
             raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
         kinds = [k for k in ("source", "guest", "file") if k in t]
@@ -199,6 +202,10 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
                 raise UserError(f"{where}: linked must be true or false (and a linked "
                                 f"module has no addr)")
             m.linked = t["linked"]
+        if "defines" in t:
+            if "file" in t:
+                raise UserError(f"{where}: defines apply to a source or guest module")
+            m.defines = _defines(t["defines"], where)
         out.append(m)
     return out
 

@@ -7,6 +7,8 @@ A guest's ``guest.toml`` may describe the disk it boots from (see :mod:`.registr
     more_programs = ["progs"] # more folders of programs (a structure's own commands),
                              # assembled like those of `programs`, with its library
     stubs = "ulib"           # the stub library's folder (default: programs/lib/trap)
+    tools = "programs"       # a second folder of programs: the structure's own (not
+                             # portable: e.g. xen's xl), with the same stubs
     files = "../user/rootfs" # copied in recursively (README, ...)
     size = 4096              # blocks of 512 bytes (default 4096 = 2 MiB)
 
@@ -56,6 +58,7 @@ class DiskSpec:
     guest: str
     programs: Path | None = None
     stubs: Path | None = None
+    tools: Path | None = None
     files: Path | None = None
     size: int = rvfs.DEFAULT_SIZE
     ninodes: int = rvfs.DEFAULT_NINODES
@@ -66,12 +69,12 @@ class DiskSpec:
 def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
     """A :class:`DiskSpec` from a guest.toml ``[disk]`` table (paths relative to the
     guest directory). Raises :class:`UserError` for unknown keys or bad values."""
-    known = {"programs", "more_programs", "stubs", "files", "size", "inodes"}
+    known = {"programs", "more_programs", "stubs", "tools", "files", "size", "inodes"}
     extra = set(table) - known
     if extra:
         raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
     spec = DiskSpec(guest, origin=directory.resolve())
-    for key in ("programs", "stubs", "files"):
+    for key in ("programs", "stubs", "tools", "files"):
         if key in table:
             if not isinstance(table[key], str):
                 raise UserError(f"{meta}: [disk] {key} must be a path string")
@@ -167,8 +170,11 @@ def build_tree(spec: DiskSpec) -> dict:
     tree: dict = {}
     if spec.files is not None:
         tree = rvfs.tree_from_dir(spec.files)
-    if spec.programs is not None:
-        for name, elf in build_programs(spec.programs, stubs=spec.stubs).items():
+    for folder in (spec.programs, spec.tools):
+        if folder is None:
+            continue
+        stubs = spec.stubs or (spec.programs / "lib" / "trap" if spec.programs else None)
+        for name, elf in build_programs(folder, stubs=stubs).items():
             if isinstance(tree.get(name), dict):
                 raise UserError(f"/{name}: both a directory in {spec.files} and a program")
             tree[name] = elf
@@ -192,6 +198,8 @@ def disk_key(spec: DiskSpec) -> str:
     for more in spec.more_programs:
         cache.hash_tree(h, more, "more")
     cache.hash_tree(h, spec.stubs, "stubs")
+    if spec.tools is not None:
+        cache.hash_tree(h, spec.tools, "tools")
     cache.hash_tree(h, cache.lib_dir(), "lib")
     cache.hash_tree(h, spec.files, "files", suffixes=None)
     cache.hash_toolchain(h)
@@ -220,7 +228,7 @@ def disk_identity(spec: DiskSpec) -> str:
     same guest is another identity."""
     h = hashlib.sha256(b"ringvm-disk-identity 1\0")
     for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files,
-                 *spec.more_programs):
+                 *spec.more_programs) + ((spec.tools,) if spec.tools is not None else ()):
         h.update(f"{Path(part).resolve() if isinstance(part, Path) else part}\0".encode())
     return h.hexdigest()[:16]
 
