@@ -132,8 +132,6 @@ class Builder:
     def modules(self, t: TestSpec) -> tuple[list | None, str]:
         """``(Module list, "")`` or ``(None, reason)``: the test's ``modules`` (sources
         from the submission), else a bundled guest's own, else none."""
-        from ..images.boot import build_module
-        from ..images.registry import ModuleSource
         if t.modules is None and not t.guest:
             return [], ""
         key = repr(t.modules) if t.modules is not None else ("guest", t.guest)
