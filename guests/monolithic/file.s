@@ -140,6 +140,8 @@ fileread:
     call iunlock
     mv   a0, s4
     bge  a0, zero, 4f
+    li   t0, -EIO                       # a bad block on the disk; else a bad buffer
+    beq  a0, t0, 4f
     li   a0, -EFAULT
 4:  EPILOGUE
 8:  li   a0, -EBADF

@@ -118,6 +118,7 @@ not_ring0:
 .include "dev/console.s"
 .include "dev/disk.s"
 .include "fs/bio.s"
+.equ FS_WARN, 1                        # corrupt on-disk data: a console line
 .include "fs/fs.s"
 .if VMM
 .include "vmm.s"

@@ -9,7 +9,8 @@
 # struct buf (32 bytes): blockno, valid, busy (0 free, 1 locked, 2 locked and wanted),
 # lastuse, data (kseg, 512 bytes).
 # Provides: binit(), bread(a0 = blockno) -> a0 = locked buffer, bwrite(a0 = buf),
-#   brelse(a0 = buf), B_DATA (offset of the data pointer in a buffer)
+#   brelse(a0 = buf), bprobe(a0 = blockno) -> 0 / -1, B_DATA (offset of the data
+#   pointer in a buffer)
 # Needs: disk_rw, env_sleep, env_wakeup, env_panic; kframe.inc, config.inc
 # Parameters: NBUF (buffers, default 32)
 
@@ -101,6 +102,29 @@ bread:
     EPILOGUE
 9:  la   a0, msg_bio_err
     call env_panic
+
+# bprobe(a0 = blockno) -> a0 = 0 if the disk can read the block, -1 if it refuses (no
+# panic: a mount checks that a superblock's size fits the disk). The block stays cached.
+bprobe:
+    PROLOGUE
+    call bget
+    mv   s1, a0
+    li   s2, 0
+    lw   t0, B_VALID(s1)
+    bnez t0, 1f
+    lw   a0, B_BLOCKNO(s1)
+    lw   a1, B_DATA(s1)
+    li   a2, 1
+    li   a3, 0
+    call disk_rw
+    mv   s2, a0
+    bnez s2, 1f
+    li   t0, 1
+    sw   t0, B_VALID(s1)
+1:  mv   a0, s1
+    call brelse
+    mv   a0, s2
+    EPILOGUE
 
 bwrite:
     PROLOGUE
