@@ -311,7 +311,7 @@ def _count(value, what: str, lo: int = 1, hi: int | None = None) -> int:
 def _integer(value, what: str, lo: int, hi: int) -> int:
     """A TOML integer in ``[lo, hi]`` (not a bool, a float or a string)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(f"{what}: expected an integer, not {_shown(value)}")
+        raise UserError(f"{what} must be an integer, not {_shown(value)}")
     if not lo <= value <= hi:
         raise UserError(f"{what}: {value} is out of range [{lo}, {hi:#x}]")
     return value
