@@ -310,7 +310,20 @@ create:
 # open(path, flags) -> fd. The file and the fd are reserved before the path is looked up
 # or created, so a full table fails with nothing created; unknown flag bits are EINVAL.
 .equ O_KNOWN, O_WRONLY | O_RDWR | O_CREATE | O_TRUNC
-sys_open:
+sys_open:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_open_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_open_op:
     PROLOGUE
     addi sp, sp, -128                   # path buffer at 0(sp)
     mv   s2, a1
@@ -394,7 +407,20 @@ sys_open:
 90: addi sp, sp, 128
     EPILOGUE
 
-sys_mkdir:
+sys_mkdir:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_mkdir_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_mkdir_op:
     PROLOGUE
     addi sp, sp, -128
     mv   a1, sp
@@ -410,7 +436,20 @@ sys_mkdir:
 90: addi sp, sp, 128
     EPILOGUE
 
-sys_chdir:
+sys_chdir:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_chdir_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_chdir_op:
     PROLOGUE
     addi sp, sp, -128
     mv   a1, sp
@@ -465,7 +504,20 @@ isdirempty:
 9:  li   a0, 0
     EPILOGUE
 
-sys_unlink:
+sys_unlink:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_unlink_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_unlink_op:
     PROLOGUE
     addi sp, sp, -160                   # path 0..127, name 128..143, off 144
     mv   a1, sp

@@ -16,16 +16,19 @@ from .conftest import ENGINES, boot
 SUPER_OFF = rvfs.BSIZE                  # block 1
 
 
+NAMES = ["magic", "size", "nblocks", "ninodes", "inodestart", "bmapstart", "datastart",
+         "logstart", "nlog"]
+
+
 def sb_fields(img: bytearray) -> list[int]:
-    return list(struct.unpack_from("<7I", img, SUPER_OFF))
+    return list(struct.unpack_from("<9I", img, SUPER_OFF))
 
 
 def set_sb(img: bytearray, **changes) -> None:
-    names = ["magic", "size", "nblocks", "ninodes", "inodestart", "bmapstart", "datastart"]
     f = sb_fields(img)
     for k, v in changes.items():
-        f[names.index(k)] = v & 0xFFFFFFFF
-    struct.pack_into("<7I", img, SUPER_OFF, *f)
+        f[NAMES.index(k)] = v & 0xFFFFFFFF
+    struct.pack_into("<9I", img, SUPER_OFF, *f)
 
 
 def inode_off(img: bytearray, inum: int) -> int:
@@ -54,6 +57,12 @@ def size_past_the_disk(img):
     return {}
 
 
+def small_log(img):
+    f = dict(zip(NAMES, sb_fields(img)))      # a consistent layout, a 5-block log
+    data = f["logstart"] + 5
+    return dict(nlog=5, datastart=data, nblocks=f["size"] - data)
+
+
 SUPERBLOCKS = [
     (lambda img: dict(size=1), "size out of range"),
     (lambda img: dict(size=0xFFFFFFFF), "size out of range"),
@@ -63,6 +72,8 @@ SUPERBLOCKS = [
     (lambda img: dict(bmapstart=9999), "bmapstart is not inodestart + inode blocks"),
     (lambda img: dict(datastart=3), "datastart is not bmapstart + bitmap blocks"),
     (lambda img: dict(nblocks=1), "nblocks is not size - datastart"),
+    (lambda img: dict(logstart=7), "the log (logstart, nlog) is not right after the bitmap"),
+    (small_log, "the log (logstart, nlog) is not right after the bitmap, or too small"),
     (size_past_the_disk, "size is past the end of the disk"),
 ]
 

@@ -11,12 +11,16 @@
 #
 # Provides: fsinit, iget, idup, ilock, iunlock, iput, iunlockput, iupdate, itrunc,
 #   ialloc, readi, writei, stati, dirlookup, dirlink, namei, nameiparent, namei_errno,
-#   I_INUM, I_REF, I_TYPE, I_NLINK, I_SIZE (in-memory inode offsets), DIRSIZ
-# Needs: bread, bwrite, brelse, bprobe, B_DATA, env_sleep, env_wakeup, env_panic,
+#   I_INUM, I_REF, I_TYPE, I_NLINK, I_SIZE (in-memory inode offsets), DIRSIZ,
+#   MAXFILE_BYTES
+# Needs: bread, bwrite, brelse, bprobe, B_DATA, initlog, log_write (both in FS_LOG
+#   builds only), env_sleep, env_wakeup, env_panic,
 #   env_copyin, env_copyout, env_cwd (relative paths), env_warn (FS_WARN builds only),
 #   memmove, memset, strncmp; kframe.inc, config.inc
 # Parameters: NINODE (in-memory inodes, default 48); FS_WARN (1: report corrupt on-disk
-#   data through env_warn, a0 = message and a1 = a number; default 0: silent)
+#   data through env_warn, a0 = message and a1 = a number; default 0: silent); FS_LOG
+#   (1: every write goes through the write-ahead log of log.s, and fsinit recovers it;
+#   default 0: writes go straight to the disk)
 #
 # On-disk data is untrusted input (a crafted image): fsinit checks the superblock and
 # refuses to mount an inconsistent one with a message naming the field; every block
@@ -26,6 +30,17 @@
 
 PARAM NINODE, 48
 PARAM FS_WARN, 0
+PARAM FS_LOG, 0
+
+# FS_BWRITE: a modified buffer goes to the disk — through the write-ahead log (log.s:
+# log_write, inside begin_op/end_op) in an FS_LOG build, else at once (bwrite)
+.macro FS_BWRITE
+.if FS_LOG
+    call log_write
+.else
+    call bwrite
+.endif
+.endm
 
 .equ I_INUM, 0
 .equ I_REF, 4
@@ -51,7 +66,7 @@ fsinit:
     mv   s1, a0
     la   a0, sb_magic
     lw   a1, B_DATA(s1)
-    li   a2, 28
+    li   a2, 36
     call memmove
     mv   a0, s1
     call brelse
@@ -85,13 +100,20 @@ fsinit:
     addi t2, t2, 2
     lw   t1, 16(t0)
     bne  t1, t2, 9f
-    la   a0, msg_sb_datastart           # bmapstart + ceil(size / 4096), below size
-    srli t3, s1, 12
+    srli t3, s1, 12                     # + ceil(size / 4096): the log's start
     li   t4, 0xFFF
     and  t4, s1, t4
     snez t4, t4
     add  t3, t3, t4
     add  t2, t2, t3
+    la   a0, msg_sb_log                 # nlog = 0 (no log), or logstart right there
+    lw   t3, 28(t0)                     # nlog
+    bgeu t3, s1, 9f
+    beqz t3, 2f
+    lw   t1, 24(t0)
+    bne  t1, t2, 9f
+2:  add  t2, t2, t3
+    la   a0, msg_sb_datastart           # bmapstart + bitmap blocks + nlog, below size
     lw   t1, 20(t0)
     bne  t1, t2, 9f
     bgeu t2, s1, 9f
@@ -104,6 +126,16 @@ fsinit:
     mv   t0, a0
     la   a0, msg_sb_disk
     bnez t0, 9f
+.if FS_LOG
+    la   t0, sb_size                    # recover what a crash left in the log
+    lw   a0, 24(t0)
+    lw   a1, 28(t0)
+    lw   a2, 0(t0)
+    call initlog                        # -1: a log too small for this kernel
+    mv   t0, a0
+    la   a0, msg_sb_log
+    bnez t0, 9f
+.endif
     EPILOGUE
 9:  call env_panic
 
@@ -234,7 +266,7 @@ iupdate:
     li   a2, 64
     call memmove
     mv   a0, s3
-    call bwrite
+    FS_BWRITE
     mv   a0, s3
     call brelse
     EPILOGUE
@@ -301,7 +333,7 @@ ialloc:
     call memset
     sh   s1, 0(s5)
     mv   a0, s4
-    call bwrite
+    FS_BWRITE
     mv   a0, s4
     call brelse
     mv   a0, s6
@@ -361,7 +393,7 @@ balloc:
 5:  or   t2, t2, t3
     sb   t2, 0(t1)
     mv   a0, s2
-    call bwrite
+    FS_BWRITE
     mv   a0, s2
     call brelse
     mv   a0, s1                         # zero the block
@@ -372,7 +404,7 @@ balloc:
     li   a2, 512
     call memset
     mv   a0, s2
-    call bwrite
+    FS_BWRITE
     mv   a0, s2
     call brelse
     mv   a0, s1
@@ -403,7 +435,7 @@ bfree:
     and  t1, t1, t3
     sb   t1, 0(t0)
     mv   a0, s2
-    call bwrite
+    FS_BWRITE
     mv   a0, s2
     call brelse
     EPILOGUE
@@ -453,7 +485,7 @@ bmap:
     beqz s7, 7f
     sw   s7, 0(s6)
     mv   a0, s5
-    call bwrite
+    FS_BWRITE
 7:  mv   a0, s5
     call brelse
     mv   a0, s7
@@ -658,7 +690,7 @@ writei:
     sw   a0, 0(sp)
     bnez a0, 5f
     mv   a0, s7
-    call bwrite
+    FS_BWRITE
 5:  mv   a0, s7
     call brelse
     lw   t0, 0(sp)
@@ -935,6 +967,7 @@ msg_sb_ninodes: .asciz "bad RVFS superblock: ninodes out of range"
 msg_sb_inodestart: .asciz "bad RVFS superblock: inodestart is not 2"
 msg_sb_bmapstart: .asciz "bad RVFS superblock: bmapstart is not inodestart + inode blocks"
 msg_sb_datastart: .asciz "bad RVFS superblock: datastart is not bmapstart + bitmap blocks, below size"
+msg_sb_log:   .asciz "bad RVFS superblock: the log (logstart, nlog) is not right after the bitmap, or too small"
 msg_sb_nblocks: .asciz "bad RVFS superblock: nblocks is not size - datastart"
 msg_sb_disk:  .asciz "bad RVFS superblock: size is past the end of the disk"
 msg_badblock: .asciz "fs: I/O error: an inode names a block outside the data area: "
@@ -949,6 +982,8 @@ sb_ninodes:    .word 0
 sb_inodestart: .word 0
 sb_bmapstart:  .word 0
 sb_datastart:  .word 0
+sb_logstart:   .word 0
+sb_nlog:       .word 0
 .bss
     .balign 16
 itable: .space NINODE * INODE_SIZE
