@@ -5,7 +5,11 @@
 #
 #   quick    smaller transfers and fewer children (for the slow Python engine)
 #   TEST...  run only the named tests; `diskfull` (fill the disk until ENOSPC, then free
-#            it: ~100 M instructions on the default 2 MiB disk) runs only when named
+#            it: ~100 M instructions on the default 2 MiB disk) runs only when named, and
+#            so do the table-exhaustion tests `inodes`, `dinodes`, `pipes`, `pages` and
+#            the file-system edges `fsedge`
+#   attacks  the attack set: badfd badptr faults forkfull nfile inodes pipes pages dinodes
+#            fsedge (every one must end with the documented error, the kernel alive)
 #
 # The fault tests make children misbehave on purpose: the kernel prints its
 # "pid N (usertests): killed: ..." line for each, and the parent carries on.
@@ -99,7 +103,15 @@ main:
     li   t1, 1
     sw   t1, 0(t0)
     li   s5, 2
-1:  la   s6, tests
+1:  li   t0, 2                  # `usertests attacks`: the attack set, by name
+    bne  s1, t0, 11f
+    lw   a0, 4(s2)
+    la   a1, tn_attacks
+    call strcmp
+    bnez a0, 11f
+    la   s2, attacks_argv
+    li   s1, ATTACKS_ARGC
+11: la   s6, tests
     li   s9, 0                  # 1 once in the table of tests run only by name
 ut_next:
     lw   s7, 0(s6)              # name
@@ -2180,6 +2192,74 @@ t_fsedge:
     CHECK_EQ a0, -EINVAL, "sleep -1"
     j    t_pass
 
+# pages: children grow their memory with sbrk until ENOMEM (5 x 8 MiB > the RAM). One
+# that stops with memory exhausted then tries fork and pipe: each must succeed or fail
+# with ENOMEM/ENFILE/EMFILE (status 100 if not). Everything comes back when they exit.
+.equ PAGE_KIDS, 5
+t_pages:
+    FUNC_ENTER
+    la   a0, pg_child
+    li   a1, PAGE_KIDS
+    call hold_kids
+    beqz a0, 1f
+    FUNC_RETURN
+1:  li   a0, PAGE_KIDS
+    li   a1, ENOMEM
+    call count_codes
+    CHECK_EQ a0, PAGE_KIDS, "children that stopped at ENOMEM"
+    li   a0, 0x100000           # all released: 1 MiB again, and a fork
+    call sbrk
+    CHECK_GE0 a0, "sbrk after the children exited"
+    li   a0, -0x100000
+    call sbrk
+    la   a0, t_exit0
+    li   a1, 0
+    call child_status
+    CHECK_EQ a0, 0, "fork after the children exited"
+    j    t_pass
+
+# pg_child(i) -> ENOMEM when sbrk failed so, and fork and pipe then behaved (else 100+)
+pg_child:
+    FUNC_ENTER
+1:  li   a0, 0x40000            # 256 KiB at a time
+    call sbrk
+    bge  a0, zero, 1b
+    li   t0, -ENOMEM
+    bne  a0, t0, 8f
+    call fork                   # no memory to copy us into
+    beqz a0, 9f                 # (a child, if it worked: leave at once)
+    blt  a0, zero, 2f
+    mv   s1, a0
+    la   a0, wstatus
+    call wait
+    j    3f
+2:  li   t0, -ENOMEM
+    bne  a0, t0, 7f
+3:  la   a0, pipefds3           # a pipe needs a page
+    call pipe
+    bnez a0, 4f
+    la   t0, pipefds3
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds3
+    lw   a0, 4(t0)
+    call close
+    j    5f
+4:  li   t0, -ENOMEM
+    beq  a0, t0, 5f
+    li   t0, -ENFILE
+    beq  a0, t0, 5f
+    li   t0, -EMFILE
+    bne  a0, t0, 7f
+5:  li   a0, ENOMEM
+    FUNC_RETURN
+7:  li   a0, 101
+    FUNC_RETURN
+8:  li   a0, 100
+    FUNC_RETURN
+9:  li   a0, 0
+    call exit
+
 # kill: a spinning child, a sleeping child; ESRCH
 t_kill:
     FUNC_ENTER
@@ -2389,6 +2469,7 @@ named_tests:                    # run only when named
     .word tn_dinodes, t_dinodes
     .word tn_pipes, t_pipes
     .word tn_fsedge, t_fsedge
+    .word tn_pages, t_pages
     .word 0, 0
 fault_kinds:
     .word f_kstore, f_kload, f_kjump, f_priv, f_tlb, f_illegal, f_garbage, f_null
@@ -2431,12 +2512,19 @@ tn_inodes:   .asciz "inodes"
 tn_dinodes:  .asciz "dinodes"
 tn_pipes:    .asciz "pipes"
 tn_fsedge:   .asciz "fsedge"
+tn_pages:    .asciz "pages"
+tn_attacks:  .asciz "attacks"
 longpath:    .space 300, 'a'
              .byte 0
 
 .data
 .align 4
 load_argv:  .word ea0, 0, 0
+# the attack set (`usertests attacks`): bad pointers and fds, faults (privileged
+# instructions and CSRs, kernel addresses), and every table a user can fill
+attacks_argv: .word tn_attacks, tn_badfd, tn_badptr, tn_faults, tn_forkfull, tn_nfile
+              .word tn_inodes, tn_pipes, tn_pages, tn_dinodes, tn_fsedge
+.equ ATTACKS_ARGC, 11
 iso_word:   .word 0
 
 .bss

@@ -66,3 +66,37 @@ def test_disk_blocks_run_out(kernel_elf, tmp_path, engine):
     used = rvfs.check(img)[1]["blocks_used"]
     _out, summary = run_ok(kernel_elf, img, "diskfull", engine)
     assert summary["blocks_used"] == used
+
+
+def boot_ram(kernel_elf, disk, text, engine, ram_mib):
+    from ringvm.emulator.engine import MachineConfig
+    from ringvm.emulator.machine import Machine
+    from ringvm.emulator.machine.console import Console
+    con = Console(input=text.encode(), capture=True)
+    with Machine(MachineConfig(ram_size=ram_mib << 20), engine, disk=str(disk),
+                 console=con) as m:
+        m.load_elf(kernel_elf)
+        r = m.run(max_steps=3_000_000_000)
+    return bytes(con.captured).decode("utf-8", "replace"), r
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_memory_runs_out(kernel_elf, image, engine):
+    """Pages: children sbrk until ENOMEM (on an 8 MiB machine, so the RAM runs out
+    before the per-process limit for some); fork and pipe then fail with ENOMEM (or
+    work), never a panic; everything comes back."""
+    out, r = boot_ram(kernel_elf, image, "usertests pages\n", engine, 8)
+    assert r.kind == "halt" and r.exit_code == 0, out[-3000:]
+    assert "test pages: OK" in out and "panic" not in out, out[-3000:]
+
+
+def test_the_attack_set(kernel_elf, image):
+    """`usertests attacks`: bad pointers and fds, faults, every table filled. (Native:
+    about 140 M instructions; its parts run on the Python engine above.)"""
+    out, r = boot(kernel_elf, image, "usertests attacks\n", "native")
+    assert r.kind == "halt" and r.exit_code == 0, out[-3000:]
+    for name in ("badfd", "badptr", "faults", "forkfull", "nfile", "inodes", "pipes",
+                 "pages", "dinodes", "fsedge"):
+        assert f"test {name}: OK" in out, (name, out[-3000:])
+    assert "usertests: OK" in out and "panic" not in out
+    assert rvfs.check(image)[0] == []
