@@ -366,6 +366,8 @@ def _boot(data: dict, where: str) -> Boot:
             _integer(ec, f"{where}: exit_code", -(1 << 31), (1 << 32) - 1)
         b.exit_code = None if ec is False else ec & 0xFF
     if "stop" in data:
+        if not isinstance(data["stop"], str):
+            raise UserError(f"{where}: 'stop' must be one of {', '.join(STOPS)}")
         stop = DEPRECATED.get(data["stop"], data["stop"])
         if stop not in STOPS:
             raise UserError(f"{where}: 'stop' must be one of {', '.join(STOPS)}")
