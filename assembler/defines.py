@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from ringvm.isa import ISA
 
 from .errors import AsmError
+from .limits import MAX_LITERAL_BITS
 from .parse import LineSyntaxError, parse_line
 
 #: the "file" named by errors about defines
@@ -89,7 +90,10 @@ def check_defines(defines: Mapping | None) -> tuple[dict[str, int], list[AsmErro
     for name, value in defines.items():
         problem = name_problem(name)
         if problem is None and not isinstance(value, int):   # bool is an int: 1 or 0
-            problem = f"the value of {name!r} must be an integer, not {value!r}"
+            problem = f"the value of {name!r} must be an integer, not {value!r:.60}"
+        elif problem is None and int(value).bit_length() > MAX_LITERAL_BITS:
+            problem = (f"the value of {name!r} is out of range: at most "
+                       f"{MAX_LITERAL_BITS} bits, like a literal")
         if problem is not None:
             errors.append(AsmError(DEFINE_FILE, 0, 0, f"bad define: {problem}"))
         else:

@@ -61,7 +61,7 @@ def _name_arg(asm, line, a, what) -> str | None:
 
 
 def _pad(asm: Assembler, line: SrcLine, n: int, fill: int = 0) -> None:
-    if n:   # .bss keeps no bytes, only its size
+    if n and asm.room(n, line, line.stmt[1]):   # .bss keeps no bytes, only its size
         data = b"" if asm.cur.is_bss else bytes([fill]) * n
         asm.emit("bytes", n, line, line.stmt[1], (data,))
 

@@ -18,6 +18,24 @@ from ringvm.errors import EXIT_USER_ERROR, UserError
 MAX_ERRORS = 50
 
 
+#: a source line longer than this is shown as a window around the error's column
+SHOWN_LINE = 160
+
+
+def _window(src: str, col: int) -> tuple[str, int]:
+    """``(text, col)``: ``src`` itself, or for a very long line the part around
+    ``col`` with ``...`` marking what was cut (the column adjusted to match)."""
+    if len(src) <= SHOWN_LINE:
+        return src, col
+    start = max(0, min(col - 1 - SHOWN_LINE // 2, len(src) - SHOWN_LINE))
+    text = src[start:start + SHOWN_LINE]
+    if start > 0:
+        text, col = "..." + text, col - start + 3
+    if start + SHOWN_LINE < len(src):
+        text += "..."
+    return text, col
+
+
 class AsmError(Exception):
     """One mistake at ``file:line:col``. ``source`` is the line's text (may be None).
 
@@ -38,9 +56,9 @@ class AsmError(Exception):
             return f"{self.file}: error: {self.msg}"
         out = [f"{self.file}:{self.line}:{self.col}: error: {self.msg}"]
         if self.source is not None:
-            src = self.source.rstrip("\r\n")
+            src, col = _window(self.source.rstrip("\r\n"), self.col)
             # keep tabs in the caret line so the caret lines up under tabs too
-            pad = "".join(c if c == "\t" else " " for c in src[: self.col - 1])
+            pad = "".join(c if c == "\t" else " " for c in src[: col - 1])
             out.append("    " + src)
             out.append("    " + pad + "^")
         if self.note:

@@ -5,7 +5,8 @@ Python: ``/`` truncates toward zero and ``%`` takes the sign of the dividend.
 Comparisons (``== != < <= > >=``), ``&&``, ``||`` and ``!`` give 1 or 0 and compare
 the exact values (no 32-bit wrap-around); ``&&`` and ``||`` do not evaluate their
 right side when the left side decides (as in C).
-The field an expression lands in checks its range afterwards.
+The field an expression lands in checks its range afterwards; a value wider than
+``MAX_VALUE_BITS`` at any point is an error (so no expression can grow without bound).
 
 ``%hi(x) = ((x + 0x8000) >> 16) & 0xFFFF`` and ``%lo(x) = sext16(x & 0xFFFF)``, so
 ``lui r, %hi(x); addi r, r, %lo(x)`` builds x (mod 2^32), and so does
@@ -17,6 +18,8 @@ import operator
 from typing import Protocol
 
 from ringvm.isa import sign_extend
+
+from .limits import MAX_VALUE_BITS
 
 
 class ExprError(Exception):
@@ -74,37 +77,11 @@ def _eval(e: tuple, env: Env) -> int:
     if k == "sym":
         return env.symbol(e[2], e[1])
     if k == "bin":
-        op = e[2]
-        a = _eval(e[3], env)
-        if op in _LOGIC:
-            if (op == "&&") == (a == 0):      # 0 && x, nonzero || x: x is not evaluated
-                return int(op == "||")
-            return int(_eval(e[4], env) != 0)
-        b = _eval(e[4], env)
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "&":
-            return a & b
-        if op == "|":
-            return a | b
-        if op == "^":
-            return a ^ b
-        if op in ("/", "%"):
-            if b == 0:
-                raise ExprError(e[4][1], "division by zero")
-            q = _cdiv(a, b)
-            return q if op == "/" else a - q * b
-        if op in _COMPARE:
-            return int(_COMPARE[op](a, b))
-        if op in ("<<", ">>"):
-            if not 0 <= b < 64:
-                raise ExprError(e[4][1], f"shift count {b} out of range [0, 63]")
-            return a << b if op == "<<" else a >> b
-        raise ExprError(e[1], f"unknown operator {op!r}")
+        v = _binary(e, env)
+        if v.bit_length() > MAX_VALUE_BITS:
+            raise ExprError(e[1], f"expression value out of range (more than "
+                                  f"{MAX_VALUE_BITS} bits)")
+        return v
     if k == "paren":
         return _eval(e[2], env)
     if k == "un":
@@ -120,6 +97,41 @@ def _eval(e: tuple, env: Env) -> int:
     if k == "lref":
         return env.local(e[2], e[3], e[1])
     raise ExprError(e[1], f"not an expression: {k}")
+
+
+def _binary(e: tuple, env: Env) -> int:
+    """The value of a binary node ``("bin", col, op, a, b)`` (C semantics)."""
+    op = e[2]
+    a = _eval(e[3], env)
+    if op in _LOGIC:
+        if (op == "&&") == (a == 0):      # 0 && x, nonzero || x: x is not evaluated
+            return int(op == "||")
+        return int(_eval(e[4], env) != 0)
+    b = _eval(e[4], env)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "&":
+        return a & b
+    if op == "|":
+        return a | b
+    if op == "^":
+        return a ^ b
+    if op in ("/", "%"):
+        if b == 0:
+            raise ExprError(e[4][1], "division by zero")
+        q = _cdiv(a, b)
+        return q if op == "/" else a - q * b
+    if op in _COMPARE:
+        return int(_COMPARE[op](a, b))
+    if op in ("<<", ">>"):
+        if not 0 <= b < 64:
+            raise ExprError(e[4][1], f"shift count {b} out of range [0, 63]")
+        return a << b if op == "<<" else a >> b
+    raise ExprError(e[1], f"unknown operator {op!r}")
 
 
 def substitute(e: tuple, mapping: dict[str, tuple]) -> tuple:

@@ -37,6 +37,8 @@ from typing import NamedTuple
 from lark import Lark, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .limits import MAX_LITERAL_BITS
+
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
 
@@ -98,6 +100,28 @@ def unescape(body: str, col: int) -> bytes:
     return bytes(out)
 
 
+def literal_value(text: str, col: int) -> int:
+    """The value of an integer literal token (``42``, ``0x2a``, ``0b101``; decimal stays
+    decimal with leading zeros: ``017`` is 17, not octal). Raises
+    :class:`LineSyntaxError` when it has more than ``MAX_LITERAL_BITS`` bits — checked
+    on the digits before converting, so a literal of any length is refused at once."""
+    low = text.lower()
+    if low.startswith(("0x", "0b")):
+        digits, bits_per = low[2:].lstrip("0"), (4 if low[1] == "x" else 1)
+        too_big = len(digits) * bits_per > MAX_LITERAL_BITS + 3
+        base = 16 if low[1] == "x" else 2
+    else:
+        digits, base = text.lstrip("0"), 10
+        too_big = len(digits) > 21           # 2^64 has 20 digits
+    if not too_big:
+        value = int(digits or "0", base)
+        if value.bit_length() <= MAX_LITERAL_BITS:
+            return value
+    shown = text if len(text) <= 24 else text[:10] + "..." + text[-6:]
+    raise LineSyntaxError(col, f"integer literal {shown} ({len(text)} characters) is out of "
+                               f"range: at most {MAX_LITERAL_BITS} bits")
+
+
 #: binding strength of the binary operators (C precedence; higher binds tighter)
 BINARY_PRECEDENCE = {"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
                      "<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9,
@@ -117,7 +141,7 @@ class _ToTuples(Transformer):
         if tok.type == "NUMBER":
             if not tok.value.isdigit():
                 raise LineSyntaxError(tok.column, f"'{tok.value}' is not a valid label")
-            return (int(tok.value), tok.column)
+            return (literal_value(tok.value, tok.column), tok.column)
         return (tok.value, tok.column)
 
     def instr(self, ch):
@@ -179,9 +203,8 @@ class _ToTuples(Transformer):
         t = tok.value
         # "1b"/"1f" (and "0b", which no binary number matches) are local label refs
         if t[-1] in "bf" and (t[:2].lower() not in ("0x", "0b") or t == "0b"):
-            return ("lref", tok.column, int(t[:-1]), t[-1])
-        # decimal stays decimal even with leading zeros ("017" is 17, not octal)
-        return ("num", tok.column, int(t, 10) if t.isdigit() else int(t, 0))
+            return ("lref", tok.column, literal_value(t[:-1], tok.column), t[-1])
+        return ("num", tok.column, literal_value(t, tok.column))
 
     def char(self, ch):
         tok = ch[0]

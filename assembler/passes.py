@@ -24,7 +24,7 @@ from .defines import DEFINE_FILE
 from .directives import directive
 from .errors import AsmError, ErrorSink
 from .expr import ExprError, Unknown, evaluate, substitute
-from .limits import DEFAULT_BASE, PAGE, SECTION_ORDER
+from .limits import DEFAULT_BASE, MAX_BSS, MAX_OUTPUT, PAGE, SECTION_ORDER
 from .parse import LineSyntaxError, parse_line
 from .source import SrcLine
 
@@ -102,6 +102,7 @@ class Assembler:
         self.dot_value: int | None = None
         self.evaluating: set[str] = set()
         self.nlines = 0                        # lines seen by pass 1
+        self.output = 0                        # bytes emitted outside .bss so far
         self.defines: dict[str, int] = dict(defines or {})
         for name, v in self.defines.items():   # like .equiv before the first line
             where = SrcLine(DEFINE_FILE, 0, f"-D {name}={v}", (), None)
@@ -195,8 +196,27 @@ class Assembler:
             self.err(line, e[1], "value could not be determined")
         return None
 
+    def room(self, size: int, line: SrcLine, col: int) -> bool:
+        """Whether ``size`` more bytes fit in the current section: the output of every
+        section but .bss is at most ``MAX_OUTPUT`` bytes in all, .bss at most
+        ``MAX_BSS``. Reports the error (at ``col`` of ``line``) when they do not."""
+        if self.cur.is_bss:
+            used, limit, what = self.cur.size, MAX_BSS, ".bss"
+        else:
+            used, limit, what = self.output, MAX_OUTPUT, "the output (every section but .bss)"
+        if used + size <= limit:
+            return True
+        self.err(line, col, f"{what} would grow past {limit} bytes ({used} so far, "
+                            f"{size} more here)")
+        return False
+
     def emit(self, kind: str, size: int, line: SrcLine, col: int, payload: tuple) -> None:
-        """Append an Item of ``size`` bytes at the current offset and advance it."""
+        """Append an Item of ``size`` bytes at the current offset and advance it
+        (nothing, after an error, if it does not fit: :meth:`room`)."""
+        if size and not self.room(size, line, col):
+            return
+        if not self.cur.is_bss:
+            self.output += size
         self.items.append(Item(kind, self.cur, self.cur.size, size, line, self.seq, col,
                                payload))
         self.cur.size += size

@@ -14,7 +14,12 @@ line that is assembled goes to ``on_line`` (pass 1) as soon as it is read, so th
 condition sees every symbol defined before it. ``lines`` also holds, for the listing
 only, the conditional directive lines and the skipped lines (``skipped`` set).
 
-Everything here reports mistakes into an :class:`ErrorSink` and carries on.
+Everything here reports mistakes into an :class:`ErrorSink` and carries on. The work
+is bounded (:mod:`.limits`): macro nesting (``MAX_MACRO_DEPTH``), the lines all macro
+expansions produce (``MAX_MACRO_LINES``) and ``.include`` nesting
+(``MAX_INCLUDE_DEPTH``); the error names the chain of invocations or files that went
+past the bound. After a nesting error the expansion that caused it is abandoned up to
+its outermost invocation; after the line bound no macro is expanded any more.
 """
 from __future__ import annotations
 
@@ -26,9 +31,8 @@ from ringvm.isa import ISA
 
 from .conditionals import COND_DIRECTIVES, COND_LINE, Conditions
 from .errors import AsmError, ErrorSink
+from .limits import MAX_INCLUDE_DEPTH, MAX_MACRO_DEPTH, MAX_MACRO_LINES
 from .parse import LineSyntaxError, parse_line
-
-MAX_MACRO_DEPTH = 64
 
 _MACRO_DEF = re.compile(r"^\s*\.macro\b(.*)$")
 _ENDM = re.compile(r"^\s*\.endm\b\s*(?:(?:#|//).*)?$")
@@ -128,6 +132,10 @@ class Reader:
         self.expansions = 0
         self.origin: tuple[str, int] | None = None   # the outermost macro invocation
         self.stack: list[Path] = []          # include stack, for cycle detection
+        self.chain: list[str] = []           # the macro invocations being expanded
+        self.macro_lines = 0                 # lines produced by every expansion so far
+        self.unwinding = False               # a nesting error: abandon this expansion
+        self.stopped = False                 # the line bound was reached: no more expansion
         self.files: list[str] = []           # every file read, in order
 
     # ------------------------------------------------------------------ files
@@ -312,6 +320,11 @@ class Reader:
             self.sink.add(AsmError(file, lineno, args[0][1], f"include cycle: {chain}",
                                    raw, note))
             return
+        if len(self.stack) >= MAX_INCLUDE_DEPTH:
+            chain = chain_text([p.name for p in self.stack + [path.resolve()]])
+            self.sink.add(AsmError(file, lineno, args[0][1], f".include nested more than "
+                                   f"{MAX_INCLUDE_DEPTH} deep: {chain}", raw, note))
+            return
         try:
             self.read_file(path, self.display_name(path, name, directory, file))
         except OSError as e:
@@ -353,10 +366,22 @@ class Reader:
                 self.sink.add(AsmError(file, lineno, e.col, e.msg, raw, note))
                 return
             self._emit(file, lineno, raw, labels, None, note)
+        if self.stopped or self.unwinding:
+            return                       # a bound was reached (reported once)
         if depth >= MAX_MACRO_DEPTH:
             self.sink.add(AsmError(file, lineno, col, f"macro {macro.name!r} nested more than "
-                                   f"{MAX_MACRO_DEPTH} deep (recursive macro?)", raw, note))
+                                   f"{MAX_MACRO_DEPTH} deep (recursive macro?): "
+                                   f"{chain_text(self.chain + [macro.name])}", raw, note))
+            self.unwinding = True
             return
+        if self.macro_lines + len(macro.body) > MAX_MACRO_LINES:
+            self.sink.add(AsmError(file, lineno, col, f"macro expansion stopped: more than "
+                                   f"{MAX_MACRO_LINES} lines expanded in all, reached in "
+                                   f"{chain_text(self.chain + [macro.name])} (a macro "
+                                   "that invokes itself more than once?)", raw, note))
+            self.stopped = True
+            return
+        self.macro_lines += len(macro.body)
         args = split_args(m.group(3))
         if len(args) != len(macro.params):
             self.sink.add(AsmError(file, lineno, col, f"macro {macro.name!r} takes "
@@ -378,8 +403,11 @@ class Reader:
         outer = self.origin
         if outer is None:
             self.origin = (file, lineno)
+        self.chain.append(macro.name)
         try:
             for body_line, text in macro.body:
+                if self.unwinding or self.stopped:
+                    break
                 expanded = _PARAM_REF.sub(sub, text) if "\\" in text else text
                 if not cond.skipping and _MACRO_DEF.match(expanded):
                     self.sink.add(AsmError(macro.file, body_line, 1, "a macro cannot "
@@ -389,7 +417,19 @@ class Reader:
                            depth + 1)
         finally:
             self.origin = outer
+            self.chain.pop()
+            if not self.chain:
+                self.unwinding = False   # the outermost invocation: the next one may work
         cond.leave()
+
+
+def chain_text(names: list[str]) -> str:
+    """``a -> b -> c``; a long chain keeps its first and last four names and its
+    length (``m -> m -> m -> m -> ... -> m -> m -> m -> m (65 levels)``)."""
+    if len(names) <= 10:
+        return " -> ".join(names)
+    return (" -> ".join(names[:4]) + " -> ... -> " + " -> ".join(names[-4:])
+            + f" ({len(names)} levels)")
 
 
 def suggest_include_dir(name: str, directory: Path) -> str:

@@ -145,6 +145,11 @@ def run_session(dbg, script: str | None = None, batch: bool = False) -> int:
                 lines = f.read().splitlines()
         except OSError as e:
             raise UserError(f"cannot read {script!r}: {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise UserError(f"{script!r} is not a UTF-8 text file of debugger commands "
+                            f"(byte {e.start})") from None
+        except ValueError as e:         # e.g. a NUL byte in the name
+            raise UserError(f"cannot read {script!r}: {e}") from None
         if not _guarded(dbg, lambda: dbg.run_script(lines)):
             return 0
     if batch:

@@ -101,11 +101,12 @@ def cmd_grade(args) -> int:
     if args.host_timeout is not None:
         try:
             timeout = float(args.host_timeout)
-            if timeout <= 0:
+            if not 0 < timeout <= grader.suite.MAX_HOST_TIMEOUT:    # nan fails too
                 raise ValueError
         except ValueError:
-            raise UserError(f"--host-timeout {args.host_timeout!r}: a positive number "
-                            f"of seconds") from None
+            raise UserError(f"--host-timeout {args.host_timeout!r}: a number of seconds "
+                            f"above 0 and at most {grader.suite.MAX_HOST_TIMEOUT:.0f}"
+                            ) from None
     if (args.debug or args.script or args.batch) and not args.rerun:
         raise UserError("--debug, -x and --batch go with --rerun TEST")
     if (args.timeline or args.timeline_window or args.timeline_max_events) \

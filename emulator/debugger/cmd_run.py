@@ -107,11 +107,11 @@ def _line_step(dbg, over: bool) -> StopInfo | None:
     return StopInfo("limit", f"no new source line after {STEP_LIMIT} instructions")
 
 
-def _line_steps(dbg, arg, one_line, over: bool):
+def _line_steps(dbg, arg, one_line, over: bool, limit: int | None = None):
     """``step``/``next`` and their reverse: N source lines (``one_line`` moves by one),
     stopping early at any stop."""
     si = None
-    for _ in range(count_arg(arg)):
+    for _ in range(count_arg(arg) if limit is None else count_arg(arg, limit=limit)):
         si = one_line(dbg, over=over)
         if si:
             break
@@ -200,14 +200,30 @@ def cmd_advance(dbg, arg):
 
 
 # ---------------------------------------------------------------- reverse
+#: reverse-step / reverse-next replay the machine once per instruction they pass:
+#: their line count is bounded (reverse-stepi finds its target first, then goes there
+#: once, and takes up to MAX_REVERSE_STEPI)
+MAX_REVERSE_LINES = 256
+MAX_REVERSE_STEPI = 1_000_000
+
+
 def cmd_reverse_stepi(dbg, arg):
-    for _ in range(count_arg(arg)):
-        t = dbg.prev_step_time(dbg.cur)
+    n = count_arg(arg, limit=MAX_REVERSE_STEPI)
+    t = target = None
+    for _ in range(n):                  # the step times first, from the cached history
+        t = dbg.prev_step_time(dbg.cur, before=t)
         if t is None:
-            report(dbg, StopInfo("start", "no earlier instruction: this is the beginning of "
-                                          "the recorded history"))
-            return
-        dbg.goto(t)
+            break
+        target = t
+    if target is None:
+        report(dbg, StopInfo("start", "no earlier instruction: this is the beginning of "
+                                      "the recorded history"))
+        return
+    dbg.goto(target)
+    if t is None:
+        report(dbg, StopInfo("start", "no earlier instruction: this is the beginning of "
+                                      "the recorded history"))
+        return
     report(dbg, None)
 
 
@@ -263,11 +279,11 @@ def _reverse_line(dbg, over: bool) -> StopInfo | None:
 
 
 def cmd_reverse_step(dbg, arg):
-    _line_steps(dbg, arg, _reverse_line, over=False)
+    _line_steps(dbg, arg, _reverse_line, over=False, limit=MAX_REVERSE_LINES)
 
 
 def cmd_reverse_next(dbg, arg):
-    _line_steps(dbg, arg, _reverse_line, over=True)
+    _line_steps(dbg, arg, _reverse_line, over=True, limit=MAX_REVERSE_LINES)
 
 
 def cmd_reverse_continue(dbg, arg):

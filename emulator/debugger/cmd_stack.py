@@ -145,7 +145,7 @@ def cmd_disassemble(dbg, arg):
     if parts:
         count = 16
         if len(parts) > 1:
-            count = count_arg(parts[-1])
+            count = count_arg(parts[-1], limit=4096)      # as x
             parts = parts[:-1]
         start, _ = resolve_location(dbg, " ".join(parts))
     else:

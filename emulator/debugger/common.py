@@ -10,15 +10,28 @@ from .expr import DebugError, Phys, parse_address
 from .model import StopInfo
 
 
-def count_arg(arg: str, default: int = 1) -> int:
+#: the largest count any command accepts (stepi, continue N, ...); commands whose work
+#: per unit is large pass a smaller ``limit``
+MAX_COUNT = 100_000_000
+
+
+def count_arg(arg: str, default: int = 1, limit: int = MAX_COUNT) -> int:
+    """A count argument: a positive decimal (or 0x/0b) number of at most ``limit``;
+    anything else is a :class:`DebugError` naming the bound."""
     if not arg:
         return default
+    text = arg.strip()
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if len(text) > 40 or (len(text) > 1 and text[0] == "0" and text[1].isdigit()):
+        raise DebugError(f"expected a count, got {shown!r}")
     try:
-        n = int(arg, 0)
+        n = int(text, 0)
     except ValueError:
-        raise DebugError(f"expected a count, got {arg!r}") from None
+        raise DebugError(f"expected a count, got {shown!r}") from None
     if n < 1:
         raise DebugError("the count must be at least 1")
+    if n > limit:
+        raise DebugError(f"count {n} too large: at most {limit}")
     return n
 
 

@@ -6,14 +6,22 @@ that name), symbols (``ticks``, ``user_start``), ``*EXPR`` (the 32-bit word at a
 address, translated by the current CPU like a load), ``phys:EXPR`` (marks an address as
 physical, so ``*phys:0x1000`` reads RAM directly), parentheses, unary ``- ~ !``, ``&sym``
 (the address of a symbol, as gdb; a bare symbol is its address too), binary
-``* / % + - << >> < <= > >= == != & ^ | && ||``. Values are Python integers; results
-are shown modulo 2^32.
+``* / % + - << >> < <= > >= == != & ^ | && ||``. Arithmetic is exact on integers (``/``
+and ``%`` truncate toward zero, as C), every result wrapped to a signed 64-bit value;
+results are shown modulo 2^32. A number with a leading zero (``010``) is an error (not
+silently octal or decimal), and so is one over 64 digits, an expression over
+MAX_EXPR_CHARS characters or nested over MAX_DEPTH levels.
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["DebugError", "Phys", "evaluate", "parse_address"]
+__all__ = ["DebugError", "Phys", "evaluate", "parse_address", "MAX_EXPR_CHARS",
+           "MAX_DEPTH"]
+
+MAX_EXPR_CHARS = 4096       # characters of one expression
+MAX_DEPTH = 32              # nested parentheses and unary operators
+MAX_DIGITS = 64             # of one number literal
 
 
 class DebugError(Exception):
@@ -46,6 +54,9 @@ _ESC = {"n": 10, "t": 9, "r": 13, "0": 0, "\\": 92, "'": 39}
 def _tokens(text: str) -> list[tuple[str, str]]:
     out, pos = [], 0
     text = text.rstrip()
+    if len(text) > MAX_EXPR_CHARS:
+        raise DebugError(f"expression too long ({len(text)} characters; at most "
+                         f"{MAX_EXPR_CHARS})")
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
@@ -63,6 +74,12 @@ class _Parser:
         self.lookup = lookup
         self.deref = deref
         self.text = text
+        self.depth = 0
+
+    def nest(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise DebugError(f"expression nested too deeply (at most {MAX_DEPTH} levels)")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -93,6 +110,13 @@ class _Parser:
             left = _apply(val, left, right)
 
     def unary(self) -> int:
+        self.nest()
+        try:
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> int:
         kind, val = self.peek()
         if kind == "op" and val == "&":          # &sym: the symbol's address, as gdb
             self.take()                         # (a bare symbol is its address too)
@@ -121,7 +145,17 @@ class _Parser:
     def primary(self) -> int:
         kind, val = self.take()
         if kind == "num":
-            return int(val.replace("_", ""), 0)
+            digits = val.replace("_", "")
+            if len(digits) > MAX_DIGITS:
+                raise DebugError(f"number too long ({len(digits)} digits; at most "
+                                 f"{MAX_DIGITS})")
+            if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+                raise DebugError(f"{val}: a leading zero is ambiguous; write the decimal "
+                                 f"without it, or 0x... / 0b...")
+            try:
+                return int(digits, 0)
+            except ValueError:
+                raise DebugError(f"bad number {val!r}") from None
         if kind == "chr":
             body = val[1:-1]
             if body.startswith("\\"):
@@ -143,7 +177,18 @@ class _Parser:
 
 
 def _keep(a, result: int) -> int:
-    return Phys(result & 0xFFFFFFFF) if isinstance(a, Phys) else result
+    return Phys(result & 0xFFFFFFFF) if isinstance(a, Phys) else _wrap64(result)
+
+
+def _wrap64(v: int) -> int:
+    """``v`` as a signed 64-bit value (two's complement wrap)."""
+    return ((v + (1 << 63)) & ((1 << 64) - 1)) - (1 << 63)
+
+
+def _div(x: int, y: int) -> int:
+    """Integer division truncating toward zero (C), exact for any size."""
+    q = abs(x) // abs(y)
+    return q if (x < 0) == (y < 0) else -q
 
 
 def _apply(op: str, a: int, b: int) -> int:
@@ -157,11 +202,11 @@ def _apply(op: str, a: int, b: int) -> int:
         "<=": lambda: int(x <= y), ">": lambda: int(x > y), ">=": lambda: int(x >= y),
         "<<": lambda: (x << (y & 63)) & 0xFFFFFFFF, ">>": lambda: (x & 0xFFFFFFFF) >> (y & 63),
         "+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y,
-        "/": lambda: int(x / y), "%": lambda: x - int(x / y) * y,
+        "/": lambda: _div(x, y), "%": lambda: x - _div(x, y) * y,
     }[op]()
     if op in ("+", "-", "&", "|", "^") and (isinstance(a, Phys) or isinstance(b, Phys)):
         return Phys(r & 0xFFFFFFFF)
-    return r
+    return _wrap64(r)
 
 
 def evaluate(text: str, lookup, deref) -> int:

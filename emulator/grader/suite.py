@@ -79,6 +79,14 @@ Suite format
     input = "cat f\\n"
     expect = ['^hi$']
 
+Numbers are checked when the suite loads, each error naming the file, the test and the
+key: ``points`` is a finite number from 0 to 1000; ``max_steps`` from 1 to 100G (what
+the native engine runs in about the default host timeout); ``output_limit`` from 1 to
+64 MiB; ``cpus`` 1 to 64; ``tlb_entries`` 4 to 256; ``ram`` 4K to 1G; ``exit_code``
+a 32-bit integer (compared modulo 256); ``defines`` 64-bit integers; disk ``size`` and
+``inodes`` 1 to 2^24 (then what ``ringvm mkfs`` accepts); module ``base``/``addr`` 32-bit
+addresses. ``ringvm grade --host-timeout`` takes seconds above 0, at most one day.
+
 The per-boot keys (``input max_steps output_limit expect reject exit_code stop``) given on
 the test (or in ``[defaults]``) are the defaults of each of its ``boots``. A test without
 ``boots`` is one boot.
@@ -116,6 +124,7 @@ API: :func:`load_suite` (raises :class:`ringvm.errors.UserError` with ``file: te
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -127,7 +136,9 @@ from ringvm.errors import UserError
 __all__ = ["Boot", "TestSpec", "Suite", "TestResult", "GradeRun", "load_suite",
            "select_tests"]
 
-PARTIAL_RE = re.compile(r"PARTIAL CREDIT (\d+) OF (\d+)")
+#: a guest's partial-credit line; numbers of more than 9 digits are not one (a guest
+#: printing a 5,000-digit number must not make the grader trace back)
+PARTIAL_RE = re.compile(r"PARTIAL CREDIT (\d{1,9}) OF (\d{1,9})(?!\d)")
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 STOPS = ("halt", "max_steps", "machine_check", "deadlock", "any")
@@ -140,6 +151,17 @@ CHUNK = 1_000_000
 #: host seconds a test may take before it is stopped (a safety net only: max_steps is
 #: the real limit, counted in steps)
 DEFAULT_HOST_TIMEOUT = 600.0
+#: the largest host timeout ``--host-timeout`` takes (seconds: one day)
+MAX_HOST_TIMEOUT = 86_400.0
+#: the largest ``max_steps`` (steps): about what the native engine runs in the default
+#: host timeout; a larger limit would only ever end in that timeout
+MAX_STEPS = 100_000_000_000
+#: the largest ``output_limit`` (bytes)
+MAX_OUTPUT_LIMIT = 64 << 20
+#: the most ``points`` one test may be worth
+MAX_POINTS = 1000
+#: the largest disk ``size`` (blocks) or ``inodes`` count a suite may ask for
+MAX_DISK_COUNT = 1 << 24
 
 _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_code", "stop",
               "budget"}
@@ -274,17 +296,35 @@ def _round(x) -> float:
 
 # ------------------------------------------------------------------ parsing
 
-def _count(value, what: str, lo: int = 1) -> int:
+def _count(value, what: str, lo: int = 1, hi: int | None = None) -> int:
+    """An integer count given as a TOML integer or a string like ``"50M"``, in
+    ``[lo, hi]``. Raises UserError naming ``what`` (file, test and key)."""
     from ..machine import parse_count
     if isinstance(value, bool):
         raise UserError(f"{what}: expected a number, not {value!r}")
     if isinstance(value, int):
         if value < lo:
-            raise UserError(f"{what}: must be at least {lo}")
+            raise UserError(f"{what}: {value} is out of range: must be at least {lo}")
+        if hi is not None and value > hi:
+            raise UserError(f"{what}: {value} is out of range: must be at most {hi:,}")
         return value
     if isinstance(value, str):
-        return parse_count(value, what, lo)
-    raise UserError(f"{what}: expected a number like 50M, not {value!r}")
+        return parse_count(value, what, lo, hi)
+    raise UserError(f"{what}: expected a number like 50M, not {_shown(value)}")
+
+
+def _integer(value, what: str, lo: int, hi: int) -> int:
+    """A TOML integer in ``[lo, hi]`` (not a bool, a float or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError(f"{what} must be an integer, not {_shown(value)}")
+    if not lo <= value <= hi:
+        raise UserError(f"{what}: {value} is out of range [{lo}, {hi:#x}]")
+    return value
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _str_list(value, what: str) -> list[str]:
@@ -315,9 +355,10 @@ def _boot(data: dict, where: str) -> Boot:
         raise UserError(f"{where}: give 'max_steps' only ('budget' is its old name)")
     for key in ("max_steps", "budget"):
         if key in data:
-            b.max_steps = _count(data[key], f"{where}: {key}")
+            b.max_steps = _count(data[key], f"{where}: {key}", 1, MAX_STEPS)
     if "output_limit" in data:
-        b.output_limit = _count(data["output_limit"], f"{where}: output_limit")
+        b.output_limit = _count(data["output_limit"], f"{where}: output_limit", 1,
+                                MAX_OUTPUT_LIMIT)
     if "expect" in data:
         b.expect = _regexes(data["expect"], f"{where}: expect")
     if "reject" in data:
@@ -326,8 +367,12 @@ def _boot(data: dict, where: str) -> Boot:
         ec = data["exit_code"]
         if ec is not False and (not isinstance(ec, int) or isinstance(ec, bool)):
             raise UserError(f"{where}: 'exit_code' must be an integer (or false: any)")
+        if ec is not False:
+            _integer(ec, f"{where}: exit_code", -(1 << 31), (1 << 32) - 1)
         b.exit_code = None if ec is False else ec & 0xFF
     if "stop" in data:
+        if not isinstance(data["stop"], str):
+            raise UserError(f"{where}: 'stop' must be one of {', '.join(STOPS)}")
         stop = DEPRECATED.get(data["stop"], data["stop"])
         if stop not in STOPS:
             raise UserError(f"{where}: 'stop' must be one of {', '.join(STOPS)}")
@@ -348,6 +393,9 @@ def _disk(d, where: str) -> dict:
         raise UserError(f"{where}: needs 'guest', 'image', 'programs', 'files' or 'size'")
     if ("guest" in d or "image" in d) and len(kinds) > 1:
         raise UserError(f"{where}: 'guest' and 'image' stand alone")
+    for key in ("size", "inodes"):
+        if key in d:
+            _count(d[key], f"{where}: {key}", 1, MAX_DISK_COUNT)
     if "add" in d and (not isinstance(d["add"], dict) or not all(
             isinstance(v, str) for v in d["add"].values())):
         raise UserError(f"{where}: add must map file names to strings")
@@ -364,8 +412,8 @@ def _module(m, where: str) -> dict:
             len([k for k in ("source", "guest", "file") if k in m]) != 1:
         raise UserError(f"{where}: needs a name and one of source, guest, file")
     for key in ("base", "addr"):
-        if key in m and (not isinstance(m[key], int) or isinstance(m[key], bool)):
-            raise UserError(f"{where}: {key} must be an integer")
+        if key in m:
+            _integer(m[key], f"{where}: {key}", 0, 0xFFFFFFFF)
     if "linked" in m and not isinstance(m["linked"], bool):
         raise UserError(f"{where}: linked must be true or false")
     if "include" in m:
@@ -391,8 +439,10 @@ def _test(data: dict, where: str) -> TestSpec:
         t.description = str(data["description"])
     if "points" in data:
         p = data["points"]
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or p < 0:
-            raise UserError(f"{where}: 'points' must be a number >= 0")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or \
+                not math.isfinite(p) or not 0 <= p <= MAX_POINTS:
+            raise UserError(f"{where}: 'points' must be a number from 0 to {MAX_POINTS} "
+                            f"(got {_shown(p)})")
         t.points = p
     if "depends" in data:
         t.depends = _str_list(data["depends"], f"{where}: depends")
@@ -421,6 +471,8 @@ def _test(data: dict, where: str) -> TestSpec:
         if not isinstance(d, dict) or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in d.values()):
             raise UserError(f"{where}: 'defines' must be a table of NAME = integer")
+        for k, v in d.items():      # what an assembler literal may be (64 bits)
+            _integer(v, f"{where}: defines.{k}", -(1 << 63), (1 << 64) - 1)
         t.defines = dict(d)
     if "options" in data:
         t.options = _str_list(data["options"], f"{where}: options")
@@ -429,15 +481,21 @@ def _test(data: dict, where: str) -> TestSpec:
     if "include" in data:
         t.include = _str_list(data["include"], f"{where}: include")
     if "cpus" in data:
-        t.cpus = _count(data["cpus"], f"{where}: cpus")
+        from ..machine import MAX_CPUS
+        t.cpus = _count(data["cpus"], f"{where}: cpus", 1, MAX_CPUS)
     if "ram" in data:
         from ..machine import parse_size
+        if isinstance(data["ram"], bool) or not isinstance(data["ram"], (int, str)):
+            raise UserError(f"{where}: ram: expected a size like \"32M\", not "
+                            f"{_shown(data['ram'])}")
         try:
             t.ram = parse_size(data["ram"])
         except UserError as e:
             raise UserError(f"{where}: ram: {e}") from None
     if "tlb_entries" in data:
-        t.tlb_entries = _count(data["tlb_entries"], f"{where}: tlb_entries")
+        from ringvm.isa import ISA
+        t.tlb_entries = _count(data["tlb_entries"], f"{where}: tlb_entries",
+                               ISA.machine["tlb_entries_min"], ISA.machine["tlb_entries_max"])
     if "disk" in data:
         d = data["disk"]
         items = [] if d is False else d if isinstance(d, list) else [d]

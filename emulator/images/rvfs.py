@@ -5,12 +5,16 @@ blocks, all integers little-endian::
 
     block 0             unused (boot block)
     block 1             superblock: magic "RVFS" (0x52564653), size, nblocks, ninodes,
-                        inodestart, bmapstart, datastart (u32 each)
+                        inodestart, bmapstart, datastart, logstart, nlog (u32 each)
     inodestart ...      inodes, 8 x 64 bytes per block: u16 type (0 free, 1 dir, 2 file,
                         3 device), u16 nlink, u32 size, u32 addrs[13] (12 direct, one
                         indirect block of 128 numbers), 4 bytes padding
     bmapstart ...       free-block bitmap, one bit per block (block b is bit b % 8 of
                         byte b // 8, 1 = used); blocks before datastart are always used
+    logstart ...        the write-ahead log (nlog blocks, 0 = none): a header (u32 n,
+                        then n u32 home block numbers) and the logged copies; a
+                        non-empty header is a committed transaction the kernel installs
+                        at its next boot
     datastart ...       data blocks
 
 Directory entries are 16 bytes: u16 inum (0 = free slot), char name[14] (NUL-padded).
@@ -51,8 +55,9 @@ TYPE_NAMES = {T_DIR: "dir", T_FILE: "file", T_DEV: "dev"}
 
 DEFAULT_SIZE = 4096                  # blocks (2 MiB)
 DEFAULT_NINODES = 256
+DEFAULT_NLOG = 31                    # the log: header + LOGSIZE (30) blocks
 
-_SUPER = struct.Struct("<7I")
+_SUPER = struct.Struct("<9I")
 _INODE = struct.Struct("<HHI13I4x")
 _DIRENT = struct.Struct("<H14s")
 
@@ -67,6 +72,8 @@ class Superblock:
     inodestart: int
     bmapstart: int
     datastart: int
+    logstart: int = 0
+    nlog: int = 0
 
 
 @dataclass
@@ -81,20 +88,22 @@ class Inode:
         return _INODE.pack(self.type, self.nlink, self.size, *self.addrs)
 
 
-def layout(size: int, ninodes: int) -> Superblock:
-    """The superblock of a fresh image of ``size`` blocks and ``ninodes`` inodes."""
+def layout(size: int, ninodes: int, nlog: int = DEFAULT_NLOG) -> Superblock:
+    """The superblock of a fresh image of ``size`` blocks, ``ninodes`` inodes and a log
+    of ``nlog`` blocks (0: none)."""
     if ninodes < 2:
         raise UserError(f"{ninodes} inodes: need at least 2 (inode 0 is never used)")
     ninodeblocks = -(-ninodes // IPB)
     nbitmap = -(-size // BPB)
     inodestart = 2
     bmapstart = inodestart + ninodeblocks
-    datastart = bmapstart + nbitmap
+    logstart = bmapstart + nbitmap if nlog else 0
+    datastart = bmapstart + nbitmap + nlog
     if size < datastart + 1:
         raise UserError(f"--size {size}: too small (the metadata alone takes "
                         f"{datastart} blocks; need at least {datastart + 1})")
     return Superblock(MAGIC, size, size - datastart, ninodes, inodestart, bmapstart,
-                      datastart)
+                      datastart, logstart, nlog)
 
 
 def encode_name(name: str) -> bytes:
@@ -111,8 +120,8 @@ def encode_name(name: str) -> bytes:
 class _Builder:
     """Allocates inodes and blocks sequentially in a fresh image."""
 
-    def __init__(self, size: int, ninodes: int):
-        self.sb = layout(size, ninodes)
+    def __init__(self, size: int, ninodes: int, nlog: int = DEFAULT_NLOG):
+        self.sb = layout(size, ninodes, nlog)
         self.img = bytearray(size * BSIZE)
         self.next_inum = ROOT_INUM
         self.next_block = self.sb.datastart
@@ -162,7 +171,7 @@ class _Builder:
         sb = self.sb
         self.img[BSIZE:BSIZE + _SUPER.size] = _SUPER.pack(
             sb.magic, sb.size, sb.nblocks, sb.ninodes, sb.inodestart, sb.bmapstart,
-            sb.datastart)
+            sb.datastart, sb.logstart, sb.nlog)
         for n, ino in self.inodes.items():
             off = (sb.inodestart + n // IPB) * BSIZE + (n % IPB) * INODE_SIZE
             self.img[off:off + INODE_SIZE] = ino.pack()
@@ -172,7 +181,7 @@ class _Builder:
 
 
 def build_image(tree: dict, size: int = DEFAULT_SIZE,
-                ninodes: int = DEFAULT_NINODES) -> bytes:
+                ninodes: int = DEFAULT_NINODES, nlog: int = DEFAULT_NLOG) -> bytes:
     """A complete image holding ``tree``: a dict name -> bytes (a file) or name -> dict
     (a directory), rooted at ``/``. Raises :class:`UserError` for a name that is too
     long, a file over the maximum size, or an image too small for the content."""
@@ -180,7 +189,7 @@ def build_image(tree: dict, size: int = DEFAULT_SIZE,
         raise UserError(f"--size {size!r}: must be a positive number of blocks")
     if size > 0x100000:
         raise UserError(f"--size {size}: at most {0x100000} blocks (512 MiB)")
-    b = _Builder(size, ninodes)
+    b = _Builder(size, ninodes, nlog)
     root = b.alloc_inode(T_DIR, "/")
     _build_dir(b, root, root, tree, "")
     return b.finish()
@@ -359,7 +368,16 @@ def check(source: bytes | str | os.PathLike) -> tuple[list[str], dict]:
                "inodes_used": 0, "ninodes": sb.ninodes}
     want_inodestart = 2
     want_bmap = want_inodestart + -(-sb.ninodes // IPB)
-    want_data = want_bmap + -(-sb.size // BPB)
+    want_log = want_bmap + -(-sb.size // BPB)
+    want_data = want_log + sb.nlog
+    if sb.nlog and sb.logstart != want_log:
+        problems.append(f"superblock: logstart {sb.logstart}, expected {want_log} (right "
+                        f"after the bitmap)")
+    elif sb.nlog:
+        n = struct.unpack_from("<I", fs.block(sb.logstart))[0]
+        if n:
+            problems.append(f"log: a committed transaction of {n} blocks is not installed "
+                            f"(boot the kernel once to recover it)")
     if (sb.inodestart, sb.bmapstart, sb.datastart) != (want_inodestart, want_bmap,
                                                        want_data):
         problems.append(f"superblock: layout inodestart {sb.inodestart} bmapstart "

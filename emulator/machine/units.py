@@ -15,9 +15,11 @@ _COUNT_RE = re.compile(r"^\s*(0x[0-9a-f_]+|[0-9_]+)\s*([kmg]?)\s*$", re.IGNORECA
 def parse_count(text: str, option: str, lo: int = 1, hi: int | None = None) -> int:
     """Parse an integer (decimal, 0x hex, ``_`` separators, K/M/G = 10^3/6/9).
     Raises :class:`UserError` naming ``option`` if malformed or outside [lo, hi]."""
-    m = _COUNT_RE.match(text)
+    m = _COUNT_RE.match(text) if isinstance(text, str) else None
     if not m:
-        raise UserError(f"{option} {text!r}: expected a number")
+        raise UserError(f"{option} {text!r:.40}: expected a number")
+    if len(m.group(1)) > 40:        # no count has 40 digits; int() of 4,300 raises
+        raise UserError(f"{option} {text[:20]}...: out of range ({len(text)} characters)")
     n = int(m.group(1).replace("_", ""), 0) * {"": 1, "k": 10**3, "m": 10**6, "g": 10**9}[
         m.group(2).lower()]
     if n < lo or (hi is not None and n > hi):
@@ -37,9 +39,9 @@ def parse_size(text: str | int) -> int:
         n = text
         shown = str(text)
     else:
-        m = _SIZE_RE.match(text)
-        if not m:
-            raise UserError(f"bad memory size {text!r} (examples: 32M, 64M, 1G, 65536)")
+        m = _SIZE_RE.match(text) if isinstance(text, str) else None
+        if not m or len(m.group(1)) > 40:
+            raise UserError(f"bad memory size {text!r:.40} (examples: 32M, 64M, 1G, 65536)")
         n = int(m.group(1)) * {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[
             m.group(2).lower()]
         shown = text.strip()

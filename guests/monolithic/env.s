@@ -8,9 +8,10 @@
 # arithmetic for DMA. A user-level server implements the same names over IPC; a
 # unikernel with trivial stubs.
 #
-# Provides: env_sleep, env_wakeup, env_panic, env_killed, env_copyin, env_copyout,
-#   env_cwd, env_v2p
-# Needs: sleep, wakeup, panic, killed, either_copyin, either_copyout, curproc
+# Provides: env_sleep, env_wakeup, env_panic, env_warn, env_killed, env_copyin,
+#   env_copyout, env_cwd, env_v2p
+# Needs: sleep, wakeup, panic, killed, either_copyin, either_copyout, curproc, kputc,
+#   kputs, kputdec
 
 # env_sleep(a0 = chan): block the caller until env_wakeup(chan).
 env_sleep:
@@ -21,6 +22,17 @@ env_wakeup:
 # env_panic(a0 = message): report and stop; never returns.
 env_panic:
     j    panic
+# env_warn(a0 = message, a1 = number): one console line, message then the number (the
+# file system's reports of corrupt on-disk data, FS_WARN = 1).
+env_warn:
+    PROLOGUE
+    mv   s1, a1
+    call kputs
+    mv   a0, s1
+    call kputdec
+    li   a0, '\n'
+    call kputc
+    EPILOGUE
 # env_killed() -> a0 != 0 if the caller must abandon an interruptible wait (-EINTR).
 env_killed:
     j    killed

@@ -83,8 +83,24 @@ sys_exec:
 97: li   a0, -ENOMEM
     EPILOGUE
 
-# kexec(a0 = kernel path, a1 = kernel argv array, a2 = argc) -> argc or -errno
+# kexec(a0 = kernel path, a1 = kernel argv array, a2 = argc) -> argc or -errno; one
+# transaction of the log (FS_LOG: its iput may free an unlinked file)
 kexec:
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    mv   s3, a2
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    mv   a2, s3
+    call kexec_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+kexec_op:
     PROLOGUE
     mv   s1, a0
     mv   s2, a1

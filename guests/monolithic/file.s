@@ -64,8 +64,10 @@ fileclose:
     j    9f
 1:  li   t0, FD_INODE
     bne  s1, t0, 9f
+    BEGIN_OP                            # the last iput of an unlinked file frees it
     mv   a0, s3
     call iput
+    END_OP
 9:  EPILOGUE
 
 # filestat(a0 = file, a1 = user struct stat *) -> 0 / -EFAULT
@@ -140,12 +142,22 @@ fileread:
     call iunlock
     mv   a0, s4
     bge  a0, zero, 4f
+    li   t0, -EIO                       # a bad block on the disk; else a bad buffer
+    beq  a0, t0, 4f
     li   a0, -EFAULT
 4:  EPILOGUE
 8:  li   a0, -EBADF
     EPILOGUE
 
-# filewrite(a0 = file, a1 = user buf, a2 = n) -> bytes or -errno
+# filewrite(a0 = file, a1 = user buf, a2 = n) -> bytes or -errno. To an inode: in chunks
+# of WRITE_CHUNK bytes, each a transaction of the log (FS_LOG) that dirties at most
+# 4 data blocks, the indirect block, 2 bitmap blocks and the inode (xv6's filewrite).
+# Without the log: one writei.
+.if FS_LOG
+.equ WRITE_CHUNK, 3 * 512
+.else
+.equ WRITE_CHUNK, 0x7FFFFFFF
+.endif
 filewrite:
     PROLOGUE
     mv   s1, a0
@@ -166,13 +178,27 @@ filewrite:
     li   a2, 1
     call console_write
     EPILOGUE
-2:  lw   a0, F_IP(s1)
+2:
+.if FS_LOG
+    lw   t0, F_OFF(s1)                  # past the maximum size: nothing is written
+    add  t1, t0, s3                     # (as one writei would)
+    bltu t1, t0, 7f
+    li   t0, MAXFILE_BYTES
+    bgtu t1, t0, 7f
+.endif
+    li   s5, 0                          # written so far: in chunks, one transaction
+21: sub  s6, s3, s5                     # each (a chunk dirties at most MAXOPBLOCKS)
+    li   t0, WRITE_CHUNK
+    bleu s6, t0, 22f
+    mv   s6, t0
+22: BEGIN_OP
+    lw   a0, F_IP(s1)
     call ilock
     lw   a0, F_IP(s1)
     li   a1, 1
-    mv   a2, s2
+    add  a2, s2, s5
     lw   a3, F_OFF(s1)
-    mv   a4, s3
+    mv   a4, s6
     call writei
     mv   s4, a0
     blt  a0, zero, 3f
@@ -181,7 +207,18 @@ filewrite:
     sw   t0, F_OFF(s1)
 3:  lw   a0, F_IP(s1)
     call iunlock
+    END_OP
+    blt  s4, zero, 4f                   # an error: the bytes written so far, if any
+    add  s5, s5, s4
+    bne  s4, s6, 5f                     # a short write (the disk is full)
+    bltu s5, s3, 21b
+5:  mv   a0, s5
+    EPILOGUE
+4:  mv   a0, s5
+    bnez s5, 6f
     mv   a0, s4
+6:  EPILOGUE
+7:  li   a0, -EFBIG
     EPILOGUE
 8:  li   a0, -EBADF
     EPILOGUE

@@ -13,6 +13,7 @@
 .include "ringvm.inc"
 .include "trap/kframe.inc"
 .include "base/config.inc"
+PARAM FS_LOG, 1                         # the write-ahead log (README: crash consistency)
 .include "param.inc"
 .include "abi.inc"
 .if PV                                  # the paravirtual build: a domain of guests/xen
@@ -131,8 +132,15 @@ not_ring0:
 .include "dev/console.s"
 .include "dev/disk.s"
 .endif
+.if FS_LOG
+PARAM NBUF, 64                          # the log pins up to LOGSIZE (30) buffers
+.endif
 .include "fs/bio.s"
+.equ FS_WARN, 1                        # corrupt on-disk data: a console line
 .include "fs/fs.s"
+.if FS_LOG
+.include "fs/log.s"
+.endif
 .if VMM
 .include "vmm.s"
 .endif

@@ -231,10 +231,13 @@ exit:
     mv   a0, s1                         # its VMs (vmm.s)
     call vmm_release
 .endif
-    lw   a0, P_CWD(s1)
-    beqz a0, 4f
+    lw   s7, P_CWD(s1)
+    beqz s7, 4f
     sw   zero, P_CWD(s1)
+    BEGIN_OP
+    mv   a0, s7
     call iput
+    END_OP
 4:  la   t0, initproc                   # give the children to init
     lw   s4, 0(t0)
     la   s5, proc_table

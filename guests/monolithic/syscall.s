@@ -73,6 +73,7 @@ sys_yield:
 sys_sleep:
     PROLOGUE
     mv   s1, a0
+    blt  s1, zero, 6f                   # a negative count is an error, not 0 ticks
     la   t0, ticks
     lw   s2, 0(t0)
 1:  la   t0, ticks
@@ -84,6 +85,8 @@ sys_sleep:
     la   a0, ticks
     call sleep
     j    1b
+6:  li   a0, -EINVAL
+    EPILOGUE
 7:  li   a0, -EINTR
     EPILOGUE
 8:  li   a0, 0

@@ -205,11 +205,13 @@ create:
     call ilock
     lbu  t0, 0(sp)
     beqz t0, 85f                        # "/" has no last element
+    la   t0, namei_errno                # ENFILE after a miss: no inode to look with
+    sw   zero, 0(t0)
     mv   a0, s3
     mv   a1, sp
     li   a2, 0
     call dirlookup
-    beqz a0, 2f
+    beqz a0, 21f
     mv   s4, a0                         # it exists
     mv   a0, s3
     call iunlockput
@@ -231,9 +233,17 @@ create:
     bne  s5, t0, 11f
     li   a0, -EISDIR
 11: EPILOGUE
-2:  mv   a0, s2
+21: la   t0, namei_errno                # not there: create it (unless ENFILE or EIO:
+    lw   s6, 0(t0)                      # the lookup could not tell)
+    li   t0, ENFILE
+    beq  s6, t0, 84f
+    li   t0, EIO
+    beq  s6, t0, 84f
+    la   t0, namei_errno
+    sw   zero, 0(t0)
+    mv   a0, s2
     call ialloc
-    beqz a0, 84f
+    beqz a0, 86f
     mv   s4, a0
     call ilock
     li   t0, 1
@@ -266,18 +276,29 @@ create:
     call iunlockput
     mv   a0, s4
     EPILOGUE
-83: sh   zero, I_NLINK(s4)              # undo: the new inode is freed by iput
+83: neg  s6, a0                         # undo every step: the new inode is freed by
+    sh   zero, I_NLINK(s4)              # iput, the parent loses the ".." link
     mv   a0, s4
     call iupdate
     mv   a0, s4
     call iunlockput
+    li   t0, T_DIR
+    bne  s2, t0, 84f
+    lhu  t0, I_NLINK(s3)
+    addi t0, t0, -1
+    sh   t0, I_NLINK(s3)
     mv   a0, s3
+    call iupdate
+    j    84f
+86: li   s6, ENOSPC                     # ialloc: no inode on the disk, or ENFILE
+    la   t0, namei_errno
+    lw   t0, 0(t0)
+    li   t1, ENFILE
+    bne  t0, t1, 84f
+    mv   s6, t1
+84: mv   a0, s3                         # s6 = errno
     call iunlockput
-    li   a0, -ENOSPC
-    EPILOGUE
-84: mv   a0, s3
-    call iunlockput
-    li   a0, -ENOSPC
+    neg  a0, s6
     EPILOGUE
 85: mv   a0, s3
     call iunlockput
@@ -286,21 +307,45 @@ create:
 80: call namei_err
     EPILOGUE
 
-# open(path, flags) -> fd
-sys_open:
+# open(path, flags) -> fd. The file and the fd are reserved before the path is looked up
+# or created, so a full table fails with nothing created; unknown flag bits are EINVAL.
+.equ O_KNOWN, O_WRONLY | O_RDWR | O_CREATE | O_TRUNC
+sys_open:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_open_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_open_op:
     PROLOGUE
     addi sp, sp, -128                   # path buffer at 0(sp)
     mv   s2, a1
     mv   a1, sp
     call fetchpath
     bnez a0, 90f
+    li   t0, ~O_KNOWN
+    and  t0, t0, s2
+    bnez t0, 95f
+    call filealloc
+    beqz a0, 93f
+    mv   s4, a0
+    call fdalloc
+    blt  a0, zero, 94f
+    mv   s5, a0
     andi t0, s2, O_CREATE
     beqz t0, 1f
     mv   a0, sp
     li   a1, T_FILE
     call create
     li   t0, -4096                      # an -errno, not an inode address
-    bgeu a0, t0, 90f
+    bgeu a0, t0, 96f
     mv   s3, a0
     j    2f
 1:  mv   a0, sp
@@ -313,13 +358,7 @@ sys_open:
     bne  t0, t1, 2f
     andi t0, s2, 3
     bnez t0, 92f
-2:  call filealloc
-    beqz a0, 93f
-    mv   s4, a0
-    call fdalloc
-    blt  a0, zero, 94f
-    mv   s5, a0
-    andi t0, s2, O_WRONLY
+2:  andi t0, s2, O_WRONLY
     seqz t0, t0
     sw   t0, F_READABLE(s4)
     andi t0, s2, 3
@@ -348,24 +387,40 @@ sys_open:
     call iunlock
 5:  mv   a0, s5
     j    90f
-94: sw   zero, F_REF(s4)
-    mv   a0, s3
-    call iunlockput
-    li   a0, -EMFILE
-    j    90f
-93: mv   a0, s3
-    call iunlockput
-    li   a0, -ENFILE
-    j    90f
+91: call namei_err                      # undo the fd and the file: a0 = -errno
+    j    96f
 92: mv   a0, s3
     call iunlockput
     li   a0, -EISDIR
+96: mv   s3, a0
+    mv   a0, s5
+    call fdclear
+    sw   zero, F_REF(s4)
+    mv   a0, s3
     j    90f
-91: call namei_err
+94: sw   zero, F_REF(s4)
+    li   a0, -EMFILE
+    j    90f
+93: li   a0, -ENFILE
+    j    90f
+95: li   a0, -EINVAL
 90: addi sp, sp, 128
     EPILOGUE
 
-sys_mkdir:
+sys_mkdir:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_mkdir_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_mkdir_op:
     PROLOGUE
     addi sp, sp, -128
     mv   a1, sp
@@ -381,7 +436,20 @@ sys_mkdir:
 90: addi sp, sp, 128
     EPILOGUE
 
-sys_chdir:
+sys_chdir:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_chdir_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_chdir_op:
     PROLOGUE
     addi sp, sp, -128
     mv   a1, sp
@@ -412,7 +480,7 @@ sys_chdir:
 90: addi sp, sp, 128
     EPILOGUE
 
-# isdirempty(a0 = locked dir) -> 1 if only . and .. remain
+# isdirempty(a0 = locked dir) -> 1 if only . and .. remain (0 if it cannot be read)
 isdirempty:
     PROLOGUE
     mv   s1, a0
@@ -425,6 +493,8 @@ isdirempty:
     mv   a3, s2
     li   a4, 16
     call readi
+    li   t0, 16
+    bne  a0, t0, 9f
     lhu  t0, 0(sp)
     bnez t0, 9f
     addi s2, s2, 16
@@ -434,7 +504,20 @@ isdirempty:
 9:  li   a0, 0
     EPILOGUE
 
-sys_unlink:
+sys_unlink:                              # one transaction of the log (FS_LOG)
+    PROLOGUE
+    mv   s1, a0
+    mv   s2, a1
+    BEGIN_OP
+    mv   a0, s1
+    mv   a1, s2
+    call sys_unlink_op
+    mv   s1, a0
+    END_OP
+    mv   a0, s1
+    EPILOGUE
+
+sys_unlink_op:
     PROLOGUE
     addi sp, sp, -160                   # path 0..127, name 128..143, off 144
     mv   a1, sp
@@ -458,6 +541,8 @@ sys_unlink:
     beqz a0, 92f
     lbu  t0, 128(sp)
     beqz t0, 92f
+    la   t0, namei_errno
+    sw   zero, 0(t0)
     mv   a0, s1
     addi a1, sp, 128
     addi a2, sp, 144
@@ -468,6 +553,9 @@ sys_unlink:
     lhu  t0, I_TYPE(s2)
     li   t1, T_DIR
     bne  t0, t1, 1f
+    lw   t0, I_REF(s2)                  # a directory in use (some process's working
+    li   t1, 1                          # directory, or open) is not removed: a file
+    bne  t0, t1, 95f                    # created in it later would be unreachable
     mv   a0, s2
     call isdirempty
     beqz a0, 94f
@@ -496,15 +584,26 @@ sys_unlink:
     call iunlockput
     li   a0, 0
     j    90f
-94: mv   a0, s2
+95: li   s3, -EBUSY
+    j    96f
+94: li   s3, -ENOTEMPTY
+96: mv   a0, s2
     call iunlockput
     mv   a0, s1
     call iunlockput
-    li   a0, -ENOTEMPTY
+    mv   a0, s3
     j    90f
-93: mv   a0, s1
+93: li   s3, -ENOENT                    # or ENFILE / EIO: the lookup could not tell
+    la   t0, namei_errno
+    lw   t0, 0(t0)
+    li   t1, ENFILE
+    beq  t0, t1, 98f
+    li   t1, EIO
+    bne  t0, t1, 97f
+98: neg  s3, t0
+97: mv   a0, s1
     call iunlockput
-    li   a0, -ENOENT
+    mv   a0, s3
     j    90f
 92: mv   a0, s1
     call iunlockput

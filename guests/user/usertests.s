@@ -5,7 +5,11 @@
 #
 #   quick    smaller transfers and fewer children (for the slow Python engine)
 #   TEST...  run only the named tests; `diskfull` (fill the disk until ENOSPC, then free
-#            it: ~100 M instructions on the default 2 MiB disk) runs only when named
+#            it: ~100 M instructions on the default 2 MiB disk) runs only when named, and
+#            so do the table-exhaustion tests `inodes`, `dinodes`, `pipes`, `pages` and
+#            the file-system edges `fsedge`
+#   attacks  the attack set: badfd badptr faults forkfull nfile inodes pipes pages dinodes
+#            fsedge (every one must end with the documented error, the kernel alive)
 #
 # The fault tests make children misbehave on purpose: the kernel prints its
 # "pid N (usertests): killed: ..." line for each, and the parent carries on.
@@ -99,7 +103,15 @@ main:
     li   t1, 1
     sw   t1, 0(t0)
     li   s5, 2
-1:  la   s6, tests
+1:  li   t0, 2                  # `usertests attacks`: the attack set, by name
+    bne  s1, t0, 11f
+    lw   a0, 4(s2)
+    la   a1, tn_attacks
+    call strcmp
+    bnez a0, 11f
+    la   s2, attacks_argv
+    li   s1, ATTACKS_ARGC
+11: la   s6, tests
     li   s9, 0                  # 1 once in the table of tests run only by name
 ut_next:
     lw   s7, 0(s6)              # name
@@ -1696,7 +1708,8 @@ t_mkx:
 1:  li   a0, 1
     call exit
 
-# fill the disk with maximum-size files until a write fails with ENOSPC, then free it all
+# fill the disk with maximum-size files until a write fails with ENOSPC (then mkdir fails
+# too, and undoes all it did), then free it all
 t_diskfull:
     FUNC_ENTER
     li   s1, 0                  # files created
@@ -1730,6 +1743,26 @@ t_diskfull:
     CHECK_EQ s4, -ENOSPC, "write on a full disk"
 4:  li   s3, 1
 5:  CHECK_EQ s3, 1, "the disk filled up"
+    LSTR a0, "/"                # a failed mkdir leaves the parent's link count alone
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open /"
+    mv   s4, a0
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lhu  s5, 2(t0)
+    LSTR a0, "/ut_zdir"
+    call mkdir
+    CHECK_EQ a0, -ENOSPC, "mkdir on a full disk"
+    mv   a0, s4
+    la   a1, ustat
+    call fstat
+    mv   a0, s4
+    call close
+    la   t0, ustat
+    lhu  t0, 2(t0)
+    CHECK_EQR t0, s5, "the link count of / after a failed mkdir"
 6:  beqz s1, 7f                 # free everything
     addi s1, s1, -1
     mv   a0, s1
@@ -1771,6 +1804,461 @@ zname:
     sb   zero, 7(t0)
     mv   a0, t0
     ret
+
+# ---------------------------------------------------------------- robustness tests
+# (run only when named: `usertests inodes dinodes pipes fsedge`; a kernel must answer
+# every exhausted table with an error, never a panic — guests/monolithic/README.md)
+
+# numname(a0 = i < 1000, a1 = prefix "/ut_X") -> "/ut_XNNN" (in namebuf)
+numname:
+    la   t0, namebuf
+    lw   t1, 0(a1)
+    sw   t1, 0(t0)
+    lbu  t1, 4(a1)
+    sb   t1, 4(t0)
+    li   t1, 100
+    divu t2, a0, t1
+    remu a0, a0, t1
+    addi t2, t2, '0'
+    sb   t2, 5(t0)
+    li   t1, 10
+    divu t2, a0, t1
+    remu t3, a0, t1
+    addi t2, t2, '0'
+    addi t3, t3, '0'
+    sb   t2, 6(t0)
+    sb   t3, 7(t0)
+    sb   zero, 8(t0)
+    mv   a0, t0
+    ret
+
+# hold_kids(fn, n) -> a0 = 0, or a failure message (fail_val set). Each of n children
+# runs fn(i) -> a0 = the positive errno that stopped it while it still holds all it got,
+# says it is ready, holds on until every child is ready, then exits with that status.
+# kid_codes[i] = the exit statuses, in the order the children were reaped.
+hold_kids:
+    FUNC_ENTER
+    mv   s6, a0
+    mv   s7, a1
+    la   a0, pipefds            # go: closed by the parent when all are ready
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    la   a0, pipefds2           # ready: one byte per child
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    li   s1, 0
+1:  bge  s1, s7, 4f
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 3f
+    la   t0, pipefds            # child
+    lw   a0, 4(t0)
+    call close
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+    mv   a0, s1
+    jalr ra, s6, 0
+    mv   s2, a0
+    la   t0, pipefds2
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call write
+    la   t0, pipefds            # hold on until the parent says go
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    mv   a0, s2
+    call exit
+3:  addi s1, s1, 1
+    j    1b
+4:  la   t0, pipefds2           # parent: wait until every child is ready
+    lw   a0, 4(t0)
+    call close
+    li   s1, 0
+5:  bge  s1, s7, 6f
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    CHECK_EQ a0, 1, "a child is ready"
+    addi s1, s1, 1
+    j    5b
+6:  la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close                  # go
+    li   s1, 0
+7:  bge  s1, s7, 8f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    la   t0, kid_codes
+    slli t2, s1, 2
+    add  t0, t0, t2
+    sw   t1, 0(t0)
+    addi s1, s1, 1
+    j    7b
+8:  li   a0, 0
+    FUNC_RETURN
+
+# count_codes(n, code) -> how many of kid_codes[0..n) equal code
+count_codes:
+    la   t0, kid_codes
+    li   t1, 0
+1:  beqz a0, 2f
+    lw   t2, 0(t0)
+    bne  t2, a1, 3f
+    addi t1, t1, 1
+3:  addi t0, t0, 4
+    addi a0, a0, -1
+    j    1b
+2:  mv   a0, t1
+    ret
+
+# inodes: fill the in-memory inode table (48 in the monolithic kernel): children each
+# create and hold open distinct files until an error. A child that sees ENFILE then
+# tries mkdir, which needs an in-memory inode but no file: ENFILE again (status 100 if
+# not). At least one child must see ENFILE, and everything works once they exit.
+.equ INODE_KIDS, 5
+t_inodes:
+    FUNC_ENTER
+    la   a0, ik_child
+    li   a1, INODE_KIDS
+    call hold_kids
+    beqz a0, 1f
+    FUNC_RETURN
+1:  li   a0, INODE_KIDS
+    li   a1, ENFILE
+    call count_codes
+    CHECK_GT0 a0, "children that saw ENFILE"
+    mv   s1, a0
+    li   a0, INODE_KIDS
+    li   a1, EMFILE
+    call count_codes
+    add  s1, s1, a0
+    CHECK_EQ s1, INODE_KIDS, "every child stopped at ENFILE or EMFILE"
+    LSTR a0, "/ut_iafter"       # all released
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir after the children exited"
+    LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open after the children exited"
+    call close
+    j    t_pass
+
+# ik_child(i) -> the errno of the first failed create
+ik_child:
+    FUNC_ENTER
+    li   s2, 0
+    slli s1, a0, 5              # 32 names per child
+1:  add  a0, s1, s2
+    la   a1, iname_prefix
+    call numname
+    li   a1, O_CREATE | O_RDWR
+    call open
+    blt  a0, zero, 2f
+    addi s2, s2, 1
+    li   t0, 32
+    blt  s2, t0, 1b
+    li   a0, 0
+    FUNC_RETURN
+2:  neg  s3, a0
+    li   t0, ENFILE
+    bne  s3, t0, 3f
+    LSTR a0, "/ut_inew"
+    call mkdir
+    li   t0, -ENFILE
+    beq  a0, t0, 3f
+    li   s3, 100
+3:  mv   a0, s3
+    FUNC_RETURN
+
+# dinodes: create empty files until the disk has no free inode: ENOSPC (never a panic),
+# mkdir then fails too and leaves the parent's link count alone; unlinking frees them
+t_dinodes:
+    FUNC_ENTER
+    LSTR a0, "/ut_dd"
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir"
+    LSTR a0, "/ut_dd"
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open the directory"
+    mv   s4, a0
+    li   s1, 0
+1:  li   t0, 999
+    bge  s1, t0, 2f
+    mv   a0, s1
+    la   a1, dname_prefix
+    call numname
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    blt  a0, zero, 2f
+    call close
+    addi s1, s1, 1
+    j    1b
+2:  CHECK_EQ a0, -ENOSPC, "create with no free inode"
+    CHECK_GT0 s1, "files created"
+    mv   a0, s4
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lhu  s5, 2(t0)              # nlink of /ut_dd
+    LSTR a0, "/ut_dd/sub"
+    call mkdir
+    CHECK_EQ a0, -ENOSPC, "mkdir with no free inode"
+    mv   a0, s4
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lhu  t0, 2(t0)
+    CHECK_EQR t0, s5, "the parent's link count after a failed mkdir"
+    mv   a0, s4
+    call close
+3:  beqz s1, 4f                 # free them all
+    addi s1, s1, -1
+    mv   a0, s1
+    la   a1, dname_prefix
+    call numname
+    call unlink
+    CHECK_EQ a0, 0, "unlink"
+    j    3b
+4:  LSTR a0, "/ut_dd/again"
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_GE0 a0, "create after freeing"
+    call close
+    j    t_pass
+
+# pipes: a process makes pipes until EMFILE; several children together until ENFILE
+.equ PIPE_KIDS, 6
+t_pipes:
+    FUNC_ENTER
+    la   a0, pk_child
+    li   a1, PIPE_KIDS
+    call hold_kids
+    beqz a0, 1f
+    FUNC_RETURN
+1:  li   a0, PIPE_KIDS
+    li   a1, ENFILE
+    call count_codes
+    CHECK_GT0 a0, "children that saw ENFILE"
+    mv   s1, a0
+    li   a0, PIPE_KIDS
+    li   a1, EMFILE
+    call count_codes
+    CHECK_GT0 a0, "children that saw EMFILE"
+    add  s1, s1, a0
+    CHECK_EQ s1, PIPE_KIDS, "every child stopped at ENFILE or EMFILE"
+    la   a0, pipefds            # all released
+    call pipe
+    CHECK_EQ a0, 0, "pipe after the children exited"
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    j    t_pass
+
+# pk_child(i) -> the errno of the first failed pipe
+pk_child:
+    FUNC_ENTER
+1:  la   a0, pipefds3
+    call pipe
+    beqz a0, 1b
+    neg  a0, a0
+    FUNC_RETURN
+
+# fsedge: the edges of the file-system calls (issue 19): a directory in use is not
+# removed (EBUSY); a path element over 14 bytes is ENAMETOOLONG, never truncated;
+# unknown open flags are EINVAL (and do not truncate); open(O_CREATE) with no free fd
+# creates nothing; a negative sleep is EINVAL
+t_fsedge:
+    FUNC_ENTER
+    LSTR s1, "/ut_cwd"
+    mv   a0, s1
+    call mkdir
+    CHECK_EQ a0, 0, "mkdir"
+    mv   a0, s1
+    call chdir
+    CHECK_EQ a0, 0, "chdir"
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, -EBUSY, "remove the working directory"
+    LSTR a0, "/"
+    call chdir
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open the directory"
+    mv   s2, a0
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, -EBUSY, "remove an open directory"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    call unlink
+    CHECK_EQ a0, 0, "remove the directory once unused"
+    LSTR s1, "/ut_bcdefghijkl"  # 14 bytes: the limit
+    mv   a0, s1
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_GE0 a0, "create a 14-byte name"
+    call close
+    LSTR a0, "/ut_bcdefghijklm" # 15 bytes
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_EQ a0, -ENAMETOOLONG, "create a 15-byte name"
+    LSTR a0, "/ut_bcdefghijklm"
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -ENAMETOOLONG, "open a 15-byte name"
+    LSTR a0, "/ut_bcdefghijklm/x"
+    call mkdir
+    CHECK_EQ a0, -ENAMETOOLONG, "mkdir under a 15-byte name"
+    LSTR a0, "/ut_bcdefghijklm"
+    call unlink
+    CHECK_EQ a0, -ENAMETOOLONG, "unlink a 15-byte name"
+    mv   a0, s1
+    li   a1, O_WRONLY
+    call open
+    CHECK_GE0 a0, "open"
+    mv   s2, a0
+    la   a1, ubuf
+    li   a2, 5
+    call write
+    CHECK_EQ a0, 5, "write"
+    mv   a0, s2
+    call close
+    mv   a0, s1
+    li   a1, -1
+    call open
+    CHECK_EQ a0, -EINVAL, "open with every flag bit set"
+    mv   a0, s1
+    li   a1, 0x800 | O_TRUNC
+    call open
+    CHECK_EQ a0, -EINVAL, "open with an unknown flag"
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    CHECK_GE0 a0, "open"
+    mv   s2, a0
+    la   a1, ustat
+    call fstat
+    la   t0, ustat
+    lw   t0, 8(t0)
+    CHECK_EQ t0, 5, "size after the bad opens"
+    mv   a0, s2
+    call close
+    li   s3, 0                  # fill the fd table
+1:  LSTR a0, "/README"
+    li   a1, O_RDONLY
+    call open
+    blt  a0, zero, 2f
+    mv   s2, a0
+    addi s3, s3, 1
+    j    1b
+2:  CHECK_EQ a0, -EMFILE, "open until the fd table is full"
+    LSTR a0, "/ut_emfile"
+    li   a1, O_CREATE | O_WRONLY
+    call open
+    CHECK_EQ a0, -EMFILE, "create with no free fd"
+3:  beqz s3, 4f                 # close them again (the highest fds)
+    mv   a0, s2
+    call close
+    addi s2, s2, -1
+    addi s3, s3, -1
+    j    3b
+4:  LSTR a0, "/ut_emfile"
+    li   a1, O_RDONLY
+    call open
+    CHECK_EQ a0, -ENOENT, "the file a failed create left"
+    li   a0, -1
+    call sleep
+    CHECK_EQ a0, -EINVAL, "sleep -1"
+    j    t_pass
+
+# pages: children grow their memory with sbrk until ENOMEM (5 x 8 MiB > the RAM). One
+# that stops with memory exhausted then tries fork and pipe: each must succeed or fail
+# with ENOMEM/ENFILE/EMFILE (status 100 if not). Everything comes back when they exit.
+.equ PAGE_KIDS, 5
+t_pages:
+    FUNC_ENTER
+    la   a0, pg_child
+    li   a1, PAGE_KIDS
+    call hold_kids
+    beqz a0, 1f
+    FUNC_RETURN
+1:  li   a0, PAGE_KIDS
+    li   a1, ENOMEM
+    call count_codes
+    CHECK_EQ a0, PAGE_KIDS, "children that stopped at ENOMEM"
+    li   a0, 0x100000           # all released: 1 MiB again, and a fork
+    call sbrk
+    CHECK_GE0 a0, "sbrk after the children exited"
+    li   a0, -0x100000
+    call sbrk
+    la   a0, t_exit0
+    li   a1, 0
+    call child_status
+    CHECK_EQ a0, 0, "fork after the children exited"
+    j    t_pass
+
+# pg_child(i) -> ENOMEM when sbrk failed so, and fork and pipe then behaved (else 100+)
+pg_child:
+    FUNC_ENTER
+1:  li   a0, 0x40000            # 256 KiB at a time
+    call sbrk
+    bge  a0, zero, 1b
+    li   t0, -ENOMEM
+    bne  a0, t0, 8f
+    call fork                   # no memory to copy us into
+    beqz a0, 9f                 # (a child, if it worked: leave at once)
+    blt  a0, zero, 2f
+    mv   s1, a0
+    la   a0, wstatus
+    call wait
+    j    3f
+2:  li   t0, -ENOMEM
+    bne  a0, t0, 7f
+3:  la   a0, pipefds3           # a pipe needs a page
+    call pipe
+    bnez a0, 4f
+    la   t0, pipefds3
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds3
+    lw   a0, 4(t0)
+    call close
+    j    5f
+4:  li   t0, -ENOMEM
+    beq  a0, t0, 5f
+    li   t0, -ENFILE
+    beq  a0, t0, 5f
+    li   t0, -EMFILE
+    bne  a0, t0, 7f
+5:  li   a0, ENOMEM
+    FUNC_RETURN
+7:  li   a0, 101
+    FUNC_RETURN
+8:  li   a0, 100
+    FUNC_RETURN
+9:  li   a0, 0
+    call exit
 
 # kill: a spinning child, a sleeping child; ESRCH
 t_kill:
@@ -1977,6 +2465,11 @@ tests:
     .word 0, 0
 named_tests:                    # run only when named
     .word tn_diskfull, t_diskfull
+    .word tn_inodes, t_inodes
+    .word tn_dinodes, t_dinodes
+    .word tn_pipes, t_pipes
+    .word tn_fsedge, t_fsedge
+    .word tn_pages, t_pages
     .word 0, 0
 fault_kinds:
     .word f_kstore, f_kload, f_kjump, f_priv, f_tlb, f_illegal, f_garbage, f_null
@@ -1990,6 +2483,8 @@ ea2:        .asciz "args ok"
 mname_prefix: .ascii "/ut_m/f\0"
 lname_prefix: .ascii "/ut_l\0\0\0"
 zname_prefix: .ascii "/ut_z\0\0\0"
+iname_prefix: .ascii "/ut_i\0\0\0"
+dname_prefix: .ascii "/ut_d\0\0\0"
 tn_basic:    .asciz "basic"
 tn_badfd:    .asciz "badfd"
 tn_badptr:   .asciz "badptr"
@@ -2013,12 +2508,23 @@ tn_halt:     .asciz "halt"
 tn_procinfo: .asciz "procinfo"
 tn_dup:      .asciz "dup"
 tn_diskfull: .asciz "diskfull"
+tn_inodes:   .asciz "inodes"
+tn_dinodes:  .asciz "dinodes"
+tn_pipes:    .asciz "pipes"
+tn_fsedge:   .asciz "fsedge"
+tn_pages:    .asciz "pages"
+tn_attacks:  .asciz "attacks"
 longpath:    .space 300, 'a'
              .byte 0
 
 .data
 .align 4
 load_argv:  .word ea0, 0, 0
+# the attack set (`usertests attacks`): bad pointers and fds, faults (privileged
+# instructions and CSRs, kernel addresses), and every table a user can fill
+attacks_argv: .word tn_attacks, tn_badfd, tn_badptr, tn_faults, tn_forkfull, tn_nfile
+              .word tn_inodes, tn_pipes, tn_pages, tn_dinodes, tn_fsedge
+.equ ATTACKS_ARGC, 11
 iso_word:   .word 0
 
 .bss
@@ -2028,6 +2534,8 @@ fail_val:  .space 4
 wstatus:   .space 4
 pipefds:   .space 8
 pipefds2:  .space 8
+pipefds3:  .space 8
+kid_codes: .space 64
 ustat:     .space STAT_SIZE
 pinfo:     .space PROCINFO_SIZE
 ptrs:      .space 256

@@ -38,7 +38,7 @@ def test_targets_come_from_the_guests_workload_tables():
 
 def test_select_by_guest_host_option_and_typo():
     ts = targets()
-    assert [t.name for t in select(["monolithic"], ts)] == ["monolithic",
+    assert [t.name for t in select(["monolithic"], ts)] == ["monolithic", "monolithic+nolog",
                                                             "monolithic@hypervisor"]
     assert [t.name for t in select(["hypervisor"], ts)] == ["monolithic@hypervisor"]
     assert select(["microkernel+mach"], ts) == [Target("microkernel", None, ("mach",))]
@@ -134,11 +134,12 @@ def test_the_cli_writes_table_json_csv_and_plot(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "monolithic@hypervisor" in out and "×1.00" in out and "x86-vtx" in out
     data = json.loads(js.read_text())
-    assert [t["name"] for t in data["targets"]] == ["monolithic", "monolithic@hypervisor"]
+    assert [t["name"] for t in data["targets"]] == ["monolithic", "monolithic+nolog",
+                                                    "monolithic@hypervisor"]
     assert "host_seconds" not in js.read_text()
     rows = cs.read_text().splitlines()
     assert rows[0].startswith("target,phase,ops,cycles,modelled_cycles_x86-vtx,")
-    assert len(rows) == 1 + 2 * len(PHASES)
+    assert len(rows) == 1 + 3 * len(PHASES)              # three targets
     assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()
     again = tmp_path / "again.json"
     assert main(["compare", "monolithic", "--workload", "quick", "--profile", "x86-vtx",

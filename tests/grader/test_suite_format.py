@@ -127,3 +127,54 @@ def test_bundled_suites_parse():
     assert sum(t.points for t in mono.tests) >= 30
     isa = grader.load_suite(root / "guests" / "isa-suite" / "suite.toml")
     assert {t.name for t in isa.tests} >= {"alu", "traps", "tlb", "user-mode"}
+
+
+T = "[[test]]\nname = 'a'\nkernel='x.s'\n"
+
+
+@pytest.mark.parametrize("line, words", [
+    ("points = nan", ["test 'a'", "'points'", "nan"]),
+    ("points = inf", ["'points'", "inf"]),
+    ("points = 1e308", ["'points'", "from 0 to 1000"]),
+    ("points = 1001", ["'points'"]),
+    ("max_steps = 1e9", ["max_steps", "expected a number"]),
+    ("max_steps = 100_000_000_001", ["max_steps", "out of range"]),
+    ("max_steps = '" + "9" * 5000 + "'", ["max_steps", "out of range"]),
+    ("max_steps = '101G'", ["max_steps", "between 1 and"]),
+    ("output_limit = 0x7fffffffffffffff", ["output_limit", "out of range"]),
+    ("cpus = 65", ["cpus", "out of range"]),
+    ("tlb_entries = 2", ["tlb_entries", "out of range"]),
+    ("ram = 3.5", ["ram", "expected a size"]),
+    ("ram = '" + "9" * 5000 + "'", ["ram", "bad memory size"]),
+    ("exit_code = 0x100000000", ["exit_code", "out of range"]),
+    ("defines = { N = 0x7fffffffffffffff }", []),
+    ("defines = { N = -9223372036854775808 }", []),
+    ("disk = { programs = 'u', size = 0x7fffffffffffffff }", ["disk", "size", "out of range"]),
+    ("disk = { programs = 'u', inodes = 0 }", ["disk", "inodes", "at least 1"]),
+    ("modules = [{ name = 'm', file = 'f', addr = -1 }]", ["module 1", "addr", "out of range"]),
+    ("modules = [{ name = 'm', file = 'f', base = 1.5 }]", ["module 1", "base", "integer"]),
+])
+def test_every_number_of_a_suite_is_checked_with_the_test_and_key(write_suite, line, words):
+    if not words:            # in range: accepted
+        grader.load_suite(write_suite(T + line))
+        return
+    msg = err(write_suite, T + line)
+    assert len(msg) < 300, msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_a_guest_printing_a_huge_partial_credit_number_is_not_partial_credit():
+    from ringvm.emulator.grader.suite import PARTIAL_RE
+    assert PARTIAL_RE.findall("PARTIAL CREDIT 3 OF 40") == [("3", "40")]
+    assert PARTIAL_RE.findall("PARTIAL CREDIT " + "9" * 5000 + " OF 1") == []
+    assert PARTIAL_RE.findall("PARTIAL CREDIT 1 OF " + "9" * 5000) == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-5", "1e9"])
+def test_grade_refuses_a_host_timeout_that_is_not_a_sane_number(value, write_suite, capsys):
+    from ringvm.emulator.cli import main
+    p = write_suite(T)
+    assert main(["grade", str(p), "--host-timeout", value]) == 2
+    err_text = capsys.readouterr().err
+    assert "--host-timeout" in err_text and "Traceback" not in err_text

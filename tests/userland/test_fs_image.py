@@ -34,16 +34,18 @@ def test_round_trip_and_clean():
     assert root.type == rvfs.T_DIR and root.nlink == 2   # "/" + its subdir's ".."
     sb = fs.sb
     assert (sb.magic, sb.size, sb.inodestart) == (0x52564653, 4096, 2)
-    assert sb.bmapstart == 2 + 256 // 8 and sb.datastart == sb.bmapstart + 1
+    assert sb.bmapstart == 2 + 256 // 8 and sb.logstart == sb.bmapstart + 1
+    assert sb.nlog == rvfs.DEFAULT_NLOG and sb.datastart == sb.logstart + sb.nlog
     assert sb.nblocks == sb.size - sb.datastart
 
 
 def test_layout_matches_readme():
     img = rvfs.build_image({"f": b"abc"}, size=100, ninodes=16)
-    magic, size, nblocks, ninodes, istart, bstart, dstart = struct.unpack_from(
-        "<7I", img, 512)
-    assert (magic, size, ninodes, istart, bstart, dstart) == (0x52564653, 100, 16, 2, 4, 5)
-    assert nblocks == 95 and len(img) == 100 * 512
+    magic, size, nblocks, ninodes, istart, bstart, dstart, lstart, nlog = \
+        struct.unpack_from("<9I", img, 512)
+    assert (magic, size, ninodes, istart, bstart, dstart) == (0x52564653, 100, 16, 2, 4, 36)
+    assert (lstart, nlog) == (5, 31)                # the write-ahead log, after the bitmap
+    assert nblocks == 64 and len(img) == 100 * 512
     t, nlink, fsize, *addrs = struct.unpack_from("<HHI13I", img, 2 * 512 + 2 * 64)
     assert (t, nlink, fsize) == (2, 1, 3)
     assert img[addrs[0] * 512:addrs[0] * 512 + 3] == b"abc"
@@ -51,7 +53,10 @@ def test_layout_matches_readme():
     assert root[:3] == (1, 1, 48)
     ents = [struct.unpack_from("<H14s", img, root[3] * 512 + 16 * i) for i in range(3)]
     assert [(n, s.rstrip(b"\0")) for n, s in ents] == [(1, b"."), (1, b".."), (2, b"f")]
-    assert img[bstart * 512] == 0x7F          # blocks 0-6 used: metadata + 2 data blocks
+    assert img[bstart * 512:bstart * 512 + 5] == b"\xff" * 4 + b"\x3f"   # blocks 0-37
+    # used: metadata, log + 2 data blocks; with no log (nlog = 0) the old layout
+    img = rvfs.build_image({"f": b"abc"}, size=100, ninodes=16, nlog=0)
+    assert struct.unpack_from("<9I", img, 512)[6:] == (5, 0, 0)
 
 
 @pytest.mark.parametrize("tree, msg", [
@@ -67,7 +72,7 @@ def test_bad_trees(tree, msg):
 
 def test_image_full():
     with pytest.raises(UserError, match="image full: no free block"):
-        rvfs.build_image({"f": bytes(30_000)}, size=40)
+        rvfs.build_image({"f": bytes(30_000)}, size=80)
     with pytest.raises(UserError, match="image full: no free inode"):
         rvfs.build_image({f"f{i}": b"" for i in range(20)}, ninodes=16)
     with pytest.raises(UserError, match="too small"):

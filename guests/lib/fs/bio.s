@@ -2,14 +2,17 @@
 #
 # Concept: a cache of disk blocks in memory, each buffer owned by one process at a
 # time (a sleep lock: a process that wants a busy buffer sleeps on it), recycled in
-# least-recently-used order (file systems seed, xv6 bio.c). Writes go through to the
-# disk at once (bwrite), so the cache never holds dirty data and the disk is always
-# consistent with memory after each operation.
+# least-recently-used order (file systems seed, xv6 bio.c). bwrite writes through to
+# the disk at once; a kernel with the write-ahead log (log.s) instead pins a modified
+# buffer until its transaction is installed, so the cache then holds dirty data that
+# only the log's commit writes.
 #
 # struct buf (32 bytes): blockno, valid, busy (0 free, 1 locked, 2 locked and wanted),
-# lastuse, data (kseg, 512 bytes).
+# lastuse, data (kseg, 512 bytes), pinned (1: holds a logged change not yet on the disk,
+# log.s; never recycled until unpinned).
 # Provides: binit(), bread(a0 = blockno) -> a0 = locked buffer, bwrite(a0 = buf),
-#   brelse(a0 = buf), B_DATA (offset of the data pointer in a buffer)
+#   brelse(a0 = buf), bprobe(a0 = blockno) -> 0 / -1, bpin(a0 = buf), bunpin(a0 = buf),
+#   B_DATA (offset of the data pointer in a buffer), B_BLOCKNO
 # Needs: disk_rw, env_sleep, env_wakeup, env_panic; kframe.inc, config.inc
 # Parameters: NBUF (buffers, default 32)
 
@@ -20,6 +23,7 @@ PARAM NBUF, 32
 .equ B_BUSY, 8
 .equ B_LASTUSE, 12
 .equ B_DATA, 16
+.equ B_PIN, 20
 
 binit:
     la   t0, bufs
@@ -60,6 +64,8 @@ bget:
     li   s3, NBUF
     li   s4, 0
 5:  lw   t0, B_BUSY(s2)
+    bnez t0, 6f
+    lw   t0, B_PIN(s2)
     bnez t0, 6f
     beqz s4, 55f
     lw   t0, B_LASTUSE(s2)
@@ -102,6 +108,29 @@ bread:
 9:  la   a0, msg_bio_err
     call env_panic
 
+# bprobe(a0 = blockno) -> a0 = 0 if the disk can read the block, -1 if it refuses (no
+# panic: a mount checks that a superblock's size fits the disk). The block stays cached.
+bprobe:
+    PROLOGUE
+    call bget
+    mv   s1, a0
+    li   s2, 0
+    lw   t0, B_VALID(s1)
+    bnez t0, 1f
+    lw   a0, B_BLOCKNO(s1)
+    lw   a1, B_DATA(s1)
+    li   a2, 1
+    li   a3, 0
+    call disk_rw
+    mv   s2, a0
+    bnez s2, 1f
+    li   t0, 1
+    sw   t0, B_VALID(s1)
+1:  mv   a0, s1
+    call brelse
+    mv   a0, s2
+    EPILOGUE
+
 bwrite:
     PROLOGUE
     mv   s1, a0
@@ -114,6 +143,15 @@ bwrite:
     EPILOGUE
 9:  la   a0, msg_bio_err
     call env_panic
+
+# bpin(a0 = buf) / bunpin(a0 = buf): keep a buffer cached (log.s). Leaves.
+bpin:
+    li   t0, 1
+    sw   t0, B_PIN(a0)
+    ret
+bunpin:
+    sw   zero, B_PIN(a0)
+    ret
 
 brelse:
     PROLOGUE

@@ -28,6 +28,7 @@ errstr_table:
     .word ECHILD, es_echild
     .word ENOMEM, es_enomem
     .word EFAULT, es_efault
+    .word EBUSY, es_ebusy
     .word EEXIST, es_eexist
     .word ENOTDIR, es_enotdir
     .word EISDIR, es_eisdir
@@ -50,6 +51,7 @@ es_ebadf: .asciz "bad file descriptor"
 es_echild: .asciz "no child processes"
 es_enomem: .asciz "out of memory"
 es_efault: .asciz "bad address"
+es_ebusy: .asciz "resource busy"
 es_eexist: .asciz "file exists"
 es_enotdir: .asciz "not a directory"
 es_eisdir: .asciz "is a directory"
