@@ -75,7 +75,7 @@ struct rv_tlbe {
     RV_PRIVATE uint8_t pad;
 };
 
-/* translation cache entry: host address = off + va; tag = va page | generation (0 = empty) */
+/* translation cache entry: host address = off + va; tag = va page (internal.h TC_EMPTY) */
 RV_PRIVATE struct rv_tc {
     uint32_t tag;
     uint32_t useg;             /* 1 if a hit is a useg TLB hit (counts tlb_hits) */
@@ -84,6 +84,9 @@ RV_PRIVATE struct rv_tc {
 
 struct rv_cpu {
     uint32_t r[REG_COUNT];
+    /* decoded instructions write r0 here, so r[0] stays 0 without a store per
+     * instruction (block.c); right after r, so register offsets fit a byte */
+    RV_PRIVATE uint32_t rsink;
     uint32_t pc;
     int32_t ring;              /* -1..3 (guest ring when v) */
     int32_t v;
@@ -113,7 +116,6 @@ struct rv_cpu {
     RV_PRIVATE uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
     RV_PRIVATE uint64_t end;         /* cycle at which the current batch ends */
     RV_PRIVATE uint64_t limit;       /* min(end, next_event): one compare per step */
-    RV_PRIVATE uint32_t tgen;        /* translation-cache generation, in tag bits 2..11 */
     RV_PRIVATE struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
     RV_PRIVATE struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
 };
@@ -205,6 +207,8 @@ struct machine {
     RV_PRIVATE int32_t nwatch;
     int32_t whit_pending;
     struct rv_whit whit;
+    /* the decoded-page cache (dcache.c): pre-decoded instructions of code pages */
+    RV_PRIVATE struct dcache *dc;
 };
 
 /* rv_translate result kinds (code = cause / exit reason) */

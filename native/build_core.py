@@ -18,7 +18,7 @@ HERE = Path(os.path.relpath(Path(__file__).resolve().parent))
 
 API_HEADER = "api.h"
 # the translation units, one per concern (see each file's opening comment)
-SOURCES = ["run.c", "interp.c", "mmu.c", "trap.c", "csr.c", "devices.c"]
+SOURCES = ["run.c", "interp.c", "block.c", "dcache.c", "exec.c", "mmu.c", "trap.c", "csr.c", "devices.c"]
 HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 
 # Beyond -O2 -fno-strict-aliasing, two measured choices (callgrind for instruction

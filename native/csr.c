@@ -118,6 +118,12 @@ static const uint32_t bank_wmask[2][CSR_BANK_COUNT] = {
 };
 static const uint32_t hyp_wmask[CSR_HYP_COUNT] = CSR_HYP_WMASK_INIT;
 
+/* the host copies' masks, then the ring -1 registers' (block.c writes plain ones) */
+void csr_copy_wmasks(uint32_t out[DC_CSR_COPIES]) {
+    memcpy(out, bank_wmask[0], sizeof bank_wmask[0]);
+    memcpy(out + CSR_BANK_COUNT, hyp_wmask, sizeof hyp_wmask);
+}
+
 static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
     uint32_t *b = guest ? c->gcsr : c->hcsr;
     uint32_t mask = bank_wmask[guest ? 1 : 0][BANK(n)];

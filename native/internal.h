@@ -152,23 +152,24 @@ static inline void vmexit(struct trap *t, uint32_t reason, uint32_t badv, uint32
 /* ------------------------------------------------------------------ translation */
 
 #define TC_IDX(va) (((va) >> PAGE_BITS) & (RV_TC_SIZE - 1))
-/* Translation-cache tags are (va page) | generation, the generation living in bits
- * 2..11, which an access key (va & (~PAGE_MASK | (size - 1))) never has for size <= 4.
- * Generation 0 is never current, so a zeroed tag is empty. Flushing bumps the
- * generation (O(1)); only on wrap-around are the tags cleared. */
-#define TC_GEN_STEP 4u
+/* Translation-cache tags are the va page. An access key (va & (~PAGE_MASK | (size - 1)))
+ * never has bits 2..11 set for size <= 4, so an empty entry holds TC_EMPTY, which no
+ * key equals, and a misaligned key (low bits set) never equals a tag. Flushing empties
+ * every entry of every set (tc_flush): flushes are rare (ASID, VMID, second stage or
+ * watchpoint changes, TLB invalidation), accesses are not, and a tag without a
+ * generation makes the hit check a mask and a compare. */
+#define TC_EMPTY 0xFFFFFFFFu
 
 /* The fast path. The cache entry an access of kind acc at va would use ... */
 static inline struct rv_tc *tc_entry(struct rv_cpu *c, int acc, uint32_t va) {
     return &c->tc[acc][TC_IDX(va)];
 }
 
-/* ... and whether it translates `size` bytes at va: same page, current generation,
- * aligned (an unaligned key has bits the tag never has). On a hit the host address is
- * e->off + va and tlb_hits grows by e->useg; on a miss call translate_slow(). */
-static inline int tc_match(const struct rv_cpu *c, const struct rv_tc *e, uint32_t va,
-                           uint32_t size) {
-    return e->tag == ((va & (~PAGE_MASK | (size - 1))) | c->tgen);
+/* ... and whether it translates `size` bytes at va: same page, aligned (an unaligned
+ * key has bits the tag never has). On a hit the host address is e->off + va and
+ * tlb_hits grows by e->useg; on a miss call translate_slow(). */
+static inline int tc_match(const struct rv_tc *e, uint32_t va, uint32_t size) {
+    return e->tag == (va & (~PAGE_MASK | (size - 1)));
 }
 
 /* Select the cache set of the current (V, ring class). Translations differ between
@@ -197,6 +198,116 @@ struct xl {
 
 /* csr_ring: no such CSR */
 #define NO_CSR 99
+
+/* ------------------------------------------------------------------ decoded pages */
+
+/* The decoded-page cache (dcache.c) and the block executor (block.c).
+ *
+ * A code page is decoded once into DC_WORDS entries, one per instruction word, plus an
+ * END sentinel after the last. An entry holds the address of its handler in block_run
+ * (one handler per operation: no second decode at run time), register operands as byte
+ * offsets into struct rv_cpu (a destination r0 points at rv_cpu.rsink, so r[0] stays 0
+ * without a store), and its immediate already extended and shifted.
+ *
+ * `n` makes checks and counting per block: it is the number of steps from this entry to
+ * the end of its block (this one included), where a block is a run of FAST entries
+ * ended by one TERM entry (a branch or jump, included) or by a SLOW, not-yet-decoded or
+ * END entry (excluded; their n is 0). So for a FAST entry n = next entry's n + 1, for a
+ * TERM entry n = 1. Entering at any entry, block_run checks `cycle + n <= limit` once,
+ * counts n steps, and runs the whole block unchecked; leaving before entry k (a load or
+ * store that misses the translation cache) it takes back k's n: the steps not executed.
+ * Invariant (dc_fix_run keeps it): every FAST entry is followed by a decoded entry or by
+ * one whose n counted nothing, so running off a block lands on a handler that starts a
+ * new one.
+ *
+ * Pages are physical (a page's decoded form does not depend on where it is mapped: a
+ * branch whose target is in the same page is "local", ip + woff; others are "far" and
+ * go through the fetch translation). A store to a decoded word re-decodes it lazily
+ * (dc_write, from every store path: the translation cache never holds a store mapping
+ * of a code page, so stores to one take the slow path); memory written from Python
+ * (loader, DMA, debugger, checkpoint restore) is caught by comparing the page with its
+ * copy `raw` the first time it is used in each rv_run (dc->epoch). The cache is bounded
+ * (DC_MAX_PAGES; when full it is emptied and refilled). */
+#define DC_WORDS (PAGE_SIZE / 4u)
+#define DC_MAX_PAGES 256
+
+/* The handlers of block_run, each with its kind: FAST runs and falls through to the next
+ * entry, TERM ends a block (branches and jumps), SLOW leaves the block (its n is 0). */
+#define DK_UNDECODED 0
+#define DK_FAST 1
+#define DK_TERM 2
+#define DK_SLOW 3
+#define RV_HANDLER_LIST(X) \
+    X(SLOW, DK_SLOW) X(DECODE, DK_SLOW) X(END, DK_SLOW) \
+    X(ADD, DK_FAST) X(SUB, DK_FAST) X(AND, DK_FAST) X(OR, DK_FAST) X(XOR, DK_FAST) \
+    X(NOR, DK_FAST) X(SLL, DK_FAST) X(SRL, DK_FAST) X(SRA, DK_FAST) X(SLT, DK_FAST) \
+    X(SLTU, DK_FAST) X(MUL, DK_FAST) X(MULH, DK_FAST) X(MULHU, DK_FAST) X(DIV, DK_FAST) \
+    X(DIVU, DK_FAST) X(REM, DK_FAST) X(REMU, DK_FAST) \
+    X(ADDI, DK_FAST) X(SLTI, DK_FAST) X(SLTIU, DK_FAST) X(ANDI, DK_FAST) X(ORI, DK_FAST) \
+    X(XORI, DK_FAST) X(SLLI, DK_FAST) X(SRLI, DK_FAST) X(SRAI, DK_FAST) \
+    X(LW, DK_FAST) X(LB, DK_FAST) X(LBU, DK_FAST) X(LH, DK_FAST) X(LHU, DK_FAST) \
+    X(SW, DK_FAST) X(SB, DK_FAST) X(SH, DK_FAST) \
+    X(CSRR, DK_FAST) X(CSRW, DK_FAST) X(CSRS, DK_FAST) X(CSRC, DK_FAST) \
+    X(BEQ_L, DK_TERM) X(BNE_L, DK_TERM) X(BLT_L, DK_TERM) X(BGE_L, DK_TERM) \
+    X(BLTU_L, DK_TERM) X(BGEU_L, DK_TERM) \
+    X(BEQ_F, DK_TERM) X(BNE_F, DK_TERM) X(BLT_F, DK_TERM) X(BGE_F, DK_TERM) \
+    X(BLTU_F, DK_TERM) X(BGEU_F, DK_TERM) \
+    X(J_L, DK_TERM) X(J_F, DK_TERM) X(JAL_L, DK_TERM) X(JAL_F, DK_TERM) X(JALR, DK_TERM)
+#define H_ENUM(name, kind) H_##name,
+enum { RV_HANDLER_LIST(H_ENUM) H_COUNT };
+#undef H_ENUM
+
+struct dent {
+    const void *h;        /* handler label in block_run */
+    uint16_t n;           /* steps from here to the end of the block (see above) */
+    uint8_t rd;           /* destination offset (stores: the value register rs2) */
+    uint8_t rs1;          /* first source offset */
+    union {
+        uint32_t imm;     /* ALU/load/store immediate; far j/jal: byte offset */
+        struct { uint8_t rs2; uint8_t pad; int16_t woff; } b;   /* R-format, branches */
+        struct { uint16_t off; int8_t ring; uint8_t widx; } csr;  /* plain CSR access */
+    } u;
+};
+_Static_assert(sizeof(struct dent) == 16, "struct dent: 16 bytes, a power of two");
+
+struct dpage {
+    struct dent e[DC_WORDS + 1];     /* + END: leaving the page at its end */
+    uint8_t kind[DC_WORDS];          /* DK_* of each entry */
+    uint32_t raw[DC_WORDS];          /* RAM as last seen (equal to it within a run) */
+    uint32_t ppn;                    /* physical page */
+    uint32_t epoch;                  /* dc->epoch when last compared with RAM */
+};
+
+struct dcache {
+    uint16_t *map;                   /* physical page -> slot + 1, 0: not decoded */
+    uint32_t npages;                 /* RAM pages (entries of map) */
+    int used;                        /* slots in use */
+    uint32_t epoch;                  /* bumped by every rv_run: RAM may have changed */
+    struct dpage *slot[DC_MAX_PAGES];
+};
+
+/* CSRs block_run reads and writes itself (a "plain" CSR: no side effect, value as
+ * stored) are those of the host copies and the ring -1 registers while V = 0: the
+ * entry holds the copy's offset in struct rv_cpu, the least privileged ring allowed and
+ * the index of its write mask in dc_csr_wmask (host copies, then ring -1 registers). */
+#define DC_CSR_COPIES (CSR_BANK_COUNT + CSR_HYP_COUNT)
+extern uint32_t dc_csr_wmask[DC_CSR_COPIES];
+
+/* register operand offsets (block.c reads them relative to the CPU) */
+#define REG_OFF(i) ((uint8_t)(offsetof(struct rv_cpu, r) + 4u * (i)))
+#define REG_SINK ((uint8_t)offsetof(struct rv_cpu, rsink))
+_Static_assert(offsetof(struct rv_cpu, r) == 0 && offsetof(struct rv_cpu, rsink) == 4 * REG_COUNT &&
+               4 * REG_COUNT < 256, "register offsets must fit a byte");
+
+/* Is a breakpoint in [lo, hi]? (m->bps is sorted; lower-bound binary search) */
+static inline int bp_in(const struct machine *m, uint32_t lo, uint32_t hi) {
+    int a = 0, b = m->nbps;
+    while (a < b) {
+        int mid = (a + b) / 2;
+        if (m->bps[mid] < lo) a = mid + 1; else b = mid;
+    }
+    return a < m->nbps && m->bps[a] <= hi;
+}
 
 /* ------------------------------------------------------------------ the units' exports */
 
@@ -230,12 +341,33 @@ int priv_check(struct rv_cpu *c, uint32_t word, int min_ring, uint32_t exitctl,
                struct trap *t);
 
 /* csr.c */
+void csr_copy_wmasks(uint32_t out[DC_CSR_COPIES]);
 int csr_ring(uint32_t n, int *ro, int *banked);
 uint32_t csr_read(struct machine *m, struct rv_cpu *c, uint32_t n);
 void csr_write(struct rv_cpu *c, uint32_t n, uint32_t v);
 uint32_t status_read(struct rv_cpu *c, int guest);
 int wake_cond(struct machine *m, struct rv_cpu *c);
 int irq_deliverable(struct machine *m, struct rv_cpu *c, struct trap *t);
+
+/* dcache.c: see "decoded pages" above */
+int dc_init(struct machine *m);
+void dc_free(struct machine *m);
+void dc_flush(struct machine *m);
+struct dpage *dc_page_slow(struct machine *m, uint32_t ppn);
+void dc_decode_run(struct dpage *p, uint32_t k, const uint8_t *ram_page);
+void dc_write(struct machine *m, uint32_t pa);
+extern const void *const *dc_labels;
+
+/* exec.c; exec_one's results (block_run's too, and EX_EXACT) */
+#define EX_RETIRED 0   /* the step is done */
+#define EX_TRAP 1      /* the instruction at c->pc trapped: deliver *t */
+#define EX_MMIO 2      /* stopped for a Python device access (m->mmio) */
+#define EX_HALT 3      /* the store to sysctl.HALT retired */
+#define EX_EXACT 4     /* block_run: run the instruction at c->pc on the exact path */
+int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t);
+
+/* block.c */
+int block_run(struct machine *m, struct rv_cpu *c, struct trap *t);
 
 /* devices.c */
 int dev_access(struct machine *m, struct rv_cpu *c, uint32_t pa, int write, uint32_t *val);
@@ -245,5 +377,22 @@ void recompute_next_event(struct machine *m, struct rv_cpu *c);
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif
+
+/* the decoded page of physical page ppn (a RAM page), checked against RAM in this run;
+ * NULL if the host is out of memory (then the caller runs the exact path) */
+static inline struct dpage *dc_page(struct machine *m, uint32_t ppn) {
+    struct dcache *d = m->dc;
+    unsigned s = d->map[ppn];
+    if (likely(s)) {
+        struct dpage *p = d->slot[s - 1];
+        if (likely(p->epoch == d->epoch)) return p;
+    }
+    return dc_page_slow(m, ppn);
+}
+
+/* does host-physical RAM address pa hold decoded code? (stores must call dc_write) */
+static inline int dc_is_code(const struct machine *m, uint32_t pa) {
+    return m->dc->map[pa >> PAGE_BITS] != 0;
+}
 
 #endif

@@ -10,21 +10,18 @@
  *
  * The TLB: every change of an entry goes through this file (tlb_write, tlb_inv_where,
  * tlb_reindex_all), which keeps the VPN-bucketed lookup index and the translation cache
- * (tc_flush: one generation bump) consistent with it.
+ * consistent with it: a write drops the cached translations of the overwritten and
+ * the new entry's page (tc_drop_vpn), the invalidations flush.
  */
 #include "internal.h"
 
 /* ------------------------------------------------------------------ translation cache */
 
 void tc_flush(struct rv_cpu *c) {
-    c->tgen += TC_GEN_STEP;
-    if (c->tgen > PAGE_MASK) {
-        for (int s = 0; s < RV_TC_SETS; s++)
-            for (int k = 0; k < 3; k++)
-                for (int i = 0; i < RV_TC_SIZE; i++)
-                    c->tcs[s][k][i].tag = 0;
-        c->tgen = TC_GEN_STEP;
-    }
+    for (int s = 0; s < RV_TC_SETS; s++)
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < RV_TC_SIZE; i++)
+                c->tcs[s][k][i].tag = TC_EMPTY;
 }
 
 /* ------------------------------------------------------------------ TLB lookup index */
@@ -178,9 +175,11 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         x->pa = pa;
         x->host = m->ram + pa;
         if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
-        else if (!probe && !cas) {
+        /* a store mapping of a code page is never cached: stores to it must reach
+         * dc_write (dcache.c) */
+        else if (!probe && !cas && !(acc == RV_ACC_STORE && dc_is_code(m, pa))) {
             struct rv_tc *e = tc_entry(c, acc, va);
-            e->tag = (va & ~PAGE_MASK) | c->tgen;
+            e->tag = va & ~PAGE_MASK;
             e->useg = (uint32_t)useg;
             e->off = (uintptr_t)(m->ram + (pa & ~PAGE_MASK)) - (uintptr_t)(va & ~PAGE_MASK);
         }
@@ -215,10 +214,23 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
     tc_flush(c);
 }
 
+/* Drop the cached translations of virtual page vpn, in every set and kind: the only
+ * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
+static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
+    uint32_t page = vpn << PAGE_BITS;
+    for (int s = 0; s < RV_TC_SETS; s++)
+        for (int k = 0; k < 3; k++) {
+            struct rv_tc *e = &c->tcs[s][k][TC_IDX(page)];
+            if (e->tag == page) e->tag = TC_EMPTY;
+        }
+}
+
+/* tlbwi/tlbwr: only the translations of the old and the new entry's page change. */
 void tlb_write(struct rv_cpu *c, uint32_t idx) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
+    if (e->flags & TLBF_V) tc_drop_vpn(c, e->vpn);
     tlb_unindex(c, (int)idx);
     e->vpn = hi >> TLB_VPN_SHIFT;
     e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
@@ -227,7 +239,7 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
     tlb_index(c, (int)idx);
     c->c_tlb_writes++;
-    tc_flush(c);
+    if (e->flags & TLBF_V) tc_drop_vpn(c, e->vpn);
 }
 
 /* ------------------------------------------------------------------ API */

@@ -1,0 +1,290 @@
+/* ringvm native engine: the block executor, the fast half of the interpreter.
+ *
+ * Contract: block_run(m, c) runs CPU c from c->pc over decoded pages (dcache.c; the
+ * entry layout and the block rules are in internal.h, "decoded pages") for as long as
+ * every step is a plain one, then returns with c->pc at the first instruction it did not
+ * execute and c->cycle, the retired and tlb_hits counters written back. The caller
+ * (cpu_run, interp.c) executes that instruction on its exact path, one step, and calls
+ * block_run again. block_run never traps, never touches a device and never changes
+ * anything but registers, RAM through cached store translations, pc and the counters:
+ * the steps it runs are exactly the exact path's, faster. It leaves:
+ *  - before a block that would reach c->limit (the batch end or the CPU's next timed
+ *    event): checks are per block, `cycle + n <= limit`, then n steps run unchecked;
+ *  - before a SLOW entry (CSR, system, TLB, cas, illegal words...);
+ *  - before a load or store that misses the translation cache (the exact path does the
+ *    translation: TLB misses, devices, watchpoints, stores to code pages), taking back
+ *    the steps of the block it counted but did not run;
+ *  - when the next page cannot be entered here: the fetch misses the translation cache,
+ *    the pc is misaligned, the page holds a breakpoint, the host is out of memory.
+ * The caller enters it only while c->attn is clear (no interrupt check pending, CPU
+ * running, no breakpoint or watchpoint business); nothing block_run does can set attn
+ * or move limit, so neither is looked at again until it returns.
+ *
+ * Speed: each handler is a few host instructions and ends by jumping straight to the
+ * next entry's handler (`goto *ip->h`); a block end jumps to its target's handler after
+ * the one block check (direct chaining within a page: a local branch is ip + woff; far
+ * targets and page ends go through the fetch translation cache to the next page). The
+ * hot state (ip, the page, the cycle, limit, counters) lives in locals.
+ */
+#include "internal.h"
+
+#define REG(off) (*(uint32_t *)(regs + (off)))
+#define PC_OF(p) (fva + ((uint32_t)((p) - ents) << 2))
+
+int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
+#define H_LABEL(name, kind) [H_##name] = &&L_##name,
+    static const void *const labels[H_COUNT] = { RV_HANDLER_LIST(H_LABEL) };
+#undef H_LABEL
+    if (!m) { dc_labels = labels; return EX_RETIRED; }   /* dc_init: the decoder's labels */
+
+    uint8_t *const regs = (uint8_t *)c;
+    uint64_t cyc, cyc0, hits;    /* cycle now / at the last write-back; tlb_hits to add */
+    uint64_t climit;             /* c->limit: a block must end by it */
+    uint64_t lim;                /* what ENTER compares with: climit, or 0 on a page with
+                                  * a breakpoint, which sends every block start to
+                                  * leave_at_block, where its range is searched */
+    int ring, cring;   /* the ring; the ring for plain CSR accesses (V = 1: none) */
+    struct rv_tc (*tcset)[RV_TC_SIZE], *tcf, *tcl, *tcs;
+    struct dpage *page = NULL;
+    struct dent *ents = NULL, *ip;
+    uint32_t fva = 0, umask = 0, pc;
+    const struct rv_tc *fent = NULL;   /* the fetch translation of the page, as entered */
+    uintptr_t foff = 0;
+    int k;
+
+    /* Start the block at ip: the one check, then count all of it. */
+#define ENTER do {                                                                       \
+        uint32_t n_ = ip->n;                                                             \
+        if (unlikely(cyc + n_ > lim)) goto leave_at_block;                               \
+        cyc += n_;                                                                       \
+        hits += n_ & umask;                                                              \
+        goto *ip->h;                                                                     \
+    } while (0)
+    /* Next entry of the same block: no check, already counted. */
+#define NEXT do { ip++; goto *ip->h; } while (0)
+    /* Write the counters and pc back to the CPU. */
+#define WRITE_BACK do {                                                                  \
+        c->cycle = cyc;                                                                  \
+        c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;                 \
+        c->c_tlb_hits += hits;                                                           \
+        c->pc = pc;                                                                      \
+    } while (0)
+
+reload:   /* (re)read the CPU state the blocks depend on */
+    cyc = cyc0 = c->cycle;
+    climit = c->limit;
+    hits = 0;
+    ring = c->ring;
+    cring = c->v ? RING_COUNT : ring;
+    tcset = c->tc;
+    tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];
+    pc = c->pc;
+lookup:   /* enter the page of pc (a new page, or the same one after a far jump) */
+    {
+        if (unlikely(pc & 3)) goto leave;
+        struct rv_tc *e = &tcf[TC_IDX(pc)];
+        if (unlikely(e->tag != (pc & ~PAGE_MASK))) goto leave;
+        uintptr_t host = e->off + (pc & ~PAGE_MASK);
+        page = dc_page(m, (uint32_t)((host - (uintptr_t)m->ram) >> PAGE_BITS));
+        if (unlikely(!page)) goto leave;
+        lim = unlikely(m->nbps > 0) && bp_in(m, pc & ~PAGE_MASK, pc | PAGE_MASK) ? 0 : climit;
+        ents = page->e;
+        fva = pc & ~PAGE_MASK;
+        umask = e->useg ? 0xFFFFu : 0;   /* fetches from a useg page count tlb_hits */
+        fent = e;
+        foff = e->off;
+        ip = ents + ((pc & PAGE_MASK) >> 2);
+    }
+    ENTER;
+
+    /* ---- block boundaries */
+L_DECODE:   /* first time here: decode to the end of the block, then start it */
+    dc_decode_run(page, (uint32_t)(ip - ents), m->ram + ((size_t)page->ppn << PAGE_BITS));
+    ENTER;
+L_END:      /* ran off the end of the page */
+    pc = fva + PAGE_SIZE;
+    goto lookup;
+L_SLOW:     /* n = 0: nothing of it was counted; it is a step of its own */
+    if (unlikely(cyc >= climit) || (unlikely(lim == 0) && bp_in(m, PC_OF(ip), PC_OF(ip))))
+        goto leave_here;
+exact_step: /* run ip's instruction with exec_one (exec.c), nothing of it counted */
+    pc = PC_OF(ip);
+    hits += umask & 1;   /* its fetch */
+    WRITE_BACK;
+    k = exec_one(m, c, page->raw[ip - ents], t);
+    if (k != EX_RETIRED) return k;
+    /* a step of the exact path may change anything: the checks of a step's start
+     * (cpu_run) when something is due, else go on; the interrupt check is done here */
+    if (unlikely(c->cycle >= c->limit)) return EX_RETIRED;
+    if (unlikely(c->attn)) {
+        if (c->attn != RV_ATTN_IRQ || irq_deliverable(m, c, t)) return EX_RETIRED;
+        c->attn = 0;
+    }
+    if (likely(c->pc == pc + 4 && c->tc == tcset && c->ring == ring &&
+               fent->tag == fva && fent->off == foff)) {
+        cyc = cyc0 = c->cycle;   /* same page, same translation: the next entry */
+        climit = c->limit;
+        lim = lim ? climit : 0;
+        hits = 0;
+        ip++;
+        ENTER;
+    }
+    goto reload;
+
+    /* ---- ALU */
+#define RR(NAME, EXPR) L_##NAME: {                                                       \
+        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
+        REG(ip->rd) = (EXPR);                                                            \
+        NEXT;                                                                            \
+    }
+    RR(ADD, a + b)
+    RR(SUB, a - b)
+    RR(AND, a & b)
+    RR(OR, a | b)
+    RR(XOR, a ^ b)
+    RR(NOR, ~(a | b))
+    RR(SLL, a << (b & 31))
+    RR(SRL, a >> (b & 31))
+    RR(SRA, (uint32_t)((int32_t)a >> (b & 31)))
+    RR(SLT, (uint32_t)((int32_t)a < (int32_t)b))
+    RR(SLTU, (uint32_t)(a < b))
+    RR(MUL, a * b)
+    RR(MULH, (uint32_t)(((int64_t)(int32_t)a * (int64_t)(int32_t)b) >> 32))
+    RR(MULHU, (uint32_t)(((uint64_t)a * (uint64_t)b) >> 32))
+    RR(DIV, b == 0 ? 0xFFFFFFFFu : (a == 0x80000000u && b == 0xFFFFFFFFu) ? a
+                                 : (uint32_t)((int32_t)a / (int32_t)b))
+    RR(DIVU, b ? a / b : 0xFFFFFFFFu)
+    RR(REM, b == 0 ? a : (a == 0x80000000u && b == 0xFFFFFFFFu) ? 0
+                       : (uint32_t)((int32_t)a % (int32_t)b))
+    RR(REMU, b ? a % b : a)
+#undef RR
+#define RI(NAME, EXPR) L_##NAME: {                                                       \
+        uint32_t a = REG(ip->rs1), i = ip->u.imm;                                        \
+        REG(ip->rd) = (EXPR);                                                            \
+        NEXT;                                                                            \
+    }
+    RI(ADDI, a + i)
+    RI(SLTI, (uint32_t)((int32_t)a < (int32_t)i))
+    RI(SLTIU, (uint32_t)(a < i))
+    RI(ANDI, a & i)
+    RI(ORI, a | i)
+    RI(XORI, a ^ i)
+    RI(SLLI, a << i)
+    RI(SRLI, a >> i)
+    RI(SRAI, (uint32_t)((int32_t)a >> i))
+#undef RI
+
+    /* ---- loads and stores: the translation-cache hit only (internal.h tc_match) */
+#define LOAD(NAME, SIZE, EXPR) L_##NAME: {                                               \
+        uint32_t va = REG(ip->rs1) + ip->u.imm;                                          \
+        const struct rv_tc *e = &tcl[TC_IDX(va)];                                        \
+        if (unlikely(e->tag != (va & (~PAGE_MASK | (SIZE - 1))))) goto miss; \
+        hits += e->useg;                                                                 \
+        const uint8_t *p = (const uint8_t *)(e->off + va);                               \
+        REG(ip->rd) = (EXPR);                                                            \
+        NEXT;                                                                            \
+    }
+    LOAD(LW, 4, ld32(p))
+    LOAD(LB, 1, (uint32_t)(int32_t)(int8_t)p[0])
+    LOAD(LBU, 1, (uint32_t)p[0])
+    LOAD(LH, 2, (uint32_t)(int32_t)(int16_t)ld16(p))
+    LOAD(LHU, 2, (uint32_t)ld16(p))
+#undef LOAD
+    /* a code page never has a cached store translation (dcache.c), so a hit is plain RAM */
+#define STORE(NAME, SIZE, STMT) L_##NAME: {                                              \
+        uint32_t va = REG(ip->rs1) + ip->u.imm, v = REG(ip->rd);                         \
+        const struct rv_tc *e = &tcs[TC_IDX(va)];                                        \
+        if (unlikely(e->tag != (va & (~PAGE_MASK | (SIZE - 1))))) goto miss; \
+        hits += e->useg;                                                                 \
+        uint8_t *p = (uint8_t *)(e->off + va);                                           \
+        STMT;                                                                            \
+        NEXT;                                                                            \
+    }
+    STORE(SW, 4, st32(p, v))
+    STORE(SB, 1, p[0] = (uint8_t)v)
+    STORE(SH, 2, st16(p, (uint16_t)v))
+#undef STORE
+
+    /* ---- plain CSRs (dcache.c decode_csr), while V = 0 and the ring allows them; else
+     * the exact path (which traps or exits). Read before write, rs1 before rd. */
+#define CSR_OP(NAME, NEW) L_##NAME: {                                                    \
+        if (unlikely(cring > ip->u.csr.ring)) goto miss;                                 \
+        uint32_t *p = (uint32_t *)(regs + ip->u.csr.off), old = *p, src = REG(ip->rs1);  \
+        (void)src;                                                                       \
+        NEW;                                                                             \
+        REG(ip->rd) = old;                                                               \
+        NEXT;                                                                            \
+    }
+    CSR_OP(CSRR, (void)0)
+    CSR_OP(CSRW, *p = src & dc_csr_wmask[ip->u.csr.widx])
+    CSR_OP(CSRS, *p = (old | src) & dc_csr_wmask[ip->u.csr.widx])
+    CSR_OP(CSRC, *p = (old & ~src) & dc_csr_wmask[ip->u.csr.widx])
+#undef CSR_OP
+
+    /* ---- branches and jumps: the block ends; chain to the target's block */
+#define BRANCH(NAME, COND)                                                               \
+    L_##NAME##_L: {                                                                      \
+        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
+        ip += (COND) ? ip->u.b.woff : 1;                                                 \
+        ENTER;                                                                           \
+    }                                                                                    \
+    L_##NAME##_F: {                                                                      \
+        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
+        if (COND) { pc = PC_OF(ip) + ((uint32_t)(int32_t)ip->u.b.woff << 2); goto lookup; } \
+        ip++;                                                                            \
+        ENTER;                                                                           \
+    }
+    BRANCH(BEQ, a == b)
+    BRANCH(BNE, a != b)
+    BRANCH(BLT, (int32_t)a < (int32_t)b)
+    BRANCH(BGE, (int32_t)a >= (int32_t)b)
+    BRANCH(BLTU, a < b)
+    BRANCH(BGEU, a >= b)
+#undef BRANCH
+L_J_L:
+    ip += ip->u.b.woff;
+    ENTER;
+L_J_F:
+    pc = PC_OF(ip) + ip->u.imm;
+    goto lookup;
+L_JAL_L:
+    REG(REG_OFF(REG_LINK)) = PC_OF(ip) + 4;
+    ip += ip->u.b.woff;
+    ENTER;
+L_JAL_F:
+    REG(REG_OFF(REG_LINK)) = PC_OF(ip) + 4;
+    pc = PC_OF(ip) + ip->u.imm;
+    goto lookup;
+L_JALR: {
+        uint32_t target = REG(ip->rs1) + ip->u.imm;
+        REG(ip->rd) = PC_OF(ip) + 4;
+        if (likely((target & ~PAGE_MASK) == fva && !(target & 3))) {
+            ip = ents + ((target & PAGE_MASK) >> 2);
+            ENTER;
+        }
+        pc = target;
+        goto lookup;
+    }
+
+miss:   /* a load or store missed the translation cache: exec_one does it */
+    cyc -= ip->n;   /* take back ip and the rest of its block */
+    hits -= ip->n & umask;
+    goto exact_step;
+leave_at_block:   /* before ip, nothing of its block counted */
+    if (lim == 0 && climit > 0) {   /* a page with a breakpoint: is one in the block? */
+        uint32_t n_ = ip->n, lo = PC_OF(ip);
+        if (cyc + n_ <= climit && !bp_in(m, lo, lo + 4 * (n_ ? n_ - 1 : 0))) {
+            cyc += n_;
+            hits += n_ & umask;
+            goto *ip->h;
+        }
+    }
+leave_here:
+    pc = PC_OF(ip);
+leave:            /* before pc: the exact path runs it */
+    WRITE_BACK;
+    return EX_EXACT;
+#undef ENTER
+#undef NEXT
+#undef WRITE_BACK
+}
