@@ -114,9 +114,11 @@ struct rv_cpu {
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
     /* index: bucket (vpn mod RV_TLB_BUCKETS) -> bitmask of the valid entries in it */
     RV_PRIVATE uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
+    RV_PRIVATE int32_t tlbwords;     /* words of a bucket in use: (entries + 63) / 64 */
     RV_PRIVATE uint64_t end;         /* cycle at which the current batch ends */
     RV_PRIVATE uint64_t limit;       /* min(end, next_event): one compare per step */
     RV_PRIVATE struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
+    RV_PRIVATE uint32_t tcused;      /* bit per set: may hold entries (since the last flush) */
     RV_PRIVATE struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
 };
 

@@ -51,6 +51,8 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     const struct rv_tc *fent = NULL;   /* the fetch translation of the page, as entered */
     uintptr_t foff = 0;
     int k;
+    struct xl x;         /* translate_slow's result, for a load or store that missed */
+    uint32_t mva = 0;    /* and its virtual address */
 
     /* Start the block at ip: the one check, then count all of it. */
 #define ENTER do {                                                                       \
@@ -104,20 +106,66 @@ L_DECODE:   /* first time here: decode to the end of the block, then start it */
 L_END:      /* ran off the end of the page */
     pc = fva + PAGE_SIZE;
     goto lookup;
-L_SLOW:     /* n = 0: nothing of it was counted; it is a step of its own */
-    if (unlikely(cyc >= climit) || (unlikely(lim == 0) && bp_in(m, PC_OF(ip), PC_OF(ip))))
-        goto leave_here;
+    /* SLOW entries (n = 0: nothing of them was counted) are steps of their own */
+#define STEP_START do {                                                                  \
+        if (unlikely(cyc >= climit) ||                                                   \
+            (unlikely(lim == 0) && bp_in(m, PC_OF(ip), PC_OF(ip))))                      \
+            goto leave_here;                                                             \
+        pc = PC_OF(ip);                                                                  \
+        hits += umask & 1;   /* its fetch */                                             \
+        WRITE_BACK;                                                                      \
+    } while (0)
+L_SLOW:
+    STEP_START;
+    goto exact;
+L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
+    STEP_START;
+    exc(t, CAUSE_SYSCALL, 0);
+    t->hinsn = page->raw[ip - ents];
+    goto trapped;
+L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0) */
+    STEP_START;
+    if (unlikely(cring > RING_RFE)) goto exact;   /* exec_one traps or exits */
+    c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
+    c->cycle++;
+    if (ring == RING_HYPERVISOR) hyp_return(c); else kernel_return(c);
+    goto stepped;
+L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
+    STEP_START;
+    if (unlikely(cring > RING_TLBWI)) goto exact;
+    tlb_write(c, c->hcsr[BANK(CSR_TLBIDX)] % (uint32_t)m->ntlb);
+    goto retired;
+L_TLBWR: {
+        STEP_START;
+        if (unlikely(cring > RING_TLBWR)) goto exact;
+        uint32_t nt = (uint32_t)m->ntlb, wired = c->hcsr[BANK(CSR_WIRED)];
+        if (wired > nt - 1) wired = nt - 1;
+        tlb_write(c, wired + (uint32_t)(c->cycle % (nt - wired)));
+        goto retired;
+    }
+retired:    /* a SLOW entry done here retires, the pc moves on */
+    c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
+    c->cycle++;
+    c->pc = pc + 4;
+    goto stepped;
 exact_step: /* run ip's instruction with exec_one (exec.c), nothing of it counted */
     pc = PC_OF(ip);
     hits += umask & 1;   /* its fetch */
     WRITE_BACK;
+exact:
     k = exec_one(m, c, page->raw[ip - ents], t);
+exec_done:
+    if (k == EX_TRAP) goto trapped;
     if (k != EX_RETIRED) return k;
+    goto stepped;
+trapped:    /* the step recorded a trap: it is the trap entry (interp.c, the one trap block) */
+    if (take_trap(m, c, t)) return EX_MCHECK;
+stepped:
     /* a step of the exact path may change anything: the checks of a step's start
      * (cpu_run) when something is due, else go on; the interrupt check is done here */
     if (unlikely(c->cycle >= c->limit)) return EX_RETIRED;
     if (unlikely(c->attn)) {
-        if (c->attn != RV_ATTN_IRQ || irq_deliverable(m, c, t)) return EX_RETIRED;
+        if (c->attn != RV_ATTN_IRQ || irq_check(m, c, t)) return EX_RETIRED;
         c->attn = 0;
     }
     if (likely(c->pc == pc + 4 && c->tc == tcset && c->ring == ring &&
@@ -130,6 +178,7 @@ exact_step: /* run ip's instruction with exec_one (exec.c), nothing of it counte
         ENTER;
     }
     goto reload;
+#undef STEP_START
 
     /* ---- ALU */
 #define RR(NAME, EXPR) L_##NAME: {                                                       \
@@ -174,13 +223,27 @@ exact_step: /* run ip's instruction with exec_one (exec.c), nothing of it counte
     RI(SRAI, (uint32_t)((int32_t)a >> i))
 #undef RI
 
-    /* ---- loads and stores: the translation-cache hit only (internal.h tc_match) */
+    /* ---- loads and stores: the translation-cache hit inline (internal.h tc_match); a
+     * miss translates here (translate_slow fills the cache) and goes on with the block
+     * if it found RAM; a trap or a device register ends it (mem_other). While a
+     * watchpoint is armed exec_one does every access that misses (it must stop after). */
+#define MEM_MISS(ACC, SIZE) do {                                                         \
+        if (unlikely(m->nwatch > 0)) goto miss;                                          \
+        mva = va;                                                                        \
+        k = translate_slow(m, c, va, ACC, SIZE, 0, 0, page->raw[ip - ents], &x, t);      \
+        if (unlikely(k != XL_RAM)) goto mem_other;                                       \
+    } while (0)
 #define LOAD(NAME, SIZE, EXPR) L_##NAME: {                                               \
         uint32_t va = REG(ip->rs1) + ip->u.imm;                                          \
         const struct rv_tc *e = &tcl[TC_IDX(va)];                                        \
-        if (unlikely(e->tag != (va & (~PAGE_MASK | (SIZE - 1))))) goto miss; \
-        hits += e->useg;                                                                 \
-        const uint8_t *p = (const uint8_t *)(e->off + va);                               \
+        const uint8_t *p;                                                                \
+        if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
+            hits += e->useg;                                                             \
+            p = (const uint8_t *)(e->off + va);                                          \
+        } else {                                                                         \
+            MEM_MISS(RV_ACC_LOAD, SIZE);                                                 \
+            p = x.host;                                                                  \
+        }                                                                                \
         REG(ip->rd) = (EXPR);                                                            \
         NEXT;                                                                            \
     }
@@ -190,20 +253,51 @@ exact_step: /* run ip's instruction with exec_one (exec.c), nothing of it counte
     LOAD(LH, 2, (uint32_t)(int32_t)(int16_t)ld16(p))
     LOAD(LHU, 2, (uint32_t)ld16(p))
 #undef LOAD
-    /* a code page never has a cached store translation (dcache.c), so a hit is plain RAM */
+    /* a code page never has a cached store translation (dcache.c): a store to one is
+     * a miss, done here, then dc_write, and the block ends (its code may have changed) */
 #define STORE(NAME, SIZE, STMT) L_##NAME: {                                              \
         uint32_t va = REG(ip->rs1) + ip->u.imm, v = REG(ip->rd);                         \
         const struct rv_tc *e = &tcs[TC_IDX(va)];                                        \
-        if (unlikely(e->tag != (va & (~PAGE_MASK | (SIZE - 1))))) goto miss; \
-        hits += e->useg;                                                                 \
-        uint8_t *p = (uint8_t *)(e->off + va);                                           \
+        uint8_t *p;                                                                      \
+        if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
+            hits += e->useg;                                                             \
+            p = (uint8_t *)(e->off + va);                                                \
+            STMT;                                                                        \
+            NEXT;                                                                        \
+        }                                                                                \
+        MEM_MISS(RV_ACC_STORE, SIZE);                                                    \
+        p = x.host;                                                                      \
         STMT;                                                                            \
+        if (unlikely(dc_is_code(m, x.pa))) goto code_stored;                             \
         NEXT;                                                                            \
     }
     STORE(SW, 4, st32(p, v))
     STORE(SB, 1, p[0] = (uint8_t)v)
     STORE(SH, 2, st16(p, (uint16_t)v))
 #undef STORE
+#undef MEM_MISS
+code_stored: {   /* ip stored to a code page: it retired; take back the rest */
+        uint32_t rest = ip->n - 1u;   /* before dc_write changes the block */
+        dc_write(m, x.pa);
+        cyc -= rest;
+        hits -= rest & umask;
+        pc = PC_OF(ip);
+        WRITE_BACK;
+        c->pc = pc + 4;
+        goto stepped;
+    }
+mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
+    cyc -= ip->n;
+    hits -= ip->n & umask;
+    pc = PC_OF(ip);
+    hits += umask & 1;   /* its fetch */
+    WRITE_BACK;
+    if (k == XL_TRAP) {
+        if (t->kind == TK_EXC) t->hinsn = page->raw[ip - ents];   /* as exec_one's */
+        goto trapped;
+    }
+    k = exec_dev(m, c, page->raw[ip - ents], mva, x.pa, t);
+    goto exec_done;
 
     /* ---- plain CSRs (dcache.c decode_csr), while V = 0 and the ring allows them; else
      * the exact path (which traps or exits). Read before write, rs1 before rd. */

@@ -16,21 +16,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ pending lines */
-
-static inline uint32_t console_level(struct machine *m) {
-    int rxready = m->rx_len > 0;
-    int eof = m->eof && m->rx_len == 0;
-    return ((m->uart_ctrl & DEV_CONSOLE_CTRL_RXIE) && (rxready || eof)) ||
-           (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
-}
-
-static inline uint32_t host_pending(struct machine *m, struct rv_cpu *c) {
-    uint32_t p = c->ipend;
-    if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
-    return p;
-}
-
 /* ISA.md §10: the wake condition of a waiting CPU (ignores IE) */
 int wake_cond(struct machine *m, struct rv_cpu *c) {
     uint32_t hp = host_pending(m, c);

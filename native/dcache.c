@@ -227,6 +227,12 @@ static int decode(struct dent *e, uint32_t w, uint32_t k) {
         return H_JALR;
     case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
         return decode_csr(e, w, op);
+    case OP_SYSCALL:   /* those of the group system calls and TLB refills run every time */
+        if ((w & MASK_SYSCALL) == MATCH_SYSCALL) return H_SYSCALL;
+        if ((w & MASK_RFE) == MATCH_RFE) return H_RFE;
+        if ((w & MASK_TLBWI) == MATCH_TLBWI) return H_TLBWI;
+        if ((w & MASK_TLBWR) == MATCH_TLBWR) return H_TLBWR;
+        return H_SLOW;
     default:
         return H_SLOW;
     }
@@ -259,6 +265,7 @@ static void drop_store_translations(struct machine *m, uintptr_t page) {
     for (int i = 0; i < m->ncpus; i++) {
         struct rv_cpu *c = &m->cpus[i];
         for (int s = 0; s < RV_TC_SETS; s++) {
+            if (!(c->tcused & (1u << s))) continue;
             struct rv_tc *t = c->tcs[s][RV_ACC_STORE];
             for (int j = 0; j < RV_TC_SIZE; j++)
                 if (t[j].tag != TC_EMPTY && t[j].off + t[j].tag == page) t[j].tag = TC_EMPTY;

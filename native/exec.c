@@ -3,7 +3,7 @@
  * Contract: exec_one(m, c, w, t) executes instruction word w at c->pc, whose fetch has
  * happened (translated, counted in tlb_hits), as one step of ISA.md: it returns
  * EX_RETIRED (registers, memory, CSRs, pc written; the step counted: cycle, retired),
- * EX_HALT (retired, and it was the store to sysctl.HALT), EX_MMIO (an access to a
+ * EX_HALT (retired, and it was the store to sysctl.HALT: exec_dev), EX_MMIO (an access to a
  * Python device: nothing written, mmio_stop() recorded it; rv_complete_mmio finishes it)
  * or EX_TRAP (a trap filled into *t: the instruction wrote nothing back; the caller's
  * one trap block delivers it, DESIGN.md principle 5; t->hinsn is w for exceptions).
@@ -35,6 +35,30 @@ static void mmio_stop(struct machine *m, struct rv_cpu *c, uint32_t pa, int writ
     m->mmio.vaddr = va;
 }
 
+/* The rest of load or store word w at va after translate_slow found a device register
+ * at host-physical pa (a 32-bit lw/sw): the access, then the step's end as exec_one's.
+ * Also block_run's, for its loads and stores that reach a device. */
+int exec_dev(struct machine *m, struct rv_cpu *c, uint32_t w, uint32_t va, uint32_t pa,
+             struct trap *t) {
+    int write = (w >> FIELD_S_OP_SHIFT) == OP_SW;
+    uint32_t v = write ? c->r[FIELD(w, S, RS2)] : 0;
+    int d = dev_access(m, c, pa, write, &v);
+    if (d == DEV_BUS) {
+        bus_fault(c, t, va, pa, write ? RV_ACC_STORE : RV_ACC_LOAD, w);
+        if (t->kind == TK_EXC) t->hinsn = w;
+        return EX_TRAP;
+    }
+    if (d == DEV_MMIO) {
+        mmio_stop(m, c, pa, write, v, write ? 0 : (int)FIELD(w, I, RD), va, w);
+        return EX_MMIO;
+    }
+    if (!write) { c->r[FIELD(w, I, RD)] = v; c->r[0] = 0; }
+    c->c_retired_by_ring[c->ring - RING_MOST_PRIVILEGED]++;
+    c->cycle++;
+    c->pc += 4;
+    return d == DEV_HALT ? EX_HALT : EX_RETIRED;
+}
+
 #define R_RD(w) FIELD(w, R, RD)
 #define R_RS1(w) FIELD(w, R, RS1)
 #define R_RS2(w) FIELD(w, R, RS2)
@@ -44,7 +68,6 @@ int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t) {
     struct xl x;
     uint32_t *r = c->r;
     uint32_t pc = c->pc;
-    int halt = 0;
     const int ri = c->ring - RING_MOST_PRIVILEGED;   /* the ring it executes in */
     switch (w >> FIELD_R_OP_SHIFT) {
     case OP_ADD: {   /* the R-format ALU group (add ... remu) shares one opcode */
@@ -113,13 +136,7 @@ int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t) {
         } else {                                                                      \
             int k = translate_slow(m, c, va, RV_ACC_LOAD, SIZE, 0, 0, w, &x, t);     \
             if (k == XL_TRAP) goto trap;                                              \
-            if (k == XL_DEV) {                                                        \
-                int d = dev_access(m, c, x.pa, 0, &v);                                \
-                if (d == DEV_BUS) { bus_fault(c, t, va, x.pa, RV_ACC_LOAD, w); goto trap; } \
-                if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 0, 0, FIELD(w, I, RD), va, w); return EX_MMIO; } \
-                r[FIELD(w, I, RD)] = v; r[0] = 0; c->pc = pc + 4;                     \
-                break;                                                                \
-            }                                                                         \
+            if (k == XL_DEV) return exec_dev(m, c, w, va, x.pa, t);                  \
             p = x.host;                                                               \
         }                                                                             \
         v = EXPR;                                                                     \
@@ -146,14 +163,7 @@ int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t) {
         } else {                                                                      \
             int k = translate_slow(m, c, va, RV_ACC_STORE, SIZE, 0, 0, w, &x, t);    \
             if (k == XL_TRAP) goto trap;                                              \
-            if (k == XL_DEV) {                                                        \
-                int d = dev_access(m, c, x.pa, 1, &v);                                \
-                if (d == DEV_BUS) { bus_fault(c, t, va, x.pa, RV_ACC_STORE, w); goto trap; } \
-                if (d == DEV_MMIO) { mmio_stop(m, c, x.pa, 1, v, 0, va, w); return EX_MMIO; } \
-                if (d == DEV_HALT) halt = 1;                                                  \
-                c->pc = pc + 4;                                                       \
-                break;                                                                \
-            }                                                                         \
+            if (k == XL_DEV) return exec_dev(m, c, w, va, x.pa, t);                  \
             p = x.host;                                                               \
             code = dc_is_code(m, x.pa);                                               \
         }                                                                             \
@@ -343,7 +353,7 @@ int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t) {
     /* retired */
     c->c_retired_by_ring[ri]++;
     c->cycle++;
-    return halt ? EX_HALT : EX_RETIRED;
+    return EX_RETIRED;
 trap:
     if (t->kind == TK_EXC) t->hinsn = w;   /* for an EXCEPTION exit */
     return EX_TRAP;

@@ -125,6 +125,20 @@ static inline void st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 /* something changed that may make an interrupt deliverable: look before the next step */
 static inline void irq_dirty(struct rv_cpu *c) { c->attn |= RV_ATTN_IRQ; }
 
+/* the console's level-triggered line (CPU 0), and the host lines pending on c */
+static inline uint32_t console_level(const struct machine *m) {
+    int rxready = m->rx_len > 0;
+    int eof = m->eof && m->rx_len == 0;
+    return ((m->uart_ctrl & DEV_CONSOLE_CTRL_RXIE) && (rxready || eof)) ||
+           (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
+}
+
+static inline uint32_t host_pending(const struct machine *m, const struct rv_cpu *c) {
+    uint32_t p = c->ipend;
+    if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
+    return p;
+}
+
 /* ------------------------------------------------------------------ the trap record */
 
 #define TK_EXC 1
@@ -177,7 +191,9 @@ static inline int tc_match(const struct rv_tc *e, uint32_t va, uint32_t size) {
  * V = 0 and V = 1 by the context; every other change flushes (tc_flush). */
 static inline void tc_select(struct rv_cpu *c) {
     int cls = c->ring <= RING_KERNEL ? 0 : (c->ring == RING_LEAST_PRIVILEGED ? 2 : 1);
-    c->tc = c->tcs[(c->v ? 3 : 0) + cls];
+    int set = (c->v ? 3 : 0) + cls;
+    c->tc = c->tcs[set];
+    c->tcused |= 1u << set;
 }
 
 /* translate_slow results */
@@ -238,7 +254,8 @@ struct xl {
 #define DK_TERM 2
 #define DK_SLOW 3
 #define RV_HANDLER_LIST(X) \
-    X(SLOW, DK_SLOW) X(DECODE, DK_SLOW) X(END, DK_SLOW) \
+    X(SLOW, DK_SLOW) X(DECODE, DK_SLOW) X(END, DK_SLOW) X(SYSCALL, DK_SLOW) X(RFE, DK_SLOW) \
+    X(TLBWI, DK_SLOW) X(TLBWR, DK_SLOW) \
     X(ADD, DK_FAST) X(SUB, DK_FAST) X(AND, DK_FAST) X(OR, DK_FAST) X(XOR, DK_FAST) \
     X(NOR, DK_FAST) X(SLL, DK_FAST) X(SRL, DK_FAST) X(SRA, DK_FAST) X(SLT, DK_FAST) \
     X(SLTU, DK_FAST) X(MUL, DK_FAST) X(MULH, DK_FAST) X(MULHU, DK_FAST) X(DIV, DK_FAST) \
@@ -316,6 +333,7 @@ static inline int bp_in(const struct machine *m, uint32_t lo, uint32_t hi) {
 #endif
 
 /* interp.c */
+int take_trap(struct machine *m, struct rv_cpu *c, struct trap *t);
 int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
             struct rv_stop *out);
 void set_attn(struct machine *m, struct rv_cpu *c);
@@ -364,7 +382,10 @@ extern const void *const *dc_labels;
 #define EX_MMIO 2      /* stopped for a Python device access (m->mmio) */
 #define EX_HALT 3      /* the store to sysctl.HALT retired */
 #define EX_EXACT 4     /* block_run: run the instruction at c->pc on the exact path */
+#define EX_MCHECK 5    /* block_run: a trap it took was a machine check (m->mc) */
 int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t);
+int exec_dev(struct machine *m, struct rv_cpu *c, uint32_t w, uint32_t va, uint32_t pa,
+             struct trap *t);
 
 /* block.c */
 int block_run(struct machine *m, struct rv_cpu *c, struct trap *t);
@@ -388,6 +409,14 @@ static inline struct dpage *dc_page(struct machine *m, uint32_t ppn) {
         if (likely(p->epoch == d->epoch)) return p;
     }
     return dc_page_slow(m, ppn);
+}
+
+/* irq_deliverable, answered inline when no line is pending at all (the usual case
+ * after a trap entry or return, which mark the CPU for an interrupt check) */
+static inline __attribute__((always_inline)) int irq_check(struct machine *m, struct rv_cpu *c,
+                                                            struct trap *t) {
+    if (!(host_pending(m, c) | (c->gcsr[BANK(CSR_IPEND)] & (1u << IRQ_VIRQ)))) return 0;
+    return irq_deliverable(m, c, t);
 }
 
 /* does host-physical RAM address pa hold decoded code? (stores must call dc_write) */

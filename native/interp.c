@@ -2,8 +2,8 @@
  *
  * Contract: cpu_run(m, c, n, ...) runs up to n steps of CPU c and returns a stop reason
  * (RV_STOP_BUDGET = ran n steps; *done = steps taken; DESIGN.md principle 6). A step
- * is one cycle: a retired instruction, a trap entry (deliver(), from the single `trap:`
- * block: a faulting instruction writes nothing back, principle 5), or a cycle spent
+ * is one cycle: a retired instruction, a trap entry (deliver(), from the one trap
+ * block take_trap: a faulting instruction writes nothing back, principle 5), or a cycle
  * waiting (skipped in bulk up to the next event).
  *
  * The interpreter has two halves. block_run (block.c) runs pre-decoded blocks of plain
@@ -40,6 +40,15 @@ static int machine_idle(struct machine *m) {
         if (o->mode == RV_WAITING && wake_cond(m, o)) return 0;
     }
     return 1;
+}
+
+/* The one trap block (DESIGN.md principle 5), where both halves of the interpreter
+ * end a step that recorded a trap in *t: the trap entry, VM exit or machine check
+ * (deliver, trap.c) is the step. Returns 1 after a machine check (nothing changed). */
+int take_trap(struct machine *m, struct rv_cpu *c, struct trap *t) {
+    if (deliver(m, c, t)) return 1;
+    c->cycle++;
+    return 0;
 }
 
 /* Run up to n steps of CPU c. Returns a stop reason (RV_STOP_BUDGET = ran n steps). */
@@ -93,7 +102,7 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                 }
             }
             if (c->attn & RV_ATTN_IRQ) {
-                if (irq_deliverable(m, c, &t)) {
+                if (irq_check(m, c, &t)) {
                     w = 0;
                     if (c->bp_skip) { c->bp_skip = 0; set_attn(m, c); }
                     goto trap;
@@ -122,6 +131,7 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
             case EX_EXACT: exact = 1; continue;   /* look at the batch end first */
             case EX_TRAP: goto trap;
             case EX_MMIO: goto mmio;
+            case EX_MCHECK: goto mcheck;
             default: goto halt;
             }
         }
@@ -170,11 +180,13 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
             fkey = UINT64_MAX;
         continue;
 
-    trap:   /* the one trap block: t.hinsn is the instruction word, 0 for fetch faults */
+    trap:   /* t.hinsn is the instruction word, 0 for fetch faults */
         fkey = UINT64_MAX;
-        if (deliver(m, c, &t)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_MACHINE_CHECK; }
-        c->cycle++;
+        if (take_trap(m, c, &t)) goto mcheck;
         continue;
+    mcheck:
+        *done = c->cycle - start; out->cpu = c->index;
+        return RV_STOP_MACHINE_CHECK;
     mmio:
         *done = c->cycle - start; out->cpu = c->index;
         return RV_STOP_MMIO;

@@ -17,11 +17,16 @@
 
 /* ------------------------------------------------------------------ translation cache */
 
+/* Empty the cache: every set that may hold entries (tcused); then only the current
+ * set is in use. */
 void tc_flush(struct rv_cpu *c) {
-    for (int s = 0; s < RV_TC_SETS; s++)
+    for (int s = 0; s < RV_TC_SETS; s++) {
+        if (!(c->tcused & (1u << s))) continue;
         for (int k = 0; k < 3; k++)
             for (int i = 0; i < RV_TC_SIZE; i++)
                 c->tcs[s][k][i].tag = TC_EMPTY;
+    }
+    c->tcused = c->tc ? 1u << (int)((c->tc - &c->tcs[0][0]) / 3) : 0;
 }
 
 /* ------------------------------------------------------------------ TLB lookup index */
@@ -42,6 +47,7 @@ static inline void tlb_index(struct rv_cpu *c, int i) {
 
 void tlb_reindex_all(struct rv_cpu *c, int ntlb) {
     memset(c->tlbidx_bits, 0, sizeof c->tlbidx_bits);
+    c->tlbwords = (ntlb + 63) / 64;
     for (int i = 0; i < ntlb; i++) tlb_index(c, i);
 }
 
@@ -51,7 +57,7 @@ void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
                 int *first, int *second) {
     const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
     *first = *second = -1;
-    for (int wd = 0; wd < MACHINE_TLB_ENTRIES_MAX / 64; wd++) {
+    for (int wd = 0; wd < c->tlbwords; wd++) {   /* bits past the TLB's entries are 0 */
         uint64_t b = bits[wd];
         while (b) {
             int i = wd * 64 + __builtin_ctzll(b);
@@ -218,11 +224,11 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
  * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
 static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
     uint32_t page = vpn << PAGE_BITS;
-    for (int s = 0; s < RV_TC_SETS; s++)
-        for (int k = 0; k < 3; k++) {
-            struct rv_tc *e = &c->tcs[s][k][TC_IDX(page)];
-            if (e->tag == page) e->tag = TC_EMPTY;
-        }
+    for (uint32_t used = c->tcused; used; used &= used - 1) {
+        struct rv_tc (*set)[RV_TC_SIZE] = c->tcs[__builtin_ctz(used)];
+        for (int k = 0; k < 3; k++)
+            if (set[k][TC_IDX(page)].tag == page) set[k][TC_IDX(page)].tag = TC_EMPTY;
+    }
 }
 
 /* tlbwi/tlbwr: only the translations of the old and the new entry's page change. */

@@ -160,6 +160,7 @@ void rv_cpu_changed(struct machine *m, int cpu) {
         if (i >= m->ntlb) memset(&c->tlb[i], 0, sizeof c->tlb[i]);
     }
     tlb_reindex_all(c, m->ntlb);
+    c->tcused = (1u << RV_TC_SETS) - 1;   /* every set, whatever it holds (or a new CPU's zeros) */
     tc_flush(c);
     tc_select(c);
     recompute_next_event(m, c);
