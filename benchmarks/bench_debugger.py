@@ -10,7 +10,8 @@ second (best of R runs):
   boot                Machine.run() to the halt, as ``ringvm boot`` runs it
   continue, none      Debugger ``continue`` with nothing armed (target: within 10% of boot)
   continue, 3 bps     three breakpoints armed in the engine on code the loop never
-                      reaches (target: at least half of boot)
+                      reaches, on the loop's own page (target: at least half of boot)
+  3 bps, other page   the same on a page the loop never runs (target: within 10%)
   continue, 1 catch   ``catch syscall`` armed (counted per batch, informational)
   continue, 1 watch   a write watchpoint on code nobody writes (in the engine if it has
                       watchpoints, else software: informational)
@@ -86,6 +87,11 @@ never1: nop
 never2: nop
 never3: nop
 
+    .balign 4096
+far1:   nop
+far2:   nop
+far3:   nop
+
 .bss
     .balign 16
     .space 4096
@@ -128,13 +134,13 @@ def monolithic_rows(engine: str):
     from ringvm.emulator.images import resolve
     image = resolve("monolithic")
     elf = image.elf
-    disk, _ = image.default_disk()
+    disks, _ = image.default_disks()
     cmd = b"usertests quick\n"
     data = ["ticks", "stat_refills", "probe_active"]
 
     def boot():
         with Machine(MachineConfig(), engine, console=Console(input=cmd, capture=True),
-                     disk=disk, disk_snapshot=True) as m:
+                     disk=disks, disk_snapshot=True) as m:
             m.load_elf(elf)
             t = time.perf_counter()
             r = m.run()
@@ -175,6 +181,9 @@ def main() -> None:
             ("continue, 3 bps", lambda: run_debug(elf, a.engine,
                                                   ["break never1", "break never2",
                                                    "break never3"])),
+            ("3 bps, other page", lambda: run_debug(elf, a.engine,
+                                                    ["break far1", "break far2",
+                                                     "break far3"])),
             ("continue, 1 catch", lambda: run_debug(elf, a.engine, ["catch syscall"])),
             ("continue, 1 watch", lambda: run_debug(elf, a.engine, ["watch never1"]))]
     report(f"engine {a.engine}, loop guest of about {steps} steps", rows, a.repeat)
