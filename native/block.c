@@ -32,7 +32,7 @@
 #define PC_OF(p) (fva + ((uint32_t)((p) - ents) << 2))
 
 int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
-#define H_LABEL(name, kind) [H_##name] = &&L_##name,
+#define H_LABEL(name, kind, fw, prod) [H_##name] = &&L_##name,
     static const void *const labels[H_COUNT] = { RV_HANDLER_LIST(H_LABEL) };
 #undef H_LABEL
     if (!m) { dc_labels = labels; return EX_RETIRED; }   /* dc_init: the decoder's labels */
@@ -53,6 +53,7 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     int k;
     struct xl x;         /* translate_slow's result, for a load or store that missed */
     uint32_t mva = 0;    /* and its virtual address */
+    uint32_t acc = 0;    /* the value the last producer wrote (forwarding, internal.h) */
 
     /* Start the block at ip: the one check, then count all of it. */
 #define ENTER do {                                                                       \
@@ -62,8 +63,9 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
         hits += n_ & umask;                                                              \
         goto *ip->h;                                                                     \
     } while (0)
-    /* Next entry of the same block: no check, already counted. */
-#define NEXT do { ip++; goto *ip->h; } while (0)
+    /* Next entry of the same block: no check, already counted; its handler may take
+     * an operand from acc (internal.h, forwarding). */
+#define NEXT do { ip++; goto *ip->hf; } while (0)
     /* Write the counters and pc back to the CPU. */
 #define WRITE_BACK do {                                                                  \
         c->cycle = cyc;                                                                  \
@@ -180,12 +182,19 @@ stepped:
     goto reload;
 #undef STEP_START
 
-    /* ---- ALU */
-#define RR(NAME, EXPR) L_##NAME: {                                                       \
-        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
-        REG(ip->rd) = (EXPR);                                                            \
+    /* ---- ALU: each producer leaves its result in acc too; the _F variants take
+     * operand A (rs1) and/or B (rs2) from there */
+#define RR_DO(EXPR, A, B) {                                                              \
+        uint32_t a = (A), b = (B);                                                       \
+        acc = (EXPR);                                                                    \
+        REG(ip->rd) = acc;                                                               \
         NEXT;                                                                            \
     }
+#define RR(NAME, EXPR)                                                                   \
+    L_##NAME: RR_DO(EXPR, REG(ip->rs1), REG(ip->u.b.rs2))                                \
+    L_##NAME##_F1: RR_DO(EXPR, acc, REG(ip->u.b.rs2))                                    \
+    L_##NAME##_F2: RR_DO(EXPR, REG(ip->rs1), acc)                                        \
+    L_##NAME##_F12: RR_DO(EXPR, acc, acc)
     RR(ADD, a + b)
     RR(SUB, a - b)
     RR(AND, a & b)
@@ -207,11 +216,16 @@ stepped:
                        : (uint32_t)((int32_t)a % (int32_t)b))
     RR(REMU, b ? a % b : a)
 #undef RR
-#define RI(NAME, EXPR) L_##NAME: {                                                       \
-        uint32_t a = REG(ip->rs1), i = ip->u.imm;                                        \
-        REG(ip->rd) = (EXPR);                                                            \
+#undef RR_DO
+#define RI_DO(EXPR, A) {                                                                 \
+        uint32_t a = (A), i = ip->u.imm;                                                 \
+        acc = (EXPR);                                                                    \
+        REG(ip->rd) = acc;                                                               \
         NEXT;                                                                            \
     }
+#define RI(NAME, EXPR)                                                                   \
+    L_##NAME: RI_DO(EXPR, REG(ip->rs1))                                                  \
+    L_##NAME##_F1: RI_DO(EXPR, acc)
     RI(ADDI, a + i)
     RI(SLTI, (uint32_t)((int32_t)a < (int32_t)i))
     RI(SLTIU, (uint32_t)(a < i))
@@ -222,6 +236,7 @@ stepped:
     RI(SRLI, a >> i)
     RI(SRAI, (uint32_t)((int32_t)a >> i))
 #undef RI
+#undef RI_DO
 
     /* ---- loads and stores: the translation-cache hit inline (internal.h tc_match); a
      * miss translates here (translate_slow fills the cache) and goes on with the block
@@ -233,8 +248,8 @@ stepped:
         k = translate_slow(m, c, va, ACC, SIZE, 0, 0, page->raw[ip - ents], &x, t);      \
         if (unlikely(k != XL_RAM)) goto mem_other;                                       \
     } while (0)
-#define LOAD(NAME, SIZE, EXPR) L_##NAME: {                                               \
-        uint32_t va = REG(ip->rs1) + ip->u.imm;                                          \
+#define LOAD_DO(SIZE, EXPR, A) {                                                         \
+        uint32_t va = (A) + ip->u.imm;                                                   \
         const struct rv_tc *e = &tcl[TC_IDX(va)];                                        \
         const uint8_t *p;                                                                \
         if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
@@ -244,19 +259,25 @@ stepped:
             MEM_MISS(RV_ACC_LOAD, SIZE);                                                 \
             p = x.host;                                                                  \
         }                                                                                \
-        REG(ip->rd) = (EXPR);                                                            \
+        acc = (EXPR);                                                                    \
+        REG(ip->rd) = acc;                                                               \
         NEXT;                                                                            \
     }
+#define LOAD(NAME, SIZE, EXPR)                                                           \
+    L_##NAME: LOAD_DO(SIZE, EXPR, REG(ip->rs1))                                          \
+    L_##NAME##_F1: LOAD_DO(SIZE, EXPR, acc)
     LOAD(LW, 4, ld32(p))
     LOAD(LB, 1, (uint32_t)(int32_t)(int8_t)p[0])
     LOAD(LBU, 1, (uint32_t)p[0])
     LOAD(LH, 2, (uint32_t)(int32_t)(int16_t)ld16(p))
     LOAD(LHU, 2, (uint32_t)ld16(p))
 #undef LOAD
+#undef LOAD_DO
     /* a code page never has a cached store translation (dcache.c): a store to one is
-     * a miss, done here, then dc_write, and the block ends (its code may have changed) */
-#define STORE(NAME, SIZE, STMT) L_##NAME: {                                              \
-        uint32_t va = REG(ip->rs1) + ip->u.imm, v = REG(ip->rd);                         \
+     * a miss, done here, then dc_write, and the block ends (its code may have changed).
+     * A store produces nothing: acc keeps its value, and no successor forwards from it. */
+#define STORE_DO(SIZE, STMT, A, B) {                                                     \
+        uint32_t va = (A) + ip->u.imm, v = (B);                                          \
         const struct rv_tc *e = &tcs[TC_IDX(va)];                                        \
         uint8_t *p;                                                                      \
         if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
@@ -271,10 +292,16 @@ stepped:
         if (unlikely(dc_is_code(m, x.pa))) goto code_stored;                             \
         NEXT;                                                                            \
     }
+#define STORE(NAME, SIZE, STMT)                                                          \
+    L_##NAME: STORE_DO(SIZE, STMT, REG(ip->rs1), REG(ip->rd))                            \
+    L_##NAME##_F1: STORE_DO(SIZE, STMT, acc, REG(ip->rd))                                \
+    L_##NAME##_F2: STORE_DO(SIZE, STMT, REG(ip->rs1), acc)                               \
+    L_##NAME##_F12: STORE_DO(SIZE, STMT, acc, acc)
     STORE(SW, 4, st32(p, v))
     STORE(SB, 1, p[0] = (uint8_t)v)
     STORE(SH, 2, st16(p, (uint16_t)v))
 #undef STORE
+#undef STORE_DO
 #undef MEM_MISS
 code_stored: {   /* ip stored to a code page: it retired; take back the rest */
         uint32_t rest = ip->n - 1u;   /* before dc_write changes the block */
@@ -306,6 +333,7 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
         uint32_t *p = (uint32_t *)(regs + ip->u.csr.off), old = *p, src = REG(ip->rs1);  \
         (void)src;                                                                       \
         NEW;                                                                             \
+        acc = old;                                                                       \
         REG(ip->rd) = old;                                                               \
         NEXT;                                                                            \
     }
@@ -316,18 +344,27 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
 #undef CSR_OP
 
     /* ---- branches and jumps: the block ends; chain to the target's block */
-#define BRANCH(NAME, COND)                                                               \
-    L_##NAME##_L: {                                                                      \
-        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
-        ip += (COND) ? ip->u.b.woff : 1;                                                 \
+#define ENTRY_AT(p, boff) ((struct dent *)((char *)(p) + (boff)))
+#define BR_DO_L(COND, A, B) {                                                            \
+        uint32_t a = (A), b = (B);                                                       \
+        ip = (COND) ? ENTRY_AT(ip, ip->u.b.off) : ip + 1;                                \
         ENTER;                                                                           \
-    }                                                                                    \
-    L_##NAME##_F: {                                                                      \
-        uint32_t a = REG(ip->rs1), b = REG(ip->u.b.rs2);                                 \
-        if (COND) { pc = PC_OF(ip) + ((uint32_t)(int32_t)ip->u.b.woff << 2); goto lookup; } \
+    }
+#define BR_DO_F(COND, A, B) {                                                            \
+        uint32_t a = (A), b = (B);                                                       \
+        if (COND) { pc = PC_OF(ip) + ((uint32_t)(int32_t)ip->u.b.off << 2); goto lookup; } \
         ip++;                                                                            \
         ENTER;                                                                           \
     }
+#define BRANCH(NAME, COND)                                                               \
+    L_##NAME##_L: BR_DO_L(COND, REG(ip->rs1), REG(ip->u.b.rs2))                          \
+    L_##NAME##_L_F1: BR_DO_L(COND, acc, REG(ip->u.b.rs2))                                \
+    L_##NAME##_L_F2: BR_DO_L(COND, REG(ip->rs1), acc)                                    \
+    L_##NAME##_L_F12: BR_DO_L(COND, acc, acc)                                            \
+    L_##NAME##_F: BR_DO_F(COND, REG(ip->rs1), REG(ip->u.b.rs2))                          \
+    L_##NAME##_F_F1: BR_DO_F(COND, acc, REG(ip->u.b.rs2))                                \
+    L_##NAME##_F_F2: BR_DO_F(COND, REG(ip->rs1), acc)                                    \
+    L_##NAME##_F_F12: BR_DO_F(COND, acc, acc)
     BRANCH(BEQ, a == b)
     BRANCH(BNE, a != b)
     BRANCH(BLT, (int32_t)a < (int32_t)b)
@@ -335,35 +372,42 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
     BRANCH(BLTU, a < b)
     BRANCH(BGEU, a >= b)
 #undef BRANCH
+#undef BR_DO_L
+#undef BR_DO_F
 L_J_L:
-    ip += ip->u.b.woff;
+    ip = ENTRY_AT(ip, ip->u.j.off);
     ENTER;
 L_J_F:
     pc = PC_OF(ip) + ip->u.imm;
     goto lookup;
 L_JAL_L:
-    REG(REG_OFF(REG_LINK)) = PC_OF(ip) + 4;
-    ip += ip->u.b.woff;
+    REG(REG_OFF(REG_LINK)) = fva + ip->u.j.link;
+    ip = ENTRY_AT(ip, ip->u.j.off);
     ENTER;
 L_JAL_F:
     REG(REG_OFF(REG_LINK)) = PC_OF(ip) + 4;
     pc = PC_OF(ip) + ip->u.imm;
     goto lookup;
-L_JALR: {
-        uint32_t target = REG(ip->rs1) + ip->u.imm;
-        REG(ip->rd) = PC_OF(ip) + 4;
-        if (likely((target & ~PAGE_MASK) == fva && !(target & 3))) {
-            ip = ents + ((target & PAGE_MASK) >> 2);
-            ENTER;
-        }
-        pc = target;
-        goto lookup;
+#define JALR_DO(A) {                                                                     \
+        uint32_t target = (A) + ip->u.imm;                                               \
+        REG(ip->rd) = PC_OF(ip) + 4;                                                     \
+        if (likely((target & ~PAGE_MASK) == fva && !(target & 3))) {                     \
+            ip = ents + ((target & PAGE_MASK) >> 2);                                     \
+            ENTER;                                                                       \
+        }                                                                                \
+        pc = target;                                                                     \
+        goto lookup;                                                                     \
     }
+L_JALR: JALR_DO(REG(ip->rs1))
+L_JALR_F1: JALR_DO(acc)
+#undef JALR_DO
+#undef ENTRY_AT
 
-miss:   /* a load or store missed the translation cache: exec_one does it */
+miss:   /* ip's instruction goes to exec_one (watchpoints armed; a CSR the ring forbids) */
     cyc -= ip->n;   /* take back ip and the rest of its block */
     hits -= ip->n & umask;
     goto exact_step;
+
 leave_at_block:   /* before ip, nothing of its block counted */
     if (lim == 0 && climit > 0) {   /* a page with a breakpoint: is one in the block? */
         uint32_t n_ = ip->n, lo = PC_OF(ip);

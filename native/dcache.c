@@ -63,10 +63,13 @@ void dc_flush(struct machine *m) {
 
 /* ------------------------------------------------------------------ block lengths */
 
+/* Entry k goes back to undecoded; the next entry may no longer forward from it. */
 static inline void set_undecoded(struct dpage *p, uint32_t k) {
-    p->e[k].h = dc_labels[H_DECODE];
+    p->e[k].h = p->e[k].hf = dc_labels[H_DECODE];
     p->e[k].n = 0;
     p->kind[k] = DK_UNDECODED;
+    p->op[k] = H_DECODE;
+    p->e[k + 1].hf = p->e[k + 1].h;   /* e[DC_WORDS] is END: its hf is h too */
 }
 
 /* Recompute `n` of entry k and of the FAST entries before it that run into it. */
@@ -200,9 +203,12 @@ static int decode(struct dent *e, uint32_t w, uint32_t k) {
     case OPC: {                                                                           \
         int16_t off = (int16_t)FIELD(w, B, IMM);                                          \
         e->rs1 = REG_OFF(FIELD(w, B, RS1)); e->u.b.rs2 = REG_OFF(FIELD(w, B, RS2));       \
-        e->u.b.woff = off;                                                                \
-        return (int32_t)k + off >= 0 && (int32_t)k + off < (int32_t)DC_WORDS ? H_##NAME##_L \
-                                                                           : H_##NAME##_F; \
+        if ((int32_t)k + off >= 0 && (int32_t)k + off < (int32_t)DC_WORDS) {              \
+            e->u.b.off = (int16_t)(off * (int32_t)sizeof(struct dent));                   \
+            return H_##NAME##_L;                                                          \
+        }                                                                                 \
+        e->u.b.off = off;                                                                 \
+        return H_##NAME##_F;                                                              \
     }
     BRANCH(OP_BEQ, BEQ)
     BRANCH(OP_BNE, BNE)
@@ -216,7 +222,8 @@ static int decode(struct dent *e, uint32_t w, uint32_t k) {
         int32_t woff = (int32_t)(off << (32 - IMM_JOFF26_BITS)) >> (32 - IMM_JOFF26_BITS);
         int jal = op == OP_JAL;
         if ((int32_t)k + woff >= 0 && (int32_t)k + woff < (int32_t)DC_WORDS) {
-            e->u.b.woff = (int16_t)woff;
+            e->u.j.off = (int16_t)(woff * (int32_t)sizeof(struct dent));
+            e->u.j.link = (uint16_t)(4 * (k + 1));
             return jal ? H_JAL_L : H_J_L;
         }
         e->u.imm = (uint32_t)woff << 2;
@@ -239,10 +246,34 @@ static int decode(struct dent *e, uint32_t w, uint32_t k) {
 }
 
 static const uint8_t kind_of[H_COUNT] = {
-#define H_KIND(name, kind) [H_##name] = kind,
+#define H_KIND(name, kind, fw, prod) [H_##name] = kind,
     RV_HANDLER_LIST(H_KIND)
 #undef H_KIND
 };
+static const uint8_t fw_of[H_COUNT] = {
+#define H_FW(name, kind, fw, prod) [H_##name] = fw,
+    RV_HANDLER_LIST(H_FW)
+#undef H_FW
+};
+static const uint8_t prod_of[H_COUNT] = {
+#define H_PROD(name, kind, fw, prod) [H_##name] = prod,
+    RV_HANDLER_LIST(H_PROD)
+#undef H_PROD
+};
+
+/* Choose how the block runs into entry k (hf): the variant of its handler that takes
+ * the operands its predecessor produced from acc (internal.h, forwarding), or h. */
+static void set_fwd(struct dpage *p, uint32_t k) {
+    struct dent *e = &p->e[k];
+    int h = p->op[k], fw = p->kind[k] == DK_UNDECODED ? FW_NONE : fw_of[h], v = 0;
+    if (fw != FW_NONE && k > 0 && p->kind[k - 1] == DK_FAST && prod_of[p->op[k - 1]]) {
+        uint8_t prd = p->e[k - 1].rd;   /* REG_SINK for r0: no operand is at that offset */
+        v = e->rs1 == prd;
+        if (fw == FW_AB && e->u.b.rs2 == prd) v |= 2;
+        if (fw == FW_AS && e->rd == prd) v |= 2;
+    }
+    e->hf = dc_labels[h + v];   /* variants follow their handler: _F1, _F2, _F12 */
+}
 
 /* Decode from entry k to the end of its block (block_run reached k undecoded). */
 void dc_decode_run(struct dpage *p, uint32_t k, const uint8_t *ram_page) {
@@ -252,10 +283,12 @@ void dc_decode_run(struct dpage *p, uint32_t k, const uint8_t *ram_page) {
         int kind = kind_of[h];
         p->e[j].h = dc_labels[h];
         p->kind[j] = (uint8_t)kind;
+        p->op[j] = (uint8_t)h;
         j++;
         if (kind != DK_FAST) break;
     }
     dc_fix_run(p, j - 1);
+    for (uint32_t i = k; i <= j && i < DC_WORDS; i++) set_fwd(p, i);
 }
 
 /* ------------------------------------------------------------------ pages */
@@ -304,9 +337,9 @@ NOINLINE struct dpage *dc_page_slow(struct machine *m, uint32_t ppn) {
         d->slot[d->used] = p;
     }
     const uint8_t *ram_page = m->ram + ((size_t)ppn << PAGE_BITS);
-    for (uint32_t k = 0; k < DC_WORDS; k++) set_undecoded(p, k);
-    p->e[DC_WORDS].h = dc_labels[H_END];
+    p->e[DC_WORDS].h = p->e[DC_WORDS].hf = dc_labels[H_END];
     p->e[DC_WORDS].n = 0;
+    for (uint32_t k = 0; k < DC_WORDS; k++) set_undecoded(p, k);
     memcpy(p->raw, ram_page, PAGE_SIZE);
     p->ppn = ppn;
     p->epoch = d->epoch;

@@ -248,48 +248,81 @@ struct xl {
 #define DC_MAX_PAGES 256
 
 /* The handlers of block_run, each with its kind: FAST runs and falls through to the next
- * entry, TERM ends a block (branches and jumps), SLOW leaves the block (its n is 0). */
+ * entry, TERM ends a block (branches and jumps), SLOW leaves the block (its n is 0);
+ * its forwarding class; and whether it produces a register value (writes rd).
+ *
+ * Forwarding: every producer also leaves the value it wrote in a host register (acc),
+ * and an entry that reads the register its predecessor wrote has a variant that takes
+ * it from there: it is entered that way (hf) only when the block runs into it from the
+ * predecessor, never at a block start (h). It saves the load, and the wait for the
+ * store of the predecessor to reach it. Classes: FW_A: _F1 for operand A (rs1); FW_AB:
+ * _F1, _F2 (operand B: rs2), _F12; FW_AS the same for stores (B: the value, in rd). */
 #define DK_UNDECODED 0
 #define DK_FAST 1
 #define DK_TERM 2
 #define DK_SLOW 3
+#define FW_NONE 0
+#define FW_A 1
+#define FW_AB 2
+#define FW_AS 3
+#define H1(X, n, kind, prod) X(n, kind, FW_A, prod) X(n##_F1, kind, FW_NONE, prod)
+#define H3(X, n, kind, fw, prod) X(n, kind, fw, prod) X(n##_F1, kind, FW_NONE, prod) \
+    X(n##_F2, kind, FW_NONE, prod) X(n##_F12, kind, FW_NONE, prod)
 #define RV_HANDLER_LIST(X) \
-    X(SLOW, DK_SLOW) X(DECODE, DK_SLOW) X(END, DK_SLOW) X(SYSCALL, DK_SLOW) X(RFE, DK_SLOW) \
-    X(TLBWI, DK_SLOW) X(TLBWR, DK_SLOW) \
-    X(ADD, DK_FAST) X(SUB, DK_FAST) X(AND, DK_FAST) X(OR, DK_FAST) X(XOR, DK_FAST) \
-    X(NOR, DK_FAST) X(SLL, DK_FAST) X(SRL, DK_FAST) X(SRA, DK_FAST) X(SLT, DK_FAST) \
-    X(SLTU, DK_FAST) X(MUL, DK_FAST) X(MULH, DK_FAST) X(MULHU, DK_FAST) X(DIV, DK_FAST) \
-    X(DIVU, DK_FAST) X(REM, DK_FAST) X(REMU, DK_FAST) \
-    X(ADDI, DK_FAST) X(SLTI, DK_FAST) X(SLTIU, DK_FAST) X(ANDI, DK_FAST) X(ORI, DK_FAST) \
-    X(XORI, DK_FAST) X(SLLI, DK_FAST) X(SRLI, DK_FAST) X(SRAI, DK_FAST) \
-    X(LW, DK_FAST) X(LB, DK_FAST) X(LBU, DK_FAST) X(LH, DK_FAST) X(LHU, DK_FAST) \
-    X(SW, DK_FAST) X(SB, DK_FAST) X(SH, DK_FAST) \
-    X(CSRR, DK_FAST) X(CSRW, DK_FAST) X(CSRS, DK_FAST) X(CSRC, DK_FAST) \
-    X(BEQ_L, DK_TERM) X(BNE_L, DK_TERM) X(BLT_L, DK_TERM) X(BGE_L, DK_TERM) \
-    X(BLTU_L, DK_TERM) X(BGEU_L, DK_TERM) \
-    X(BEQ_F, DK_TERM) X(BNE_F, DK_TERM) X(BLT_F, DK_TERM) X(BGE_F, DK_TERM) \
-    X(BLTU_F, DK_TERM) X(BGEU_F, DK_TERM) \
-    X(J_L, DK_TERM) X(J_F, DK_TERM) X(JAL_L, DK_TERM) X(JAL_F, DK_TERM) X(JALR, DK_TERM)
-#define H_ENUM(name, kind) H_##name,
+    X(SLOW, DK_SLOW, FW_NONE, 0) X(DECODE, DK_SLOW, FW_NONE, 0) X(END, DK_SLOW, FW_NONE, 0) \
+    X(SYSCALL, DK_SLOW, FW_NONE, 0) X(RFE, DK_SLOW, FW_NONE, 0) \
+    X(TLBWI, DK_SLOW, FW_NONE, 0) X(TLBWR, DK_SLOW, FW_NONE, 0) \
+    H3(X, ADD, DK_FAST, FW_AB, 1) H3(X, SUB, DK_FAST, FW_AB, 1) H3(X, AND, DK_FAST, FW_AB, 1) \
+    H3(X, OR, DK_FAST, FW_AB, 1) H3(X, XOR, DK_FAST, FW_AB, 1) H3(X, NOR, DK_FAST, FW_AB, 1) \
+    H3(X, SLL, DK_FAST, FW_AB, 1) H3(X, SRL, DK_FAST, FW_AB, 1) H3(X, SRA, DK_FAST, FW_AB, 1) \
+    H3(X, SLT, DK_FAST, FW_AB, 1) H3(X, SLTU, DK_FAST, FW_AB, 1) H3(X, MUL, DK_FAST, FW_AB, 1) \
+    H3(X, MULH, DK_FAST, FW_AB, 1) H3(X, MULHU, DK_FAST, FW_AB, 1) \
+    H3(X, DIV, DK_FAST, FW_AB, 1) H3(X, DIVU, DK_FAST, FW_AB, 1) \
+    H3(X, REM, DK_FAST, FW_AB, 1) H3(X, REMU, DK_FAST, FW_AB, 1) \
+    H1(X, ADDI, DK_FAST, 1) H1(X, SLTI, DK_FAST, 1) H1(X, SLTIU, DK_FAST, 1) \
+    H1(X, ANDI, DK_FAST, 1) H1(X, ORI, DK_FAST, 1) H1(X, XORI, DK_FAST, 1) \
+    H1(X, SLLI, DK_FAST, 1) H1(X, SRLI, DK_FAST, 1) H1(X, SRAI, DK_FAST, 1) \
+    H1(X, LW, DK_FAST, 1) H1(X, LB, DK_FAST, 1) H1(X, LBU, DK_FAST, 1) \
+    H1(X, LH, DK_FAST, 1) H1(X, LHU, DK_FAST, 1) \
+    H3(X, SW, DK_FAST, FW_AS, 0) H3(X, SB, DK_FAST, FW_AS, 0) H3(X, SH, DK_FAST, FW_AS, 0) \
+    X(CSRR, DK_FAST, FW_NONE, 1) X(CSRW, DK_FAST, FW_NONE, 1) \
+    X(CSRS, DK_FAST, FW_NONE, 1) X(CSRC, DK_FAST, FW_NONE, 1) \
+    H3(X, BEQ_L, DK_TERM, FW_AB, 0) H3(X, BNE_L, DK_TERM, FW_AB, 0) \
+    H3(X, BLT_L, DK_TERM, FW_AB, 0) H3(X, BGE_L, DK_TERM, FW_AB, 0) \
+    H3(X, BLTU_L, DK_TERM, FW_AB, 0) H3(X, BGEU_L, DK_TERM, FW_AB, 0) \
+    H3(X, BEQ_F, DK_TERM, FW_AB, 0) H3(X, BNE_F, DK_TERM, FW_AB, 0) \
+    H3(X, BLT_F, DK_TERM, FW_AB, 0) H3(X, BGE_F, DK_TERM, FW_AB, 0) \
+    H3(X, BLTU_F, DK_TERM, FW_AB, 0) H3(X, BGEU_F, DK_TERM, FW_AB, 0) \
+    X(J_L, DK_TERM, FW_NONE, 0) X(J_F, DK_TERM, FW_NONE, 0) \
+    X(JAL_L, DK_TERM, FW_NONE, 0) X(JAL_F, DK_TERM, FW_NONE, 0) H1(X, JALR, DK_TERM, 0)
+#define H_ENUM(name, kind, fw, prod) H_##name,
 enum { RV_HANDLER_LIST(H_ENUM) H_COUNT };
 #undef H_ENUM
 
+/* Local branch and jump targets are stored as byte offsets between entries. */
 struct dent {
-    const void *h;        /* handler label in block_run */
+    const void *h;        /* handler, entered at a block start (ENTER) */
+    const void *hf;       /* handler when the block runs into it from the previous entry:
+                           * a forwarding variant of h, or h */
     uint16_t n;           /* steps from here to the end of the block (see above) */
     uint8_t rd;           /* destination offset (stores: the value register rs2) */
     uint8_t rs1;          /* first source offset */
     union {
         uint32_t imm;     /* ALU/load/store immediate; far j/jal: byte offset */
-        struct { uint8_t rs2; uint8_t pad; int16_t woff; } b;   /* R-format, branches */
+        struct { uint8_t rs2; uint8_t pad; int16_t off; } b;   /* R-format; branches:
+                           * local: target - this entry in bytes; far: in words */
+        struct { uint16_t link; int16_t off; } j;   /* local j/jal: page offset of pc + 4,
+                                                      * target - this entry in bytes */
         struct { uint16_t off; int8_t ring; uint8_t widx; } csr;  /* plain CSR access */
     } u;
 };
-_Static_assert(sizeof(struct dent) == 16, "struct dent: 16 bytes, a power of two");
+_Static_assert(sizeof(struct dent) == 24, "struct dent: 24 bytes");
+_Static_assert(DC_WORDS * sizeof(struct dent) < 32768, "byte offsets between entries: int16");
 
 struct dpage {
     struct dent e[DC_WORDS + 1];     /* + END: leaving the page at its end */
     uint8_t kind[DC_WORDS];          /* DK_* of each entry */
+    uint8_t op[DC_WORDS];            /* its handler (H_*, not a forwarding variant) */
     uint32_t raw[DC_WORDS];          /* RAM as last seen (equal to it within a run) */
     uint32_t ppn;                    /* physical page */
     uint32_t epoch;                  /* dc->epoch when last compared with RAM */
