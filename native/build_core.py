@@ -40,6 +40,18 @@ HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto",
           "-falign-jumps=64", "-falign-functions=64"]
 
+# RINGVM_SANITIZE=1 builds a checking engine, never a fast one: AddressSanitizer and
+# UndefinedBehaviorSanitizer (any report aborts), -O1 -g, no LTO. The Python running it
+# is not built with ASan, so preload the runtime:
+#   RINGVM_SANITIZE=1 pip install -e .
+#   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
+#       python -m pytest -p no:xdist tests/native tests/engines
+# (then rebuild without it).
+SANITIZE = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-strict-aliasing",
+            "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
+if os.environ.get("RINGVM_SANITIZE"):
+    CFLAGS = SANITIZE
+
 PRIVATE = "RV_PRIVATE"              # api.h: a declaration/member the cdef leaves out
 ISA_NAMES = "RV_API_ISA_NAMES"      # api.h: isa_gen.h names exported as constants
 
