@@ -366,7 +366,6 @@ static inline int bp_in(const struct machine *m, uint32_t lo, uint32_t hi) {
 #endif
 
 /* interp.c */
-int take_trap(struct machine *m, struct rv_cpu *c, struct trap *t);
 int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
             struct rv_stop *out);
 void set_attn(struct machine *m, struct rv_cpu *c);
@@ -387,7 +386,6 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
 /* trap.c */
 int deliver(struct machine *m, struct rv_cpu *c, struct trap *t);
 void hyp_return(struct rv_cpu *c);
-void kernel_return(struct rv_cpu *c);
 int priv_check(struct rv_cpu *c, uint32_t word, int min_ring, uint32_t exitctl,
                struct trap *t);
 
@@ -442,6 +440,62 @@ static inline struct dpage *dc_page(struct machine *m, uint32_t ppn) {
         if (likely(p->epoch == d->epoch)) return p;
     }
     return dc_page_slow(m, ppn);
+}
+
+/* ------------------------------------------------------------------ trap entry, rfe */
+
+/* Trap entry into ring 0 of the current level (ISA.md §7), the part of deliver() for a
+ * trap taken from ring 0..3 (V = 0) or in a guest that handles it: epc, cause,
+ * badvaddr, status (PIE <- IE, IE <- 0, PRING <- ring), ring 0, pc <- tvec (the caller
+ * has checked tvec != 0). c->pc is the pc to save. */
+static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv) {
+    uint32_t *b = CUR(c);
+    b[BANK(CSR_EPC)] = c->pc;
+    b[BANK(CSR_CAUSE)] = cause;
+    b[BANK(CSR_BADVADDR)] = badv;
+    uint32_t s = b[BANK(CSR_STATUS)];
+    s = STATUS_SET(s, PIE, STATUS_GET(s, IE));
+    s = STATUS_SET(s, IE, 0);
+    s = STATUS_SET(s, PRING, ring_to_field(c->ring));
+    b[BANK(CSR_STATUS)] = s;
+    c->ring = RING_KERNEL;
+    c->pc = b[BANK(CSR_TVEC)];
+    tc_select(c);
+}
+
+/* The one trap block (DESIGN.md principle 5), where both halves of the interpreter
+ * (cpu_run, block_run) end a step that recorded a trap in *t: the trap entry, VM exit
+ * or machine check (deliver, trap.c) is the step. Returns 1 after a machine check
+ * (nothing changed). The usual case, an exception from ring 0..3 with V = 0 and a
+ * vector (system calls, TLB refills), is deliver()'s same entry done inline; it needs
+ * no interrupt check after it: in ring 0 with V = 0 and IE = 0 none is deliverable
+ * (csr.c irq_deliverable), and whatever enables one marks the CPU again. */
+static inline __attribute__((always_inline)) int take_trap(struct machine *m, struct rv_cpu *c,
+                                                             struct trap *t) {
+    if (likely(t->kind == TK_EXC && !c->v && c->ring >= RING_KERNEL && H(c, TVEC))) {
+        m->whit_pending = 0;   /* as deliver: the watched access's instruction trapped */
+        kernel_entry(c, t->cause, t->badv);
+        c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
+        c->cycle++;
+        return 0;
+    }
+    if (deliver(m, c, t)) return 1;
+    c->cycle++;
+    return 0;
+}
+
+/* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1 */
+static inline void kernel_return(struct rv_cpu *c) {
+    uint32_t *b = CUR(c);
+    uint32_t s = b[BANK(CSR_STATUS)];
+    int pring = ring_from_field(STATUS_GET(s, PRING));
+    c->pc = b[BANK(CSR_EPC)];
+    c->ring = (pring >= RING_KERNEL && pring <= RING_LEAST_PRIVILEGED) ? pring : RING_KERNEL;
+    s = STATUS_SET(s, IE, STATUS_GET(s, PIE));
+    s = STATUS_SET(s, PIE, 1);
+    b[BANK(CSR_STATUS)] = s;
+    tc_select(c);
+    irq_dirty(c);
 }
 
 /* irq_deliverable, answered inline when no line is pending at all (the usual case

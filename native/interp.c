@@ -42,14 +42,7 @@ static int machine_idle(struct machine *m) {
     return 1;
 }
 
-/* The one trap block (DESIGN.md principle 5), where both halves of the interpreter
- * end a step that recorded a trap in *t: the trap entry, VM exit or machine check
- * (deliver, trap.c) is the step. Returns 1 after a machine check (nothing changed). */
-int take_trap(struct machine *m, struct rv_cpu *c, struct trap *t) {
-    if (deliver(m, c, t)) return 1;
-    c->cycle++;
-    return 0;
-}
+/* take_trap, the one trap block, is in internal.h (inline: both halves call it). */
 
 /* Run up to n steps of CPU c. Returns a stop reason (RV_STOP_BUDGET = ran n steps). */
 int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
