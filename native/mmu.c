@@ -52,23 +52,47 @@ void tlb_reindex_all(struct rv_cpu *c, int ntlb) {
 }
 
 /* The lowest matching entry of (vpn, vmid, asid) in `first`, the next in `second`
- * (-1 if none): ascending index order, like a scan of the whole TLB. */
-void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
-                int *first, int *second) {
+ * (-1 if none): ascending index order, like a scan of the whole TLB. Inline: it is
+ * on every TLB refill's path, twice (the miss, then the retried access). */
+static inline __attribute__((always_inline)) void tlb_find(struct rv_cpu *c, uint32_t vpn,
+                                                          uint32_t vmid, uint32_t asid,
+                                                          int *first, int *second) {
     const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
-    *first = *second = -1;
+    int f = -1;
+    *second = -1;
     for (int wd = 0; wd < c->tlbwords; wd++) {   /* bits past the TLB's entries are 0 */
         uint64_t b = bits[wd];
         while (b) {
             int i = wd * 64 + __builtin_ctzll(b);
             b &= b - 1;
-            struct rv_tlbe *e = &c->tlb[i];
+            const struct rv_tlbe *e = &c->tlb[i];
             if (e->vpn == vpn && e->vmid == vmid && ((e->flags & TLBF_G) || e->asid == asid)) {
-                if (*first < 0) *first = i;
-                else { *second = i; return; }
+                if (f < 0) f = i;
+                else { *second = i; *first = f; return; }
             }
         }
     }
+    *first = f;
+}
+
+void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
+                int *first, int *second) {
+    tlb_find(c, vpn, vmid, asid, first, second);
+}
+
+/* Does a valid entry other than `idx` hold virtual page vpn (any VMID or ASID)? */
+static inline int tlb_vpn_elsewhere(const struct rv_cpu *c, uint32_t vpn, uint32_t idx) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    for (int wd = 0; wd < c->tlbwords; wd++) {
+        uint64_t b = bits[wd];
+        if (wd == (int)(idx >> 6)) b &= ~(1ull << (idx & 63));
+        while (b) {
+            int i = wd * 64 + __builtin_ctzll(b);
+            b &= b - 1;
+            if (c->tlb[i].vpn == vpn) return 1;
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ translation */
@@ -126,7 +150,7 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         /* 3. useg: TLB lookup */
         uint32_t vpn = va >> PAGE_BITS, vmid = ctx_vmid(c), asid = ctx_asid(c);
         int first, second;
-        tlb_lookup(c, vpn, vmid, asid, &first, &second);
+        tlb_find(c, vpn, vmid, asid, &first, &second);
         if (first < 0) {
             if (!probe) {
                 c->c_tlb_misses++;
@@ -223,15 +247,21 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
 /* Drop the cached translations of virtual page vpn, in every set and kind: the only
  * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
 static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
-    uint32_t page = vpn << PAGE_BITS;
+    uint32_t page = vpn << PAGE_BITS, i = TC_IDX(page);
     for (uint32_t used = c->tcused; used; used &= used - 1) {
         struct rv_tc (*set)[RV_TC_SIZE] = c->tcs[__builtin_ctz(used)];
-        for (int k = 0; k < 3; k++)
-            if (set[k][TC_IDX(page)].tag == page) set[k][TC_IDX(page)].tag = TC_EMPTY;
+        if (set[RV_ACC_FETCH][i].tag == page) set[RV_ACC_FETCH][i].tag = TC_EMPTY;
+        if (set[RV_ACC_LOAD][i].tag == page) set[RV_ACC_LOAD][i].tag = TC_EMPTY;
+        if (set[RV_ACC_STORE][i].tag == page) set[RV_ACC_STORE][i].tag = TC_EMPTY;
     }
 }
 
-/* tlbwi/tlbwr: only the translations of the old and the new entry's page change. */
+/* tlbwi/tlbwr: only the translations of the old and the new entry's page change.
+ * Invariant: the cache holds a translation of a useg page only while a valid TLB entry
+ * holds its VPN (every write drops the old entry's page, every invalidation flushes).
+ * So the new entry's page has cached translations only if another valid entry holds
+ * the same VPN (the new one may now be a duplicate match): the usual refill of a page
+ * that missed has none, and skips the drop. */
 void tlb_write(struct rv_cpu *c, uint32_t idx) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
@@ -245,7 +275,7 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
     tlb_index(c, (int)idx);
     c->c_tlb_writes++;
-    if (e->flags & TLBF_V) tc_drop_vpn(c, e->vpn);
+    if ((e->flags & TLBF_V) && tlb_vpn_elsewhere(c, e->vpn, idx)) tc_drop_vpn(c, e->vpn);
 }
 
 /* ------------------------------------------------------------------ API */
