@@ -68,11 +68,38 @@ def assemble(text: str, filename: str = "<input>", include_paths=(), base: int |
         prog = asm.finish()
     except TooManyErrors:
         pass
+    missing = [e for e in sink.errors if getattr(e, "missing_include", False)]
+    if missing:
+        # everything after a missing include is a consequence of it (undefined
+        # symbols, unknown macros): report only the includes that were not found, one
+        # error per -I folder that would fix them
+        raise AsmErrors(_group_missing_includes(missing))
     sink.raise_if_any()
     prog.lines = lines
     outs = [OutSection(s.name, s.base, bytes(s.data), s.size) for s in prog.sections]
-    elf = write_elf(outs, prog.entry, prog.flags, prog.symbols, lines)
+    elf = write_elf(outs, prog.entry, prog.flags, prog.symbols, lines, asm.sites)
     return Result(elf, prog, format_listing(reader.lines, asm.items))
+
+
+def _group_missing_includes(errors: list[AsmError]) -> list[AsmError]:
+    """One error per suggested ``-I`` folder (the others named in its note); errors
+    without a suggestion stay as they are."""
+    out, by_hint = [], {}
+    for e in errors:
+        hint = e.msg.rpartition("; add -I ")[2] if "; add -I " in e.msg else None
+        if hint is None:
+            out.append(e)
+        elif hint in by_hint:
+            by_hint[hint].append(e)
+        else:
+            by_hint[hint] = [e]
+            out.append(e)
+    for group in by_hint.values():
+        if len(group) > 1:
+            names = ", ".join(x.msg.split("'")[1] for x in group[1:])
+            group[0].note = (f"{len(group) - 1} more include(s) found there too: {names}"
+                             + (f"; {group[0].note}" if group[0].note else ""))
+    return out
 
 
 def assemble_source(text: str, filename: str = "<input>", include_paths=(),

@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING
 
 from ringvm.isa import ISA
 
+from .conditionals import COND_DIRECTIVES
 from .limits import DATA_SIZES, MAX_SPACE, PAGE
 from .source import SrcLine
+
+#: every directive the assembler knows (the syntax highlighter's list; a test checks
+#: that each one is handled)
+DIRECTIVES = tuple(sorted({
+    ".text", ".data", ".rodata", ".bss", ".section", ".equ", ".set", ".equiv", ".global",
+    ".globl", ".entry", ".hypervisor", ".org", ".align", ".balign", ".p2align", ".space",
+    ".skip", ".zero", ".ascii", ".asciz", ".string", ".incbin", ".macro", ".endm",
+    ".include", *DATA_SIZES, *COND_DIRECTIVES}))
 
 if TYPE_CHECKING:                      # passes imports this module to run directives
     from .passes import Assembler

@@ -31,20 +31,38 @@ def _imm_text(ins, value: int) -> str:
     return str(value)
 
 
-def disassemble_word(word: int, pc: int | None = None, symbols=None) -> str:
-    """One instruction as text.
+def _pseudo_patterns() -> dict[str, list]:
+    """Real mnemonic -> [(pseudo, {operand position: literal}, {placeholder:
+    position})] for every pseudo-instruction of the ISA table that expands to one
+    instruction with at least one fixed operand (``mv`` = ``addi {rd}, {rs1}, 0``,
+    ``beqz``, ``ret``, ``csrr``...; a pure reordering like ``bgt`` is never shown), most
+    fixed operands first (``nop`` before ``mv``)."""
+    out: dict[str, list] = {}
+    for p in ISA.pseudos.values():
+        if not p.expand or len(p.expand) != 1:
+            continue
+        mn, _, rest = p.expand[0].partition(" ")
+        ops = [x.strip() for x in rest.split(",")] if rest.strip() else []
+        ins = ISA.instructions.get(mn)
+        if ins is None or len(ops) != len(ins.operands) or any("(" in t for t in ins.operands):
+            continue
+        fixed, holes = {}, {}
+        for i, op in enumerate(ops):
+            if op.startswith("{") and op.endswith("}"):
+                holes[op[1:-1]] = i
+            else:
+                fixed[i] = op
+        if fixed:
+            out.setdefault(mn, []).append((p.mnemonic, fixed, holes))
+    for v in out.values():
+        v.sort(key=lambda e: -len(e[1]))
+    return out
 
-    ``word``: 32-bit int. ``pc``: the word's address in bytes; branch and jump
-    targets print as absolute hex when it is given, else as ``.+N``/``.-N`` (bytes).
-    ``symbols``: dict name -> address or a sorted [(address, name)] list (faster; e.g.
-    ``ElfImage.by_address``, which leaves out absolute constants); when given, targets
-    get a ``# <sym+0xoff>`` comment. Never raises for any 32-bit word.
-    """
-    word &= 0xFFFFFFFF
-    hit = ISA.decode(word)
-    if hit is None:
-        return f".word 0x{word:08x}"
-    ins, fields = hit
+
+_PSEUDO = None
+
+
+def _operand_texts(ins, fields, pc, symbols) -> tuple[list[str], str]:
     names = ISA.register_names
     parts = []
     comment = ""
@@ -69,6 +87,47 @@ def disassemble_word(word: int, pc: int | None = None, symbols=None) -> str:
                     comment = f"  # <{name}{f'+0x{off:x}' if off else ''}>"
         else:
             parts.append(_imm_text(ins, fields[tok]))
+    return parts, comment
+
+
+def _as_pseudo(ins, parts: list[str]) -> str | None:
+    """The pseudo-instruction text of a decoded instruction, or None."""
+    global _PSEUDO
+    if _PSEUDO is None:
+        _PSEUDO = _pseudo_patterns()
+    if ins.mnemonic in ("addi", "ori") and len(parts) == 3 and parts[1] == "zero" \
+            and parts[0] != "zero":
+        return f"li {parts[0]}, {parts[2]}"          # li (a builtin of the assembler)
+    for name, fixed, holes in _PSEUDO.get(ins.mnemonic, ()):
+        if all(parts[i] == lit for i, lit in fixed.items()):
+            ops = [parts[holes[h]] for h in ISA.pseudos[name].operands]
+            return name + (" " + ", ".join(ops) if ops else "")
+    return None
+
+
+def disassemble_word(word: int, pc: int | None = None, symbols=None,
+                     pseudo: bool = False) -> str:
+    """One instruction as text.
+
+    ``word``: 32-bit int. ``pc``: the word's address in bytes; branch and jump
+    targets print as absolute hex when it is given, else as ``.+N``/``.-N`` (bytes).
+    ``symbols``: dict name -> address or a sorted [(address, name)] list (faster; e.g.
+    ``ElfImage.by_address``, which leaves out absolute constants); when given, targets
+    get a ``# <sym+0xoff>`` comment. ``pseudo``: show the pseudo-instruction an
+    instruction is an expansion of (``nop``, ``mv``, ``li``, ``csrr``, ``beqz``,
+    ``ret``...; from the ISA table's ``[[pseudo]]``), as a debugger does; the text
+    still assembles back to ``word``. Never raises for any 32-bit word.
+    """
+    word &= 0xFFFFFFFF
+    hit = ISA.decode(word)
+    if hit is None:
+        return f".word 0x{word:08x}"
+    ins, fields = hit
+    parts, comment = _operand_texts(ins, fields, pc, symbols)
+    if pseudo:
+        text = _as_pseudo(ins, parts)
+        if text is not None:
+            return text + comment
     text = ins.mnemonic + (" " + ", ".join(parts) if parts else "")
     return text + comment
 

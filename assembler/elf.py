@@ -31,6 +31,9 @@ from ringvm.errors import UserError
 from ringvm.isa import ISA
 
 LINES_SECTION = ".ringvm.lines"
+#: same format as .ringvm.lines: for each instruction that a macro expansion made, the
+#: line that invoked the macro (the outermost invocation); absent without macros
+SITES_SECTION = ".ringvm.sites"
 LINES_MAGIC = b"RVLN"
 LINES_VERSION = 1
 HYPERVISOR_FLAG = ISA.raw["elf_flag_boot_hypervisor"]
@@ -93,7 +96,8 @@ def decode_lines(blob: bytes) -> list[tuple[int, str, int]]:
 
 def write_elf(sections: list[OutSection], entry: int, flags: int,
               symbols: dict[str, tuple[int, str, str | None]],
-              lines: list[tuple[int, str, int]]) -> bytes:
+              lines: list[tuple[int, str, int]],
+              sites: list[tuple[int, str, int]] | None = None) -> bytes:
     """Build an ELF32 LE ET_EXEC image.
 
     ``symbols``: name -> (address, "local"|"global", section name or None for an
@@ -139,6 +143,8 @@ def write_elf(sections: list[OutSection], entry: int, flags: int,
         return len(shdrs) - 1
 
     add_blob(LINES_SECTION, SHT_PROGBITS, encode_lines(lines), align=4)
+    if sites:
+        add_blob(SITES_SECTION, SHT_PROGBITS, encode_lines(sites), align=4)
     strtab = bytearray(b"\0")
     syms = [struct.pack("<IIIBBH", 0, 0, 0, 0, 0, 0)]
     ordered = sorted(symbols.items(), key=lambda kv: (kv[1][1] == "global", kv[1][0], kv[0]))
@@ -207,6 +213,8 @@ class ElfImage:
     lines: list[tuple[int, str, int]]
     by_address: list[tuple[int, str]] = field(default_factory=list)
     # ^ (address, name) of every symbol defined in a section (labels), sorted
+    sites: list[tuple[int, str, int]] = field(default_factory=list)
+    # ^ (address, file, line) of the macro invocation of expanded instructions, sorted
 
     @property
     def boot_hypervisor(self) -> bool:
@@ -222,6 +230,14 @@ class ElfImage:
         i = bisect.bisect_left(self.lines, (addr, "", -1))
         if i < len(self.lines) and self.lines[i][0] == addr:
             return self.lines[i][1], self.lines[i][2]
+        return None
+
+    def site_of(self, addr: int) -> tuple[str, int] | None:
+        """(file, line) of the macro invocation the instruction at ``addr`` was expanded
+        from (the outermost one), or None when it was written as it is."""
+        i = bisect.bisect_left(self.sites, (addr, "", -1))
+        if i < len(self.sites) and self.sites[i][0] == addr:
+            return self.sites[i][1], self.sites[i][2]
         return None
 
 
@@ -281,8 +297,13 @@ def read_elf(source: str | Path | bytes, name: str | None = None) -> ElfImage:
         ls = elf.get_section_by_name(LINES_SECTION)
         if ls is not None:
             lines = decode_lines(ls.data())
+        sites = []
+        ss = elf.get_section_by_name(SITES_SECTION)
+        if ss is not None:
+            sites = decode_lines(ss.data())
     except (ELFError, ValueError, struct.error, IndexError, UnicodeDecodeError) as e:
         raise UserError(f"{label}: malformed ELF file ({e})") from None
     except Exception as e:  # noqa: BLE001 - a corrupt file must never give a traceback
         raise UserError(f"{label}: malformed ELF file ({type(e).__name__}: {e})") from None
-    return ElfImage(entry, flags, segments, symbols, sorted(lines), sorted(located))
+    return ElfImage(entry, flags, segments, symbols, sorted(lines), sorted(located),
+                    sorted(sites))

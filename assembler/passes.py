@@ -14,10 +14,10 @@ All mistakes are collected as AsmErrors (see :mod:`.errors`).
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ringvm.errors import did_you_mean
 from ringvm.isa import ISA, REGISTER_FIELDS
 
 from .defines import DEFINE_FILE
@@ -300,8 +300,7 @@ class Assembler:
             else:
                 self.pseudo(line, col, p, ops)
         else:
-            close = difflib.get_close_matches(mn, list(ISA.instructions) + list(ISA.pseudos),
-                                              n=1)
+            close = did_you_mean(mn, list(ISA.instructions) + list(ISA.pseudos))
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             self.err(line, col, f"unknown instruction {mn!r}{hint}")
             self.emit("bytes", 4, line, col, (bytes(4),))
@@ -467,6 +466,9 @@ class Assembler:
         for s in self.sections.values():
             s.data = bytearray(0 if s.is_bss else s.size)
         lines = []
+        #: (address, file, line) of the macro invocation each expanded instruction
+        #: comes from (the ELF's .ringvm.sites)
+        self.sites: list[tuple[int, str, int]] = []
         for it in self.items:
             self.seq = it.seq
             sec = it.section
@@ -476,6 +478,8 @@ class Assembler:
                 word = self.encode(it, addr)
                 sec.data[it.offset:it.offset + 4] = word.to_bytes(4, "little")
                 lines.append((addr, it.line.file, it.line.line))
+                if it.line.origin is not None:
+                    self.sites.append((addr, *it.line.origin))
             elif it.kind == "bytes":
                 if not sec.is_bss:
                     sec.data[it.offset:it.offset + it.size] = it.payload[0]

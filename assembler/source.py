@@ -45,14 +45,18 @@ class SrcLine:
     ``file``/``line`` locate it (for a macro body line: the definition), ``text`` is
     the text that was parsed (expanded), ``labels``/``stmt`` as in ParsedLine and
     ``note`` names the macro invocation, if any. ``skipped``: a line of a false
-    conditional branch (listed, never assembled).
+    conditional branch (listed, never assembled). ``origin``: for a line of a macro
+    expansion, ``(file, line)`` of the outermost invocation (the line a person wrote:
+    the debugger shows it, ``next`` steps over it as one line); else None.
     """
-    __slots__ = ("file", "line", "text", "labels", "stmt", "note", "skipped")
+    __slots__ = ("file", "line", "text", "labels", "stmt", "note", "skipped", "origin")
 
-    def __init__(self, file, line, text, labels, stmt, note=None, skipped=False):
+    def __init__(self, file, line, text, labels, stmt, note=None, skipped=False,
+                 origin=None):
         self.file, self.line, self.text = file, line, text
         self.labels, self.stmt, self.note = labels, stmt, note
         self.skipped = skipped
+        self.origin = origin
 
     def error(self, col: int, msg: str) -> AsmError:
         """An AsmError at column ``col`` of this line."""
@@ -122,6 +126,7 @@ class Reader:
         self.lines: list[SrcLine] = []
         self.macros: dict[str, Macro] = {}
         self.expansions = 0
+        self.origin: tuple[str, int] | None = None   # the outermost macro invocation
         self.stack: list[Path] = []          # include stack, for cycle detection
         self.files: list[str] = []           # every file read, in order
 
@@ -255,7 +260,7 @@ class Reader:
 
     def _emit(self, file, lineno, text, labels, stmt, note):
         if labels or stmt is not None:
-            line = SrcLine(file, lineno, text, labels, stmt, note)
+            line = SrcLine(file, lineno, text, labels, stmt, note, origin=self.origin)
             self.lines.append(line)
             if self.on_line is not None:
                 self.on_line(line)
@@ -296,9 +301,11 @@ class Reader:
         name = args[0][2].decode("utf-8", errors="replace")
         path = self.find(name, directory)
         if path is None:
-            self.sink.add(AsmError(file, lineno, args[0][1],
-                                   f"cannot find include file {name!r}" + self._searched(),
-                                   raw, note))
+            err = AsmError(file, lineno, args[0][1],
+                           f"cannot find include file {name!r}" + self._searched()
+                           + suggest_include_dir(name, directory), raw, note)
+            err.missing_include = True
+            self.sink.add(err)
             return
         if path.resolve() in self.stack:
             chain = " -> ".join(p.name for p in self.stack + [path.resolve()])
@@ -368,14 +375,40 @@ class Reader:
         inner_note = f"in expansion of macro {macro.name!r} at {file}:{lineno}"
         cond = self.cond
         cond.enter("macro", macro.name)
-        for body_line, text in macro.body:
-            expanded = _PARAM_REF.sub(sub, text) if "\\" in text else text
-            if not cond.skipping and _MACRO_DEF.match(expanded):
-                self.sink.add(AsmError(macro.file, body_line, 1, "a macro cannot define "
-                                       "another macro", expanded, inner_note))
-                continue
-            self._line(expanded, macro.file, body_line, directory, inner_note, depth + 1)
+        outer = self.origin
+        if outer is None:
+            self.origin = (file, lineno)
+        try:
+            for body_line, text in macro.body:
+                expanded = _PARAM_REF.sub(sub, text) if "\\" in text else text
+                if not cond.skipping and _MACRO_DEF.match(expanded):
+                    self.sink.add(AsmError(macro.file, body_line, 1, "a macro cannot "
+                                           "define another macro", expanded, inner_note))
+                    continue
+                self._line(expanded, macro.file, body_line, directory, inner_note,
+                           depth + 1)
+        finally:
+            self.origin = outer
         cond.leave()
+
+
+def suggest_include_dir(name: str, directory: Path) -> str:
+    """``"; add -I DIR"`` naming a folder near ``directory`` that holds ``name``: the
+    folders above it (up to four levels), their ``lib/`` and their direct subfolders
+    (``guests/monolithic/main.s`` including ``ringvm.inc`` finds ``guests/lib``).
+    "" when none does. Never raises."""
+    try:
+        seen = set()
+        for up in [directory, *list(directory.resolve().parents)[:4]]:
+            for d in [up, up / "lib", *sorted(x for x in up.iterdir() if x.is_dir())]:
+                if d in seen:
+                    continue
+                seen.add(d)
+                if (d / name).is_file():
+                    return f"; add -I {d}"
+    except OSError:
+        pass
+    return ""
 
 
 def read_program(text: str, display: str, directory: Path, sink: ErrorSink,

@@ -23,7 +23,7 @@ from ringvm.isa import ISA
 def run(engine: str, quick: bool):
     cmd = b"workload quick\nexit\n" if quick else b"workload\nexit\n"
     con = Console(input=cmd, capture=True)
-    with machine_for(resolve("monolithic"), MachineOptions(engine=engine, snapshot=True),
+    with machine_for(resolve("monolithic"), MachineOptions(engine=engine, pristine=True),
                      con) as m:
         t = time.perf_counter()
         r = m.run()

@@ -34,7 +34,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .schema import (CSR, BootInfo, BootInfoField, Device, DeviceRegister, EncodeError,
+from .schema import (CSR, BootInfo, BootInfoField, Descriptor, Device, DeviceRegister, EncodeError,
                      Event, ExitControl, Immediate, Instruction, ISAError, Named, Pseudo, TlbLayout,
                      field_mask, sign_extend)
 
@@ -497,9 +497,27 @@ def _devices(rows: list[dict], mem: dict, interrupts: dict, word_bits: int) -> d
         if d["base"] + mem["device_page"] > mem["device_base"] + mem["device_window"]:
             raise ISAError(f"device {name}: base 0x{d['base']:x} is outside the device window")
         devices[name] = Device(name, d["base"], d.get("irq"), d["meaning"], regs,
-                               d.get("registers_of"))
+                               d.get("registers_of"),
+                               _descriptor(d["descriptor"], name, word_bits)
+                               if "descriptor" in d else None)
     _check_unique(devices.values(), lambda d: d.base, "device base")
     return devices
+
+
+def _descriptor(d: dict, device: str, word_bits: int) -> Descriptor:
+    """A device's ``[device.descriptor]``: word fields inside ``size``, their values."""
+    where = f"device {device}: descriptor {d['name']}"
+    fields = {n: Named(n, f["offset"], f["meaning"]) for n, f in d["fields"].items()}
+    for f in fields.values():
+        if f.value % 4 or not 0 <= f.value <= d["size"] - 4:
+            raise ISAError(f"{where}: field {f.name} at {f.value:#x} is not a word inside it")
+    _check_unique(fields.values(), lambda f: f.value, f"{where} field offset")
+    values = {}
+    for fld, spec in d.get("values", {}).items():
+        if fld not in fields:
+            raise ISAError(f"{where}: values of {fld}, which is not a field")
+        values[fld] = _register_names(spec, f"{where}.{fld}", "values", word_bits)
+    return Descriptor(d["name"], d["size"], d["meaning"], fields, values)
 
 
 def _events(rows: list[dict]) -> dict[str, Event]:

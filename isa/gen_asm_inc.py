@@ -81,6 +81,15 @@ def render(isa: ISATable = ISA) -> str:
                     equ(f"{up}_{r.name}_{b.name}", 1 << b.value, f"bit {b.value}: {b.meaning}")
                 for v in r.values.values():
                     equ(f"{up}_{r.name}_{v.name}", v.value, v.meaning)
+        if d.descriptor:               # the structure it DMAs: size, word offsets, values
+            ds = d.descriptor
+            pre = f"{up}_{ds.name}"
+            equ(f"{pre}_SIZE", ds.size, ds.meaning)
+            for f in ds.fields.values():
+                equ(f"{pre}_{f.name}", f.value, f.meaning)
+            for fld, vals in ds.values.items():
+                for v in vals.values():
+                    equ(f"{pre}_{fld}_{v.name}", v.value, v.meaning)
         out.append("")
     equ("SECTOR_SIZE", isa.machine["disk_sector"], "bytes per disk sector")
     out.append("")

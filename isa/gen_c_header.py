@@ -268,6 +268,15 @@ def _devices(isa: ISATable, w) -> None:
                 w(f"#define {rn}_{_c(b.name)}_BIT {b.value}")
             for v in r.values.values():
                 w(f"#define {rn}_{_c(v.name)} {_hex(v.value)}   /* {v.meaning} */")
+        if d.descriptor:
+            ds = d.descriptor
+            pre = f"DEV_{dn}_{_c(ds.name)}"
+            w(f"#define {pre}_SIZE {ds.size}   /* {ds.meaning} */")
+            for f in ds.fields.values():
+                w(f"#define {pre}_{_c(f.name)} {_hex(f.value)}")
+            for fld, vals in ds.values.items():
+                for v in vals.values():
+                    w(f"#define {pre}_{_c(fld)}_{_c(v.name)} {_hex(v.value)}")
 
 
 def header_path() -> Path:

@@ -15,19 +15,23 @@ COMMAND = "python -m ringvm.isa"
 SOURCE = "isa/ringvm.toml"
 
 
-def sync(outputs: dict[Path, str], check: bool) -> int:
-    """Write each file of ``outputs`` whose content differs, printing ``wrote PATH``
-    (an unchanged file is not touched). With ``check``, write nothing and name each
-    stale file on stderr with the command that regenerates it. Returns 1 if ``check``
-    found a stale file, else 0."""
+def sync(outputs: dict[Path, str], check: bool, command: str = COMMAND) -> int:
+    """Write each file of ``outputs`` (path -> fresh content) whose content differs,
+    printing ``wrote PATH`` (an unchanged file is not touched; ``up to date: N files``
+    when none changed). With ``check``, write nothing and name each stale file on
+    stderr with the ``command`` that regenerates it. Returns 1 if ``check`` found a
+    stale file, else 0. Every generator of the project (ISA, ABI, component index)
+    writes through here."""
     stale = [p for p, text in outputs.items() if not p.is_file() or p.read_text() != text]
     for p in stale:
         if check:
-            print(f"{p} is stale: run `{COMMAND}`", file=sys.stderr)
+            print(f"{p} is stale: run `{command}`", file=sys.stderr)
         else:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(outputs[p])
             print(f"wrote {p}")
+    if not stale and not check:
+        print(f"up to date: {len(outputs)} file{'s' if len(outputs) != 1 else ''}")
     return 1 if check and stale else 0
 
 

@@ -102,6 +102,14 @@ def sections(isa: ISATable) -> dict[str, str]:
                       v.meaning] for v in r.values.values()]
         if rows:
             parts.append(_table(["register", "bit / value", "name", "meaning"], rows))
+        if d.descriptor:
+            ds = d.descriptor
+            rows = [[f"0x{f.value:02x}", f.name, f.meaning + (
+                " (values: " + ", ".join(f"{v.name} = {v.value}"
+                                         for v in ds.values[f.name].values()) + ")"
+                if f.name in ds.values else "")] for f in ds.fields.values()]
+            parts.append(f"Its descriptor `{ds.name}` ({ds.size} bytes): {ds.meaning}.\n\n"
+                         + _table(["offset", "field", "meaning"], rows))
     out["devices"] = "\n\n".join(parts)
     out["boot_info"] = _boot_info(isa)
     out["events"] = _table(["code", "event", "flow", "meaning"],

@@ -258,14 +258,32 @@ class DeviceRegister:
 
 
 @dataclass(frozen=True)
+class Descriptor:
+    """A structure a device reads and writes in guest memory by DMA (a ring
+    descriptor): ``size`` in bytes, ``fields`` (name -> byte offset of a 32-bit word)
+    and the named ``values`` of some fields (field -> {name -> Named})."""
+    name: str
+    size: int
+    meaning: str
+    fields: Mapping[str, Named] = field(default_factory=dict, compare=False)
+    values: Mapping[str, Mapping[str, Named]] = field(default_factory=dict, compare=False)
+
+    def value(self, fld: str, name: str) -> int:
+        """The named value ``name`` of field ``fld``."""
+        return self.values[fld][name].value
+
+
+@dataclass(frozen=True)
 class Device:
-    """A memory-mapped device: one 4 KiB page of 32-bit registers at ``base``."""
+    """A memory-mapped device: one 4 KiB page of 32-bit registers at ``base``, and the
+    ``descriptor`` it reads in memory (or None)."""
     name: str
     base: int
     irq: str | None
     meaning: str
     registers: tuple[DeviceRegister, ...]
     like: str | None = None          # another instance of this device (same registers)
+    descriptor: Descriptor | None = None
 
     def register(self, name: str) -> DeviceRegister:
         """The register called ``name`` (KeyError if there is none)."""

@@ -993,7 +993,8 @@
 #define IRQ_VIRQ 4
 #define IRQ_DISK1 5
 #define IRQ_DISK2 6
-#define IRQ_MAX 6
+#define IRQ_NIC 7
+#define IRQ_MAX 7
 #define RV_IRQ_LIST(X) \
     X(TIMER, 0) \
     X(CONSOLE, 1) \
@@ -1002,6 +1003,7 @@
     X(VIRQ, 4) \
     X(DISK1, 5) \
     X(DISK2, 6) \
+    X(NIC, 7) \
     /* end */
 
 /* ---- exit reasons (hcause with hstatus.PV) */
@@ -1207,6 +1209,50 @@
 #define DEV_EVENTS_ARG0_ACCESS_RW 1
 #define DEV_EVENTS_ARG1 0x8u
 #define DEV_EVENTS_ARG1_ACCESS_RW 1
+#define DEV_NIC_BASE 0x40008000u
+#define DEV_NIC_IRQ IRQ_NIC
+#define DEV_NIC_ID 0x0u
+#define DEV_NIC_ID_ACCESS_R 1
+#define DEV_NIC_NQUEUES 0x4u
+#define DEV_NIC_NQUEUES_ACCESS_R 1
+#define DEV_NIC_IRQ_STATUS 0x8u
+#define DEV_NIC_IRQ_STATUS_ACCESS_R 1
+#define DEV_NIC_IRQ_ACK 0xCu
+#define DEV_NIC_IRQ_ACK_ACCESS_W 1
+#define DEV_NIC_QSEL 0x10u
+#define DEV_NIC_QSEL_ACCESS_RW 1
+#define DEV_NIC_Q_RING 0x14u
+#define DEV_NIC_Q_RING_ACCESS_RW 1
+#define DEV_NIC_Q_SIZE 0x18u
+#define DEV_NIC_Q_SIZE_ACCESS_RW 1
+#define DEV_NIC_Q_DMA_BASE 0x1Cu
+#define DEV_NIC_Q_DMA_BASE_ACCESS_RW 1
+#define DEV_NIC_Q_DMA_SIZE 0x20u
+#define DEV_NIC_Q_DMA_SIZE_ACCESS_RW 1
+#define DEV_NIC_Q_OWNER 0x24u
+#define DEV_NIC_Q_OWNER_ACCESS_RW 1
+#define DEV_NIC_Q_CTRL 0x28u
+#define DEV_NIC_Q_CTRL_ACCESS_RW 1
+#define DEV_NIC_Q_CTRL_ENABLE (1u << 0)   /* the queue sends and receives */
+#define DEV_NIC_Q_CTRL_ENABLE_BIT 0
+#define DEV_NIC_Q_CTRL_RXIE (1u << 1)   /* a received packet sets the queue's IRQ_STATUS bit and raises the NIC line */
+#define DEV_NIC_Q_CTRL_RXIE_BIT 1
+#define DEV_NIC_TX_TAIL 0x100u
+#define DEV_NIC_TX_TAIL_ACCESS_W 1
+#define DEV_NIC_RX_TAIL 0x104u
+#define DEV_NIC_RX_TAIL_ACCESS_W 1
+#define DEV_NIC_TX_HEAD 0x108u
+#define DEV_NIC_TX_HEAD_ACCESS_R 1
+#define DEV_NIC_RX_HEAD 0x10Cu
+#define DEV_NIC_RX_HEAD_ACCESS_R 1
+#define DEV_NIC_DESC_SIZE 16   /* a TX or RX descriptor, in guest memory (the TX ring at Q_RING, the RX ring after it) */
+#define DEV_NIC_DESC_ADDR 0x0u
+#define DEV_NIC_DESC_LEN 0x4u
+#define DEV_NIC_DESC_STATUS 0x8u
+#define DEV_NIC_DESC_STATUS_PENDING 0x0u
+#define DEV_NIC_DESC_STATUS_DONE 0x1u
+#define DEV_NIC_DESC_STATUS_REFUSED 0x2u
+#define DEV_NIC_DESC_STATUS_DROPPED 0x3u
 
 /* ---- machine constants */
 #define MACHINE_DISK_SECTOR 512

@@ -34,13 +34,14 @@ machine check; 126 deadlock; 130 left with Ctrl-] q or interrupted.
 """
 from __future__ import annotations
 
+import re
 import sys
 
 from ringvm.errors import UserError
 
 from ..machine import parse_count
-from .options import (add_machine_options, add_max_steps_option, build_options, machine_options,
-                      max_steps_option)
+from .options import (add_machine_options, add_max_steps_option, build_options,
+                      machine_options, max_steps_option)
 
 
 def register(subparsers) -> None:
@@ -126,6 +127,7 @@ def check_options(args) -> dict:
         given = [o for o, val in (("GUEST", args.guest), ("--cpus", args.cpus),
                                   ("--ram", args.ram), ("--tlb-entries", args.tlb_entries),
                                   ("--snapshot", args.snapshot or None),
+                                  ("--fresh-disk", getattr(args, "fresh_disk", None)),
                                   ("--module", args.module), ("--option", args.option),
                                   ("-D", args.defines),
                                   ("a second --disk", (args.disk or [])[1:])) if val]
@@ -153,11 +155,17 @@ def cmd_boot(args) -> int:
     v = check_options(args)
     console = Console(input=unescape_input(args.input)) if args.input is not None \
         else Console()
-    m = build_machine(args, v, console)
+    image = None
+    if not args.restore:
+        from ..images import resolve
+        image = resolve(args.guest, **build_options(args))
+    m = build_machine(args, v, console, image)
     trace_out = None
     with m:
         if m.engine_note:
             print(m.engine_note, file=sys.stderr)
+        if image is not None:
+            _print_banner(image, v["machine"], args.guest)
         if "trace" in v:
             from ..machine.trace import Tracer
             if args.trace_file:
@@ -165,12 +173,17 @@ def cmd_boot(args) -> int:
                     trace_out = open(args.trace_file, "w")
                 except OSError as e:
                     raise UserError(f"cannot write {args.trace_file!r}: {e.strerror}") from None
-            m.tracer = Tracer(m, v["trace"], trace_out)
+            from ..images.abi import syscall_names_for
+            m.tracer = Tracer(m, v["trace"], trace_out, describe=_symbolizer(image).describe
+                              if image is not None else None,
+                              syscall_name=syscall_names_for(m.symbols).get)
+        watch = _FaultLines(console)
         try:
             result = _run(m, args, v)
         finally:
             if trace_out is not None:
                 trace_out.close()
+        watch.report(_symbolizer(image) if image is not None else None)
         if args.checkpoint and v["ckpt_at"] is None:
             m.checkpoint(args.checkpoint)
         if args.stats or args.stats_json:
@@ -184,11 +197,73 @@ def cmd_boot(args) -> int:
             if args.stats:
                 print_table(st)
     msg = result.message()
+    if console.last_byte not in (None, 10) and not console.capture and _isatty(sys.stdout):
+        sys.stdout.write("\n")      # the guest's last line (a prompt) ended: the shell's
+        sys.stdout.flush()          # prompt, or our message, starts on a line of its own
     if msg:
-        if console.last_byte not in (None, 10) and not console.capture and _isatty(sys.stdout):
-            sys.stderr.write("\n")      # do not glue the message to a partial output line
         print(msg, file=sys.stderr)
     return result.exit_status
+
+
+_SYMS: dict = {}
+
+
+def _symbolizer(image):
+    """The one Symbolizer of ``image`` for this run (kernel and disk programs)."""
+    if id(image) not in _SYMS:
+        from ..images.symbols import for_guest
+        _SYMS[id(image)] = for_guest(image)
+    return _SYMS[id(image)]
+
+
+class _FaultLines:
+    """Watches the guest's console output for panic and fault lines (``panic:``,
+    ``killed:``, ``epc``) and, after the run, repeats each on stderr with its addresses
+    named from the line table (``ringvm: at: ... 0x80005f70 <ilock+0x34> (fs.s:212)``);
+    the guest's own output is left as it is. At most :attr:`LIMIT` lines."""
+    LIMIT = 8
+    _RX = re.compile(r"panic|killed:|\bepc\b|badvaddr")
+
+    def __init__(self, console):
+        self.lines: list[str] = []
+        self._partial = b""
+        write = console.write
+
+        def tee(data: bytes) -> None:
+            write(data)
+            if data and len(self.lines) < self.LIMIT:
+                self._feed(data)
+        console.write = tee
+
+    def _feed(self, data: bytes) -> None:
+        buf = self._partial + data
+        *done, self._partial = buf.split(b"\n")
+        self._partial = self._partial[-512:]
+        for raw in done:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            if self._RX.search(line) and "0x" in line and len(self.lines) < self.LIMIT:
+                self.lines.append(line)
+
+    def report(self, sym) -> None:
+        if sym is None:
+            return
+        for line in self.lines:
+            named = sym.annotate(line)
+            if named != line:
+                print(f"ringvm: at: {named}", file=sys.stderr)
+
+
+def _print_banner(image, opts, spec) -> None:
+    """The disks in use (and how a guest's entry file was recognised), on stderr."""
+    from ..images.boot import disk_banner, no_disk_hint
+    lines = [image.note] if image.note else []
+    lines += disk_banner(image, opts)
+    if not lines:
+        hint = no_disk_hint(image, spec) if opts.disks is None else ""
+        lines = [hint] if hint else []
+    for line in lines:
+        print(line, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def build_machine(args, v: dict, console, image=None):

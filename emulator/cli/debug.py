@@ -77,13 +77,21 @@ def build_debugger(args, out=None):
             elf = None
     out = out if out is not None else sys.stdout
     color = not args.no_color and _isatty(out) and os.environ.get("NO_COLOR") is None
-    width = 100
-    try:
-        width = max(80, min(160, os.get_terminal_size(out.fileno()).columns))
-    except (OSError, AttributeError, ValueError):
-        pass
-    dbg = Debugger(m, out, elf=elf, color=color, width=width)
+    width, height = terminal_size(out)
+    dbg = Debugger(m, out, elf=elf, color=color, width=width, height=height)
+    if image is not None:
+        dbg.use_programs_of(image)
     return dbg, note
+
+
+def terminal_size(out) -> tuple[int, int | None]:
+    """``(columns, rows)`` of the terminal ``out`` writes to: columns clamped to
+    60..160 (100 when not a terminal), rows None when not a terminal."""
+    try:
+        size = os.get_terminal_size(out.fileno())
+        return max(60, min(160, size.columns)), size.lines
+    except (OSError, AttributeError, ValueError):
+        return 100, None
 
 
 def _isatty(stream) -> bool:
@@ -106,23 +114,36 @@ def cmd_debug(args) -> int:
                   f"stopped at step {dbg.now}. `help` lists the commands.")
         dbg.view.context()
         dbg._remember_regs()
-        if args.script:
-            try:
-                with open(args.script, encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError as e:
-                raise UserError(f"cannot read {args.script!r}: {e.strerror}") from None
-            if not _guarded(dbg, lambda: dbg.run_script(lines)):
-                return 0
-        if args.batch:
+        status = run_session(dbg, args.script, args.batch)
+        if args.batch and dbg.waiting_for_input:
+            from ..debugger.session import WAITING_INPUT
+            raise UserError(f"--batch: {WAITING_INPUT}")
+        return status
+
+
+def run_session(dbg, script: str | None = None, batch: bool = False) -> int:
+    """The command loop of a debugger session: the commands of ``script`` (a file;
+    echoed after the prompt), then — unless ``batch`` — the terminal's (line editing,
+    history, completion) or stdin's, one per line. Returns the exit status (0).
+    ``ringvm grade --rerun TEST --debug`` runs it too. Raises :class:`UserError` for
+    an unreadable script."""
+    if script:
+        try:
+            with open(script, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except OSError as e:
+            raise UserError(f"cannot read {script!r}: {e.strerror}") from None
+        if not _guarded(dbg, lambda: dbg.run_script(lines)):
             return 0
-        if _isatty(sys.stdin) and _isatty(sys.stdout):
-            _interactive(dbg)
-        else:
-            for line in sys.stdin:
-                dbg.write(f"{PROMPT}{line.rstrip()}")
-                if not _guarded(dbg, lambda: dbg.execute(line)):
-                    break
+    if batch:
+        return 0
+    if _isatty(sys.stdin) and _isatty(sys.stdout):
+        _interactive(dbg)
+    else:
+        for line in sys.stdin:
+            dbg.write(f"{PROMPT}{line.rstrip()}")
+            if not _guarded(dbg, lambda: dbg.execute(line)):
+                break
     return 0
 
 
@@ -152,29 +173,40 @@ def _completer(dbg):
 
     from ..debugger.commands import commands
     from ..debugger.view import CSR, REG_NAMES
+    from ..debugger.views import infos as view_infos
     infos = ["registers", "tlb", "traps", "breakpoints", "symbols", "devices", "vm",
-             "cpus", "line", "frame", "checkpoints"]
-    catches = ["trap", "syscall", "vmexit", "ring", "interrupt"]
+             "cpus", "line", "frame", "checkpoints", *sorted(view_infos())]
+    catches = ["trap", "syscall", "vmexit", "ring", "interrupt", "event", "hypercall",
+               "ipc", "upcall", "message", "notify"]
 
     class DebugCompleter(Completer):
+        """Commands, ``info``/``catch`` words, syscall names, registers and symbols; a
+        word that completes a command or keyword gets a trailing space, as in gdb."""
+
         def get_completions(self, document, complete_event):
             text = document.text_before_cursor
             word = document.get_word_before_cursor(WORD=True)
             words = text.split()
+            space = True
             if len(words) == 0 or (len(words) == 1 and not text.endswith(" ")):
                 cands = sorted(commands())
             elif words[0] in ("info", "i") and len(words) <= 2:
                 cands = infos
             elif words[0] == "catch" and len(words) <= 2:
                 cands = catches
+            elif words[0] == "catch" and words[1] == "syscall" and len(words) <= 3:
+                cands = sorted(dbg.syscall_names().values())
             elif word.startswith("$"):
                 cands = ["$" + r for r in list(REG_NAMES) + ["pc"] + sorted(CSR)]
+                space = False
             else:
-                cands = sorted(dbg.m.symbols)
-            stem = word.lstrip("*")
+                cands = sorted(set(dbg.m.symbols) | set(dbg.user_symbol_names()))
+                space = False
+            stem = word.lstrip("*&")
             for c in cands:
                 if c.startswith(stem):
-                    yield Completion(c, start_position=-len(stem))
+                    yield Completion(c + (" " if space else ""), start_position=-len(stem),
+                                     display=c)
 
     return DebugCompleter()
 

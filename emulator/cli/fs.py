@@ -1,5 +1,6 @@
 """``ringvm mkfs``, ``ringvm fsck`` and ``ringvm ls``: host tools for the monolithic
-kernel's file system (format: ``guests/monolithic/README.md``; code: :mod:`ringvm.emulator.images.rvfs`).
+kernel's file system (format: ``guests/monolithic/README.md``; code:
+:mod:`ringvm.emulator.images.rvfs`).
 
 ::
 

@@ -21,9 +21,9 @@ def register(subparsers) -> None:
 def cmd_generate(args) -> int:
     from ringvm.isa.__main__ import main as isa_main
 
+    from ringvm.isa.gen_common import sync
+
     from ..images import abi, contracts
-    from ..images.cache import sync_generated
     flags = ["--check"] if args.check else []
-    return max(isa_main(flags),
-               sync_generated({**abi.outputs(), **contracts.outputs()}, args.check,
-                              "ringvm generate"))
+    return max(isa_main(flags), sync({**abi.outputs(), **contracts.outputs()}, args.check,
+                                     "ringvm generate"))

@@ -6,11 +6,16 @@
                  [--engine native|python|auto] [--json FILE [--format gradescope|plain]]
                  [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
                  [--host-timeout SECONDS] [--list]
+    ringvm grade SUITE [--submission DIR] --rerun TEST [--debug [-x FILE] [--batch]]
+    ringvm grade SUITE --submissions DIR [--csv FILE] [--cluster ADDRESS|local]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
 stderr, then a table of test / result / points and, for each failure, the expected
 and actual lines as GOOD / BAD / MISSING. Every test's annotated console transcript
-is saved as ``<output-dir>/<test>.txt`` (default ``grade-output/``).
+is saved as ``<output-dir>/<test>.txt`` (default ``grade-output/``). Each failure names
+the command that reproduces it: ``--rerun TEST`` runs that one test again exactly as the
+grader ran it, ``--debug`` opens the debugger on it stopped where it failed
+(:mod:`.rerun`).
 
 Exit status: 0 full marks; 1 points were lost; 2 a bad suite or command line.
 """
@@ -47,6 +52,26 @@ def register(subparsers) -> None:
     p.add_argument("--list", action="store_true",
                    help="list the tests (points, tags, dependencies) and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--submissions", metavar="DIR",
+                   help="grade a class: every folder in DIR is one student's submission, "
+                        "overlaying the suite's sources")
+    p.add_argument("--csv", metavar="FILE",
+                   help="with --submissions: the gradebook (default "
+                        "<output-dir>/gradebook.csv)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the tests on Dask: a scheduler address (tcp://HOST:8786) or "
+                        "'local' (an embedded LocalCluster of --jobs workers); needs "
+                        "ringvm[cluster]")
+    p.add_argument("--rerun", metavar="TEST",
+                   help="run one test again exactly as the grader ran it (same kernel, "
+                        "disks, input), showing its output")
+    p.add_argument("--debug", action="store_true",
+                   help="with --rerun: open the debugger on that machine, stopped where "
+                        "the test failed (reverse execution available)")
+    p.add_argument("-x", dest="script", metavar="FILE",
+                   help="with --debug: run the debugger commands in FILE first")
+    p.add_argument("--batch", action="store_true",
+                   help="with --debug: exit after the -x commands")
     p.add_argument("--host-timeout", metavar="SECONDS", default=None,
                    help="safety net: stop a test after this much host time (default 600)")
     p.set_defaults(func=cmd_grade)
@@ -78,7 +103,24 @@ def cmd_grade(args) -> int:
         except ValueError:
             raise UserError(f"--host-timeout {args.host_timeout!r}: a positive number "
                             f"of seconds") from None
+    if (args.debug or args.script or args.batch) and not args.rerun:
+        raise UserError("--debug, -x and --batch go with --rerun TEST")
+    if args.submissions:
+        clash = [o for o, v in (("--submission", args.submission), ("--rerun", args.rerun),
+                                ("--json", args.json), ("--junit", args.junit),
+                                ("--list", args.list)) if v]
+        if clash:
+            raise UserError(f"--submissions grades a class; {', '.join(clash)} cannot be "
+                            f"given with it (each student's results.json and junit.xml "
+                            f"are in --output-dir)")
+        from .grade_class import cmd_grade_class
+        return cmd_grade_class(args, jobs, timeout)
+    if args.csv:
+        raise UserError("--csv is the gradebook of --submissions DIR")
     suite = grader.load_suite(args.suite, args.submission, args.engine)
+    if args.rerun:
+        from .rerun import cmd_rerun
+        return cmd_rerun(args, suite)
     tests = grader.select_tests(suite, args.only)
     if args.list:
         return _list(suite, tests)
@@ -103,10 +145,17 @@ def cmd_grade(args) -> int:
             progress.update(task, advance=1, current=", ".join(running[-3:]))
             progress.refresh()
 
-        run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done, on_start=started,
-                           host_timeout=timeout)
+        if args.cluster:
+            from ..grader.cluster import grade_on_cluster
+            run = grade_on_cluster(suite, args.cluster, jobs=jobs, only=args.only,
+                                   on_done=done)
+        else:
+            run = grader.grade(suite, jobs=jobs, only=args.only, on_done=done,
+                               on_start=started, host_timeout=timeout)
     paths = grader_report.write_transcripts(run, args.output_dir)
-    grader_report.print_report(run, paths, show_hidden=not args.hide_hidden)
+    from .rerun import rerun_command
+    grader_report.print_report(run, paths, show_hidden=not args.hide_hidden,
+                               rerun=lambda name: rerun_command(run, name))
     if args.json:
         grader_report.write_json(run, args.json, args.format)
     if args.junit:

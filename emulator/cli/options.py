@@ -27,8 +27,15 @@ def add_machine_options(p) -> None:
     p.add_argument("--disk", metavar="IMG", action="append",
                    help="attach a disk image (512-byte sectors); up to 3 times: disk, "
                         "disk1, ... (default: the guest's disks)")
+    p.add_argument("--nic", metavar="BACKEND",
+                   help="attach the network interface (ISA.md §9) with a host backend: "
+                        "loopback (every packet comes back), or none (default: the "
+                        "guest's)")
     p.add_argument("--snapshot", action="store_true",
                    help="keep disk writes in memory; the image files are never modified")
+    p.add_argument("--fresh-disk", action="store_true",
+                   help="reset the guest's working disk to its freshly built image first "
+                        "(files of earlier boots are gone)")
     p.add_argument("--module", metavar="NAME=FILE_OR_GUEST[@ADDR]", action="append",
                    help="boot module (ISA.md §11): a file, .s source or bundled guest, "
                         "placed in RAM and listed in the boot-info page; repeatable")
@@ -52,7 +59,8 @@ def machine_options(args) -> MachineOptions:
         ram=None if args.ram is None else parse_size(args.ram),
         tlb_entries=None if args.tlb_entries is None
         else parse_count(args.tlb_entries, "--tlb-entries", lo, hi),
-        disks=args.disk, snapshot=args.snapshot)
+        disks=args.disk, snapshot=args.snapshot,
+        fresh_disk=bool(getattr(args, "fresh_disk", False)), nic=getattr(args, "nic", None))
 
 
 def build_options(args) -> dict:

@@ -91,7 +91,7 @@ def cmd_x(dbg, arg, fmt=""):
         for i in range(count):
             a = base + 4 * i
             w = int.from_bytes(v.read(at(a), 4), "little")
-            dbg.write(f"{label(a)} {w:08x}  {disassemble_word(w, a, v.by_address)}")
+            dbg.write(f"{label(a)} {w:08x}  {disassemble_word(w, a, v.by_address, pseudo=True)}")
         dbg._x_next = at(base + 4 * count)
         return
     size = {"b": 1, "h": 2, "w": 4}[u]

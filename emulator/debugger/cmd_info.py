@@ -110,7 +110,8 @@ def info_traps(dbg, rest):
     dbg.write(f"cpu{dbg.cur} exceptions: {', '.join(parts) or 'none'}")
     parts = [f"{ISA.line_names.get(i, i)} {n}" for i, n in enumerate(c["interrupts_by_line"]) if n]
     dbg.write(f"cpu{dbg.cur} interrupts: {', '.join(parts) or 'none'}")
-    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}" for i, n in enumerate(c["vmexits_by_reason"]) if n]
+    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}"
+             for i, n in enumerate(c["vmexits_by_reason"]) if n]
     dbg.write(f"cpu{dbg.cur} VM exits:   {', '.join(parts) or 'none'}")
     evs = [e for e in dbg.events if e.t < dbg.now][-16:]
     if evs:
@@ -190,7 +191,8 @@ def info_vm(dbg, rest):
     hctl = c.get(CSR["hctl"], 0)
     ctl = [name for bit, name in ISA.exit_control_names.items() if hctl >> bit & 1]
     dbg.write(f"cpu{dbg.cur}: {dbg.view.level(st)}, V={st.v}")
-    dbg.write(f"hstatus 0x{hs:08x} (IE {status_field(hs, 'IE')} PIE {status_field(hs, 'PIE')} PRING "
+    dbg.write(f"hstatus 0x{hs:08x} (IE {status_field(hs, 'IE')} PIE {status_field(hs, 'PIE')} "
+              f"PRING "
               f"{_signed3(status_field(hs, 'PRING'))} PV {status_field(hs, 'PV')})  hvec "
               f"0x{c.get(CSR['hvec'], 0):08x}")
     dbg.write(f"hvmid {c.get(CSR['hvmid'], 0)}  hbase 0x{c.get(CSR['hbase'], 0):08x}  hlimit "
@@ -208,8 +210,13 @@ def info_vm(dbg, rest):
     dbg.write("guest copies: " + "  ".join(f"{n} 0x{g.get(x.number, 0):x}"
                                           for n, x in ISA.csrs.items() if x.banked))
     c0 = dbg.counters()[dbg.cur]
-    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}" for i, n in enumerate(c0["vmexits_by_reason"]) if n]
+    parts = [f"{ISA.exit_reason_names.get(i, i)} {n}"
+             for i, n in enumerate(c0["vmexits_by_reason"]) if n]
     dbg.write(f"VM exits so far: {', '.join(parts) or 'none'}")
+    vms = infos().get("vms")
+    if vms is not None and "vm_table" in dbg.m.symbols:   # a hypervisor's own VM table
+        dbg.write("the hypervisor's VMs (info vms):")
+        vms[0](dbg, "")
 
 
 def _signed3(v: int) -> int:

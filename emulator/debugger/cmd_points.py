@@ -122,10 +122,13 @@ def cmd_catch(dbg, arg):
         elif kind == "interrupt":
             val = _named(ISA.line_names, rest, "interrupt line")
         elif kind == "syscall":
-            val = dbg.view.eval(rest) & 0xFFFFFFFF
+            names = {v: k for k, v in dbg.syscall_names().items()}
+            val = names[rest] if rest in names else dbg.view.eval(rest) & 0xFFFFFFFF
         else:
             raise DebugError("catch ring takes no argument")
     c = Catch(dbg.new_num(), kind, val)
+    if kind == "syscall" and val is not None:
+        c.label = dbg.syscall_names().get(val)
     dbg.points[c.num] = c
     dbg.write(f"Catchpoint {c.num} ({c.where})")
 

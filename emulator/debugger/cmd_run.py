@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from ..engine import StopReason
 from .cmd_stack import backtrace_frames
 from .common import (check_running, count_arg, machine_stopped, report, resolve_location,
                      signed32)
@@ -272,49 +271,53 @@ def cmd_reverse_next(dbg, arg):
 
 
 def cmd_reverse_continue(dbg, arg):
+    """Back to the latest breakpoint, watchpoint or catchpoint hit before now: from
+    each earlier checkpoint (latest first) the machine runs forward to the next one
+    with every point armed, quietly, noting each hit; the last hit found wins. Hit
+    counts, temporary breakpoints and guest output are as before the search."""
     now0 = dbg.now
-    bps = dbg.armed_bp_addrs()
-    ws = dbg.engine_watches()
     cks = [c for c in dbg.checkpoints if c.t < now0]
     if not cks:
         report(dbg, StopInfo("start", "beginning of the recorded history"))
         return
+    armed = dbg.armed_bp_addrs() or dbg.engine_watches() or dbg.catches()
+    saved = dict(dbg.points)
+    hits0 = {n: p.hits for n, p in saved.items()}
+    found: list[tuple[int, int, str]] = []
     end = now0
-    for ck in reversed(cks):
-        dbg._restore(ck)
-        hits = []
-        while dbg.now < end and (bps or ws):
-            dbg._arm(bps, ws)
-            stop = dbg._run_engine(end - dbg.now, quiet=True)
-            if stop.reason is StopReason.BREAKPOINT:
-                st = dbg.m.cpu(stop.cpu)
-                old, dbg.cur = dbg.cur, stop.cpu
-                for b in dbg.breakpoints():
-                    if b.enabled and b.addr == st.pc and dbg.eval_cond(b.cond):
-                        hits.append((dbg.now, stop.cpu, f"Breakpoint {b.num}, cpu{stop.cpu} "
-                                                        f"at {dbg.view.describe(st.pc)}"))
-                        break
-                dbg.cur = old
-            elif stop.reason is StopReason.WATCHPOINT and dbg.now < now0:
-                h = stop.watch
-                w = ws[h.index] if h and 0 <= h.index < len(ws) else None
-                hits.append((dbg.now, h.cpu if h else stop.cpu,
-                             f"Watchpoint {w.num if w else '?'}: "
-                             f"{w.where if w else ''}: "
-                             f"{'write' if h and h.is_write else 'read'} at "
-                             f"0x{h.vaddr if h else 0:08x} by cpu{h.cpu if h else stop.cpu}"))
-            elif stop.reason in (StopReason.HALT, StopReason.MACHINE_CHECK, StopReason.IDLE):
+    dbg.quiet_runs = True
+    try:
+        for ck in reversed(cks) if armed else ():
+            dbg._restore(ck)
+            while dbg.now < end:
+                si = dbg.resume(max_steps=end - dbg.now)
+                if si.kind in ("breakpoint", "watchpoint", "catch"):
+                    if dbg.now < now0:
+                        found.append((dbg.now, dbg.cur, si.text))
+                    continue
+                break               # the end of the stretch, or the machine stopped
+            if found:
                 break
-        if hits:
-            t, cpu, text = hits[-1]
-            dbg.goto(t)
-            dbg.cur = cpu
-            report(dbg, StopInfo("breakpoint", text + " (reverse)", cpu))
-            return
-        end = ck.t
+            end = ck.t
+    finally:
+        dbg.quiet_runs = False
+        dbg.points = saved
+        for n, p in saved.items():
+            p.hits = hits0[n]
+    if found:
+        t, cpu, text = found[-1]
+        dbg.goto(t)
+        dbg.cur = cpu
+        for p in saved.values():                    # the hit we went back to counts
+            if text.startswith((f"Breakpoint {p.num},", f"Temporary breakpoint {p.num},",
+                                f"Watchpoint {p.num}:", f"Catchpoint {p.num} ")):
+                p.hits += 1
+        report(dbg, StopInfo("breakpoint", text + " (reverse)", cpu))
+        return
     dbg.goto(cks[0].t)
-    report(dbg, StopInfo("start", "no earlier breakpoint or watchpoint hit: at the "
-                                  f"beginning of the recorded history (step {dbg.now})"))
+    report(dbg, StopInfo("start", "no earlier breakpoint, watchpoint or catchpoint hit: "
+                                  f"at the beginning of the recorded history (step "
+                                  f"{dbg.now})"))
 
 
 def cmd_goto_step(dbg, arg):

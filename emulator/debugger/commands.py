@@ -9,6 +9,7 @@ import re
 
 from . import cmd_data, cmd_info, cmd_points, cmd_run, cmd_stack
 from .expr import DebugError
+from .usersyms import cmd_add_symbol_file
 from .view import SECTIONS
 from .views import infos
 
@@ -28,7 +29,8 @@ HELP = [
         ("reverse-stepi|rsi [N]", "go back N instructions of the current CPU"),
         ("reverse-step|rs [N]", "go back to the start of the previous source line"),
         ("reverse-next|rn [N]", "the same, over calls, traps and interrupts"),
-        ("reverse-continue|rc", "go back to the previous breakpoint or watchpoint hit"),
+        ("reverse-continue|rc", "go back to the previous breakpoint, watchpoint or "
+                                "catchpoint hit"),
         ("goto-step N", "travel to machine step N (forward or back)"),
         ("input TEXT|--eof", "queue console input for the guest (\\n escapes), or end it"),
     ]),
@@ -38,7 +40,8 @@ HELP = [
         ("watch|rwatch|awatch ADDR [LEN]", "stop on write / read / any access; "
                                            "ADDR virtual, or phys:ADDR physical"),
         ("catch trap [CAUSE]", "stop when an exception is taken (SYSCALL, TLB_MISS_LOAD, 11...)"),
-        ("catch syscall [N]", "stop at a syscall trap (a7 = N)"),
+        ("catch syscall [N|NAME]", "stop at a syscall trap (a7 = N, or the ABI's name: "
+                                   "write, fork...)"),
         ("catch vmexit [REASON]", "stop at a VM exit (HYPERCALL, TLB, GPA_FAULT...)"),
         ("catch ring", "stop at any change of ring or guest mode"),
         ("catch interrupt [LINE]", "stop when an interrupt is taken (TIMER, DISK...)"),
@@ -62,10 +65,15 @@ HELP = [
         ("info line | frame | checkpoints", "source line; frame; reverse-execution checkpoints"),
         ("x/NFU [ADDR]", "examine memory: F in x d u o t c a s i, U in b h w; phys: "
                          "prefix; no ADDR: what follows the last x"),
-        ("print|p[/F] EXPR", "registers ($a0 $pc $status), symbols, arithmetic, *deref"),
+        ("print|p[/F] EXPR", "registers ($a0 $pc $status), symbols, &sym, arithmetic, "
+                             "*deref"),
         ("display[/F] EXPR | undisplay [N]", "show EXPR at every stop / stop showing it"),
         ("set LHS = EXPR", "LHS: $reg, $csr, *ADDR, {b|h|w}ADDR (phys: allowed)"),
-        ("disassemble [LOC [N]]", "the current function, or N instructions at LOC"),
+        ("disassemble [LOC [N]]", "the current function, or N instructions at LOC (with "
+                                  "pseudo-instructions: nop, mv, li, ret...)"),
+        ("add-symbol-file FILE [ASID]", "name user addresses with a program's symbols: an "
+                                        "ELF, a .s program or a program of the guest's disk "
+                                        "(the current process's is loaded by itself)"),
         ("list [LOC]", "source lines around LOC (or the pc; again: the next ones)"),
         ("backtrace|bt [N]", "call frames (ra at fp-4, caller fp at fp-8)"),
         ("frame|f [N] | up [N] | down [N]", "show a call frame and its source line"),
@@ -96,7 +104,10 @@ def dispatch(dbg, line: str) -> bool:
         elif cands:
             raise DebugError(f"ambiguous command {name!r}: {', '.join(sorted(cands)[:8])}")
         else:
-            raise DebugError(f"unknown command {name!r} (try `help`)")
+            from ringvm.errors import did_you_mean
+            close = did_you_mean(name, [c for c in table if len(c) > 2])
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            raise DebugError(f"unknown command {name!r} ({hint}try `help`)")
     if fn is cmd_quit:
         return False
     if fmt is not None:
@@ -203,7 +214,7 @@ def _table() -> dict:
         "frame": st.cmd_frame, "f": st.cmd_frame, "up": st.cmd_up, "down": st.cmd_down,
         "cpu": cmd_cpu, "stats": cmd_stats, "context": cmd_context,
         "help": cmd_help, "h": cmd_help, "quit": cmd_quit, "q": cmd_quit, "exit": cmd_quit,
-        "echo": cmd_echo,
+        "echo": cmd_echo, "add-symbol-file": cmd_add_symbol_file,
     }
 
 

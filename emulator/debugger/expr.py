@@ -4,7 +4,8 @@ Syntax, C-like: numbers (``42``, ``0x2a``, ``0b101``, ``'a'``), registers and CS
 (``$a0``, ``$pc``, ``$status``, ``$gstatus``; also bare ``a0``/``pc`` when no symbol has
 that name), symbols (``ticks``, ``user_start``), ``*EXPR`` (the 32-bit word at a virtual
 address, translated by the current CPU like a load), ``phys:EXPR`` (marks an address as
-physical, so ``*phys:0x1000`` reads RAM directly), parentheses, unary ``- ~ !``, binary
+physical, so ``*phys:0x1000`` reads RAM directly), parentheses, unary ``- ~ !``, ``&sym``
+(the address of a symbol, as gdb; a bare symbol is its address too), binary
 ``* / % + - << >> < <= > >= == != & ^ | && ||``. Values are Python integers; results
 are shown modulo 2^32.
 """
@@ -93,6 +94,13 @@ class _Parser:
 
     def unary(self) -> int:
         kind, val = self.peek()
+        if kind == "op" and val == "&":          # &sym: the symbol's address, as gdb
+            self.take()                         # (a bare symbol is its address too)
+            k2, name = self.peek()
+            if k2 != "name" or name.startswith("$"):
+                raise DebugError("& takes a symbol name (&sym)")
+            self.take()
+            return self.lookup(name)
         if kind == "op" and val in ("-", "~", "!", "*", "+"):
             self.take()
             v = self.unary()

@@ -50,6 +50,9 @@ from .view import View
 __all__ = ["Debugger", "DebugError", "DebugConsole"]
 
 SYSCALL = ISA.causes["SYSCALL"].value
+#: why a run stopped when the guest idles waiting for console input nobody gave
+WAITING_INPUT = ("guest is waiting for console input: type it with 'input TEXT' (or "
+                 "'input --eof' to close it)")
 HYPERCALL_EXIT = ISA.exit_reasons["HYPERCALL"].value
 
 
@@ -63,7 +66,7 @@ class Debugger(Timeline):
     """
 
     def __init__(self, machine, out=None, *, elf=None, color: bool = False, width: int = 100,
-                 source_root=None):
+                 source_root=None, height: int | None = None):
         import sys
         self.m = machine
         self.eng = machine.engine
@@ -71,6 +74,9 @@ class Debugger(Timeline):
         self.elf = elf
         self.color = color
         self.width = width
+        #: terminal rows (None: unknown); below 40 the context is drawn compact so
+        #: that it fits with the stop line and the prompt (80x24 fits)
+        self.height = height
         self.cur = 0
         self.points: dict[int, object] = {}
         self._next_num = 1
@@ -94,10 +100,18 @@ class Debugger(Timeline):
         self._stop_ckpt_due = False
         self._decoder = None
         self.native = machine.engine_kind == "native"
+        #: steps in a row idle with nothing to read after which a run stops with
+        #: "guest is waiting for console input" (a sleeping guest wakes far sooner)
+        self.idle_input_steps = 20_000_000 if self.native else 2_000_000
+        #: set when a run stopped for that (``ringvm debug --batch`` then fails)
+        self.waiting_for_input = False
         self.batch = 2_000_000 if self.native else 100_000
         self.catch_batch = 200_000 if self.native else 20_000
         self.stop_ckpt_gap = 100_000 if self.native else 10_000
         self._symbols_sorted = None
+        from .usersyms import UserSymbols
+        #: user programs' symbols (add-symbol-file; the current process's program)
+        self.user = UserSymbols(self)
         self.view = View(self)
         if isinstance(machine.console, DebugConsole):
             machine.console._sink = self._guest_output
@@ -120,11 +134,21 @@ class Debugger(Timeline):
         opts = MachineOptions(engine=engine, ncpus=ncpus, ram=ram, disks=disks, snapshot=True)
         m = machine_for(image, opts, cls.make_console(input=input, eof=input is not None))
         try:
-            return cls(m, out if out is not None else io.StringIO(), elf=read_elf(image.elf),
-                       **kw)
+            dbg = cls(m, out if out is not None else io.StringIO(), elf=read_elf(image.elf),
+                      **kw)
+            dbg.use_programs_of(image)
+            return dbg
         except BaseException:
             m.close()
             raise
+
+    def use_programs_of(self, image) -> None:
+        """Name user addresses with the programs of ``image``'s disk (a
+        :class:`~ringvm.emulator.images.BootImage`; its ``[disk] programs``)."""
+        from ..images.symbols import for_guest
+        sym = for_guest(image)
+        if sym.programs is not None:
+            self.user.source = sym.program_elf
 
     @staticmethod
     def make_console(input: bytes | None = None, eof: bool = False) -> DebugConsole:
@@ -218,6 +242,18 @@ class Debugger(Timeline):
             cpus[cpu].setdefault("events", {})[code] = n
         return cpus
 
+    def user_symbol_names(self) -> list[str]:
+        """The symbols of the loaded user programs (completion)."""
+        return self.user.names()
+
+    def syscall_names(self) -> dict[int, str]:
+        """``number -> name`` of the system calls the kernel implements from the ABI
+        table (guests/abi.toml; {} for a guest with calls of its own)."""
+        if getattr(self, "_sysnames", None) is None:
+            from ..images.abi import syscall_names_for
+            self._sysnames = syscall_names_for(self.m.symbols)
+        return self._sysnames
+
     def halted(self) -> bool:
         return self._halt_code is not None
 
@@ -296,6 +332,10 @@ class Debugger(Timeline):
                      f"hqual=0x{c['hqual']:x}")
         else:
             where = f"epc=0x{c['epc']:08x} badvaddr=0x{c['badvaddr']:08x}"
+        if name == "SYSCALL":                # a7 still holds the number at entry
+            n = post.regs[17]
+            call = self.syscall_names().get(n)
+            name = f"SYSCALL {call}(a7={n})" if call else f"SYSCALL (a7={n})"
         return Event(t, i, f"{kind} {name} {where} -> {self.view.level(post)} "
                            f"pc=0x{post.pc:08x}{self.view.sym_suffix(post.pc)}")
 
@@ -347,6 +387,8 @@ class Debugger(Timeline):
                 w.old = None
         batch = self.catch_batch if catches else self.batch
         limit = None if max_steps is None else start + max_steps
+        idle_run = 0                # steps in a row spent idle with no input queued
+        hinted = False
         want_bps, want_ws = self.armed_bp_addrs() | internal, self.engine_watches()
         rings = any(c.kind == "ring" for c in catches)
         self._arm(want_bps, want_ws)
@@ -361,8 +403,7 @@ class Debugger(Timeline):
                 self._arm(want_bps, want_ws)
             t0 = self.now
             c0 = self.counters() if catches else None
-            idle0 = sum(c["idle"] for c in (c0 or self.counters())) \
-                if self.input_poll is not None else None
+            idle0 = sum(c["idle"] for c in (c0 or self.counters()))
             r0 = [(s.ring, s.v) for s in (self.m.cpu(i) for i in range(self.m.config.ncpus))] \
                 if rings else None
             if catches:
@@ -379,6 +420,15 @@ class Debugger(Timeline):
             self._maybe_periodic_checkpoint()
             reason = stop.reason
             if reason is StopReason.MAX_STEPS:
+                idle_run = self._idle_waiting(stop, idle0, idle_run)
+                if idle_run >= self.idle_input_steps:
+                    if self.input_poll is None:
+                        self.waiting_for_input = True
+                        return StopInfo("waiting_input", WAITING_INPUT, self.cur)
+                    if not hinted:          # at a terminal: keys go to the guest
+                        hinted = True
+                        self.write("(the guest is waiting for console input: type it "
+                                   "here, or Ctrl-C to stop)")
                 if self.input_poll is not None:
                     self._poll_live_input(stop, idle0)
                 continue
@@ -425,6 +475,23 @@ class Debugger(Timeline):
             if reason is StopReason.MMIO:
                 continue
             raise DebugError(f"unexpected engine stop {reason}")
+
+    def input_queued(self) -> int | None:
+        """Bytes of console input queued and not yet read by the guest; None once the
+        input is closed (EOF: the guest is not left waiting)."""
+        con = self.m.console
+        if con.eof_sent:
+            return None
+        return max(0, con.fed - self.m.counters()["devices"].get("console_rx_bytes", 0))
+
+    def _idle_waiting(self, stop, idle0, run: int) -> int:
+        """The length of the stretch of steps spent idle (at least 90% of a batch in
+        idle cycles: every CPU in wfi, the timer still ticking) with no console input
+        queued, after the batch that ``stop`` ended; 0 when the guest did work."""
+        if stop.steps < 1000 or self.input_queued() != 0:
+            return 0
+        idle = sum(c["idle"] for c in self.counters())
+        return run + stop.steps if idle - idle0 >= stop.steps * 0.9 else 0
 
     def _watch_stop(self, stop) -> StopInfo:
         hit = stop.watch
@@ -493,12 +560,13 @@ class Debugger(Timeline):
         return False
 
     def _emit(self, data: bytes) -> None:
-        if data:
+        if data and not self.quiet_runs:
             self.m.console.write(data)
 
     def _check_batch(self, t0, c0, r0, catches, output: bytes) -> StopInfo | None:
-        """After a batch [t0, now): if a catchpoint may have fired, find the first step where it did and stop there (the guest output of
-        the batch is shown only up to that step)."""
+        """After a batch [t0, now): if a catchpoint may have fired, find the first step
+        where it did and stop there (the guest output of the batch is shown only up to
+        that step)."""
         t1 = self.now
         if t1 == t0 or not self._coarse(c0, self.counters(), r0, catches):
             self._emit(output)

@@ -49,6 +49,9 @@ class Timeline:
     """Checkpoints, the engine runner, re-execution and the search for earlier steps
     (state lives on the Debugger: ``m``, ``eng``, ``checkpoints``, ...)."""
 
+    #: True while searching the past (reverse-continue): guest output is dropped
+    quiet_runs = False
+
     # ------------------------------------------------------------ checkpoints
     def _pack_ram(self, prev: dict | None) -> tuple[dict, int]:
         ram = self.m.ram
@@ -212,7 +215,7 @@ class Timeline:
             self.m.steps += 1
             stop.steps += 1
         out = self.eng.console_output()
-        if out and not quiet:
+        if out and not quiet and not self.quiet_runs:
             if self._capture is not None:
                 self._capture += out
             else:

@@ -35,6 +35,15 @@ _ALIASES = {"fp": 8, "s0": 8, "r0": 0}
 _ST = ISA.status_fields
 
 
+def _highlight(line: str) -> Text:
+    """``line`` of assembly with syntax colours (plain if the lexer cannot load)."""
+    try:
+        from ringvm.assembler.lexer import highlight_line
+        return highlight_line(line)
+    except Exception:  # noqa: BLE001 — colours are a nicety, never an error
+        return Text(line)
+
+
 def status_field(value: int, name: str) -> int:
     f = _ST[name]
     lo, hi = (f.lo, f.hi) if hasattr(f, "lo") else (f[1], f[0])
@@ -54,11 +63,22 @@ class View:
         self.m = dbg.m
         self.sections = {s: True for s in SECTIONS}
         self.code_before, self.code_after = 3, 6
+        self.src_before, self.src_after = 2, 3
         self.stack_words = 8
+        #: a short terminal: no "context" rule, fewer code/source lines, no stack
+        self.compact = bool(dbg.height) and dbg.height < 40
+        if self.compact:
+            self.code_before, self.code_after = 1, 2
+            self.src_before, self.src_after = 1, 1
+            self.stack_words = 4
+            self.sections["stack"] = False
+        #: address -> (file, line) of the macro invocation an instruction came from
+        self.sites: dict[int, tuple[str, int]] = {}
         elf = dbg.elf
         if elf is not None:
             self.by_address = list(elf.by_address)
             self.lines = {a: (f, ln) for a, f, ln in elf.lines}
+            self.sites = {a: (f, ln) for a, f, ln in getattr(elf, "sites", ())}
             self.ranges = [(s.vaddr, s.vaddr + s.memsz) for s in elf.segments]
         else:
             img = self.m.image
@@ -68,7 +88,7 @@ class View:
             if not self.ranges and self.by_address:        # restored: no segment list
                 self.ranges = [(min(a for a, _ in self.by_address), 1 << 32)]
         self.line_index: dict[tuple[str, int], int] = {}
-        for a, (f, ln) in sorted(self.lines.items()):
+        for a, (f, ln) in sorted(self.lines.items()) + sorted(self.sites.items()):
             self.line_index.setdefault((f, ln), a)
         self._files: dict[str, list[str] | None] = {}
 
@@ -108,10 +128,25 @@ class View:
             return p + KSEG
         return None
 
+    def user_image(self, addr: int, st=None):
+        """The user program's ElfImage that names user address ``addr`` in the CPU's
+        address space (:mod:`.usersyms`), or None."""
+        st = st if st is not None else self.d.cpu()
+        if st.v or addr >= KSEG:
+            return None
+        return self.d.user.for_address(addr, self.csr_values(st)["asid"] & ISA.tlb.asid_mask)
+
+    def user_files_changed(self) -> None:
+        """A user ELF was loaded: ``break FILE:LINE`` and ``list`` see its lines."""
+        for _a, _n, elf in self.d.user.images():
+            for a, f, ln in list(elf.lines) + list(getattr(elf, "sites", ())):
+                self.line_index.setdefault((f, ln), a)
+
     def sym(self, addr: int, st=None) -> tuple[str, int] | None:
         a = self.image_alias(addr, st)
         if a is None:
-            return None
+            user = self.user_image(addr, st)
+            return symbolize(user.by_address, addr) if user is not None else None
         return symbolize(self.by_address, a)
 
     def sym_suffix(self, addr: int, st=None) -> str:
@@ -128,8 +163,26 @@ class View:
         return text
 
     def line_of(self, addr: int, st=None) -> tuple[str, int] | None:
+        """The source line of the instruction at ``addr``: the line a person wrote —
+        for an instruction a macro expanded, the invocation (so ``next`` steps over a
+        macro as one line); see :meth:`macro_line_of` for the macro's own line."""
         a = self.image_alias(addr, st)
-        return None if a is None else self.lines.get(a)
+        if a is None:
+            user = self.user_image(addr, st)
+            if user is None:
+                return None
+            return user.site_of(addr) or user.line_of(addr)
+        return self.sites.get(a) or self.lines.get(a)
+
+    def macro_line_of(self, addr: int, st=None) -> tuple[str, int] | None:
+        """The macro body line of an instruction a macro expanded, else None."""
+        a = self.image_alias(addr, st)
+        if a is None:
+            user = self.user_image(addr, st)
+            return user.line_of(addr) if user is not None and user.site_of(addr) else None
+        if a not in self.sites:
+            return None
+        return self.lines.get(a)
 
     def source_lines(self, path: str) -> list[str] | None:
         """The lines of a source file named in the line table; a file that moved (an
@@ -161,6 +214,8 @@ class View:
 
     def find_file(self, name: str) -> str | None:
         files = {f for f, _ in self.lines.values()}
+        for _a, _n, elf in self.d.user.images():
+            files |= {f for _x, f, _ln in elf.lines}
         for f in sorted(files):
             if f == name or os.path.basename(f) == name or f.endswith("/" + name):
                 return f
@@ -241,6 +296,10 @@ class View:
         bare = name[1:] if name.startswith("$") else name
         if not name.startswith("$") and name in self.m.symbols:
             return self.m.symbols[name]
+        if not name.startswith("$"):
+            addr = self.d.user.lookup(name)
+            if addr is not None:
+                return addr
         if bare == "pc":
             return st.pc
         if bare in _ALIASES:
@@ -314,8 +373,12 @@ class View:
     # ------------------------------------------------------------ context
     def context(self) -> None:
         st = self.d.cpu()
-        out = [self.rule("context"), self.header(st)]
         s = self.sections
+        if not any(s.values()):             # `context off`: gdb's x/i $pc line
+            for line in self.pc_lines(st):
+                self.emit(line)
+            return
+        out = ([] if self.compact else [self.rule("context")]) + [self.header(st)]
         if s["regs"]:
             out.append(self.rule("registers"))
             out.extend(self.regs_lines(st))
@@ -323,10 +386,10 @@ class View:
             out.append(self.rule("code"))
             out.extend(self.code_lines(st.pc, self.code_before, self.code_after, st.pc))
         if s["source"]:
-            src = self.source_block(st.pc)
+            src = self.source_block(st.pc, self.src_before, self.src_after)
             if src:
-                out.append(self.rule("source"))
-                out.extend(src)
+                out.append(self.rule("source " + src[0].plain))
+                out.extend(src[1:])
         if s["stack"]:
             out.append(self.rule("stack"))
             out.extend(self.stack_lines(st))
@@ -336,19 +399,35 @@ class View:
         for line in out:
             self.emit(line)
 
+    def pc_lines(self, st) -> list[Text]:
+        """The pc, its instruction and its source line (``context off``, like gdb's
+        ``x/i $pc`` display)."""
+        w, why = self.fetch_word(st.pc)
+        insn = f"<cannot fetch: {why}>" if w is None else disassemble_word(w, st.pc, None, pseudo=True)
+        out = [Text(f"→ 0x{st.pc:08x}{self.sym_suffix(st.pc)}:  {insn}", style="bold green")]
+        ln = self.line_of(st.pc)
+        if ln is not None:
+            text = self.source_lines(ln[0])
+            body = text[ln[1] - 1].strip() if text and 0 < ln[1] <= len(text) else ""
+            out.append(Text(f"  {os.path.basename(ln[0])}:{ln[1]}  {body}"))
+        return out
+
     def regs_lines(self, st) -> list[Text]:
+        """The registers, as many to a row as the width holds (16 columns each)."""
         prev = self.d._prev_regs.get(self.d.cur)
         lines, t = [], Text()
         vals = list(st.regs) + [st.pc]
         names = list(REG_NAMES) + ["pc"]
+        per_row = max(1, min(8, (self.d.width + 2) // 16))
         for i, (n, v) in enumerate(zip(names, vals)):
             changed = prev is not None and prev[i] != v
             cell = f"{n:>4} {v:08x}{'*' if changed else ' '}"
             t.append(cell, style="bold red" if changed else "")
-            t.append("  ")
-            if i % 6 == 5:
+            if i % per_row == per_row - 1:
                 lines.append(t)
                 t = Text()
+            else:
+                t.append("  ")
         if t.plain:
             lines.append(t)
         return lines
@@ -380,9 +459,9 @@ class View:
                 alias = self.image_alias(a)
                 delta = (alias - a) if alias is not None else 0
                 body = disassemble_word(w, a + delta, self.by_address if alias is not None
-                                        else None)
+                                        else None, pseudo=True)
                 if delta:
-                    body = disassemble_word(w, a, None) + \
+                    body = disassemble_word(w, a, None, pseudo=True) + \
                         (body[body.index("  #"):] if "  #" in body else "")
                 body = f"{w:08x}  {body}"
             bps = self.d.armed_bp_addrs()
@@ -403,8 +482,17 @@ class View:
         out = [Text(f"{os.path.basename(path)}:{line}", style="dim")]
         for n in range(max(1, line - ctx_before), min(len(text), line + ctx_after) + 1):
             mark = "→" if n == line else " "
+            if self.d.color and n != line:          # syntax colours (Pygments)
+                out.append(Text(f"{mark}{n:5}  ") + _highlight(text[n - 1]))
+                continue
             out.append(Text(f"{mark}{n:5}  {text[n - 1]}",
                             style="bold green" if n == line else ""))
+        mac = self.macro_line_of(pc)
+        if mac is not None:                 # the macro's own line, as a note
+            body = self.source_lines(mac[0])
+            body = body[mac[1] - 1].strip() if body and 0 < mac[1] <= len(body) else ""
+            out.append(Text(f"        in macro, {os.path.basename(mac[0])}:{mac[1]}: {body}",
+                            style="dim"))
         return out
 
     def stack_lines(self, st) -> list[Text]:

@@ -58,12 +58,14 @@ def diff_lines(r: TestResult, limit: int = SHOW_LINES) -> list[tuple[str, str]]:
     (where it stopped), with ``("...", "")`` for skipped stretches; at most ``limit``
     lines, starting a little before the first BAD or MISSING one."""
     checks = r.checks
+    if any(t == "ERROR" for t, _ in checks):
+        return list(checks)             # a build error: every error, in full
     n = len(checks)
     show = [False] * n
     for i, (t, _) in enumerate(checks):
         if t:
             show[i] = True
-        if t in ("BAD", "MISSING"):
+        if t in ("BAD", "MISSING", "ERROR"):
             for k in range(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)):
                 show[k] = True
     if not r.passed:
@@ -80,7 +82,7 @@ def diff_lines(r: TestResult, limit: int = SHOW_LINES) -> list[tuple[str, str]]:
     if prev >= 0 and prev < n - 1:
         out.append(("...", ""))
     if len(out) > limit:
-        bad = [i for i, (t, _) in enumerate(out) if t in ("BAD", "MISSING")]
+        bad = [i for i, (t, _) in enumerate(out) if t in ("BAD", "MISSING", "ERROR")]
         start = max(0, (bad[0] if bad else 0) - 3)
         cut = out[start:start + limit]
         out = ([("...", "")] if start else []) + cut + (
@@ -99,13 +101,25 @@ def format_line(tag: str, text: str) -> str:
     return f"{tag:<7}  {text}" if tag else f"         {text}"
 
 
+def _is_transcript(p: Path) -> bool:
+    """Whether ``p`` is a transcript this module wrote (it starts ``test: NAME``)."""
+    try:
+        with open(p, encoding="utf-8", errors="replace") as f:
+            return f.readline().startswith("test: ") and f.readline().startswith("result: ")
+    except OSError:
+        return False
+
+
 def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
-    """Write ``<directory>/<test>.txt`` for every test; returns name -> path."""
+    """Write ``<directory>/<test>.txt`` for every test, after removing the transcripts
+    an earlier run left there (files that are not transcripts stay); returns name ->
+    path."""
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
-        for t in run.suite.tests:           # no stale transcript of an earlier run
-            (d / f"{t.name}.txt").unlink(missing_ok=True)
+        for p in d.glob("*.txt"):           # no transcript of an earlier run, of any
+            if _is_transcript(p):           # suite; other files are left alone
+                p.unlink(missing_ok=True)
         paths = {}
         for r in run.results:
             p = d / f"{r.name}.txt"
@@ -117,8 +131,10 @@ def write_transcripts(run: GradeRun, directory: str | Path) -> dict[str, Path]:
 
 
 def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=None,
-                 show_hidden: bool = True) -> None:
-    """The final table, then each failure's GOOD/BAD/MISSING lines."""
+                 show_hidden: bool = True, rerun=None) -> None:
+    """The final table, then each failure's GOOD/BAD/MISSING lines; ``rerun(name) ->
+    str``: the command that reproduces a failed test (printed under it, with
+    ``--debug`` for the debugger)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -150,15 +166,18 @@ def print_report(run: GradeRun, paths: dict[str, Path] | None = None, console=No
         con.print()
         con.print(Text(f"--- {r.name}: {r.reason}", style="bold red"))
         colours = {"GOOD": "green", "BAD": "red", "MISSING": "magenta", "BOOT": "cyan",
-                   "...": "dim"}
-        for tag, text in diff_lines(r):
+                   "...": "dim", "ERROR": "red"}
+        build_error = any(tag == "ERROR" for tag, _ in r.checks)
+        for tag, text in diff_lines(r, 10**6 if build_error else SHOW_LINES):
             line = format_line(tag, text)
-            if tag in ("GOOD", "BAD"):
+            if tag in ("GOOD", "BAD", "ERROR"):
                 con.print(Text("  ") + Text(line[:9], style=colours[tag]) + Text(line[9:]))
             else:
                 con.print(Text("  " + line, style=colours.get(tag, "")))
         if paths and r.name in paths:
             con.print(f"  transcript: {paths[r.name]}")
+        if rerun is not None:
+            con.print(Text(f"  rerun: {rerun(r.name)} [--debug]"), soft_wrap=True)
 
 
 def _output_text(r: TestResult) -> str:
@@ -167,7 +186,8 @@ def _output_text(r: TestResult) -> str:
         head.insert(0, r.description)
     body = []
     if not r.passed:
-        for tag, text in diff_lines(r, 60):
+        build_error = any(tag == "ERROR" for tag, _ in r.checks)
+        for tag, text in diff_lines(r, 10**6 if build_error else 60):
             body.append(format_line(tag, text))
     return "\n".join(head + ([""] + body if body else [])) + "\n"
 

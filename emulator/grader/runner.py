@@ -83,28 +83,86 @@ def _stop_text(kind: str, r, boot: Boot, steps: int) -> str:
     return kind
 
 
-def run_one(job: dict) -> TestResult:
-    """Run the test of ``job`` (from :func:`prepare_job`) in this process."""
+_ERROR_LINE = re.compile(r":\d+:\d+: error: |^[^:\s]+: error: |^\d+ errors?\b")
+
+
+def _quote(line: str, limit: int = 100) -> str:
+    """A console line for a reason: quoted, shortened to ``limit`` characters."""
+    line = line.strip()
+    return repr(line if len(line) <= limit else line[:limit - 3] + "...")
+
+
+def _symbolizer(job: dict, have=None):
+    """The Symbolizer of a job's kernel and disk programs (made once per test)."""
+    if have is not None:
+        return have
+    from ..images.symbols import ProgramSource, Symbolizer
+    if job.get("program_elves") is not None:        # a cluster task: the ELFs travel
+        return Symbolizer(job["elf"], job["program_elves"])
+    progs = job.get("programs")
+    source = ProgramSource(Path(progs[0]), Path(progs[1]) if progs[1] else None) \
+        if progs else None
+    return Symbolizer(job["elf"], source)
+
+
+def machine_options(job: dict, overlays: list | None = None) -> MachineOptions:
+    """The :class:`MachineOptions` of a boot of ``job``'s test: its engine and machine
+    shape, its disk images in snapshot mode, with ``overlays`` (the sectors the
+    previous boots wrote). ``ringvm grade --rerun`` and ``--debug`` use it too, so they
+    boot exactly the machine the grader booted."""
+    t: TestSpec = job["spec"]
+    return MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
+                          tlb_entries=t.tlb_entries, disks=job["disks"],
+                          snapshot=True, disk_overlays=overlays,
+                          nic=job.get("nic") or "none")
+
+
+def boot_machine(job: dict, overlays: list | None, console):
+    """A new Machine for a boot of ``job`` (see :func:`machine_options`) with
+    ``console`` attached. Raises :class:`UserError`."""
+    return machine_for(BootImage(job["spec"].name, job["elf"],
+                                 modules=job.get("modules") or []),
+                       machine_options(job, overlays), console)
+
+
+def _tee(console, echo) -> None:
+    """Pass every byte of guest output to ``echo(bytes)`` too (``--rerun``)."""
+    write = console.write
+
+    def tee(data: bytes) -> None:
+        write(data)
+        if data:
+            echo(data)
+    console.write = tee
+
+
+def run_one(job: dict, echo=None) -> TestResult:
+    """Run the test of ``job`` (from :func:`prepare_job`) in this process; ``echo``:
+    called with the guest's output as it comes (``--rerun`` shows it live)."""
     t: TestSpec = job["spec"]
     res = TestResult(t.name, t.points, 0, "failed", visibility=t.visibility,
                      tags=list(t.tags), description=t.description)
     if job.get("error"):
         res.reason = job["error"]
+        detail = job.get("error_detail") or ""
+        if detail:
+            res.transcript = detail if detail.endswith("\n") else detail + "\n"
+            res.checks = [("ERROR" if _ERROR_LINE.search(x) else "", x)
+                          for x in detail.splitlines()]
         return res
     transcript: list[str] = []
     checks: list[tuple[str, str]] = []
     ok = True
     overlays: list | None = None
-    image = BootImage(t.name, job["elf"])
+    sym = None
     for i, boot in enumerate(t.boots, 1):
         if len(t.boots) > 1:
             checks.append(("BOOT", f"boot {i} of {len(t.boots)}"))
         console = Console(input=boot.input, mode="scripted", capture=True)
-        opts = MachineOptions(engine=job["engine"], ncpus=t.cpus, ram=t.ram,
-                              tlb_entries=t.tlb_entries, disks=job["disks"],
-                              snapshot=True, disk_overlays=overlays)
+        if echo is not None:
+            _tee(console, echo)
         try:
-            m = machine_for(image, opts, console)
+            m = boot_machine(job, overlays, console)
         except UserError as e:
             res.reason = f"cannot boot the kernel: {e}"
             return res
@@ -132,30 +190,41 @@ def run_one(job: dict) -> TestResult:
         text = out.decode("utf-8", errors="backslashreplace")
         transcript.append(text)
         good, annotated = check_transcript(text, boot.expect, boot.reject)
+        sym = _symbolizer(job, sym)
+        annotated = [(tag, sym.annotate(x)) if tag != "MISSING" and "0x" in x else (tag, x)
+                     for tag, x in annotated]
         checks += annotated
         prefix = f"boot {i}: " if len(t.boots) > 1 else ""
+        bad = next((x for tag, x in annotated if tag == "BAD"), None)
+        last = next((x for tag, x in reversed(annotated) if tag != "MISSING" and x.strip()),
+                    None)
         stop_ok = boot.stop == "any" or boot.stop == kind
+        why = None
         if not stop_ok:
-            why = _stop_text(kind, r, boot, done)
+            why = sym.annotate(_stop_text(kind, r, boot, done))
             if boot.stop != "halt":
                 why += f" (expected: {boot.stop.replace('_', ' ')})"
-            res.reason = res.reason or prefix + why
-            ok = False
         elif kind == "halt" and boot.exit_code is not None and \
                 (r.exit_code or 0) & 0xFF != boot.exit_code:
-            res.reason = res.reason or (prefix + f"exit code {(r.exit_code or 0) & 0xFF}, "
-                                        f"expected {boot.exit_code}")
+            why = f"exit code {(r.exit_code or 0) & 0xFF}, expected {boot.exit_code}"
+        if why is not None:
             ok = False
+            if bad is not None:
+                why = f"{_quote(bad)} ({why})"
+            elif last is not None:
+                why += f"; last line {_quote(last)}"
+            res.reason = res.reason or prefix + why
         if not good:
             ok = False
             if not res.reason:
                 miss = [x for tag, x in annotated if tag == "MISSING"]
-                bad = [x for tag, x in annotated if tag == "BAD"]
-                if miss:
+                if bad is not None:
+                    res.reason = prefix + f"forbidden output: {_quote(bad)}" + (
+                        f" ({len(miss)} expected line{'s' if len(miss) > 1 else ''} "
+                        f"missing)" if miss else "")
+                else:
                     res.reason = prefix + f"expected output missing: /{miss[0]}/" + (
                         f" (+{len(miss) - 1} more)" if len(miss) > 1 else "")
-                else:
-                    res.reason = prefix + f"forbidden output: {bad[0][:80]!r}"
         if not ok:
             if i < len(t.boots):
                 checks.append(("BOOT", f"boots {i + 1}-{len(t.boots)} not run"))
@@ -231,11 +300,17 @@ def _crash_result(t: TestSpec, reason: str) -> TestResult:
                       visibility=t.visibility, tags=list(t.tags), description=t.description)
 
 
+def _key(job: dict) -> str:
+    return job.get("key", job["spec"].name)
+
+
 def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
              host_timeout: float = DEFAULT_HOST_TIMEOUT, depends=None) -> dict[str, TestResult]:
     """Run each job in its own process, at most ``nproc`` at a time, honouring
-    dependencies (``depends``: name -> list of names; a test runs only after its
-    dependencies passed, else it is marked not run). Returns name -> result."""
+    dependencies (``depends``: key -> list of keys; a test runs only after its
+    dependencies passed, else it is marked not run). A job's key is its ``"key"``
+    (class grading: ``"student/test"``), else its test's name. Returns key -> result;
+    ``on_done(result)`` (or ``on_done(key, result)`` for keyed jobs)."""
     ctx = _context()
     depends = depends or {}
     # start the biggest tests (by max_steps) first among those that are
@@ -248,9 +323,12 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
     results: dict[str, TestResult] = {}
 
     def finish(job, res):
-        results[job["spec"].name] = res
+        results[_key(job)] = res
         if on_done:
-            on_done(res)
+            if "key" in job:
+                on_done(job["key"], res)
+            else:
+                on_done(res)
 
     try:
         while pending or running:
@@ -260,11 +338,12 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
                 progress = False
                 for job in list(pending):
                     t = job["spec"]
-                    deps = depends.get(t.name, [])
+                    deps = depends.get(_key(job), [])
                     failed = [d for d in deps if d in results and not results[d].passed]
                     if failed:
                         pending.remove(job)
-                        r = _crash_result(t, f"not run: depends on {', '.join(failed)}, "
+                        names = [d.rsplit("/", 1)[-1] for d in failed]   # no student
+                        r = _crash_result(t, f"not run: depends on {', '.join(names)}, "
                                              f"which did not pass")
                         r.status = "not_run"
                         finish(job, r)
@@ -333,14 +412,20 @@ def run_jobs(jobs: list[dict], nproc: int = 1, on_done=None, on_start=None,
 
 
 def grade(suite: Suite, jobs: int = 1, only: list[str] | None = None, on_done=None,
-          on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT) -> GradeRun:
-    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes."""
+          on_start=None, host_timeout: float = DEFAULT_HOST_TIMEOUT,
+          execute=None) -> GradeRun:
+    """Run ``suite`` (optionally the ``only`` selection) with ``jobs`` processes, or with
+    ``execute(jobs, depends, on_done) -> key -> result`` (a Dask cluster:
+    :func:`.cluster.grade_on_cluster`)."""
     engine, _note = choose_engine(suite.engine)
     tests = select_tests(suite, only)
     with tempfile.TemporaryDirectory(prefix="ringvm-grade-") as tmp:
         builder = Builder(suite, Path(tmp))
         job_list = [prepare_job(suite, t, builder, engine) for t in tests]
-        results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
-                           host_timeout=host_timeout,
-                           depends={t.name: t.depends for t in tests})
+        depends = {t.name: t.depends for t in tests}
+        if execute is not None:
+            results = execute(job_list, depends, on_done)
+        else:
+            results = run_jobs(job_list, max(1, jobs), on_done=on_done, on_start=on_start,
+                               host_timeout=host_timeout, depends=depends)
     return GradeRun(suite, [results[t.name] for t in tests], engine)

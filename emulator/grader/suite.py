@@ -44,8 +44,16 @@ Suite format
     cpus = 1
     ram = "32M"
     tlb_entries = 64
+    nic = "loopback"                # the network interface's backend (ISA.md §9), or
+                                    # "none"; absent: a bundled guest's own, else none
     disk = { ... }                  # see below; absent or false: no disk; a list of
                                     # tables: several disks (disk, disk1, ...)
+    modules = [{ name = "fs", source = "servers/fs.s", base = 0x1000 }]
+                                    # boot modules (ISA.md §11), in order: `source` (in
+                                    # the submission, assembled with its directory,
+                                    # `include` and guests/lib), `guest` (a bundled
+                                    # guest's ELF) or `file`; optional `addr`. Absent: a
+                                    # bundled guest's own [[module]]s, else none
 
     # --- one boot (the common case)
     input = "ls\\nexit\\n"            # console input, then end of input (TOML escapes)
@@ -79,7 +87,8 @@ an in-memory overlay), and the overlay of boot *k* is handed to boot *k+1*::
     disk = { guest = "monolithic" }                # the built image of a bundled guest
     disk = { image = "fs.img" }                    # an image file (submission directory)
     disk = { programs = "../user",                 # built like a guest.toml [disk]
-             files = "../user/rootfs",             # table (images/rootdisk.py), paths
+             files = "../user/rootfs",             # table (images/rootdisk.py; also
+                                                   # `stubs`), paths
              size = 4096, inodes = 256,            # relative to the submission directory
              add = { "notes.txt" = "hello\\n" } }  # extra files (name -> content)
 
@@ -134,9 +143,10 @@ _BOOT_KEYS = {"input", "max_steps", "output_limit", "expect", "reject", "exit_co
 _TEST_KEYS = _BOOT_KEYS | {
     "name", "description", "points", "depends", "tags", "visibility", "partial",
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
-    "boots"}
+    "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "files", "size", "inodes", "add"}
+_DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
+_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include"}
 
 
 @dataclass
@@ -174,6 +184,8 @@ class TestSpec:
     tlb_entries: int | None = None
     disks: list[dict] = field(default_factory=list)
     boots: list[Boot] = field(default_factory=list)
+    modules: list[dict] | None = None
+    nic: str | None = None
 
 
 @dataclass
@@ -337,6 +349,23 @@ def _disk(d, where: str) -> dict:
     return dict(d)
 
 
+def _module(m, where: str) -> dict:
+    if not isinstance(m, dict):
+        raise UserError(f"{where}: must be a table")
+    extra = set(m) - _MODULE_KEYS
+    if extra:
+        raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
+    if not isinstance(m.get("name"), str) or \
+            len([k for k in ("source", "guest", "file") if k in m]) != 1:
+        raise UserError(f"{where}: needs a name and one of source, guest, file")
+    for key in ("base", "addr"):
+        if key in m and (not isinstance(m[key], int) or isinstance(m[key], bool)):
+            raise UserError(f"{where}: {key} must be an integer")
+    if "include" in m:
+        _str_list(m["include"], f"{where}: include")
+    return dict(m)
+
+
 def _test(data: dict, where: str) -> TestSpec:
     unknown = set(data) - _TEST_KEYS
     if unknown:
@@ -403,6 +432,15 @@ def _test(data: dict, where: str) -> TestSpec:
         items = [] if d is False else d if isinstance(d, list) else [d]
         t.disks = [_disk(x, f"{where}: disk" + (f" {i}" if len(items) > 1 else ""))
                    for i, x in enumerate(items)]
+    if "nic" in data:
+        if not isinstance(data["nic"], str):
+            raise UserError(f"{where}: 'nic' must be a string (loopback or none)")
+        t.nic = data["nic"]
+    if "modules" in data:
+        if not isinstance(data["modules"], list):
+            raise UserError(f"{where}: 'modules' must be an array of tables")
+        t.modules = [_module(x, f"{where}: module {i}")
+                     for i, x in enumerate(data["modules"], 1)]
     base = {k: v for k, v in data.items() if k in _BOOT_KEYS}
     if "boots" in data:
         boots = data["boots"]

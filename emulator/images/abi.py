@@ -17,8 +17,8 @@ writes every copy from it:
 ==============================  ==========================================================
 
 ``python -m ringvm.emulator.images.abi [--check]`` (or ``ringvm generate``) rewrites them;
-``--check`` exits 1 naming every stale file. Tests read the table through :data:`ABI`
-(:func:`table`; never their own copies of the numbers).
+``--check`` exits 1 naming every stale file. Tests read the table through :func:`table`
+(never their own copies of the numbers).
 """
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ringvm.errors import UserError
+from ringvm.isa.gen_common import sync
 
-from .cache import guests_dir, sync_generated
+from .cache import guests_dir
 
 HEADER = "GENERATED from guests/abi.toml by `ringvm generate`; do not edit."
 
@@ -284,7 +285,7 @@ def stale() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return sync_generated(outputs(), "--check" in argv, "ringvm generate")
+        return sync(outputs(), "--check" in argv, "ringvm generate")
     except UserError as e:
         print(f"ringvm: error: {e}", file=sys.stderr)
         return 2
@@ -297,3 +298,36 @@ if __name__ == "__main__":
 def table() -> AbiTable:
     """The ABI table of the bundled guests, loaded once."""
     return load()
+
+
+def syscall_name(number: int) -> str | None:
+    """The name of system call ``number`` in the bundled ABI table, or None (no such
+    call, or no table: a guest with another ABI)."""
+    try:
+        for sc in table().syscalls.values():
+            if sc.number == number:
+                return sc.name
+    except (UserError, OSError):
+        return None
+    return None
+
+
+def syscall_number(name: str) -> int | None:
+    """The number of system call ``name`` (case-insensitive), or None."""
+    try:
+        sc = table().syscalls.get(name.lower())
+    except (UserError, OSError):
+        return None
+    return None if sc is None else sc.number
+
+
+def syscall_names_for(symbols: dict) -> dict[int, str]:
+    """``number -> name`` of the ABI's system calls that a kernel implements: those
+    whose handler (``sys_<name>``) is among its ``symbols``. A guest with its own calls
+    (``guests/hello``) gets {} — its numbers mean something else."""
+    try:
+        calls = table().syscalls.values()
+    except (UserError, OSError):
+        return {}
+    return {sc.number: sc.name for sc in calls if sc.handler in symbols}
+

@@ -43,20 +43,41 @@ class BootImage:
     guest: Guest | None = None
     modules: list[Module] = field(default_factory=list)
 
-    def default_disks(self) -> tuple[list[str], bool]:
+    #: set by :func:`resolve` when a ``.s`` or ELF file was recognised as the entry
+    #: file of ``guest`` (item: ``ringvm boot guests/monolithic/main.s`` gets the disk)
+    note: str = ""
+
+    def default_disks(self, fresh: bool = False,
+                      pristine: bool = False) -> tuple[list[str], bool]:
         """``(image paths, snapshot)`` the guest boots when no ``--disk`` is given:
         bundled image files (snapshot mode: never modified), the persistent working
-        copies of images built from sources, or none. Raises :class:`UserError` if an
-        image cannot be built."""
-        from .rootdisk import working_image
-        paths, snapshot = [], False
+        copies of images built from sources (``fresh``: reset to the built image
+        first; ``pristine``: the built images themselves, in snapshot mode — what
+        tests, the grader and compare boot, untouched by anyone's earlier sessions),
+        or none. Raises :class:`UserError` if an image cannot be built."""
+        from .rootdisk import build_image, pristine_image, working_image
+        paths, snapshot = [], pristine
         for d in (self.guest.disks if self.guest else []):
             if d.image is not None:
                 paths.append(str(d.image))
                 snapshot = True
+            elif pristine:
+                path, _key = pristine_image(d.build)
+                if path is None:                  # no writable cache: a temporary copy
+                    import tempfile
+                    f = tempfile.NamedTemporaryFile(suffix=".img", delete=False)
+                    f.write(build_image(d.build))
+                    f.close()
+                    path = f.name
+                paths.append(str(path))
             else:
-                paths.append(str(working_image(d.build)))
+                paths.append(str(working_image(d.build, fresh=fresh)))
         return paths, snapshot
+
+    @property
+    def builds_disk(self) -> bool:
+        """Whether the guest boots a working copy of a disk built from sources."""
+        return bool(self.guest) and any(d.build is not None for d in self.guest.disks)
 
 
 def _is_plain_name(spec: str) -> bool:
@@ -64,12 +85,14 @@ def _is_plain_name(spec: str) -> bool:
 
 
 def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = None,
-            modules=()) -> BootImage:
+            modules=(), entry_as_guest: bool = True) -> BootImage:
     """The :class:`BootImage` for a guest spec (see the module docstring), built with
     the guest's named ``options`` and extra ``defines`` (-D), and with the guest's
     modules followed by ``modules`` (:class:`ModuleSource` list, e.g. from
-    :func:`parse_module_arg`). Raises :class:`UserError` if it names nothing, for an
-    assembly error, or for a module that cannot be built."""
+    :func:`parse_module_arg`; one named like a guest's module replaces it). A ``.s`` or ELF file that is a guest's entry file boots
+    as that guest (its disks and modules too) unless ``entry_as_guest`` is False (then
+    exactly the file and ``modules``). Raises :class:`UserError` if it names nothing,
+    for an assembly error, or for a module that cannot be built."""
     if spec is None:
         spec = default_guest_name()
     path = Path(spec)
@@ -77,9 +100,13 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
     if _is_plain_name(spec):                 # a bundled guest name wins over a local file
         guest = find_guest(spec)
         if guest is None and not path.exists():
-            names = ", ".join(x.name for x in list_guests()) or "none"
-            raise UserError(f"no guest called {spec!r} (bundled guests: {names}; "
-                            f"or give a path to a .s or ELF file)")
+            from ringvm.errors import did_you_mean
+            known = [x.name for x in list_guests()]
+            close = did_you_mean(spec, known)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise UserError(f"no guest called {spec!r} ({hint}bundled guests: "
+                            f"{', '.join(known) or 'none'}; or give a path to a .s or ELF "
+                            f"file)")
     if guest is None and not path.exists():
         raise UserError(f"{spec!r}: no such file")
     if guest is None and path.is_dir():
@@ -88,8 +115,21 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         guest = guest_from_dir(path.resolve())
     if guest is not None:
         image = BootImage(guest.name, build_guest(guest, options, defines), guest)
-        sources = list(guest.modules) + list(modules)
+        sources = _with_modules(guest.modules, modules)
     else:
+        owner = guest_of_file(path) if entry_as_guest else None
+        if owner is not None:
+            if path.suffix.lower() == ".s":
+                image = BootImage(owner.name, build_guest(owner, options, defines), owner)
+            else:
+                image = BootImage(owner.name, path.read_bytes(), owner)
+            what = "is" if path.suffix.lower() == ".s" else "was built from"
+            image.note = (f"ringvm: note: {spec} {what} the entry file of the guest in "
+                          f"{owner.directory}: booting it with that guest's disks and "
+                          f"modules (same as `ringvm boot {owner.directory}`)")
+            image.modules = [build_module(m, owner)
+                             for m in _with_modules(owner.modules, modules)]
+            return image
         if options:
             raise UserError(f"--option needs a guest with a guest.toml ({spec!r} is a file)")
         if path.suffix.lower() == ".s":
@@ -103,6 +143,47 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         sources = list(modules)
     image.modules = [build_module(m, image.guest) for m in sources]
     return image
+
+
+def _with_modules(own, given) -> list:
+    """A guest's ``own`` modules with the ``given`` ones after them; a given module
+    named like one of its own takes its place."""
+    names = {m.name for m in given}
+    return [m for m in own if m.name not in names] + list(given)
+
+
+def guest_of_file(path: Path) -> Guest | None:
+    """The guest whose entry file ``path`` is: a ``.s`` file next to a ``guest.toml``
+    naming it as ``entry``, or an ELF whose line table's first source file is such an
+    entry (``ringvm asm guests/monolithic/main.s -o k.elf``). None otherwise (also for
+    unreadable files and bad guest.toml files: the plain file is booted)."""
+    try:
+        if path.suffix.lower() == ".s":
+            files = [path.resolve()]
+        else:
+            from ringvm.assembler.elf import read_elf
+            elf = read_elf(path.read_bytes())
+            files = list(dict.fromkeys(Path(f).resolve() for _a, f, _ln in elf.lines))
+        for src in files:
+            if (src.parent / "guest.toml").is_file():
+                g = guest_from_dir(src.parent)
+                if g.entry.resolve() == src:
+                    return g
+        return None
+    except Exception:   # noqa: BLE001 — not recognised: boot the plain file
+        return None
+
+
+def no_disk_hint(image: BootImage, path: str | None) -> str:
+    """A hint for a plain ``.s``/ELF booted without a disk whose folder holds a guest
+    (the kernel may need that guest's disk): how to attach one. "" when none applies."""
+    if image.guest is not None or not path:
+        return ""
+    d = Path(path).resolve().parent
+    if (d / "guest.toml").is_file():
+        return (f"ringvm: note: no disk attached; to boot with the disk of the guest in "
+                f"{d}, boot the folder (`ringvm boot {d}`) or give --disk IMG")
+    return ""
 
 
 def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
@@ -161,7 +242,12 @@ class MachineOptions:
     the guest's disks; ``[]``: no disk). ``snapshot``: keep disk writes in memory.
     ``disk_overlays``: sectors already written in snapshot mode, one dict per disk, as
     :meth:`Machine.disk_overlays` returns them — how a multi-boot grading test hands
-    one boot's disks to the next."""
+    one boot's disks to the next. ``fresh_disk``: reset the guest's working disk to
+    its built image first (``--fresh-disk``). ``pristine``: boot the guest's built
+    disk images themselves in snapshot mode, never the working copies (tests, the
+    grader and compare: no earlier session can change what they see). ``nic``: the
+    network interface's backend
+    (``"loopback"``; None: the guest's ``nic``, else none; ``"none"``: no NIC)."""
     engine: str = "auto"
     ncpus: int | None = None
     ram: int | str | None = None
@@ -169,6 +255,9 @@ class MachineOptions:
     disks: list | None = None
     snapshot: bool = False
     disk_overlays: list | None = field(default=None, repr=False)
+    fresh_disk: bool = False
+    pristine: bool = False
+    nic: str | None = None
 
 
 def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
@@ -185,9 +274,45 @@ def machine_config(image: BootImage, opts: MachineOptions) -> MachineConfig:
 def disks_for(image: BootImage, opts: MachineOptions) -> tuple[list[str], bool]:
     """``(image paths, snapshot)`` for ``image`` under ``opts``."""
     if opts.disks is not None:
+        if opts.fresh_disk:
+            raise UserError("--fresh-disk resets the guest's own disk; it cannot be "
+                            "given with --disk")
         return [os.fspath(d) for d in opts.disks], opts.snapshot
-    paths, forced = image.default_disks()
+    if opts.fresh_disk and not image.builds_disk:
+        raise UserError(f"--fresh-disk: {image.name} has no disk built from sources")
+    paths, forced = image.default_disks(fresh=opts.fresh_disk, pristine=opts.pristine)
     return paths, forced or opts.snapshot
+
+
+def disk_banner(image: BootImage, opts: MachineOptions) -> list[str]:
+    """One line per disk the machine will boot (``ringvm boot`` prints them on stderr):
+    which file, and what happens to writes. Call after :func:`machine_for` (the working
+    copy exists then). Raises :class:`UserError` like :func:`disks_for`."""
+    opts = MachineOptions(**{**opts.__dict__, "fresh_disk": False})
+    paths, snapshot = disks_for(image, opts)
+    out = []
+    for i, p in enumerate(paths):
+        name = "disk" + (str(i) if i else "")
+        if opts.disks is None and image.guest and image.guest.disks[i].build is not None:
+            how = (f"working copy of {image.guest.name}'s built disk; writes are "
+                   + ("kept in memory: --snapshot" if snapshot else
+                      "kept across boots; --fresh-disk resets it"))
+        else:
+            how = "writes kept in memory" if snapshot else "writes go to the file"
+        out.append(f"ringvm: {name}: {p} ({how})")
+    return out
+
+
+def nic_for(image: BootImage, opts: MachineOptions) -> list:
+    """The NIC device ``opts`` (or else the guest) asks for, as a device list. Raises
+    :class:`UserError` for an unknown backend."""
+    from ..devices import NIC_BACKENDS, NicDevice
+    kind = opts.nic if opts.nic is not None else (image.guest.nic if image.guest else None)
+    if kind in (None, "none"):
+        return []
+    if kind not in NIC_BACKENDS:
+        raise UserError(f"--nic {kind!r}: one of {', '.join(NIC_BACKENDS)} or none")
+    return [NicDevice(kind)]
 
 
 def machine_for(image: BootImage, opts: MachineOptions | None = None,
@@ -200,7 +325,7 @@ def machine_for(image: BootImage, opts: MachineOptions | None = None,
     config = machine_config(image, opts)
     disks, snapshot = disks_for(image, opts)
     m = Machine(config, opts.engine, disk=disks, disk_snapshot=snapshot, console=console,
-                disk_overlays=opts.disk_overlays)
+                disk_overlays=opts.disk_overlays, devices=nic_for(image, opts))
     try:
         m.load_elf(image.elf, image.modules)
     except BaseException:

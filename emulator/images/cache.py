@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -154,6 +155,9 @@ def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
     h.update(src.read_bytes())
     for i, d in enumerate([src.parent, *include_paths]):
         hash_tree(h, Path(d), str(i))
+    for f in included_files(src, include_paths):     # also those outside the trees
+        h.update(f"{f}\0".encode())                   # (`.include "../other/x.s"`)
+        h.update(f.read_bytes())
     hash_toolchain(h)
     key = h.hexdigest()
     built: list[bytes] = []
@@ -173,16 +177,29 @@ def assemble(src: Path, include_paths: list[Path], *, base: int | None = None,
     return _assemble(src, include_paths, base, defines)
 
 
-def sync_generated(outputs: dict[Path, str], check: bool, command: str) -> int:
-    """Write each generated file of ``outputs`` (path -> fresh content) that differs,
-    saying so; with ``check``, write nothing and name every stale file on stderr
-    (``run `command```). Returns 1 if ``check`` found a stale file, else 0."""
-    import sys
-    stale = [p for p, text in outputs.items() if not p.is_file() or p.read_text() != text]
-    for p in stale:
-        if check:
-            print(f"{p} is stale: run `{command}`", file=sys.stderr)
-        else:
-            p.write_text(outputs[p])
-            print(f"wrote {p}")
-    return 1 if check and stale else 0
+_INCLUDE = re.compile(r'^\s*(?:[A-Za-z_.$][\w.$]*:\s*)?\.include\s+"([^"]+)"', re.M)
+
+
+def included_files(src: Path, include_paths: list[Path]) -> list[Path]:
+    """Every file ``src`` reaches through ``.include`` (recursively), resolved as the
+    assembler does — next to the including file, then in each include path — in a
+    stable order. Over-approximate (an include in a skipped conditional branch counts
+    if it exists); a name that resolves nowhere is left out."""
+    seen: dict[Path, None] = {}
+    todo = [Path(src)]
+    while todo:
+        cur = todo.pop()
+        try:
+            text = cur.read_text(errors="replace")
+        except OSError:
+            continue
+        for name in _INCLUDE.findall(text):
+            for d in (cur.parent, *include_paths):
+                cand = (Path(d) / name)
+                if cand.is_file():
+                    cand = cand.resolve()
+                    if cand not in seen:
+                        seen[cand] = None
+                        todo.append(cand)
+                    break
+    return sorted(seen)

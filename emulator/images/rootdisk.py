@@ -14,14 +14,19 @@ by the kernel structure through the include path — the folder holding its ``us
 is searched before the user library (``programs/lib``) and ``guests/lib``. The default,
 ``programs/lib/trap``, traps into the kernel (``syscall``); a microkernel's stubs make
 IPC calls, a library OS's plain calls. Programs are assembled with ``--base 0x1000``
-(useg, README "Processes and memory") and stripped to their loadable segments (:func:`strip_elf`) so they stay small on the
-disk. The image (format: :mod:`.rvfs`) is built once and cached next to the
-assembled guests, keyed by a hash of the programs, the files, the assembler, the ISA
-and the image format. The image a guest *boots* is a working copy of it,
-``<cache>/<guest>-disk.img``: files the student creates persist across boots, and the
-copy is reset to the freshly built image only when the sources change (a note on
-stderr says so). ``ringvm boot --snapshot`` leaves the working copy untouched; ``--disk
-IMG`` boots another image instead.
+(useg, README "Processes and memory") and stripped to their loadable segments
+(:func:`strip_elf`) so they stay small on the disk. The image (format: :mod:`.rvfs`) is
+built once and cached next to the assembled guests, keyed by a hash of the programs,
+the stub library, guests/lib, the files, the assembler, the ISA and the image format.
+The image a guest *boots* is a working copy of it,
+``<cache>/<guest>-<identity>-disk.img``, where *identity* is a digest of the guest's
+resolved folder and the resolved folders its disk is built from (:func:`disk_identity`):
+two kernels whose folders are both called ``monolithic`` (a student's copy and the
+bundled one, or two checkouts) never share a working disk. Files the student creates
+persist across boots, and the copy is reset to the freshly built image when the
+sources change (a note on stderr says so) or when asked (``ringvm boot --fresh-disk``:
+``fresh=True``). ``ringvm boot --snapshot`` leaves the working copy untouched; ``--disk
+IMG`` boots another image instead; ``ringvm boot`` names the disk it uses on stderr.
 """
 from __future__ import annotations
 
@@ -42,13 +47,17 @@ USER_BASE = 0x1000
 
 @dataclass
 class DiskSpec:
-    """The ``[disk]`` table of a guest: where programs and files come from."""
+    """The ``[disk]`` table of a guest: where programs and files come from. ``guest``
+    is the display name (the folder's name, ``-N`` for a second disk); ``origin`` the
+    guest's resolved folder (None: a disk not owned by a guest, e.g. a grading suite's),
+    part of the working copy's identity."""
     guest: str
     programs: Path | None = None
     stubs: Path | None = None
     files: Path | None = None
     size: int = rvfs.DEFAULT_SIZE
     ninodes: int = rvfs.DEFAULT_NINODES
+    origin: Path | None = None
 
 
 def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
@@ -58,7 +67,7 @@ def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> Di
     extra = set(table) - known
     if extra:
         raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
-    spec = DiskSpec(guest)
+    spec = DiskSpec(guest, origin=directory.resolve())
     for key in ("programs", "stubs", "files"):
         if key in table:
             if not isinstance(table[key], str):
@@ -177,30 +186,48 @@ def pristine_image(spec: DiskSpec) -> tuple[Path | None, str]:
     return cache.cached_file("disk", spec.guest, key, lambda: build_image(spec), ".img"), key
 
 
+def disk_identity(spec: DiskSpec) -> str:
+    """A short digest (16 hex digits) of *which* disk ``spec`` is: the guest's resolved
+    folder, its name and the resolved folders the image is built from. Not the
+    sources' contents: editing a program keeps the identity (the working copy is then
+    reset, see :func:`working_image`); another checkout or a student's copy of the
+    same guest is another identity."""
+    h = hashlib.sha256(b"ringvm-disk-identity 1\0")
+    for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files):
+        h.update(f"{Path(part).resolve() if isinstance(part, Path) else part}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def working_name(spec: DiskSpec) -> str:
+    """The file name of the working copy of ``spec``: ``<guest>-<identity>-disk.img``."""
+    return f"{spec.guest}-{disk_identity(spec)}-disk.img"
+
+
 def working_image(spec: DiskSpec, directory: Path | None = None,
-                  quiet: bool = False) -> Path:
-    """The persistent image the guest boots: ``<directory>/<guest>-disk.img``, reset to
-    the pristine image when the sources changed (or when it is missing). Without
-    ``directory``: the cache directory, else ``.ringvm-cache/`` in the current directory.
-    Raises :class:`UserError` if none can be written."""
+                  quiet: bool = False, fresh: bool = False) -> Path:
+    """The persistent image the guest boots: ``<directory>/<working_name(spec)>``, reset
+    to the pristine image when the sources changed, when it is missing, or when
+    ``fresh`` (``--fresh-disk``: the freshly built image becomes the new working copy).
+    Without ``directory``: the cache directory, else ``.ringvm-cache/`` in the current
+    directory. Raises :class:`UserError` if none can be written."""
     if directory is not None:
-        return _working_image(spec, directory, quiet)
+        return _working_image(spec, directory, quiet, fresh)
     first = None
     for base in cache.cache_dirs():
         try:
-            return _working_image(spec, base, quiet)
+            return _working_image(spec, base, quiet, fresh)
         except UserError as e:
             first = first or e
     raise first
 
 
-def _working_image(spec: DiskSpec, directory: Path, quiet: bool) -> Path:
+def _working_image(spec: DiskSpec, directory: Path, quiet: bool, fresh: bool) -> Path:
     try:
         pristine, key = pristine_image(spec)
-        work = directory / f"{spec.guest}-disk.img"
-        stamp = directory / f"{spec.guest}-disk.img.key"
+        work = directory / working_name(spec)
+        stamp = directory / (work.name + ".key")
         old = stamp.read_text().strip() if stamp.is_file() else None
-        if old != key or not work.is_file():
+        if fresh or old != key or not work.is_file():
             directory.mkdir(parents=True, exist_ok=True)
             tmp = work.with_name(work.name + f".tmp{os.getpid()}")
             if pristine is not None:
@@ -211,7 +238,7 @@ def _working_image(spec: DiskSpec, directory: Path, quiet: bool) -> Path:
             tmp = stamp.with_name(stamp.name + f".tmp{os.getpid()}")
             tmp.write_text(key)
             os.replace(tmp, stamp)
-            if old is not None and not quiet:
+            if old is not None and old != key and not quiet:
                 print(f"ringvm: note: the sources changed: fresh disk image {work} "
                       f"(files from earlier boots are gone)", file=sys.stderr)
         return work

@@ -13,5 +13,5 @@ from .machine import DEFAULT_RAM, MAX_CPUS, AccessError, Machine, RunResult
 from .units import MAX_RAM, parse_count, parse_size
 
 __all__ = ["Machine", "MachineConfig", "RunResult", "AccessError", "parse_size",
-           "parse_count", "Module", "Console", "QuitRequested", "unescape_input", "DEFAULT_RAM", "MAX_CPUS",
-           "MAX_RAM"]
+           "parse_count", "Module", "Console", "QuitRequested", "unescape_input",
+           "DEFAULT_RAM", "MAX_CPUS", "MAX_RAM"]

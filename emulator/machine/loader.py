@@ -181,7 +181,7 @@ def write_boot_info(machine, placed: list[PlacedModule], free: int) -> None:
 
     present = {d.base for d in machine.devices}
     devices = [d for d in sorted(ISA.devices.values(), key=lambda d: d.base)
-               if not (d.name == "disk" or d.like == "disk") or d.base in present]
+               if not (d.name in ("disk", "nic") or d.like == "disk") or d.base in present]
     for i, d in enumerate(devices[:BI.max_devices]):
         put(BI.device_entry, BI.devices_offset + i * BI.device_entry_size, NAME=d.name,
             BASE=d.base, IRQ=ISA.interrupts[d.irq].value if d.irq else 0xFFFFFFFF)

@@ -90,7 +90,14 @@ def print_table(stats: dict, file=None) -> None:
     from rich.console import Console as RichConsole
     from rich.table import Table
 
-    con = RichConsole(file=file or sys.stderr, highlight=False)
+    out = file or sys.stderr
+    try:
+        tty = out.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    # piped or redirected: no terminal width to wrap to (a table per line, as wide as
+    # it needs)
+    con = RichConsole(file=out, highlight=False, **({} if tty else {"width": 200}))
     cpus = stats["cpus"]
     multi = len(cpus) > 1
     head = [f"cpu{i}" for i in range(len(cpus))] + (["total"] if multi else [])

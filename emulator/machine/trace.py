@@ -81,9 +81,17 @@ def _flags_str(flags: int) -> str:
 
 class Tracer:
     """Writes trace lines for ``flags`` (a set from :data:`FLAGS`) to ``out`` (a text
-    stream; default stderr). Attach with ``machine.tracer = Tracer(machine, flags)``."""
+    stream; default stderr). Attach with ``machine.tracer = Tracer(machine, flags)``.
 
-    def __init__(self, machine, flags: set[str], out=None):
+    ``describe(addr) -> str`` names an address (``<sym+0x8> (file.s:12)``, "" when
+    unknown; the CLI passes :class:`ringvm.emulator.images.symbols.Symbolizer`'s) for
+    the epc of trap and interrupt lines; ``syscall_name(number) -> str | None`` names
+    the system call of a SYSCALL trap (a7 before the trap; the ABI table's names)."""
+
+    def __init__(self, machine, flags: set[str], out=None, describe=None,
+                 syscall_name=None):
+        self.describe = describe
+        self.syscall_name = syscall_name
         self.m = machine
         self.flags = set(flags)
         self.out = out if out is not None else sys.stderr
@@ -190,13 +198,16 @@ class Tracer:
         if "trap" in f:
             for k in traps:
                 epc, bad = self._trap_regs(post)
-                self._emit(i, cyc, "trap", f"{ISA.cause_names.get(k, k)} epc=0x{epc:08x} "
+                what = ISA.cause_names.get(k, k)
+                if what == "SYSCALL":
+                    what += self._syscall_text(pre.regs[17])
+                self._emit(i, cyc, "trap", f"{what} epc=0x{epc:08x}{self._where(epc)} "
                                            f"badvaddr=0x{bad:08x} -> {dest}")
         if "irq" in f:
             for k in irqs:
                 epc, _ = self._trap_regs(post)
-                self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} taken epc=0x{epc:08x} "
-                                          f"-> {dest}")
+                self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} taken epc=0x{epc:08x}"
+                                          f"{self._where(epc)} -> {dest}")
             self._ipend_diff(i, cyc, pre, post, irqs)
         if "vm" in f:
             for k in exits:
@@ -228,6 +239,25 @@ class Tracer:
                 self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} pending")
             elif pre.ipend & bit and not post.ipend & bit and k not in irqs:
                 self._emit(i, cyc, "irq", f"{ISA.line_names.get(k, k)} cleared")
+
+    def _where(self, addr: int) -> str:
+        """`` <sym+0x8> (file.s:12)`` for ``addr``, or "" (no describer, unknown)."""
+        if self.describe is None:
+            return ""
+        try:
+            d = self.describe(addr)
+        except Exception:  # noqa: BLE001 - tracing must never kill the run
+            return ""
+        return f" {d}" if d else ""
+
+    def _syscall_text(self, number: int) -> str:
+        name = None
+        if self.syscall_name is not None:
+            try:
+                name = self.syscall_name(number)
+            except Exception:  # noqa: BLE001
+                name = None
+        return f" {name}(a7={number})" if name else f" (a7={number})"
 
     @staticmethod
     def _trap_regs(post) -> tuple[int, int]:

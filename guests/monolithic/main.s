@@ -15,10 +15,24 @@
 .include "base/config.inc"
 .include "param.inc"
 .include "abi.inc"
+.if VMM                                 # the type-2 VMM option: boot in ring -1 (vmm.s)
+.hypervisor
+.entry vmm_boot
+.include "hv/vcpu.inc"
+.endif
 
 .text
 .global _start
 _start:
+    # Are we in ring 0? getst reads status, the current ring included, from any ring
+    # without trapping: it is sensitive but not privileged (ISA.md §12), the way x86
+    # kernels read their privilege level with pushf/smsw. On bare metal and in a ring -1
+    # guest it says 0 and this costs four instructions; deprivileged under a naive
+    # hypervisor (host ring 1) it tells the truth, and the kernel refuses to go on.
+    getst t0
+    srli t0, t0, ST_RING_SHIFT
+    andi t0, t0, 7
+    bnez t0, not_ring0
     la   sp, boot_stack_top
     la   t0, trap_entry
     csrw tvec, t0
@@ -28,6 +42,14 @@ _start:
     lw   a1, 0(t0)
     li   t0, KSEG
     add  a1, a1, t0
+.if VMM
+    li   t0, VMM_POOL                   # the VMs' memory: the top of RAM (vmm.s)
+    sub  a1, a1, t0
+    la   t0, vmm_pool
+    li   t1, KSEG
+    sub  t1, a1, t1
+    sw   t1, 0(t0)
+.endif
     call kinit
     call binit
     call console_init
@@ -58,6 +80,26 @@ _start:
     call userinit
     j    scheduler
 
+# not_ring0(t0 = the ring field): "ringvm monolithic kernel: running in ring 1, not
+# ring 0: stopping", then halt with 98.
+not_ring0:
+    la   sp, boot_stack_top
+    mv   s1, t0
+    la   a0, notring1
+    call kputs
+    addi t0, s1, -4                     # a 3-bit ring field: 7 is ring -1
+    blt  t0, zero, 1f
+    li   a0, '-'
+    call kputc
+    li   t0, 8
+    sub  s1, t0, s1
+1:  mv   a0, s1
+    call kputdec
+    la   a0, notring2
+    call kputs
+    li   a0, 98
+    call khalt
+
 .include "mm/tlbrefill.s"
 .include "trap.s"
 .include "syscall.s"
@@ -77,11 +119,16 @@ _start:
 .include "dev/disk.s"
 .include "fs/bio.s"
 .include "fs/fs.s"
+.if VMM
+.include "vmm.s"
+.endif
 
 .rodata
 banner1: .asciz "ringvm monolithic kernel: "
 banner2: .asciz " KiB RAM, "
 banner3: .asciz " free pages\n"
+notring1: .asciz "ringvm monolithic kernel: running in ring "
+notring2: .asciz ", not ring 0 (getst; ISA.md section 12): stopping\n"
 
 .bss
     .balign 16

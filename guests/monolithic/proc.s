@@ -217,6 +217,10 @@ exit:
 3:  addi s3, s3, 1
     li   t0, NOFILE
     blt  s3, t0, 2b
+.if VMM
+    mv   a0, s1                         # its VMs (vmm.s)
+    call vmm_release
+.endif
     lw   a0, P_CWD(s1)
     beqz a0, 4f
     sw   zero, P_CWD(s1)
@@ -236,6 +240,10 @@ exit:
 6:  addi s5, s5, 256
     addi s6, s6, -1
     bnez s6, 5b
+.ifdef EXIT_HOOK
+    mv   a0, s1                         # a kernel built with EXIT_HOOK hears of every
+    call exit_hook                      # exit (hybrid: its file-system server's)
+.endif
     lw   a0, P_PARENT(s1)
     call wakeup
     sw   s2, P_XSTATE(s1)

@@ -26,7 +26,29 @@ syscall:
     lw   a5, TF_A5(s2)
     jalr ra, t3, 0
     j    9f
-8:  li   a0, -EINVAL
+8:
+.if VMM
+    addi t1, t0, -VMM_SYS               # the VM interface (vmm.s)
+    sltiu t2, t1, VMM_NSYS
+    beqz t2, 81f
+    slli t1, t1, 2
+    la   t3, vmm_syscall_table
+    add  t1, t1, t3
+    lw   t3, 0(t1)
+    lw   a0, TF_A0(s2)
+    lw   a1, TF_A1(s2)
+    lw   a2, TF_A2(s2)
+    lw   a3, TF_A3(s2)
+    jalr ra, t3, 0
+    j    9f
+81:
+.endif
+.ifdef SYSCALL_EXTRA
+    mv   a0, s2                         # numbers outside the ABI: the kernel that
+    call syscall_extra                  # defines SYSCALL_EXTRA decides (hybrid)
+    j    9f
+.endif
+    li   a0, -EINVAL
 9:  sw   a0, TF_A0(s2)
     EPILOGUE
 

@@ -10,6 +10,10 @@
 # The fault tests make children misbehave on purpose: the kernel prints its
 # "pid N (usertests): killed: ..." line for each, and the parent carries on.
 #
+# Before each test, `cleanup` removes whatever an earlier run left behind (a run cut
+# short by Ctrl-C, a step limit or a crash leaves /ut_* files and directories on a
+# persistent disk, and the next run's mkdir would fail with EEXIST).
+#
 # Each test is a function returning 0, or a message (a0) with the offending value in
 # fail_val. The CHECK_* macros compare and jump to t_fail, the shared epilogue (every
 # test uses the same FUNC_ENTER frame and keeps sp unchanged in its body).
@@ -115,7 +119,8 @@ ut_next:
     beqz a0, 3f
     addi s8, s8, 1
     j    2b
-3:  lw   t0, 4(s6)
+3:  call cleanup
+    lw   t0, 4(s6)
     jalr ra, t0, 0
     addi s4, s4, 1
     bnez a0, 4f
@@ -162,6 +167,128 @@ t_pass:
     FUNC_RETURN
 
 # ---------------------------------------------------------------- helpers
+
+# cleanup(): back to /, then remove every /ut_* entry of the root directory (a
+# directory with everything in it). One read of / when there is nothing to remove.
+cleanup:
+    FUNC_ENTER
+    LSTR a0, "/"
+    call chdir
+1:  call find_leftover          # a0 = "/ut_..." (in namebuf) or 0
+    beqz a0, 2f
+    call rm_r
+    bnez a0, 2f                 # cannot remove it: stop (the test will say why)
+    j    1b
+2:  FUNC_RETURN
+
+# find_leftover() -> "/NAME" (in namebuf) for the first /ut_* entry of /, or 0
+find_leftover:
+    FUNC_ENTER
+    addi sp, sp, -16            # one directory entry
+    li   s2, 0
+    LSTR a0, "/"
+    li   a1, O_RDONLY
+    call open
+    blt  a0, zero, 9f
+    mv   s1, a0
+1:  mv   a0, s1
+    mv   a1, sp
+    li   a2, DIRENT_SIZE
+    call read
+    li   t0, DIRENT_SIZE
+    bne  a0, t0, 8f             # end of the directory
+    lhu  t0, 0(sp)
+    beqz t0, 1b                 # a free slot
+    lbu  t0, 2(sp)
+    li   t1, 'u'
+    bne  t0, t1, 1b
+    lbu  t0, 3(sp)
+    li   t1, 't'
+    bne  t0, t1, 1b
+    lbu  t0, 4(sp)
+    li   t1, '_'
+    bne  t0, t1, 1b
+    la   t0, namebuf            # "/" + the name (at most DIRSIZ bytes, maybe no NUL)
+    li   t2, '/'
+    sb   t2, 0(t0)
+    addi t0, t0, 1
+    addi t1, sp, 2
+    li   t3, DIRSIZ
+2:  lbu  t2, 0(t1)
+    beqz t2, 3f
+    sb   t2, 0(t0)
+    addi t0, t0, 1
+    addi t1, t1, 1
+    addi t3, t3, -1
+    bnez t3, 2b
+3:  sb   zero, 0(t0)
+    la   s2, namebuf
+8:  mv   a0, s1
+    call close
+9:  mv   a0, s2
+    addi sp, sp, 16
+    FUNC_RETURN
+
+# rm_r(path) -> unlink's result: unlink path; a directory that is not empty is
+# emptied first (each entry but . and .. removed with rm_r)
+rm_r:
+    FUNC_ENTER
+    addi sp, sp, -80            # 0: a child's path (64 bytes); 64: a directory entry
+    mv   s1, a0
+    call unlink
+    li   t0, -ENOTEMPTY
+    bne  a0, t0, 9f             # removed, or an error that emptying cannot fix
+    mv   a0, s1
+    li   a1, O_RDONLY
+    call open
+    blt  a0, zero, 9f
+    mv   s2, a0
+1:  mv   a0, s2
+    addi a1, sp, 64
+    li   a2, DIRENT_SIZE
+    call read
+    li   t0, DIRENT_SIZE
+    bne  a0, t0, 8f             # end of the directory
+    lhu  t0, 64(sp)
+    beqz t0, 1b                 # a free slot
+    lbu  t0, 66(sp)             # skip "." and ".."
+    li   t1, '.'
+    bne  t0, t1, 2f
+    lbu  t0, 67(sp)
+    beqz t0, 1b
+    bne  t0, t1, 2f
+    lbu  t0, 68(sp)
+    beqz t0, 1b
+2:  mv   t0, sp                 # the child's path: path + "/" + name
+    mv   t1, s1
+3:  lbu  t2, 0(t1)
+    beqz t2, 4f
+    sb   t2, 0(t0)
+    addi t0, t0, 1
+    addi t1, t1, 1
+    j    3b
+4:  li   t2, '/'
+    sb   t2, 0(t0)
+    addi t0, t0, 1
+    addi t1, sp, 66
+    li   t3, DIRSIZ
+5:  lbu  t2, 0(t1)
+    beqz t2, 6f
+    sb   t2, 0(t0)
+    addi t0, t0, 1
+    addi t1, t1, 1
+    addi t3, t3, -1
+    bnez t3, 5b
+6:  sb   zero, 0(t0)
+    mv   a0, sp
+    call rm_r
+    j    1b
+8:  mv   a0, s2
+    call close
+    mv   a0, s1
+    call unlink
+9:  addi sp, sp, 80
+    FUNC_RETURN
 
 # child_status(fn, arg) -> the exit status of a child that runs fn(arg) then exit(0);
 # 0x7FFFFFFF if fork or wait failed

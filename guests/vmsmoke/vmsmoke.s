@@ -16,6 +16,7 @@
 
 .include "ringvm.inc"
 .hypervisor                         # boot CPU 0 in ring -1 (ISA.md §11)
+.include "hv/vcpu.inc"
 
 .equ GUEST_HPA, 0x00100000          # host-physical base of the guest's RAM
 .equ GUEST_SIZE, 0x00010000         # 64 KiB of guest-physical memory
@@ -28,20 +29,11 @@
 .global _start
 _start:
     la   sp, hstack_top
-    la   t0, vm_exit
+    la   t0, hv_exit_entry              # every exit: hv/exit.s saves the vCPU, calls hv_exit
     csrw hvec, t0
+    call vtlb_init                      # (sizes the TLB for hv/vtlb.s)
     la   a0, msg_banner
     call kputs
-
-    # Second stage: guest-physical [0, GUEST_SIZE) -> host-physical GUEST_HPA + gpa.
-    li   t0, GUEST_HPA
-    csrw hbase, t0
-    li   t0, GUEST_SIZE
-    csrw hlimit, t0
-    li   t0, GUEST_VMID
-    csrw hvmid, t0
-    li   t0, HCTL_TLB | HCTL_EXC
-    csrw hctl, t0
 
     # Copy the guest image into its memory (the hypervisor reaches it through kseg).
     la   t0, guest_image
@@ -53,58 +45,30 @@ _start:
     addi t2, t2, 4
     bltu t0, t1, 1b
 
-    # Enter the guest in guest ring 0 at guest-kseg GUEST_LOAD.
-    li   t0, KSEG + GUEST_LOAD
-    csrw hepc, t0
-    csrw hstatus, zero                # PRING = 0
-    vmenter
+    # The vCPU (hv/vcpu.s): it enters guest-kseg GUEST_LOAD in guest ring 0, with a
+    # second stage of guest-physical [0, GUEST_SIZE) -> host-physical GUEST_HPA + gpa,
+    # and TLB writes (Disco-style TLB virtualization) and every exception exiting.
+    la   a0, guest_vcpu
+    li   a1, KSEG + GUEST_LOAD
+    li   a2, GUEST_HPA
+    li   a3, GUEST_SIZE
+    li   a4, GUEST_VMID
+    li   a5, HCTL_TLB | HCTL_EXC
+    li   a6, 1
+    call vcpu_init
+    la   a0, guest_vcpu
+    call vcpu_load
+    la   a0, guest_vcpu
+    j    hv_enter
 
 # ---------------------------------------------------------------- VM exits
-# Every exit lands here with the guest's registers live: save them all in guest_regs
-# (hscratch holds t0 meanwhile), handle, restore, vmenter.
-vm_exit:
-    csrw hscratch, t0
-    la   t0, guest_regs
-    sw   r1, 4(t0)
-    sw   r2, 8(t0)
-    sw   r3, 12(t0)
-    sw   r4, 16(t0)
-    sw   r6, 24(t0)
-    sw   r7, 28(t0)
-    sw   r8, 32(t0)
-    sw   r9, 36(t0)
-    sw   r10, 40(t0)
-    sw   r11, 44(t0)
-    sw   r12, 48(t0)
-    sw   r13, 52(t0)
-    sw   r14, 56(t0)
-    sw   r15, 60(t0)
-    sw   r16, 64(t0)
-    sw   r17, 68(t0)
-    sw   r18, 72(t0)
-    sw   r19, 76(t0)
-    sw   r20, 80(t0)
-    sw   r21, 84(t0)
-    sw   r22, 88(t0)
-    sw   r23, 92(t0)
-    sw   r24, 96(t0)
-    sw   r25, 100(t0)
-    sw   r26, 104(t0)
-    sw   r27, 108(t0)
-    sw   r28, 112(t0)
-    sw   r29, 116(t0)
-    sw   r30, 120(t0)
-    sw   r31, 124(t0)
-    csrr t1, hscratch
-    sw   t1, 20(t0)                   # the guest's t0 (r5)
-    la   sp, hstack_top
-    csrr t0, hcause
-    li   t1, EXIT_HYPERCALL
-    beq  t0, t1, exit_hypercall
-    li   t1, EXIT_TLB
-    beq  t0, t1, exit_tlb
-    li   t1, EXIT_GPA_FAULT
-    beq  t0, t1, exit_gpa_fault
+# hv/exit.s has saved the guest's registers in the vCPU (a0) and counted the exit;
+# dispatch on the reason (a1).
+hv_exit:
+    la   a2, exit_table
+    j    hv_dispatch
+
+exit_unexpected:
     la   a0, msg_unexpected
     call kputs
     csrr a0, hcause
@@ -122,47 +86,21 @@ vm_exit:
     li   a0, 0xFF
     call khalt
 
+hv_fatal:
+    j    exit_unexpected
+
 # Skip the exiting instruction and re-enter the guest with its registers.
 resume_next:
-    csrr t0, hepc
+    la   a0, guest_vcpu
+    lw   t0, VC_PC(a0)
     addi t0, t0, 4
-    csrw hepc, t0
-    la   t0, guest_regs
-    lw   r1, 4(t0)
-    lw   r2, 8(t0)
-    lw   r3, 12(t0)
-    lw   r4, 16(t0)
-    lw   r6, 24(t0)
-    lw   r7, 28(t0)
-    lw   r8, 32(t0)
-    lw   r9, 36(t0)
-    lw   r10, 40(t0)
-    lw   r11, 44(t0)
-    lw   r12, 48(t0)
-    lw   r13, 52(t0)
-    lw   r14, 56(t0)
-    lw   r15, 60(t0)
-    lw   r16, 64(t0)
-    lw   r17, 68(t0)
-    lw   r18, 72(t0)
-    lw   r19, 76(t0)
-    lw   r20, 80(t0)
-    lw   r21, 84(t0)
-    lw   r22, 88(t0)
-    lw   r23, 92(t0)
-    lw   r24, 96(t0)
-    lw   r25, 100(t0)
-    lw   r26, 104(t0)
-    lw   r27, 108(t0)
-    lw   r28, 112(t0)
-    lw   r29, 116(t0)
-    lw   r30, 120(t0)
-    lw   r31, 124(t0)
-    lw   t0, 20(t0)
-    vmenter
+    sw   t0, VC_PC(a0)
+resume:
+    la   a0, guest_vcpu
+    j    hv_enter
 
 exit_hypercall:
-    la   t0, guest_regs
+    la   t0, guest_vcpu
     lw   t1, 68(t0)                   # guest a7 (r17): hypercall number
     li   t2, HC_HELLO
     beq  t1, t2, hc_hello
@@ -175,19 +113,19 @@ exit_hypercall:
 hc_hello:
     la   a0, msg_hcall
     call kputs
-    la   t0, guest_regs
+    la   t0, guest_vcpu
     lw   a0, 40(t0)                   # guest a0 (r10)
     call kputdec
     la   a0, msg_hcall2
     call kputs
-    la   t0, guest_regs
+    la   t0, guest_vcpu
     li   t1, 42
     sw   t1, 40(t0)                   # result in the guest's a0
     li   t1, 1
     j    record_and_resume
 
-# Disco-style TLB virtualization: the guest's tlbwi exits; check that the PFN is
-# guest-physical memory the guest owns, then install the entry tagged with the
+# Disco-style TLB virtualization (hv/vtlb.s): the guest's tlbwi exits; the PFN must be
+# guest-physical memory the guest owns, then the entry is installed tagged with the
 # guest's VMID (the second stage still applies when the guest uses it).
 exit_tlb:
     csrr s1, hinsn
@@ -195,23 +133,14 @@ exit_tlb:
     call kputs
     mv   a0, s1
     call kputhex
-    csrr t0, gtlbhi
-    csrr t1, gtlblo
-    srli t2, t1, PAGE_SHIFT
-    slli t2, t2, PAGE_SHIFT
-    li   t3, GUEST_SIZE
-    bgeu t2, t3, tlb_refuse
-    csrw tlbhi, t0
-    csrw tlblo, t1
-    csrr t0, gtlbidx
-    csrw tlbidx, t0
-    li   t0, GUEST_VMID
-    csrw tlbvmid, t0
-    tlbwi
+    la   a0, guest_vcpu
+    mv   a1, s1
+    call vtlb_emulate                 # validates, installs, skips the instruction
+    bnez a0, tlb_refuse
     la   a0, msg_tlb_ok
     call kputs
     li   t1, 2
-    j    record_and_resume
+    j    record_and_continue
 tlb_refuse:
     la   a0, msg_tlb_refused
     call kputs
@@ -239,10 +168,18 @@ record_and_resume:
     sw   t2, 0(t0)
     j    resume_next
 
+# the same, when the emulation already advanced the guest's pc
+record_and_continue:
+    la   t0, hv_events
+    lw   t2, 0(t0)
+    or   t2, t2, t1
+    sw   t2, 0(t0)
+    j    resume
+
 hc_done:
     la   a0, msg_done
     call kputs
-    la   t0, guest_regs
+    la   t0, guest_vcpu
     lw   t1, 40(t0)                   # the guest's own checks (bits 0-2)
     xori t1, t1, 7
     andi t1, t1, 7
@@ -267,6 +204,9 @@ hc_done:
     call khalt
 
 .include "base/kprint.s"
+.include "hv/exit.s"
+.include "hv/vcpu.s"
+.include "hv/vtlb.s"
 
 # ---------------------------------------------------------------- the guest
 # Copied to guest-physical GUEST_LOAD and run at guest-kseg KSEG + GUEST_LOAD in guest
@@ -323,11 +263,18 @@ msg_unexpected:  .asciz "vmsmoke: unexpected VM exit, reason="
 msg_qual:        .asciz " qual="
 msg_at:          .asciz " at guest pc "
 
+    .balign 4
+exit_table:                           # by exit reason (ISA.md §8)
+    .word exit_unexpected, exit_hypercall, exit_unexpected, exit_unexpected, exit_tlb
+    .word exit_unexpected, exit_gpa_fault, exit_unexpected, exit_unexpected
+    .word exit_unexpected, exit_unexpected, exit_unexpected
+
 .data
 hv_events:  .word 0
 
 .bss
     .balign 16
-guest_regs: .space 128
+guest_vcpu: .space VC_SIZE
 hstack:     .space 4096
 hstack_top:
+hv_stack_top:

@@ -146,6 +146,15 @@ def test_module_arguments(tmp_path):
             parse_module_arg(bad)
 
 
+def test_a_given_module_replaces_the_guests_module_of_that_name():
+    own = resolve("hypervisor")
+    assert [m.name for m in own.modules] == ["vm1", "vm2"]
+    image = resolve("hypervisor", modules=[parse_module_arg("vm2=hello@0x800000"),
+                                           parse_module_arg("extra=hello")])
+    assert [m.name for m in image.modules] == ["vm1", "vm2", "extra"]
+    assert image.modules[1].data == resolve("hello").elf != own.modules[1].data
+
+
 def test_at_most_three_disks(tmp_path):
     img = tmp_path / "d.img"
     img.write_bytes(bytes(512))

@@ -74,7 +74,15 @@ def test_missing_init_panics(tmp_path):
 
 
 def test_no_disk_panics(tmp_path):
-    r = boot(tmp_path, None, max_steps="5M")
+    # a copy of the kernel's sources without its guest.toml: a plain .s file, booted
+    # with no disk (guests/monolithic/main.s itself gets the guest's disk)
+    import shutil
+    src = tmp_path / "k"
+    shutil.copytree(KERNEL.parent, src, ignore=shutil.ignore_patterns("guest.toml", "tests"))
+    r = subprocess.run([sys.executable, "-m", "ringvm.emulator.cli", "boot",
+                        str(src / "main.s"), "--max-steps", "5M"], capture_output=True,
+                       text=True, timeout=600, cwd=tmp_path,
+                       env=dict(os.environ, RINGVM_CACHE=str(tmp_path / "cache")))
     assert r.returncode == 99
     assert "panic: disk I/O error" in r.stdout
 

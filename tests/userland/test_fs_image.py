@@ -193,7 +193,9 @@ def test_working_image_persists_and_resets(tmp_path):
     (files / "README").write_text("v2\n")                       # sources change: reset
     work = rootdisk.working_image(spec, cache, quiet=True)
     assert rvfs.FsImage(work).read_file("/README") == b"v2\n"
-    assert sorted(p.name for p in cache.iterdir()) == ["g-disk.img", "g-disk.img.key"]
+    name = rootdisk.working_name(spec)
+    assert name.startswith("g-") and name.endswith("-disk.img")
+    assert sorted(p.name for p in cache.iterdir()) == [name, name + ".key"]
 
 
 def test_disk_table_errors(tmp_path):

@@ -30,6 +30,24 @@ def infos() -> dict:
     return _INFO
 
 
+def current_program(dbg) -> tuple[str, int] | None:
+    """``(program name, ASID)`` of the current process, from the first structure's
+    ``current_program(dbg)`` that knows (a module may define one); None otherwise.
+    Raises :class:`DebugError` only for an unreadable guest."""
+    import importlib as _il
+    for mod in pkgutil.iter_modules(__path__):
+        fn = getattr(_il.import_module(f"{__name__}.{mod.name}"), "current_program", None)
+        if fn is None:
+            continue
+        try:
+            got = fn(dbg)
+        except DebugError:
+            continue
+        if got is not None:
+            return got
+    return None
+
+
 def need(dbg, *names: str) -> list[int]:
     """The values of the guest symbols ``names``; :class:`DebugError` naming the first
     missing one (the view does not apply to this guest, or it does not export it)."""

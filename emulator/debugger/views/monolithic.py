@@ -30,4 +30,14 @@ def info_procs(dbg, arg):
                   + (" killed" if word(dbg, p + p_killed) else ""))
 
 
+def current_program(dbg) -> tuple[str, int] | None:
+    """``(name, ASID)`` of the process ``curproc`` points at (its name is the program it
+    exec'd; its ASID is its slot + 1), or None when there is none."""
+    cur, p_name, p_slot = need(dbg, "curproc", "P_NAME", "P_SLOT")
+    p = word(dbg, cur)
+    if not p:
+        return None
+    return cstr(dbg, p + p_name, 16), (word(dbg, p + p_slot) + 1) & 0xFF
+
+
 INFO = {"procs": (info_procs, "the monolithic kernel's process table (* = current)")}

@@ -1,5 +1,6 @@
-"""CPU state of the Python reference engine (:mod:`ringvm.emulator.engine.python`): registers, the two
-banks of control registers, the hypervisor registers, the TLB and the per-CPU timer.
+"""CPU state of the Python reference engine (:mod:`ringvm.emulator.engine.python`):
+registers, the two banks of control registers, the hypervisor registers, the TLB and
+the per-CPU timer.
 
 Everything numeric comes from the ISA tables (``ringvm.isa.ISA``); nothing here
 hard-codes an opcode, a CSR number or a cause code.

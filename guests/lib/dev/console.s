@@ -13,12 +13,15 @@
 #   console_write(a0 = user?, a1 = src, a2 = n) -> bytes / -EFAULT
 # Needs: env_sleep, env_wakeup, env_killed, env_copyin, env_copyout, kputc; kframe.inc,
 #   config.inc
-# Parameters: CONS_BUF (bytes of the line buffer, a power of two, default 128)
+# Parameters: CONS_BUF (bytes of the line buffer, a power of two, default 128),
+#   CONS_REGS (address of the UART's registers, default its kseg address; a user-level
+#   driver maps the device page elsewhere)
 
 PARAM CONS_BUF, 128
+PARAM CONS_REGS, CONSOLE_BASE + KSEG
 
 console_init:                           # RXIE stays off until someone reads
-    li   t0, CONSOLE_CTRL
+    li   t0, CONS_REGS + CONSOLE_OFF_CTRL
     sw   zero, 0(t0)
     ret
 
@@ -33,7 +36,7 @@ console_intr:
     la   t0, cons_r
     lw   t2, 0(t0)
     bne  t1, t2, 8f                     # a line is waiting for a reader
-    li   t0, CONSOLE_STATUS
+    li   t0, CONS_REGS + CONSOLE_OFF_STATUS
     lw   t1, 0(t0)
     andi t2, t1, CONSOLE_STATUS_RXREADY
     bnez t2, 2f
@@ -46,16 +49,16 @@ console_intr:
     lw   t1, 0(t0)
     la   t0, cons_w
     sw   t1, 0(t0)
-    li   t0, CONSOLE_CTRL
+    li   t0, CONS_REGS + CONSOLE_OFF_CTRL
     sw   zero, 0(t0)
     la   a0, cons_r
     call env_wakeup
     j    9f
-2:  li   t0, CONSOLE_DATA
+2:  li   t0, CONS_REGS + CONSOLE_OFF_DATA
     lw   a0, 0(t0)
     call cons_byte
     j    1b
-8:  li   t0, CONSOLE_CTRL
+8:  li   t0, CONS_REGS + CONSOLE_OFF_CTRL
     sw   zero, 0(t0)
 9:  EPILOGUE
 
@@ -137,7 +140,7 @@ console_read:
     bnez t0, 8f
     call env_killed
     bnez a0, 7f
-    li   t0, CONSOLE_CTRL               # ask for input
+    li   t0, CONS_REGS + CONSOLE_OFF_CTRL   # ask for input
     li   t1, CONSOLE_CTRL_RXIE
     sw   t1, 0(t0)
     la   a0, cons_r
@@ -198,7 +201,7 @@ console_write:
     bnez a0, 6f
     la   t1, cons_wbuf
     add  t2, t1, s5
-    li   t0, CONSOLE_DATA
+    li   t0, CONS_REGS + CONSOLE_OFF_DATA
 3:  lbu  t3, 0(t1)
     sw   t3, 0(t0)
     addi t1, t1, 1

@@ -7,14 +7,18 @@
 #
 # Provides: disk_init(a0 = 1 if present), disk_rw(a0 = sector, a1 = buffer, a2 = sectors,
 #   a3 = 1 write / 0 read) -> 0 / -1, disk_intr() (from the DISK interrupt)
-# Needs: env_sleep, env_wakeup, env_v2p (DMA addresses); kframe.inc
+# Needs: env_sleep, env_wakeup, env_v2p (DMA addresses); kframe.inc, config.inc
+# Parameters: DISK_REGS (address of the device's registers, default its kseg address;
+#   a user-level driver maps the device page elsewhere)
+
+PARAM DISK_REGS, DISK_BASE + KSEG
 
 # disk_init(a0 = 1 if the device is present): with no disk every request fails.
 disk_init:
     la   t0, disk_present
     sw   a0, 0(t0)
     beqz a0, 1f
-    li   t0, DISK_CTRL
+    li   t0, DISK_REGS + DISK_OFF_CTRL
     li   t1, DISK_CTRL_IE               # completion interrupt on
     sw   t1, 0(t0)
 1:  ret
@@ -73,7 +77,7 @@ disk_rw:
 
 # disk_start(a0 = request): program the DMA (leaf).
 disk_start:
-    li   t0, DISK_BASE + KSEG
+    li   t0, DISK_REGS
     lw   t1, RQ_SECTOR(a0)
     sw   t1, DISK_OFF_SECTOR(t0)
     lw   t1, RQ_BUF(a0)
@@ -93,9 +97,9 @@ disk_start:
 # the next one.
 disk_intr:
     PROLOGUE
-    li   t0, DISK_STATUS
+    li   t0, DISK_REGS + DISK_OFF_STATUS
     lw   s1, 0(t0)
-    li   t0, DISK_ACK
+    li   t0, DISK_REGS + DISK_OFF_ACK
     sw   zero, 0(t0)
     la   t0, disk_qhead
     lw   a0, 0(t0)
