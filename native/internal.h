@@ -13,11 +13,13 @@
  * The units (DESIGN.md principles 3-7), each with its contract at the top:
  *   run.c      rv_run(): the round-robin scheduler over CPUs; the machine's lifecycle,
  *              state, MMIO-completion and debugger API
- *   interp.c   cpu_run(): the fetch-decode-execute hot loop of one CPU (threaded
- *              dispatch); each step does one compare against `limit` and one test of
- *              `attn`; decode/execute record a trap in a local `struct trap` and
- *              `goto trap`, the one block that calls deliver(): a faulting instruction
- *              writes nothing back
+ *   interp.c   cpu_run(): the loop of one CPU and its exact path; each step starts
+ *              with one compare against `limit` and one test of `attn`
+ *   block.c    block_run(): pre-decoded blocks, one check and one count per block
+ *   dcache.c   the decoded-page cache and the decoder of block_run's entries
+ *   exec.c     exec_one(): one instruction decoded and executed from its word;
+ *              decode/execute record a trap in a `struct trap`, and take_trap (below)
+ *              is the one trap block: a faulting instruction writes nothing back
  *   mmu.c      translate_slow(), the full ISA.md §5 sequence behind the inline
  *              translation-cache check below; the TLB, its lookup index and the
  *              TLB-management operations; rv_translate
