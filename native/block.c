@@ -120,18 +120,57 @@ L_END:      /* ran off the end of the page */
 L_SLOW:
     STEP_START;
     goto exact;
+    /* A system call from ring 0..3 and rfe in ring 0 with V = 0 (no breakpoint on the
+     * page, before the limit): the ring changes and block mode goes on at the new pc,
+     * the step counted in the locals. Only the translation-cache set and the ring
+     * change (kernel_entry/kernel_return), not the limit; the CPU's counters are
+     * written for the ring that ran. */
+#define CTX_FAST (likely(cyc < climit) && likely(lim != 0) && likely(cring == ring))
+#define CTX_SWITCHED do {                                                                \
+        cyc0 = cyc;                                                                      \
+        hits = 0;                                                                        \
+        ring = cring = c->ring;                                                          \
+        tcset = c->tc;                                                                   \
+        tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];  \
+        pc = c->pc;                                                                      \
+        goto lookup;                                                                     \
+    } while (0)
 L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
+    if (CTX_FAST && likely(ring >= RING_KERNEL) && likely(H(c, TVEC) != 0)) {
+        /* take_trap's inline case (internal.h): the trap entry is the step */
+        hits += umask & 1;   /* its fetch */
+        c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
+        c->c_tlb_hits += hits;
+        c->pc = PC_OF(ip);
+        m->whit_pending = 0;
+        kernel_entry(c, CAUSE_SYSCALL, 0);
+        c->c_traps[CAUSE_SYSCALL]++;
+        c->cycle = ++cyc;
+        CTX_SWITCHED;
+    }
     STEP_START;
     exc(t, CAUSE_SYSCALL, 0);
     t->hinsn = page->raw[ip - ents];
     goto trapped;
 L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0) */
+    if (CTX_FAST && ring == RING_KERNEL) {
+        hits += umask & 1;   /* its fetch */
+        c->cycle = ++cyc;    /* it retires in ring 0 */
+        c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
+        c->c_tlb_hits += hits;
+        kernel_return(c);    /* marks the interrupt check: done here, as `stepped` */
+        if (unlikely(c->attn != RV_ATTN_IRQ) || unlikely(irq_check(m, c, t))) return EX_RETIRED;
+        c->attn = 0;
+        CTX_SWITCHED;
+    }
     STEP_START;
     if (unlikely(cring > RING_RFE)) goto exact;   /* exec_one traps or exits */
     c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
     c->cycle++;
     if (ring == RING_HYPERVISOR) hyp_return(c); else kernel_return(c);
     goto stepped;
+#undef CTX_FAST
+#undef CTX_SWITCHED
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
     STEP_START;
     if (unlikely(cring > RING_TLBWI)) goto exact;
