@@ -66,6 +66,17 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     /* Next entry of the same block: no check, already counted; its handler may take
      * an operand from acc (internal.h, forwarding). */
 #define NEXT do { ip++; goto *ip->hf; } while (0)
+    /* After a trap entry or return done here (the counters written, the ring changed,
+     * c->cycle = cyc): go on in block mode at the new pc, ring and cache set. */
+#define CTX_SWITCHED do {                                                                \
+        cyc0 = cyc;                                                                      \
+        hits = 0;                                                                        \
+        ring = cring = c->ring;                                                          \
+        tcset = c->tc;                                                                   \
+        tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];  \
+        pc = c->pc;                                                                      \
+        goto lookup;                                                                     \
+    } while (0)
     /* Write the counters and pc back to the CPU. */
 #define WRITE_BACK do {                                                                  \
         c->cycle = cyc;                                                                  \
@@ -126,15 +137,6 @@ L_SLOW:
      * change (kernel_entry/kernel_return), not the limit; the CPU's counters are
      * written for the ring that ran. */
 #define CTX_FAST (likely(cyc < climit) && likely(lim != 0) && likely(cring == ring))
-#define CTX_SWITCHED do {                                                                \
-        cyc0 = cyc;                                                                      \
-        hits = 0;                                                                        \
-        ring = cring = c->ring;                                                          \
-        tcset = c->tc;                                                                   \
-        tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];  \
-        pc = c->pc;                                                                      \
-        goto lookup;                                                                     \
-    } while (0)
 L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
     if (CTX_FAST && likely(ring >= RING_KERNEL) && likely(H(c, TVEC) != 0)) {
         /* take_trap's inline case (internal.h): the trap entry is the step */
@@ -170,7 +172,6 @@ L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0)
     if (ring == RING_HYPERVISOR) hyp_return(c); else kernel_return(c);
     goto stepped;
 #undef CTX_FAST
-#undef CTX_SWITCHED
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
     STEP_START;
     if (unlikely(cring > RING_TLBWI)) goto exact;
@@ -360,6 +361,16 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
     WRITE_BACK;
     if (k == XL_TRAP) {
         if (t->kind == TK_EXC) t->hinsn = page->raw[ip - ents];   /* as exec_one's */
+        if (likely(t->kind == TK_EXC) && likely(cring == ring) && likely(ring >= RING_KERNEL) &&
+            likely(H(c, TVEC) != 0)) {
+            /* take_trap's inline case (a TLB refill's miss): the trap entry is the step,
+             * before the limit (its block was) */
+            m->whit_pending = 0;
+            kernel_entry(c, t->cause, t->badv);
+            c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
+            c->cycle = ++cyc;
+            CTX_SWITCHED;
+        }
         goto trapped;
     }
     k = exec_dev(m, c, page->raw[ip - ents], mva, x.pa, t);
@@ -464,4 +475,5 @@ leave:            /* before pc: the exact path runs it */
 #undef ENTER
 #undef NEXT
 #undef WRITE_BACK
+#undef CTX_SWITCHED
 }
