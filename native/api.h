@@ -82,6 +82,32 @@ RV_PRIVATE struct rv_tc {
     uintptr_t off;
 };
 
+/* The timeline log (rv_tlog_enable; emulator/machine/timeline.py reads it): while on,
+ * the engine appends one record wherever it counts a trap, an interrupt, a VM exit, a
+ * TLB write or an IPI, and one whenever a CPU's context (ring, V, mode, ASID, VMID)
+ * changes. Off (the default), the cost is one never-taken branch in the slow paths.
+ * `cycle` is the CPU's cycle counter at the start of the step (for RV_TL_CTX: the first
+ * cycle spent in the new context). A full log counts `dropped` instead. */
+#define RV_TL_CTX 0        /* a = rv_tl_key(): ring+1 | v<<3 | mode<<4 | asid<<8 | vmid<<16 */
+#define RV_TL_TRAP 1       /* a = cause | a7 << 8 (a7's low 24 bits), b = epc */
+#define RV_TL_TRAP_REG 17  /* a7: the system-call number register (guests/abi.toml) */
+#define RV_TL_IRQ 2        /* a = line, b = epc */
+#define RV_TL_EXIT 3       /* a = exit reason, b = hepc */
+#define RV_TL_TLBW 4       /* a = vpn, b = asid | vmid<<8 | entry index<<16 */
+#define RV_TL_IPI 5        /* a = target CPU */
+struct rv_tlrec {
+    uint64_t cycle;
+    uint32_t a;
+    uint32_t b;
+    int32_t cpu;
+    int32_t kind;
+};
+struct rv_tlog {
+    struct rv_tlrec *rec;
+    int32_t n;
+    int32_t cap;
+    uint64_t dropped;
+};
 struct rv_cpu {
     uint32_t r[REG_COUNT];
     /* decoded instructions write r0 here, so r[0] stays 0 without a store per
@@ -120,6 +146,8 @@ struct rv_cpu {
     RV_PRIVATE struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
     RV_PRIVATE uint32_t tcused;      /* bit per set: may hold entries (since the last flush) */
     RV_PRIVATE struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
+    RV_PRIVATE struct rv_tlog *tl;   /* &machine.tlog while the timeline log is on */
+    RV_PRIVATE uint32_t tl_key;      /* context of the last RV_TL_CTX record */
 };
 
 struct rv_event {
@@ -211,6 +239,8 @@ struct machine {
     struct rv_whit whit;
     /* the decoded-page cache (dcache.c): pre-decoded instructions of code pages */
     RV_PRIVATE struct dcache *dc;
+    /* timeline log (off: rec == NULL) */
+    struct rv_tlog tlog;
 };
 
 /* rv_translate result kinds (code = cause / exit reason) */
@@ -228,6 +258,9 @@ int rv_complete_mmio(struct machine *m, uint32_t value, int bus_error);
 int rv_set_breakpoints(struct machine *m, const uint32_t *addrs, int n);
 int rv_set_watchpoints(struct machine *m, const struct rv_watch *w, int n);
 void rv_cpu_changed(struct machine *m, int cpu);
+/* timeline log: rec[cap] (owned by the caller) receives records from now on; NULL
+ * switches it off. Drain by reading tlog.n records and setting tlog.n = 0. */
+void rv_tlog_enable(struct machine *m, struct rv_tlrec *rec, int32_t cap);
 void rv_all_changed(struct machine *m);
 void rv_console_input(struct machine *m, const uint8_t *data, size_t n);
 void rv_console_eof(struct machine *m);

@@ -143,10 +143,11 @@ L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
         hits += umask & 1;   /* its fetch */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
         c->c_tlb_hits += hits;
+        c->cycle = cyc;
         c->pc = PC_OF(ip);
         m->whit_pending = 0;
         kernel_entry(c, CAUSE_SYSCALL, 0);
-        c->c_traps[CAUSE_SYSCALL]++;
+        kernel_trap_counted(c, CAUSE_SYSCALL, PC_OF(ip));
         c->cycle = ++cyc;
         CTX_SWITCHED;
     }
@@ -157,19 +158,20 @@ L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
 L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0) */
     if (CTX_FAST && ring == RING_KERNEL) {
         hits += umask & 1;   /* its fetch */
+        c->cycle = cyc;
+        kernel_return(c);    /* marks the interrupt check: done here, as `stepped` */
         c->cycle = ++cyc;    /* it retires in ring 0 */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
         c->c_tlb_hits += hits;
-        kernel_return(c);    /* marks the interrupt check: done here, as `stepped` */
         if (unlikely(c->attn != RV_ATTN_IRQ) || unlikely(irq_check(m, c, t))) return EX_RETIRED;
         c->attn = 0;
         CTX_SWITCHED;
     }
     STEP_START;
     if (unlikely(cring > RING_RFE)) goto exact;   /* exec_one traps or exits */
+    if (ring == RING_HYPERVISOR) hyp_return(c); else kernel_return(c);
     c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
     c->cycle++;
-    if (ring == RING_HYPERVISOR) hyp_return(c); else kernel_return(c);
     goto stepped;
 #undef CTX_FAST
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
@@ -367,7 +369,7 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
              * before the limit (its block was) */
             m->whit_pending = 0;
             kernel_entry(c, t->cause, t->badv);
-            c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
+            kernel_trap_counted(c, t->cause, pc);
             c->cycle = ++cyc;
             CTX_SWITCHED;
         }

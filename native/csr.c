@@ -116,6 +116,7 @@ static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
         v &= mask;
         if (n == CSR_ASID && b[BANK(n)] != v) { c->c_asid_switches++; tc_flush(c); }
         b[BANK(n)] = v;
+        if (n == CSR_ASID) tl_ctx(c, c->cycle + 1);
     }
     if (n == CSR_STATUS || n == CSR_IENABLE || n == CSR_IPEND) irq_dirty(c);
 }

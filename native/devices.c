@@ -79,6 +79,7 @@ static void start_cpu(struct machine *m, struct rv_cpu *t) {
     tc_select(t);
     irq_dirty(t);
     set_attn(m, t);
+    tl_ctx(t, t->cycle);
 }
 
 /* A 32-bit device register access at host-physical pa (word aligned). */
@@ -154,6 +155,7 @@ int dev_access(struct machine *m, struct rv_cpu *c, uint32_t pa, int write, uint
                 m->cpus[v].ipend |= 1u << IRQ_IPI;
                 irq_dirty(&m->cpus[v]);
                 m->ipis_sent++;
+                TL_EVENT(c, RV_TL_IPI, v, 0);
             }
             break;
         case DEV_IPI_ACK:

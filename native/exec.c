@@ -273,6 +273,7 @@ int exec_one(struct machine *m, struct rv_cpu *c, uint32_t w, struct trap *t) {
             if (priv_check(c, w, RING_WFI, EXITCTL_WFI, t)) goto trap;
             c->mode = RV_WAITING;
             set_attn(m, c);
+            tl_ctx(c, c->cycle + 1);
             c->pc = pc + 4;
             break;
         case FUNCT_VMENTER:

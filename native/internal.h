@@ -110,6 +110,32 @@ static inline uint32_t ring_to_field(int ring) { return (uint32_t)ring & 7u; }
 static inline uint32_t ctx_vmid(struct rv_cpu *c) { return c->v ? X(c, HVMID) : 0; }
 static inline uint32_t ctx_asid(struct rv_cpu *c) { return c->v ? G(c, ASID) : H(c, ASID); }
 
+/* ------------------------------------------------------------------ timeline log */
+
+/* The packed context of RV_TL_CTX (api.h). */
+static inline uint32_t tl_key(struct rv_cpu *c) {
+    return (uint32_t)(c->ring + 1) | ((uint32_t)c->v << 3) | ((uint32_t)c->mode << 4) |
+           ((ctx_asid(c) & ASID_MASK) << 8) | ((ctx_vmid(c) & VMID_MASK) << 16);
+}
+
+static inline void tl_put(struct rv_cpu *c, int kind, uint64_t cycle, uint32_t a, uint32_t b) {
+    struct rv_tlog *l = c->tl;
+    if (l->n >= l->cap) { l->dropped++; return; }
+    struct rv_tlrec *r = &l->rec[l->n++];
+    r->cycle = cycle; r->a = a; r->b = b; r->cpu = c->index; r->kind = kind;
+}
+
+/* Called wherever the context may have changed; `first` = its first cycle. */
+static inline void tl_ctx(struct rv_cpu *c, uint64_t first) {
+    if (unlikely(c->tl != NULL)) {
+        uint32_t k = tl_key(c);
+        if (k != c->tl_key) { c->tl_key = k; tl_put(c, RV_TL_CTX, first, k, 0); }
+    }
+}
+
+#define TL_EVENT(c, kind, a, b) \
+    do { if (unlikely((c)->tl != NULL)) tl_put((c), (kind), (c)->cycle, (a), (b)); } while (0)
+
 /* guest memory is little-endian, like the host; any alignment */
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -465,6 +491,14 @@ static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv)
     tc_select(c);
 }
 
+/* After kernel_entry for an exception at epc: its counter and, while the timeline log
+ * is on, its records (as deliver's); c->cycle is still the step's start. */
+static inline void kernel_trap_counted(struct rv_cpu *c, uint32_t cause, uint32_t epc) {
+    c->c_traps[cause & (RV_N_CAUSES - 1)]++;
+    TL_EVENT(c, RV_TL_TRAP, (cause & (RV_N_CAUSES - 1)) | (c->r[RV_TL_TRAP_REG] << 8), epc);
+    tl_ctx(c, c->cycle + 1);   /* the trap takes this step; the handler runs from the next */
+}
+
 /* The one trap block (DESIGN.md principle 5), where both halves of the interpreter
  * (cpu_run, block_run) end a step that recorded a trap in *t: the trap entry, VM exit
  * or machine check (deliver, trap.c) is the step. Returns 1 after a machine check
@@ -475,9 +509,10 @@ static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv)
 static inline __attribute__((always_inline)) int take_trap(struct machine *m, struct rv_cpu *c,
                                                              struct trap *t) {
     if (likely(t->kind == TK_EXC && !c->v && c->ring >= RING_KERNEL && H(c, TVEC))) {
+        uint32_t epc = c->pc;
         m->whit_pending = 0;   /* as deliver: the watched access's instruction trapped */
         kernel_entry(c, t->cause, t->badv);
-        c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
+        kernel_trap_counted(c, t->cause, epc);
         c->cycle++;
         return 0;
     }
@@ -486,7 +521,8 @@ static inline __attribute__((always_inline)) int take_trap(struct machine *m, st
     return 0;
 }
 
-/* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1 */
+/* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1
+ * (c->cycle: the step's start, for the timeline log) */
 static inline void kernel_return(struct rv_cpu *c) {
     uint32_t *b = CUR(c);
     uint32_t s = b[BANK(CSR_STATUS)];
@@ -498,6 +534,7 @@ static inline void kernel_return(struct rv_cpu *c) {
     b[BANK(CSR_STATUS)] = s;
     tc_select(c);
     irq_dirty(c);
+    tl_ctx(c, c->cycle + 1);
 }
 
 /* irq_deliverable, answered inline when no line is pending at all (the usual case

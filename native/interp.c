@@ -84,6 +84,7 @@ int cpu_run(struct machine *m, struct rv_cpu *c, uint64_t n, uint64_t *done,
                     c->mode = RV_RUNNING;
                     irq_dirty(c);
                     set_attn(m, c);
+                    tl_ctx(c, c->cycle);
                 } else {
                     if (machine_idle(m)) { *done = c->cycle - start; out->cpu = c->index; return RV_STOP_IDLE; }
                     /* nothing but this CPU's own timed events can change anything during

@@ -275,6 +275,7 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
     tlb_index(c, (int)idx);
     c->c_tlb_writes++;
+    TL_EVENT(c, RV_TL_TLBW, e->vpn, (uint32_t)e->asid | ((uint32_t)e->vmid << 8) | (idx << 16));
     if ((e->flags & TLBF_V) && tlb_vpn_elsewhere(c, e->vpn, idx)) tc_drop_vpn(c, e->vpn);
 }
 

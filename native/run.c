@@ -168,6 +168,18 @@ void rv_cpu_changed(struct machine *m, int cpu) {
     set_attn(m, c);
 }
 
+void rv_tlog_enable(struct machine *m, struct rv_tlrec *rec, int32_t cap) {
+    m->tlog.rec = cap > 0 ? rec : NULL;
+    m->tlog.cap = rec ? cap : 0;
+    m->tlog.n = 0;
+    m->tlog.dropped = 0;
+    for (int i = 0; i < m->ncpus; i++) {
+        struct rv_cpu *c = &m->cpus[i];
+        c->tl = m->tlog.rec ? &m->tlog : NULL;
+        c->tl_key = tl_key(c);
+    }
+}
+
 void rv_all_changed(struct machine *m) {
     for (int i = 0; i < m->ncpus; i++) rv_cpu_changed(m, i);
     if (m->cur < 0 || m->cur >= m->ncpus) m->cur = 0;

@@ -50,10 +50,12 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
             vmexit(t, EXIT_EXCEPTION, 0, 0, 0, CAUSE_INTERRUPT | e.cause);
             if (!X(c, HVEC)) goto novec;
             c->c_ints[e.cause & (RV_N_LINES - 1)]++;
+            TL_EVENT(c, RV_TL_IRQ, e.cause & (RV_N_LINES - 1), pc);
         } else {
             vmexit(t, EXIT_EXCEPTION, e.badv, 0, e.hinsn, e.cause);
             if (!X(c, HVEC)) goto novec;
             c->c_traps[e.cause & (RV_N_CAUSES - 1)]++;
+            TL_EVENT(c, RV_TL_TRAP, (e.cause & (RV_N_CAUSES - 1)) | (c->r[RV_TL_TRAP_REG] << 8), pc);
         }
     }
     if (t->kind == TK_EXIT) {
@@ -74,7 +76,11 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
         c->ring = RING_HYPERVISOR;
         c->pc = X(c, HVEC);
         c->c_exits[t->cause & (RV_N_EXITS - 1)]++;
-        if (t->cause == EXIT_IRQ) c->c_ints[t->hqual & (RV_N_LINES - 1)]++;
+        TL_EVENT(c, RV_TL_EXIT, t->cause & (RV_N_EXITS - 1), pc);
+        if (t->cause == EXIT_IRQ) {
+            c->c_ints[t->hqual & (RV_N_LINES - 1)]++;
+            TL_EVENT(c, RV_TL_IRQ, t->hqual & (RV_N_LINES - 1), pc);
+        }
     } else {
         uint32_t cause = t->kind == TK_INT ? (CAUSE_INTERRUPT | t->cause) : t->cause;
         uint32_t badv = t->kind == TK_INT ? 0 : t->badv;
@@ -96,12 +102,15 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
         }
         if (t->kind == TK_INT) {
             c->c_ints[t->cause & (RV_N_LINES - 1)]++;
+            TL_EVENT(c, RV_TL_IRQ, t->cause & (RV_N_LINES - 1), pc);
         } else {
             c->c_traps[t->cause & (RV_N_CAUSES - 1)]++;
+            TL_EVENT(c, RV_TL_TRAP, (t->cause & (RV_N_CAUSES - 1)) | (c->r[RV_TL_TRAP_REG] << 8), pc);
         }
     }
     tc_select(c);
     irq_dirty(c);
+    tl_ctx(c, c->cycle + 1);   /* the trap takes this step; the handler runs from the next */
     return 0;
 novec:
     if (t->kind == TK_EXIT)
@@ -133,6 +142,7 @@ void hyp_return(struct rv_cpu *c) {
     }
     tc_select(c);
     irq_dirty(c);
+    tl_ctx(c, c->cycle + 1);
 }
 
 

@@ -40,8 +40,9 @@ import sys
 from ringvm.errors import UserError
 
 from ..machine import parse_count
-from .options import (add_machine_options, add_max_steps_option, build_options,
-                      machine_options, max_steps_option)
+from .options import (add_machine_options, add_max_steps_option, add_timeline_options,
+                      build_options, finish_timeline, machine_options, max_steps_option,
+                      start_timeline, timeline_options)
 
 
 def register(subparsers) -> None:
@@ -61,6 +62,7 @@ def register(subparsers) -> None:
     p.add_argument("--trace", metavar="FLAGS",
                    help="trace events: comma-separated insn,trap,tlb,mmio,vm,irq or all")
     p.add_argument("--trace-file", metavar="FILE", help="write the trace to FILE (default stderr)")
+    add_timeline_options(p)
     p.add_argument("--checkpoint", metavar="FILE",
                    help="save the whole machine to FILE (at --checkpoint-at N, else at the stop)")
     p.add_argument("--checkpoint-at", metavar="N", help="step at which to save the checkpoint")
@@ -145,6 +147,7 @@ def check_options(args) -> dict:
         v["trace"] = parse_flags(args.trace)
     elif args.trace_file:
         raise UserError("--trace-file needs --trace FLAGS")
+    v["timeline"] = timeline_options(args)
     return v
 
 
@@ -177,12 +180,16 @@ def cmd_boot(args) -> int:
             m.tracer = Tracer(m, v["trace"], trace_out, describe=_symbolizer(image).describe
                               if image is not None else None,
                               syscall_name=syscall_names_for(m.symbols).get)
+        tl = start_timeline(m, v.get("timeline"), image.name if image is not None
+                            else "restored", _symbolizer(image).describe
+                            if image is not None else None)
         watch = _FaultLines(console)
         try:
             result = _run(m, args, v)
         finally:
             if trace_out is not None:
                 trace_out.close()
+        finish_timeline(tl, v.get("timeline"))
         watch.report(_symbolizer(image) if image is not None else None)
         if args.checkpoint and v["ckpt_at"] is None:
             m.checkpoint(args.checkpoint)

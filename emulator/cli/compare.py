@@ -16,6 +16,8 @@ command line.
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 from ringvm.errors import UserError
 
@@ -48,6 +50,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", metavar="FILE", help="write every counter as JSON")
     p.add_argument("--csv", metavar="FILE", help="write every counter as CSV")
     p.add_argument("--plot", metavar="FILE", help="draw the figures (needs ringvm[plot])")
+    from .options import add_timeline_options
+    add_timeline_options(p)
     p.add_argument("--list", action="store_true",
                    help="list the structures, reports and cost profiles, and exit")
     p.set_defaults(func=cmd_compare)
@@ -69,6 +73,10 @@ def cmd_compare(args) -> int:
     if args.cpus is not None and not 1 <= args.cpus <= 8:
         raise UserError("--cpus must be from 1 to 8")
     quick = workload == "quick"
+    from .options import timeline_options
+    tl_opts = timeline_options(args)
+    if tl_opts is not None and args.report:
+        raise UserError("--timeline goes with the structures' runs, not --report")
     profile = load_profile(args.profile)
     out = RichConsole(highlight=False)
     if not out.is_terminal:
@@ -94,11 +102,20 @@ def cmd_compare(args) -> int:
         return 0
     chosen = select(args.structures, targets())
     err = RichConsole(stderr=True, highlight=False)
-    runs = []
+    runs, written = [], []
     with err.status("") as status:
         for t in chosen:
             status.update(f"compare: {t.name} ({workload}, {args.engine} engine)")
-            runs.append(measure(t, engine=args.engine, quick=quick, ncpus=args.cpus))
+            tl = None
+            if tl_opts is not None:
+                tl = dict(tl_opts, path=_timeline_path(tl_opts["path"], t.name,
+                                                       len(chosen)))
+            runs.append(measure(t, engine=args.engine, quick=quick, ncpus=args.cpus,
+                                timeline=tl))
+            if tl is not None and "summary" in tl:
+                written.append(f"ringvm: {tl['summary']} written to {tl['path']}")
+    for line in written:
+        print(line, file=sys.stderr)
     print_tables(runs, profile, detail=args.detail, console=out)
     if args.json:
         write_json(args.json, runs, profile)
@@ -108,6 +125,16 @@ def cmd_compare(args) -> int:
         from ..compare.plot import draw, workload_figure
         draw(workload_figure(runs, profile), args.plot)
     return 1 if any(r.error for r in runs) else 0
+
+
+def _timeline_path(path: str, name: str, n: int) -> str:
+    """One timeline file per run: ``path`` itself for one, else ``t.json`` ->
+    ``t.hybrid.json``, ``t.monolithic@hypervisor.json``."""
+    if n <= 1:
+        return path
+    safe = re.sub(r"[^\w@+.-]", "_", name)
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}.{safe}.{ext}" if dot and "/" not in ext else f"{path}.{safe}"
 
 
 def _write_report_json(path, result) -> None:

@@ -30,7 +30,7 @@ REPEATABLE = {"stepi", "si", "nexti", "ni", "step", "s", "next", "n", "continue"
 
 
 def register(subparsers) -> None:
-    from .options import add_machine_options
+    from .options import add_machine_options, add_timeline_options
     p = subparsers.add_parser(
         "debug", help="debug a guest: step every ring, break, watch, catch traps, go back",
         description="Start the machine stopped at the reset vector with a debugger prompt "
@@ -43,6 +43,7 @@ def register(subparsers) -> None:
     p.add_argument("--batch", action="store_true",
                    help="exit after the -x commands (do not read commands)")
     p.add_argument("--no-color", action="store_true", help="no colors in the context display")
+    add_timeline_options(p)
     p.set_defaults(func=cmd_debug, max_steps=None, max_instructions=None, checkpoint=None,
                    checkpoint_at=None, trace=None, trace_file=None)
 
@@ -81,6 +82,12 @@ def build_debugger(args, out=None):
     dbg = Debugger(m, out, elf=elf, color=color, width=width, height=height)
     if image is not None:
         dbg.use_programs_of(image)
+    if v.get("timeline") is not None:
+        from .boot import _symbolizer
+        from .options import start_timeline
+        dbg.timeline_opts = v["timeline"]
+        start_timeline(m, v["timeline"], image.name if image is not None else "restored",
+                       _symbolizer(image).describe if image is not None else None)
     return dbg, note
 
 
@@ -114,7 +121,12 @@ def cmd_debug(args) -> int:
                   f"stopped at step {dbg.now}. `help` lists the commands.")
         dbg.view.context()
         dbg._remember_regs()
-        status = run_session(dbg, args.script, args.batch)
+        try:
+            status = run_session(dbg, args.script, args.batch)
+        finally:
+            if dbg.m.timeline is not None:
+                from .options import finish_timeline
+                finish_timeline(dbg.m.timeline, dbg.timeline_opts)
         if args.batch and dbg.waiting_for_input:
             from ..debugger.session import WAITING_INPUT
             raise UserError(f"--batch: {WAITING_INPUT}")

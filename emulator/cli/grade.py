@@ -7,6 +7,7 @@
                  [--junit FILE] [--output-dir DIR] [--hide-hidden] [--no-progress]
                  [--host-timeout SECONDS] [--list]
     ringvm grade SUITE [--submission DIR] --rerun TEST [--debug [-x FILE] [--batch]]
+                 [--timeline FILE.json [--timeline-window A:B] [--timeline-max-events N]]
     ringvm grade SUITE --submissions DIR [--csv FILE] [--cluster ADDRESS|local]
 
 Each test runs in its own process on a copy-on-write disk; a progress bar runs on
@@ -72,6 +73,8 @@ def register(subparsers) -> None:
                    help="with --debug: run the debugger commands in FILE first")
     p.add_argument("--batch", action="store_true",
                    help="with --debug: exit after the -x commands")
+    from .options import add_timeline_options
+    add_timeline_options(p)
     p.add_argument("--host-timeout", metavar="SECONDS", default=None,
                    help="safety net: stop a test after this much host time (default 600)")
     p.set_defaults(func=cmd_grade)
@@ -105,6 +108,9 @@ def cmd_grade(args) -> int:
                             f"of seconds") from None
     if (args.debug or args.script or args.batch) and not args.rerun:
         raise UserError("--debug, -x and --batch go with --rerun TEST")
+    if (args.timeline or args.timeline_window or args.timeline_max_events) \
+            and not args.rerun:
+        raise UserError("--timeline goes with --rerun TEST (one test, one machine)")
     if args.submissions:
         clash = [o for o, v in (("--submission", args.submission), ("--rerun", args.rerun),
                                 ("--json", args.json), ("--junit", args.junit),

@@ -101,3 +101,55 @@ def max_steps_option(args) -> int | None:
     if getattr(args, "max_steps", None) is None:
         return None
     return parse_count(args.max_steps, "--max-steps")
+
+
+def add_timeline_options(p) -> None:
+    """``--timeline FILE.json`` and its bounds (``boot``, ``debug``, ``grade --rerun``,
+    ``compare``); :func:`timeline_options` reads them, :func:`start_timeline` attaches."""
+    p.add_argument("--timeline", metavar="FILE.json",
+                   help="write a timeline of the run (Chrome Trace Event Format, for "
+                        "ui.perfetto.dev or chrome://tracing): ring residency per CPU, "
+                        "traps, interrupts, VM exits, IPIs, software events; time in cycles")
+    p.add_argument("--timeline-window", metavar="A:B",
+                   help="only cycles A <= t < B in the timeline (either may be left out)")
+    p.add_argument("--timeline-max-events", metavar="N",
+                   help="at most N timeline events (default 200000); the run goes on, "
+                        "the timeline stops, with a message")
+
+
+def timeline_options(args) -> dict | None:
+    """``{"path", "window", "max_events"}`` from :func:`add_timeline_options`, or None
+    without ``--timeline``. Raises :class:`UserError` for a bad value or a bound given
+    without ``--timeline``."""
+    from ..machine.timeline import DEFAULT_MAX_EVENTS, parse_window
+    path = getattr(args, "timeline", None)
+    window = getattr(args, "timeline_window", None)
+    most = getattr(args, "timeline_max_events", None)
+    if path is None:
+        if window is not None or most is not None:
+            raise UserError("--timeline-window and --timeline-max-events need "
+                            "--timeline FILE.json")
+        return None
+    return {"path": path, "window": parse_window(window) if window else (0, None),
+            "max_events": DEFAULT_MAX_EVENTS if most is None
+            else parse_count(most, "--timeline-max-events", 1)}
+
+
+def start_timeline(machine, opts: dict | None, name: str, describe=None):
+    """Attach a :class:`~ringvm.emulator.machine.timeline.Timeline` per ``opts`` (from
+    :func:`timeline_options`; None: nothing) and return it."""
+    if opts is None:
+        return None
+    from ..images.abi import syscall_names_for
+    from ..machine.timeline import Timeline
+    return Timeline(machine, name=name, window=opts["window"],
+                    max_events=opts["max_events"], describe=describe,
+                    syscall_name=syscall_names_for(machine.symbols).get)
+
+
+def finish_timeline(tl, opts: dict | None) -> None:
+    """Write the timeline of :func:`start_timeline` and say so on stderr."""
+    if tl is None or opts is None:
+        return
+    tl.write(opts["path"])
+    print(f"ringvm: {tl.summary()} written to {opts['path']}", file=sys.stderr)

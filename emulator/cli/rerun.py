@@ -31,6 +31,8 @@ def cmd_rerun(args, suite) -> int:
     from ..grader import report as grader_report
     from ..grader.rerun import Rerun
 
+    from .options import timeline_options
+    tl_opts = timeline_options(args)
     out = sys.stdout
     with Rerun(suite, args.rerun) as rr:
         if not args.debug:
@@ -38,10 +40,12 @@ def cmd_rerun(args, suite) -> int:
                 out.buffer.write(data) if hasattr(out, "buffer") else \
                     out.write(data.decode("utf-8", "replace"))
                 out.flush()
-            r = rr.run(echo=echo)
+            r = rr.run(echo=echo, timeline=tl_opts)
             if r.transcript and not r.transcript.endswith("\n"):
                 out.write("\n")
             _print_result(r, grader_report)
+            for path, summary in (tl_opts or {}).get("written", []):
+                print(f"ringvm: {summary} written to {path}", file=sys.stderr)
             return 0 if r.passed else 1
         r = rr.run()
         _print_result(r, grader_report)
@@ -76,9 +80,12 @@ def _debug(args, rr, point) -> int:
     color = not getattr(args, "no_color", False) and sys.stdout.isatty() \
         and os.environ.get("NO_COLOR") is None
     width, height = terminal_size(sys.stdout)
+    from .options import finish_timeline, start_timeline, timeline_options
+    tl_opts = timeline_options(args)
     with m:
         dbg = Debugger(m, sys.stdout, elf=read_elf(rr.job["elf"]), color=color, width=width,
                        height=height)
+        tl = start_timeline(m, tl_opts, rr.spec.name)
         progs = rr.job.get("programs")
         if progs:
             from pathlib import Path
@@ -100,4 +107,8 @@ def _debug(args, rr, point) -> int:
                       f"reverse-stepi, reverse-continue and goto-step go back from here.")
             dbg.view.context()
         dbg._remember_regs()
-        return run_session(dbg, getattr(args, "script", None), getattr(args, "batch", False))
+        try:
+            return run_session(dbg, getattr(args, "script", None),
+                               getattr(args, "batch", False))
+        finally:
+            finish_timeline(tl, tl_opts)

@@ -122,13 +122,15 @@ def boot_image(target: Target) -> tuple[BootImage, list[str] | None]:
 
 
 def measure(target: Target, *, engine: str = "native", quick: bool = False,
-            max_steps: int | None = None, ncpus: int | None = None) -> Measurement:
+            max_steps: int | None = None, ncpus: int | None = None,
+            timeline: dict | None = None) -> Measurement:
     """Boot ``target`` with pristine disks, type its workload command (``quick``: the
     short form, N / 10), and read the counters at each of the workload's lines (see
     the module docstring). A run that fails, stops or exceeds ``max_steps`` (default
     :data:`MAX_STEPS`, or :data:`MAX_STEPS_QUICK` when quick) returns with ``error``
     set and the phases it finished. Raises :class:`UserError` for a target that cannot
-    be built."""
+    be built. ``timeline``: ``{"path", "window", "max_events"}`` — write the run's
+    timeline there (the workload's phases marked), and add ``"summary"``."""
     image, disks = boot_image(target)
     spec = find_guest(target.host or target.guest).workload
     if spec is None:
@@ -140,6 +142,13 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
                           disks=disks, snapshot=disks is not None)
     out = Measurement(target, engine, quick)
     with machine_for(image, opts, con) as m:
+        tl = None
+        if timeline is not None:
+            from ..images.abi import syscall_names_for
+            from ..machine.timeline import Timeline
+            tl = Timeline(m, name=target.name, window=timeline["window"],
+                          max_events=timeline["max_events"],
+                          syscall_name=syscall_names_for(m.symbols).get)
         t0 = time.perf_counter()
         base, seen, done = None, 0, False
         while not done:
@@ -156,10 +165,14 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
                     line = line[len(spec.tag):]
                 if line == START:
                     base = now
+                    if tl is not None:
+                        tl.mark("workload: start")
                 elif (p := LINE.fullmatch(line)) and base is not None:
                     out.phases.append(PhaseResult(p.group(1), int(p.group(2)),
                                                   int(p.group(3)), delta(now, base)))
                     base = now
+                    if tl is not None:
+                        tl.mark(f"phase {p.group(1)} done", {"ops": int(p.group(2))})
                 elif line.startswith(DONE):
                     done = True
                 elif f := FAILED.match(line):
@@ -171,6 +184,9 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
         out.host_seconds = time.perf_counter() - t0
         out.steps = m.steps
         out.total = flatten(m.counters(), m.steps)
+        if tl is not None:
+            tl.write(timeline["path"])
+            timeline["summary"] = tl.summary()
     if not out.phases and out.error is None:
         out.error = "the workload printed no phase line"
     return out

@@ -76,6 +76,8 @@ class Timeline:
         t0 = time.monotonic()
         now = self.now
         if edit:
+            if self.m.timeline is not None:     # debug --timeline: a new future
+                self.m.timeline.edited()
             self._stop_ckpt_due = False
             self.checkpoints = [c for c in self.checkpoints if c.t < now]
             self._hist = None
@@ -129,6 +131,8 @@ class Timeline:
                 d.restore(ck.devices[d.name])
         self.m.console.restore(ck.console)
         self.m.steps = ck.t
+        if self.m.timeline is not None:         # debug --timeline: went back
+            self.m.timeline.rewind()
         self._armed_bps = None
         self._armed_watches = None
         self._halt_code = None
@@ -210,6 +214,8 @@ class Timeline:
             steps = edit.t - now
         stop = self.eng.run(steps)
         self.m.steps += stop.steps
+        if self.m.timeline is not None:         # debug --timeline: drain the engine log
+            self.m.timeline.collect()
         if stop.reason is StopReason.MMIO:
             self.m._mmio(stop.mmio)
             self.m.steps += 1

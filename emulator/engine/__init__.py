@@ -7,12 +7,14 @@ Machine (``emulator/machine``) and everything above it build on it.
 """
 from .contract import (CPU_ARRAY_COUNTERS, CPU_COUNTERS, DEVICE_COUNTERS, N_CAUSES,
                        N_EXIT_REASONS, N_LINES, RINGS, CpuState, Engine, MachineConfig,
-                       MmioRequest, Stop, StopReason, TlbEntry, WatchHit, Watchpoint)
+                       MmioRequest, Stop, StopReason, TimelineKind, TlbEntry, WatchHit,
+                       Watchpoint, timeline_key, timeline_unkey)
 from .selection import (ENGINE_KINDS, NATIVE_MISSING, available_engines, choose_engine,
                         create_engine)
 
 __all__ = ["CPU_ARRAY_COUNTERS", "CPU_COUNTERS", "DEVICE_COUNTERS", "N_CAUSES",
            "N_EXIT_REASONS", "N_LINES", "RINGS", "CpuState", "Engine", "MachineConfig",
-           "MmioRequest", "Stop", "StopReason", "TlbEntry", "WatchHit", "Watchpoint",
+           "MmioRequest", "Stop", "StopReason", "TimelineKind", "timeline_key",
+           "timeline_unkey", "TlbEntry", "WatchHit", "Watchpoint",
            "ENGINE_KINDS", "NATIVE_MISSING", "available_engines", "choose_engine",
            "create_engine"]

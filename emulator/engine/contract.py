@@ -74,6 +74,36 @@ CPU_ARRAY_COUNTERS = {
 DEVICE_COUNTERS = ("console_tx_bytes", "console_rx_bytes", "ipis_sent", "timer_fires")
 
 
+class TimelineKind(enum.IntEnum):
+    """Kinds of timeline records (:meth:`Engine.timeline_drain`; native/api.h RV_TL_*).
+    A record is ``(cpu, cycle, kind, a, b)``; ``cycle`` is the CPU's cycle counter at
+    the start of the step the event happened in, except for CTX."""
+    CTX = 0    # the CPU's context changed; cycle = its first cycle, a = packed context
+    #            (ring + 1 | v << 3 | mode << 4 | asid << 8 | vmid << 16; mode 0 running,
+    #            1 waiting, 2 stopped; asid/vmid of the running context, vmid 0 unless v)
+    TRAP = 1   # an exception counted in traps_by_cause; a = cause | a7 << 8 (a7's low
+    #            24 bits: the system-call number of the ABI), b = epc
+    IRQ = 2    # an interrupt counted in interrupts_by_line; a = line, b = epc
+    EXIT = 3   # a VM exit counted in vmexits_by_reason; a = reason, b = hepc
+    TLBW = 4   # a TLB write (tlbwi/tlbwr, tlb_writes); a = vpn, b = asid | vmid<<8 | index<<16
+    IPI = 5    # an IPI sent (ipis_sent); a = target CPU
+
+
+_ASID_M, _VMID_M = ISA.tlb.asid_mask, ISA.tlb.vmid_mask   # each fits the key's 8 bits
+
+
+def timeline_key(ring: int, v: int, mode: int, asid: int, vmid: int) -> int:
+    """The packed context of a :attr:`TimelineKind.CTX` record."""
+    return (ring + 1) | (v << 3) | (mode << 4) | ((asid & _ASID_M) << 8) | \
+        ((vmid & _VMID_M) << 16)
+
+
+def timeline_unkey(key: int) -> tuple[int, int, int, int, int]:
+    """``(ring, v, mode, asid, vmid)`` of a packed context."""
+    return ((key & 7) - 1, (key >> 3) & 1, (key >> 4) & 3, (key >> 8) & _ASID_M,
+            (key >> 16) & _VMID_M)
+
+
 class StopReason(enum.Enum):
     """Why :meth:`Engine.run` returned."""
     HALT = "halt"                    # a store to sysctl.HALT retired; Stop.exit_code set
@@ -286,6 +316,23 @@ class Engine(ABC):
     @abstractmethod
     def restore(self, snap: dict) -> None:
         """Restore a :meth:`snapshot` taken from an engine of either kind."""
+
+    # ---- timeline log (emulator/machine/timeline.py)
+    @abstractmethod
+    def timeline_start(self, capacity: int) -> None:
+        """Start logging timeline records (see :class:`TimelineKind`): one wherever a
+        trap, interrupt, VM exit, TLB write or IPI is counted, one whenever a CPU's
+        context changes. At most ``capacity`` records wait between drains; more are
+        dropped and counted. Off by default, and then free on the fast path."""
+
+    @abstractmethod
+    def timeline_drain(self) -> tuple[list[tuple[int, int, int, int, int]], int]:
+        """``(records, dropped)`` since the last drain (records in the order logged,
+        each ``(cpu, cycle, kind, a, b)``), and empty the log."""
+
+    @abstractmethod
+    def timeline_stop(self) -> None:
+        """Stop logging (records not drained are lost)."""
 
     # ---- inspection without side effects (debugger)
     @abstractmethod

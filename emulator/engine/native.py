@@ -10,6 +10,7 @@ Importing it raises ImportError if the extension ``ringvm.native._core`` is not 
 from __future__ import annotations
 
 import dataclasses
+import struct
 
 from ringvm.isa import ISA
 from ringvm.native._core import ffi, lib  # ImportError if the extension is not built
@@ -48,6 +49,9 @@ _TLB = ISA.tlb
 #: pages of the engine-owned (C) devices; others exist only as Python device pages
 _DEVICE_PAGES = frozenset(ISA.devices[n].base for n in ("sysctl", "console", "timer", "ipi"))
 _PAGE = ISA.memory["device_page"]
+#: struct rv_tlrec (api.h): cycle, a, b, cpu, kind
+_TLREC = struct.Struct("<QIIii")
+assert _TLREC.size == ffi.sizeof("struct rv_tlrec")
 
 
 class NativeEngine(Engine):
@@ -312,6 +316,26 @@ class NativeEngine(Engine):
         for k in DEVICE_COUNTERS:
             setattr(m, k, d[k])
         lib.rv_all_changed(m)
+
+    # ---------------------------------------------------------------- timeline log
+    def timeline_start(self, capacity: int) -> None:
+        self._tlbuf = ffi.new("struct rv_tlrec[]", max(1, capacity))
+        lib.rv_tlog_enable(self._m, self._tlbuf, max(1, capacity))
+
+    def timeline_drain(self) -> tuple[list[tuple[int, int, int, int, int]], int]:
+        log = self._m.tlog
+        n, dropped = log.n, log.dropped
+        if not n and not dropped:
+            return [], 0
+        raw = bytes(ffi.buffer(log.rec, n * _TLREC.size))
+        log.n = 0
+        log.dropped = 0
+        return [(cpu, cyc, kind, a, b) for cyc, a, b, cpu, kind in _TLREC.iter_unpack(raw)], \
+            dropped
+
+    def timeline_stop(self) -> None:
+        lib.rv_tlog_enable(self._m, ffi.NULL, 0)
+        self._tlbuf = None
 
     # ---------------------------------------------------------------- inspection
     def translate(self, cpu: int, vaddr: int, access: str) -> tuple[int | None, str]:

@@ -76,10 +76,10 @@ class Rerun:
         self._tmp.cleanup()
         return False
 
-    def run(self, echo=None) -> TestResult:
+    def run(self, echo=None, timeline: dict | None = None) -> TestResult:
         """The test's result, as the grader computes it (``echo(bytes)``: the guest's
-        output, live)."""
-        return run_one(self.job, echo=echo)
+        output, live; ``timeline``: write timelines, see :func:`run_one`)."""
+        return run_one(self.job, echo=echo, timeline=timeline)
 
     def failure_point(self, result: TestResult) -> FailurePoint | None:
         """Where ``result`` (of :meth:`run`) failed; None if it passed or never booted

@@ -136,9 +136,21 @@ def _tee(console, echo) -> None:
     console.write = tee
 
 
-def run_one(job: dict, echo=None) -> TestResult:
+def timeline_path(path: str, i: int, n: int) -> str:
+    """The timeline file of boot ``i`` (1-based) of ``n``: ``path`` itself for a
+    single boot, else ``run.json`` -> ``run.boot2.json``."""
+    if n <= 1:
+        return path
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}.boot{i}.{ext}" if dot and "/" not in ext else f"{path}.boot{i}"
+
+
+def run_one(job: dict, echo=None, timeline: dict | None = None) -> TestResult:
     """Run the test of ``job`` (from :func:`prepare_job`) in this process; ``echo``:
-    called with the guest's output as it comes (``--rerun`` shows it live)."""
+    called with the guest's output as it comes (``--rerun`` shows it live);
+    ``timeline``: ``--timeline`` options (cli.options.timeline_options) — each boot
+    writes one (:func:`timeline_path`), and ``timeline["written"]`` lists
+    ``(path, summary)``."""
     t: TestSpec = job["spec"]
     res = TestResult(t.name, t.points, 0, "failed", visibility=t.visibility,
                      tags=list(t.tags), description=t.description)
@@ -166,6 +178,13 @@ def run_one(job: dict, echo=None) -> TestResult:
         except UserError as e:
             res.reason = f"cannot boot the kernel: {e}"
             return res
+        tl = None
+        if timeline is not None:
+            from ..images.abi import syscall_names_for
+            from ..machine.timeline import Timeline
+            tl = Timeline(m, name=f"{t.name}" + (f" boot {i}" if len(t.boots) > 1 else ""),
+                          window=timeline["window"], max_events=timeline["max_events"],
+                          syscall_name=syscall_names_for(m.symbols).get)
         try:
             done = 0
             while True:
@@ -182,6 +201,10 @@ def run_one(job: dict, echo=None) -> TestResult:
                     break
             res.steps += done
             overlays = m.disk_overlays()
+            if tl is not None:
+                path = timeline_path(timeline["path"], i, len(t.boots))
+                tl.write(path)
+                timeline.setdefault("written", []).append((path, tl.summary()))
         finally:
             m.close()
         out = bytes(console.captured)

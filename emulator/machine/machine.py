@@ -170,6 +170,7 @@ class Machine:
         self.image: LoadedImage | None = None
         self.steps = 0                 # steps executed through this Machine (all CPUs)
         self.tracer = None             # a ringvm.emulator.trace.Tracer, or None
+        self.timeline = None           # a machine.timeline.Timeline, or None
         self._started = False
         self._idle_seen = None
         if self.console.interactive:
@@ -228,7 +229,7 @@ class Machine:
         watchpoint on the UART's DATA register for the call (the fast path is slower
         while it is armed)."""
         self._start()
-        eng, con, tr = self.engine, self.console, self.tracer
+        eng, con, tr, tl = self.engine, self.console, self.tracer, self.timeline
         done = 0
         last_cpu = 0                   # the CPU the last engine stop concerned
         if stop_on_line:
@@ -236,6 +237,8 @@ class Machine:
         try:
             while True:
                 n = 1 if tr is not None else self.batch
+                if tl is not None:
+                    n = min(n, tl.batch)      # the engine's timeline log never fills
                 if max_steps is not None:
                     n = min(n, max_steps - done)
                     if n <= 0:
@@ -247,6 +250,8 @@ class Machine:
                 done += stop.steps
                 self.steps += stop.steps
                 reason = stop.reason
+                if tl is not None:
+                    tl.collect()
                 if reason is StopReason.MMIO:
                     self._mmio(stop.mmio)
                     done += 1

@@ -88,6 +88,16 @@ scheduler:
     sw   t1, 0(t0)
     addi t0, s2, 1
     csrw asid, t0
+.if CTX_EVENTS                          # --option events: tell timelines who runs now,
+    li   t1, EVENTS_ARG0                # CONTEXT(ASID, the process's name)
+    sw   t0, 0(t1)
+    li   t1, EVENTS_ARG1
+    addi t2, s1, P_NAME
+    sw   t2, 0(t1)
+    li   t1, EVENTS_EMIT
+    li   t2, EV_CONTEXT
+    sw   t2, 0(t1)
+.endif
     la   t0, stat_switches
     lw   t1, 0(t0)
     addi t1, t1, 1

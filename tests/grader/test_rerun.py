@@ -132,3 +132,23 @@ def test_cli_rerun_and_debug(write_suite, tmp_path):
         f"= {step - 1}" in out or f"({step - 1})" in out
     p = _cli(str(path), "--debug")
     assert p.returncode == 2 and "go with --rerun" in p.stderr.decode()
+
+
+def test_rerun_writes_one_timeline_per_boot(write_suite, tmp_path):
+    import json
+
+    from tracefmt import check_trace
+    path = write_suite(SUITE)
+    out = tmp_path / "t.json"
+    p = _cli(str(path), "--engine", "python", "--rerun", "twice", "--timeline", str(out))
+    assert p.returncode == 1, p.stderr.decode()          # the test fails, as designed
+    for i in (1, 2):
+        f = tmp_path / f"t.boot{i}.json"
+        assert f"written to {f}" in p.stderr.decode()
+        check_trace(json.loads(f.read_text()))
+    p = _cli(str(path), "--engine", "python", "--rerun", "bad-line", "--debug",
+             "--timeline", str(out), input=b"stepi 3\nquit\n")
+    assert p.returncode == 0 and out.exists(), p.stderr.decode()
+    check_trace(json.loads(out.read_text()))
+    p = _cli(str(path), "--timeline", str(out))
+    assert p.returncode == 2 and "--timeline goes with --rerun" in p.stderr.decode()

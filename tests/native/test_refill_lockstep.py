@@ -1,8 +1,8 @@
 """The paths the native engine takes inside block mode for system calls, TLB refills,
 TLB remaps and interrupts (native/block.c; the inline trap entry of internal.h
 take_trap; tlb_write dropping only the pages it changes, mmu.c), run in lockstep with
-the Python reference engine: the complete CPU state, the counters and the stop after
-every batch, and RAM at the end.
+the Python reference engine: the complete CPU state, the counters, the stop and the
+timeline log's records after every batch, and RAM at the end.
 
 The guest is a ring-3 loop with paging on that touches more pages than the TLB holds
 (the ring-0 handler refills with ``tlbwr``), makes a system call every iteration (every
@@ -162,13 +162,18 @@ def engines(interval: int):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_refills_syscalls_remaps_and_interrupts_match_the_reference(interval, seed):
     py, nat = engines(interval)
+    for e in (py, nat):                       # the timeline log too (emulator/machine/timeline.py)
+        e.timeline_start(100_000)
     rnd = random.Random(seed * 1000 + interval)
-    total = 0
+    total = records = 0
     while total < 6000:
         k = rnd.choice([1, 2, 3, 5, 8, 13, 29, 64, 150, 400])
         a, b = py.run(k), nat.run(k)
         total += k
         assert (a.reason, a.steps, a.cpu) == (b.reason, b.steps, b.cpu), f"step {total}"
+        la, lb = py.timeline_drain(), nat.timeline_drain()
+        assert la == lb, f"step {total}: timeline records differ: py={la} native={lb}"
+        records += len(la[0])
         assert a.reason is StopReason.MAX_STEPS, a
         sa, sb = dataclasses.asdict(py.get_cpu(0)), dataclasses.asdict(nat.get_cpu(0))
         assert sa == sb, f"step {total}: " + "; ".join(
@@ -176,7 +181,7 @@ def test_refills_syscalls_remaps_and_interrupts_match_the_reference(interval, se
         assert py.counters() == nat.counters(), f"step {total}: counters differ"
     c = nat.counters()["cpus"][0]
     assert c["tlb_misses"] > 50 and c["retired_by_ring"][4] > 1000
-    assert sum(c["traps_by_cause"]) > 100
+    assert sum(c["traps_by_cause"]) > 100 and records > 300
     if interval:
         assert sum(c["interrupts_by_line"]) > 10
     assert bytes(py.ram) == bytes(nat.ram)

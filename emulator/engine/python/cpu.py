@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ringvm.isa import ISA
 
-from ..contract import CpuState, TlbEntry
+from ..contract import CpuState, TlbEntry, timeline_key
 
 M32 = 0xFFFF_FFFF
 INF = 1 << 80                     # "never" for cycle comparisons
@@ -128,6 +128,9 @@ class Cpu:
         self.t_pfn = [0] * tlb_entries
         self.t_flags = [0] * tlb_entries
         self.by_vpn: dict[int, list[int]] = {}
+        # timeline log (PythonEngine.timeline_start): the shared record list, or None
+        self.tl: list | None = None
+        self.tl_key = 0
         # translation micro-caches (RAM pages only, valid while the translation context
         # is unchanged; see flush_xlate): fetch page, and useg load/store pages
         self.dr: dict[int, int] = {}     # useg virtual page -> host-physical page base
@@ -240,6 +243,18 @@ class Cpu:
         t_vmid, t_asid, t_flags = self.t_vmid, self.t_asid, self.t_flags
         return [i for i in lst if t_vmid[i] == vmid and
                 (t_flags[i] & TLB_G or t_asid[i] == asid)]
+
+    def tl_key_now(self) -> int:
+        """The packed context of a CTX timeline record (native/api.h RV_TL_CTX)."""
+        vmid, asid = self.context()
+        return timeline_key(self.ring, self.v, self.mode, asid, vmid)
+
+    def tl_ctx(self, first: int) -> None:
+        """Log a CTX record if the context changed (``first``: its first cycle)."""
+        k = self.tl_key_now()
+        if k != self.tl_key:
+            self.tl_key = k
+            self.tl.append((self.index, first, 0, k, 0))
 
     def context(self) -> tuple[int, int]:
         """(VMID, ASID) of the current context."""

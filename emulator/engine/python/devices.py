@@ -188,6 +188,8 @@ def ipi_write(eng, cpu, off: int, value: int) -> None:
             t.ipend |= IPI_BIT
             t.pending = t.ipend | t.level
             eng.dev_counters["ipis_sent"] += 1
+            if cpu.tl is not None:  # timeline: IPI record (native/api.h RV_TL_IPI)
+                cpu.tl.append((cpu.index, cpu.cycle, 5, value, 0))
     elif off == IPI["ACK"]:
         cpu.ipend &= ~IPI_BIT
         cpu.pending = cpu.ipend | cpu.level
@@ -202,6 +204,8 @@ def ipi_write(eng, cpu, off: int, value: int) -> None:
             t.v = 0
             t.host.status &= ~IE_BIT
             t.flush_xlate()
+            if t.tl is not None:
+                t.tl_ctx(t.cycle)
     elif off == IPI["SELF"]:
         pass
     else:

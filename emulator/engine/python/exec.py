@@ -541,6 +541,9 @@ class Builder:
         cpu.tlb_set(i, b.tlbhi >> VPN_SHIFT, b.tlbhi & ASID_MASK, self._writer_vmid(),
                     b.tlblo >> PFN_SHIFT, b.tlblo & TLB_FLAGS)
         cpu.c_tlb_writes += 1
+        if cpu.tl is not None:      # timeline: TLBW record (native/api.h RV_TL_TLBW)
+            cpu.tl.append((cpu.index, cpu.cycle, 4, cpu.t_vpn[i],
+                           cpu.t_asid[i] | cpu.t_vmid[i] << 8 | i << 16))
 
     def _tlbwi(self, _):
         cpu = self.cpu

@@ -265,6 +265,8 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
             if cpu.mode:
                 if cpu.mode == WAITING and self._wake(cpu):
                     cpu.mode = RUNNING
+                    if cpu.tl is not None:
+                        cpu.tl_ctx(c)
                 else:
                     if all(self._idle_cpu(o) for o in self.cpus):
                         return done, _ALL_IDLE
@@ -278,6 +280,8 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
                     continue
             if (cpu.pending or cpu.guest.ipend) and self._deliver(cpu):
                 cpu.cycle = c + 1
+                if cpu.tl is not None:
+                    cpu.tl_ctx(c + 1)
                 cpu.bp_skip = False
                 done += 1
                 continue
@@ -373,6 +377,8 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
             cpu.pc = pc
             cpu.cycle = c
             cpu.bp_skip = skip
+            if cpu.tl is not None:           # rfe, wfi, a csr write, a trap: new context?
+                cpu.tl_ctx(c)
             if stop is not None:
                 return done, stop
         return done, None
@@ -440,6 +446,8 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
                 return
         cpu.cycle += 1
         cpu.bp_skip = False
+        if cpu.tl is not None:
+            cpu.tl_ctx(cpu.cycle)
         if self.cur == cpu.index:
             self._consume(1)
 
@@ -480,6 +488,28 @@ class PythonEngine(MmuMixin, TrapMixin, Engine):
     # ================================================================ state
     def get_cpu(self, cpu: int) -> CpuState:
         return self.cpus[cpu].to_state()
+
+    # ================================================================ timeline log
+    def timeline_start(self, capacity: int) -> None:
+        self._tl = []
+        self._tl_cap = max(1, capacity)
+        for c in self.cpus:
+            c.tl = self._tl
+            c.tl_key = c.tl_key_now()
+
+    def timeline_drain(self):
+        log = getattr(self, "_tl", None)
+        if not log:
+            return [], 0
+        keep = log[:self._tl_cap]          # the capacity, as the native log has one
+        dropped = len(log) - len(keep)
+        log.clear()
+        return keep, dropped
+
+    def timeline_stop(self) -> None:
+        self._tl = None
+        for c in self.cpus:
+            c.tl = None
 
     def cpu_cycle(self, cpu: int) -> int:
         return self.cpus[cpu].cycle

@@ -12,6 +12,10 @@ from .csr import csr_read, csr_write, rfe_target
 from .devices import CONSOLE_BIT
 from .flow import MachineCheck
 
+# timeline record kinds (native/api.h RV_TL_*)
+TL_CTX, TL_TRAP, TL_IRQ, TL_EXIT, TL_TLBW, TL_IPI = range(6)
+TL_TRAP_REG = 17        # a7, the system-call number register (guests/abi.toml)
+
 class TrapMixin:
     """CSR access, rfe, exceptions, exits and interrupts (needs ``self.cpus`` and
     ``self.uart``)."""
@@ -40,6 +44,9 @@ class TrapMixin:
         else:
             self._trap_ring0(cpu, cpu.host, cause, bad, pc)
         cpu.c_traps_by_cause[cause] += 1
+        if cpu.tl is not None:
+            cpu.tl.append((cpu.index, cpu.cycle, TL_TRAP,
+                           cause | (cpu.regs[TL_TRAP_REG] & 0xFFFFFF) << 8, pc))
 
     def _trap_ring0(self, cpu, b, cause, bad, epc):
         if b.tvec == 0:
@@ -89,10 +96,20 @@ class TrapMixin:
         cpu.pc = cpu.hvec
         cpu.flush_xlate()
         cpu.c_vmexits_by_reason[reason] += 1
+        if cpu.tl is not None:
+            cpu.tl.append((cpu.index, cpu.cycle, TL_EXIT, reason, epc))
 
     # ================================================================ interrupts
     def _deliver(self, cpu) -> bool:
         """Take the lowest deliverable interrupt (ISA.md §7); True if one was taken."""
+        taken = self._deliver_line(cpu)
+        if taken is not None and cpu.tl is not None:
+            cpu.tl.append((cpu.index, cpu.cycle, TL_IRQ, taken[0], taken[1]))
+        return taken is not None
+
+    def _deliver_line(self, cpu):
+        """:meth:`_deliver`'s work: ``(line, epc)`` of the interrupt taken, or None."""
+        epc = cpu.pc
         if cpu.v:
             g = cpu.guest
             if cpu.hctl & HCTL["IRQ"]:
@@ -101,7 +118,7 @@ class TrapMixin:
                     line = (phys & -phys).bit_length() - 1
                     self._vmexit(cpu, EXIT["IRQ"], cpu.pc, qual=line)
                     cpu.c_interrupts_by_line[line] += 1
-                    return True
+                    return line, epc
                 lines = g.ipend & g.ienable
             else:
                 lines = (cpu.pending | g.ipend) & g.ienable
@@ -112,22 +129,22 @@ class TrapMixin:
                 else:
                     self._trap_ring0(cpu, g, INT_BIT | line, 0, cpu.pc)
                 cpu.c_interrupts_by_line[line] += 1
-                return True
-            return False
+                return line, epc
+            return None
         lines = cpu.pending & cpu.host.ienable
         if not lines:
-            return False
+            return None
         line = (lines & -lines).bit_length() - 1
         if cpu.ring == -1:
             if not cpu.hstatus & IE_BIT:
-                return False
+                return None
             self._trap_hyp(cpu, INT_BIT | line, 0, cpu.pc)
         else:
             if not cpu.host.status & IE_BIT:
-                return False
+                return None
             self._trap_ring0(cpu, cpu.host, INT_BIT | line, 0, cpu.pc)
         cpu.c_interrupts_by_line[line] += 1
-        return True
+        return line, epc
 
     @staticmethod
     def _irq_mask(cpu) -> int:
