@@ -53,14 +53,16 @@ def draw(figures: list[Figure], path: str | Path, title: str = "") -> None:
     """Draw ``figures`` one panel each, stacked, into ``path``. Raises
     :class:`UserError` if matplotlib is missing or the file cannot be written."""
     plt = _pyplot()
-    fig, axes = plt.subplots(len(figures), 1, figsize=(10, 4.2 * len(figures)),
+    fig, axes = plt.subplots(len(figures), 1, figsize=(12, 4.2 * len(figures)),
                              squeeze=False)
     for ax, f in zip(axes[:, 0], figures):
         n = len(f.series)
         width = 0.8 / max(n, 1)
+        # tab10 repeats after ten series; tab20 keeps up to twenty bars apart
+        colors = plt.get_cmap("tab10" if n <= 10 else "tab20").colors
         for i, (name, values) in enumerate(f.series.items()):
             xs = [g + (i - (n - 1) / 2) * width for g in range(len(f.groups))]
-            bars = ax.bar(xs, values, width, label=name)
+            bars = ax.bar(xs, values, width, label=name, color=colors[i % len(colors)])
             ax.bar_label(bars, labels=[_short(v) if v else "" for v in values],
                          fontsize=7, rotation=90, padding=2)
         ax.set_xticks(range(len(f.groups)), f.groups)
@@ -71,7 +73,8 @@ def draw(figures: list[Figure], path: str | Path, title: str = "") -> None:
         if f.ref is not None:
             ax.axhline(f.ref, color="black", linewidth=0.8, alpha=0.6)
         ax.margins(y=0.25)
-        ax.legend(fontsize=8, ncols=min(n, 4), loc="upper left")
+        # beside the axes, so no legend hides a bar or its label
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(axis="y", alpha=0.3)
     if title:
         fig.suptitle(title)

@@ -96,6 +96,23 @@ def _named(table: dict, text: str, what: str) -> int:
                          f"{', '.join(str(x) for x in table.values())})") from None
 
 
+def _hypercall(text: str) -> int:
+    """The number of hypercall ``text``: a name of the hypercall table
+    (guests/xen/hypercalls.toml; HYPERVISOR_ and do_ prefixes allowed) or a number."""
+    from ..images.hypercalls import hypercall_number, table
+    n = hypercall_number(text)
+    if n is not None:
+        return n
+    try:
+        return int(text, 0)
+    except ValueError:
+        try:
+            names = ", ".join(table().calls)
+        except Exception:                       # no table: say so, never a traceback
+            names = "none known"
+        raise DebugError(f"unknown hypercall {text!r} (one of: {names})") from None
+
+
 def cmd_catch(dbg, arg):
     parts = arg.split()
     kinds = ("trap", "syscall", "vmexit", "ring", "interrupt", "event", "hypercall") + \
@@ -106,11 +123,13 @@ def cmd_catch(dbg, arg):
     if kind not in kinds:
         raise DebugError(f"cannot catch {kind!r}: {', '.join(kinds)}")
     val = None
-    if kind in EVENT_ALIASES or kind == "hypercall":
+    if kind == "hypercall":
+        if rest:                                # a name of guests/xen/hypercalls.toml
+            val = _hypercall(rest)
+    elif kind in EVENT_ALIASES:
         if rest:
             raise DebugError(f"catch {kind} takes no argument")
-        if kind in EVENT_ALIASES:
-            kind, val = "event", tuple(ISA.events[n].value for n in EVENT_ALIASES[kind])
+        kind, val = "event", tuple(ISA.events[n].value for n in EVENT_ALIASES[kind])
     elif kind == "event":
         if rest:
             val = tuple(_named(ISA.event_names, r, "event") for r in rest.split())
@@ -129,6 +148,9 @@ def cmd_catch(dbg, arg):
     c = Catch(dbg.new_num(), kind, val)
     if kind == "syscall" and val is not None:
         c.label = dbg.syscall_names().get(val)
+    if kind == "hypercall" and val is not None:
+        from ..images.hypercalls import hypercall_name
+        c.label = hypercall_name(val)
     dbg.points[c.num] = c
     dbg.write(f"Catchpoint {c.num} ({c.where})")
 

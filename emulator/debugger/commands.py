@@ -48,7 +48,8 @@ HELP = [
         ("catch event [NAME...]", "stop when the guest reports a software event "
                                   "(IPC_SEND, UPCALL...; ISA.md §9)"),
         ("catch ipc|upcall|message|notify", "shorthands for the events of each kind"),
-        ("catch hypercall", "stop at a hypercall (VM exit HYPERCALL or the event)"),
+        ("catch hypercall [NAME]", "stop at a hypercall (VM exit HYPERCALL or the event); "
+                                   "NAME: only that one (guests/xen/hypercalls.toml)"),
         ("delete|d [N...]", "delete points (all without N)"),
         ("disable|enable [N...]", "disable or enable points"),
         ("condition N [EXPR]", "set or clear a breakpoint's condition"),

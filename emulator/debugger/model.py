@@ -75,7 +75,7 @@ class Catch:
     arg: int | tuple | None       # "event" (arg: event codes), "hypercall"
     enabled: bool = True
     hits: int = 0
-    label: str | None = None      # the system call's name (catch syscall write)
+    label: str | None = None      # the system call's (hypercall's) name
 
     @property
     def where(self) -> str:
@@ -89,8 +89,8 @@ class Catch:
             return f"interrupt {ISA.line_names.get(self.arg, self.arg)}"
         if self.kind == "event":
             return "event " + " ".join(ISA.event_names.get(c, str(c)) for c in self.arg)
-        if self.kind == "syscall" and self.label:
-            return f"syscall {self.label} ({self.arg})"
+        if self.kind in ("syscall", "hypercall") and self.label:
+            return f"{self.kind} {self.label} ({self.arg})"
         return f"{self.kind} {self.arg}"
 
 

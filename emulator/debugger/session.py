@@ -549,6 +549,8 @@ class Debugger(Timeline):
             return grew("vmexits_by_reason", c.arg)
         if c.kind == "interrupt":
             return grew("interrupts_by_line", c.arg)
+        if c.kind == "hypercall" and c.arg is not None:     # one hypercall: its exit
+            return grew("vmexits_by_reason", HYPERCALL_EXIT)
         if c.kind in ("event", "hypercall"):
             codes = c.arg if c.kind == "event" else (ISA.events["HYPERCALL"].value,)
             ev_a, ev_b = a.get("events", {}), b.get("events", {})
@@ -613,8 +615,8 @@ class Debugger(Timeline):
                     ok = (post.ring, post.v) != (pre[i].ring, pre[i].v)
                 elif self._catch_counts(c, a, b):
                     ok = True
-                    if c.kind == "syscall" and c.arg is not None:
-                        ok = post.regs[17] == c.arg
+                    if c.kind in ("syscall", "hypercall") and c.arg is not None:
+                        ok = post.regs[17] == c.arg     # a7 (the exit leaves it as is)
                 if ok:
                     c.hits += 1
                     self.cur = i

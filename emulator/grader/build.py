@@ -104,9 +104,12 @@ class Builder:
             return img
         else:
             spec = DiskSpec("grade")
-            for k in ("programs", "stubs", "files"):
+            for k in ("programs", "stubs", "tools", "files"):
                 if k in d:
                     setattr(spec, k, (sub / d[k]).resolve())
+            more = d.get("more_programs", [])
+            spec.more_programs = [(sub / x).resolve()
+                                  for x in ([more] if isinstance(more, str) else more)]
             if "size" in d:
                 spec.size = _count(d["size"], "disk.size")
             if "inodes" in d:
@@ -129,8 +132,6 @@ class Builder:
     def modules(self, t: TestSpec) -> tuple[list | None, str]:
         """``(Module list, "")`` or ``(None, reason)``: the test's ``modules`` (sources
         from the submission), else a bundled guest's own, else none."""
-        from ..images.boot import build_module
-        from ..images.registry import ModuleSource
         if t.modules is None and not t.guest:
             return [], ""
         key = repr(t.modules) if t.modules is not None else ("guest", t.guest)
@@ -146,7 +147,9 @@ class Builder:
                 for m in t.modules:
                     inc = m.get("include", t.include or [])   # default: the test's
                     ms = ModuleSource(m["name"], base=m.get("base"), addr=m.get("addr"),
-                                      include=[(sub / i).resolve() for i in inc])
+                                      include=[(sub / i).resolve() for i in inc],
+                                      linked=bool(m.get("linked", False)),
+                                      defines=dict(m.get("defines", {})))
                     if "source" in m:
                         ms.source = (sub / m["source"]).resolve()
                         if not ms.source.is_file():

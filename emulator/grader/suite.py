@@ -52,7 +52,9 @@ Suite format
                                     # boot modules (ISA.md §11), in order: `source` (in
                                     # the submission, assembled with its directory,
                                     # `include` and guests/lib), `guest` (a bundled
-                                    # guest's ELF) or `file`; optional `addr`. Absent: a
+                                    # guest's ELF) or `file`; optional `addr`, or
+                                    # `linked = true` (an ELF at its own addresses);
+                                    # `defines` (-D) for a source or guest. Absent: a
                                     # bundled guest's own [[module]]s, else none
 
     # --- one boot (the common case)
@@ -88,9 +90,10 @@ an in-memory overlay), and the overlay of boot *k* is handed to boot *k+1*::
     disk = { image = "fs.img" }                    # an image file (submission directory)
     disk = { programs = "../user",                 # built like a guest.toml [disk]
              files = "../user/rootfs",             # table (images/rootdisk.py; also
-                                                   # `stubs`), paths
+                                                   # `stubs`, `tools`), paths
              size = 4096, inodes = 256,            # relative to the submission directory
              add = { "notes.txt" = "hello\\n" } }  # extra files (name -> content)
+    disk = { size = 64, inodes = 16 }              # an empty file system
 
 Scoring: a test passes when every boot ended as ``stop`` says (with ``exit_code``), every
 ``expect`` regex matched in order, and no ``reject`` regex matched; it then earns its
@@ -145,8 +148,10 @@ _TEST_KEYS = _BOOT_KEYS | {
     "guest", "kernel", "include", "defines", "options", "cpus", "ram", "tlb_entries", "disk",
     "boots", "modules", "nic"}
 _SUITE_KEYS = {"name", "description", "submission", "engine"}
-_DISK_KEYS = {"guest", "image", "programs", "stubs", "files", "size", "inodes", "add"}
-_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include"}
+_DISK_KEYS = {"guest", "image", "programs", "more_programs", "stubs", "tools", "files",
+              "size", "inodes", "add"}
+_MODULE_KEYS = {"name", "source", "guest", "file", "base", "addr", "include", "linked",
+                "defines"}
 
 
 @dataclass
@@ -339,8 +344,8 @@ def _disk(d, where: str) -> dict:
     if extra:
         raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
     kinds = [k for k in ("guest", "image", "programs", "files") if k in d]
-    if not kinds:
-        raise UserError(f"{where}: needs 'guest', 'image', 'programs' or 'files'")
+    if not kinds and "size" not in d and "add" not in d:    # size alone: an empty FS
+        raise UserError(f"{where}: needs 'guest', 'image', 'programs', 'files' or 'size'")
     if ("guest" in d or "image" in d) and len(kinds) > 1:
         raise UserError(f"{where}: 'guest' and 'image' stand alone")
     if "add" in d and (not isinstance(d["add"], dict) or not all(
@@ -361,8 +366,14 @@ def _module(m, where: str) -> dict:
     for key in ("base", "addr"):
         if key in m and (not isinstance(m[key], int) or isinstance(m[key], bool)):
             raise UserError(f"{where}: {key} must be an integer")
+    if "linked" in m and not isinstance(m["linked"], bool):
+        raise UserError(f"{where}: linked must be true or false")
     if "include" in m:
         _str_list(m["include"], f"{where}: include")
+    if "defines" in m and (not isinstance(m["defines"], dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+            for k, v in m["defines"].items())):
+        raise UserError(f"{where}: defines must be a table of NAME = integer")
     return dict(m)
 
 

@@ -192,19 +192,20 @@ def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
     bundled ``guest``. Raises :class:`UserError`."""
     if src.source is not None:
         inc = [src.source.resolve().parent, *src.include, lib_dir()]
-        data = cache.assemble(src.source, inc, base=src.base, name=src.name)
+        data = cache.assemble(src.source, inc, base=src.base, name=src.name,
+                              defines=src.defines or None)
     elif src.guest is not None:
         g = find_guest(src.guest)
         if g is None:
             raise UserError(f"module {src.name}: no bundled guest called {src.guest!r}")
-        data = build_guest(g)
+        data = build_guest(g, defines=src.defines or None)
     else:
         try:
             data = Path(src.file).read_bytes()
         except OSError as e:
             raise UserError(f"module {src.name}: cannot read {str(src.file)!r}: "
                             f"{e.strerror}") from None
-    return Module(src.name, data, src.addr)
+    return Module(src.name, data, src.addr, linked=src.linked)
 
 
 _MODULE_RE = re.compile(r"^([^=@]+)=(.+?)(?:@(\w+))?$")

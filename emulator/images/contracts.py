@@ -31,9 +31,10 @@ def _inc_names(name: str) -> set[str]:
 
 def known_constants() -> set[str]:
     """Names every guest may use without listing them: registers, CSRs, and the
-    generated ISA (ringvm.inc) and ABI (abi.inc) constants."""
+    generated ISA (ringvm.inc), ABI (abi.inc) and hypercall ABI (hypercall.inc)
+    constants."""
     return (set(ISA.registers) | set(ISA.csrs) | _inc_names("ringvm.inc")
-            | _inc_names("abi.inc"))
+            | _inc_names("abi.inc") | _inc_names("hypercall.inc"))
 
 
 @dataclass

@@ -36,6 +36,9 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     # guest = "monolithic"      #   the ELF of a bundled guest, or
     # file = "data.bin"         #   a file as it is (an ELF is placed as its image)
     addr = 0x00400000           #   optional fixed physical address
+    # linked = true             #   or: an ELF placed at its own link addresses, like
+                                #   the kernel (another kernel's image; no addr)
+    defines = { PV = 1 }        #   optional -D for a `source` or `guest` module
 
     [workload]                  # how `ringvm compare` runs the portable workload here
     command = "workload"        #   the line typed at its console (" quick" appended for
@@ -85,7 +88,8 @@ class ModuleSource:
     """A ``[[module]]`` of a guest.toml (or a ``--module``): ``name`` and one of
     ``source`` (a .s file, assembled at ``base`` with ``include`` paths), ``guest`` (a
     bundled guest's ELF) or ``file`` (bytes as they are); ``addr``: fixed physical
-    address or None."""
+    address or None; ``linked``: an ELF placed at its own physical addresses;
+    ``defines``: -D for a ``source`` or ``guest`` module."""
     name: str
     source: Path | None = None
     guest: str | None = None
@@ -93,6 +97,8 @@ class ModuleSource:
     base: int | None = None
     include: list[Path] = field(default_factory=list)
     addr: int | None = None
+    linked: bool = False
+    defines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -171,7 +177,8 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
     out = []
     for i, t in enumerate(value, 1):
         where = f"{meta}: module {i}"
-        extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr"}
+        extra = set(t) - {"name", "source", "guest", "file", "base", "include", "addr",
+                          "linked", "defines"}
         if extra:
             raise UserError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
         kinds = [k for k in ("source", "guest", "file") if k in t]
@@ -190,6 +197,15 @@ def _modules(directory: Path, value, meta: Path) -> list[ModuleSource]:
                     raise UserError(f"{where}: {key} must be an integer")
                 setattr(m, key, t[key])
         m.include = [directory / str(p) for p in t.get("include", [])]
+        if "linked" in t:
+            if not isinstance(t["linked"], bool) or (t["linked"] and "addr" in t):
+                raise UserError(f"{where}: linked must be true or false (and a linked "
+                                f"module has no addr)")
+            m.linked = t["linked"]
+        if "defines" in t:
+            if "file" in t:
+                raise UserError(f"{where}: defines apply to a source or guest module")
+            m.defines = _defines(t["defines"], where)
         out.append(m)
     return out
 

@@ -4,7 +4,11 @@ A guest's ``guest.toml`` may describe the disk it boots from (see :mod:`.registr
 
     [disk]
     programs = "../user"     # every NAME.s there (not lib/) becomes /NAME
+    more_programs = ["progs"] # more folders of programs (a structure's own commands),
+                             # assembled like those of `programs`, with its library
     stubs = "ulib"           # the stub library's folder (default: programs/lib/trap)
+    tools = "programs"       # a second folder of programs: the structure's own (not
+                             # portable: e.g. xen's xl), with the same stubs
     files = "../user/rootfs" # copied in recursively (README, ...)
     size = 4096              # blocks of 512 bytes (default 4096 = 2 MiB)
 
@@ -35,7 +39,7 @@ import os
 import shutil
 import struct
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ringvm.errors import UserError
@@ -54,25 +58,35 @@ class DiskSpec:
     guest: str
     programs: Path | None = None
     stubs: Path | None = None
+    tools: Path | None = None
     files: Path | None = None
     size: int = rvfs.DEFAULT_SIZE
     ninodes: int = rvfs.DEFAULT_NINODES
     origin: Path | None = None
+    more_programs: list[Path] = field(default_factory=list)
 
 
 def parse_disk_table(guest: str, directory: Path, table: dict, meta: Path) -> DiskSpec:
     """A :class:`DiskSpec` from a guest.toml ``[disk]`` table (paths relative to the
     guest directory). Raises :class:`UserError` for unknown keys or bad values."""
-    known = {"programs", "stubs", "files", "size", "inodes"}
+    known = {"programs", "more_programs", "stubs", "tools", "files", "size", "inodes"}
     extra = set(table) - known
     if extra:
         raise UserError(f"{meta}: unknown key(s) in [disk]: {', '.join(sorted(extra))}")
     spec = DiskSpec(guest, origin=directory.resolve())
-    for key in ("programs", "stubs", "files"):
+    for key in ("programs", "stubs", "tools", "files"):
         if key in table:
             if not isinstance(table[key], str):
                 raise UserError(f"{meta}: [disk] {key} must be a path string")
             setattr(spec, key, (directory / table[key]).resolve())
+    if "more_programs" in table:
+        more = table["more_programs"]
+        more = [more] if isinstance(more, str) else more
+        if not isinstance(more, list) or not all(isinstance(x, str) for x in more):
+            raise UserError(f"{meta}: [disk] more_programs must be a list of paths")
+        if "programs" not in table:
+            raise UserError(f"{meta}: [disk] more_programs needs programs (their library)")
+        spec.more_programs = [(directory / x).resolve() for x in more]
     for key, attr in (("size", "size"), ("inodes", "ninodes")):
         if key in table:
             if not isinstance(table[key], int) or table[key] < 1:
@@ -119,29 +133,35 @@ def program_sources(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.s") if p.is_file())
 
 
-def program_include_paths(directory: Path, stubs: Path | None = None) -> list[Path]:
+def program_include_paths(directory: Path, stubs: Path | None = None,
+                          library: Path | None = None) -> list[Path]:
     """Include paths of the programs of ``directory``: the folder of the stub library
-    (``stubs``, default ``directory/lib/trap``), then the user library
-    (``directory/lib``), then ``guests/lib`` (the generated ABI constants, the string
+    (``stubs``, default ``library/lib/trap``), then the user library (``library/lib``;
+    ``library`` defaults to ``directory``: a ``more_programs`` folder uses the library
+    of ``programs``), then ``guests/lib`` (the generated ABI constants, the string
     library). The program's own folder is searched first by the assembler."""
-    return [directory, stubs or directory / "lib" / "trap", directory / "lib",
+    library = library or directory
+    return [directory, stubs or library / "lib" / "trap", library / "lib",
             cache.lib_dir()]
 
 
-def assemble_program(src: Path, strip: bool = True, stubs: Path | None = None) -> bytes:
-    """Assemble one user program at useg 0x1000 with the stub library ``stubs``."""
-    elf = cache.assemble(src, program_include_paths(src.parent, stubs), base=USER_BASE)
+def assemble_program(src: Path, strip: bool = True, stubs: Path | None = None,
+                     library: Path | None = None) -> bytes:
+    """Assemble one user program at useg 0x1000 with the stub library ``stubs`` (and
+    the user library of the programs folder ``library``, default its own folder)."""
+    elf = cache.assemble(src, program_include_paths(src.parent, stubs, library),
+                         base=USER_BASE)
     return strip_elf(elf) if strip else elf
 
 
-def build_programs(directory: Path, strip: bool = True,
-                   stubs: Path | None = None) -> dict[str, bytes]:
+def build_programs(directory: Path, strip: bool = True, stubs: Path | None = None,
+                   library: Path | None = None) -> dict[str, bytes]:
     """{name: ELF bytes} for every program of ``directory``."""
     out = {}
     for src in program_sources(directory):
         name = src.stem
         rvfs.encode_name(name)
-        out[name] = assemble_program(src, strip, stubs)
+        out[name] = assemble_program(src, strip, stubs, library)
     return out
 
 
@@ -150,11 +170,21 @@ def build_tree(spec: DiskSpec) -> dict:
     tree: dict = {}
     if spec.files is not None:
         tree = rvfs.tree_from_dir(spec.files)
-    if spec.programs is not None:
-        for name, elf in build_programs(spec.programs, stubs=spec.stubs).items():
+    for folder in (spec.programs, spec.tools):
+        if folder is None:
+            continue
+        stubs = spec.stubs or (spec.programs / "lib" / "trap" if spec.programs else None)
+        for name, elf in build_programs(folder, stubs=stubs).items():
             if isinstance(tree.get(name), dict):
                 raise UserError(f"/{name}: both a directory in {spec.files} and a program")
             tree[name] = elf
+        for more in spec.more_programs:
+            for name, elf in build_programs(more, stubs=spec.stubs,
+                                            library=spec.programs).items():
+                if name in tree:
+                    raise UserError(f"/{name}: a program of {more} has the name of "
+                                    f"another file or program")
+                tree[name] = elf
     return tree
 
 
@@ -165,7 +195,11 @@ def disk_key(spec: DiskSpec) -> str:
     h = hashlib.sha256(b"ringvm-disk 1\0")
     h.update(f"{spec.size} {spec.ninodes}\0".encode())
     cache.hash_tree(h, spec.programs, "programs")
+    for more in spec.more_programs:
+        cache.hash_tree(h, more, "more")
     cache.hash_tree(h, spec.stubs, "stubs")
+    if spec.tools is not None:
+        cache.hash_tree(h, spec.tools, "tools")
     cache.hash_tree(h, cache.lib_dir(), "lib")
     cache.hash_tree(h, spec.files, "files", suffixes=None)
     cache.hash_toolchain(h)
@@ -193,7 +227,8 @@ def disk_identity(spec: DiskSpec) -> str:
     reset, see :func:`working_image`); another checkout or a student's copy of the
     same guest is another identity."""
     h = hashlib.sha256(b"ringvm-disk-identity 1\0")
-    for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files):
+    for part in (spec.origin, spec.guest, spec.programs, spec.stubs, spec.files,
+                 *spec.more_programs) + ((spec.tools,) if spec.tools is not None else ()):
         h.update(f"{Path(part).resolve() if isinstance(part, Path) else part}\0".encode())
     return h.hexdigest()[:16]
 

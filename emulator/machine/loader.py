@@ -32,10 +32,13 @@ class Module:
     """A boot module: ``name`` (1 to 15 bytes of ASCII, no NUL), the file's ``data``
     (an ELF executable, placed as its physical image, or raw bytes, copied as they are)
     and an optional fixed physical ``addr`` (page-aligned; None: after the previous
-    one). ISA.md §11."""
+    one). ``linked``: an ELF placed instead at its own physical addresses (each
+    segment at its ``p_paddr``, like the kernel; no ``addr``) — another kernel's image,
+    e.g. one CPU driver per CPU. ISA.md §11."""
     name: str
     data: bytes
     addr: int | None = None
+    linked: bool = False
 
     def __post_init__(self):
         raw = self.name.encode("ascii", "replace")
@@ -45,6 +48,9 @@ class Module:
         if self.addr is not None and (self.addr < 0 or self.addr % PAGE):
             raise UserError(f"module {self.name}: address 0x{self.addr:x} is not "
                             f"page-aligned")
+        if self.linked and (self.addr is not None or not self.is_elf):
+            raise UserError(f"module {self.name}: a linked module is an ELF placed at "
+                            f"its own addresses (no fixed address)")
 
     @property
     def is_elf(self) -> bool:
@@ -149,6 +155,9 @@ def place_modules(ram: bytearray, used: list[tuple[int, int, str]],
     placed = []
     used = list(used)
     for m in modules:
+        if m.linked:
+            placed.append(_place_linked(ram, used, m))
+            continue
         data, entry, flags = _physical_image(m)
         start = m.addr if m.addr is not None else _page_up(max(e for _, e, _ in used))
         end = start + len(data)
@@ -164,6 +173,36 @@ def place_modules(ram: bytearray, used: list[tuple[int, int, str]],
         used.append((start, _page_up(end), f"module {m.name}"))
         placed.append(PlacedModule(m.name, start, end, entry, flags))
     return placed
+
+
+def _place_linked(ram: bytearray, used: list, m: Module) -> PlacedModule:
+    """Copy the segments of the ELF module ``m`` to their physical addresses (like the
+    kernel's), after checking RAM and ``used``; record the span in ``used``."""
+    elf = read_image(m.data)
+    segs = [(s.paddr, bytes(s.data), max(s.memsz, len(s.data))) for s in elf.segments
+            if max(s.memsz, len(s.data))]
+    if not segs:
+        raise UserError(f"module {m.name}: an ELF with nothing to load")
+    for paddr, _data, memsz in segs:
+        if paddr < 0 or paddr + memsz > len(ram):
+            raise UserError(f"module {m.name}: segment at physical 0x{paddr:08x} "
+                            f"({memsz} bytes) lies outside RAM ({_ram_text(len(ram))}); "
+                            f"give the machine more memory with --ram")
+        for a, b, what in used:
+            if paddr < b and a < paddr + memsz:
+                raise UserError(f"module {m.name}: segment at 0x{paddr:08x}-"
+                                f"0x{paddr + memsz:08x} overlaps {what} "
+                                f"(0x{a:08x}-0x{b:08x})")
+    for paddr, data, memsz in segs:
+        ram[paddr:paddr + len(data)] = data
+        ram[paddr + len(data):paddr + memsz] = bytes(memsz - len(data))
+    start = min(p for p, _d, _n in segs) & ~(PAGE - 1)
+    end = max(p + n for p, _d, n in segs)
+    used.append((start, _page_up(end), f"module {m.name}"))
+    flags = BI.module_flags["ELF"] | BI.module_flags["LINKED"]
+    if elf.flags & BOOT_HYPERVISOR:
+        flags |= BI.module_flags["HYPERVISOR"]
+    return PlacedModule(m.name, start, end, elf.entry & 0xFFFFFFFF, flags)
 
 
 def write_boot_info(machine, placed: list[PlacedModule], free: int) -> None:

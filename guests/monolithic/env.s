@@ -40,4 +40,9 @@ env_cwd:
 env_v2p:
     li   t0, KSEG
     sub  a0, a0, t0
+.if DOM0
+    la   t0, pv_mbase                   # pv.s: Dom0's devices need machine addresses
+    lw   t0, 0(t0)
+    add  a0, a0, t0
+.endif
     ret

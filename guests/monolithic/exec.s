@@ -196,7 +196,7 @@ kexec:
     or   t0, t0, t1
     sw   t0, 0(s2)
     j    8f
-7:  call kalloc
+7:  UALLOC
     beqz a0, 80f
     li   t0, KSEG
     sub  a0, a0, t0

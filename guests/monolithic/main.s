@@ -15,6 +15,9 @@
 .include "base/config.inc"
 .include "param.inc"
 .include "abi.inc"
+.if PV                                  # the paravirtual build: a domain of guests/xen
+.include "pv.inc"
+.endif
 .if VMM                                 # the type-2 VMM option: boot in ring -1 (vmm.s)
 .hypervisor
 .entry vmm_boot
@@ -37,6 +40,9 @@ _start:
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
+.if PV
+    j    pv_main                        # the start info, not the devices (pv.s)
+.endif
     la   a0, kernel_end                 # free memory: [end of image, RAMSIZE)
     li   t0, SYSCTL_RAMSIZE
     lw   a1, 0(t0)
@@ -111,16 +117,27 @@ not_ring0:
 .include "sysfile.s"
 .include "systable.s"
 .include "env.s"
+.if PV && !DOM0                         # a DomU prints through its console frontend
+.include "pv/consfront.s"
+.else
 .include "base/kprint.s"
+.endif
 .include "base/string.s"
 .include "mm/kalloc.s"
 .include "trap/swtch.s"
+.if PV && !DOM0                         # a DomU's disk is the block frontend
+.include "pv/blkfront.s"
+.else
 .include "dev/console.s"
 .include "dev/disk.s"
+.endif
 .include "fs/bio.s"
 .include "fs/fs.s"
 .if VMM
 .include "vmm.s"
+.endif
+.if PV
+.include "pv.s"
 .endif
 
 .rodata

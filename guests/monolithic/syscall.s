@@ -96,6 +96,9 @@ sys_halt:
     lw   t0, P_PID(t0)
     li   t1, 1
     bne  t0, t1, 1f
+.if PV
+    j    pv_halt                        # pv.s: sched_shutdown
+.endif
     li   t0, SYSCTL_HALT
     sw   a0, 0(t0)
 2:  j    2b

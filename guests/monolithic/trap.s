@@ -96,7 +96,11 @@ trap_entry:
     beqz t0, utrap_full
     la   t0, cur_pgdir
     lw   t0, 0(t0)
+.if PV
+    PV_TLB_REFILL t0, t1, t2, utrap_full   # pv.inc: a batched mmu_update, not tlbwi
+.else
     TLB_REFILL t0, t1, t2, utrap_full
+.endif
     la   t0, stat_refills
     lw   t1, 0(t0)
     addi t1, t1, 1
@@ -195,6 +199,10 @@ probe_word:
 # devintr(a0 = cause with bit 31 set) -> a0 = 1 if it was the timer
 devintr:
     PROLOGUE
+.if PV
+    call pv_devintr                     # pv.s: the event-channel upcall (VIRQ)
+    EPILOGUE
+.endif
     andi s1, a0, 0xFF
     li   t0, IRQ_TIMER
     bne  s1, t0, 1f

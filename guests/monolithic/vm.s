@@ -17,7 +17,7 @@ uvmalloc:
     mv   s3, a2
     mv   s4, a3
 1:  bgeu s2, s3, 8f
-    call kalloc
+    UALLOC
     beqz a0, 9f
     mv   s5, a0
     mv   a0, s1
@@ -33,7 +33,7 @@ uvmalloc:
     add  s2, s2, t0
     j    1b
 7:  mv   a0, s5
-    call kfree
+    UFREE
 9:  li   a0, -1
     EPILOGUE
 8:  li   a0, 0
@@ -60,7 +60,7 @@ uvmunmap:
     and  t0, t0, t1
     li   t1, KSEG
     or   a0, t0, t1
-    call kfree
+    UFREE
 2:  li   t0, 4096
     add  s2, s2, t0
     j    1b
@@ -85,7 +85,7 @@ uvmfree:
     and  t0, t0, t1
     li   t1, KSEG
     or   a0, t0, t1
-    call kfree
+    UFREE
 3:  addi s4, s4, 1
     li   t0, 1024
     blt  s4, t0, 2b
@@ -116,7 +116,7 @@ uvmcopy:
     lw   s6, 0(t0)                      # old entry
     andi t1, s6, TLB_V
     beqz t1, 3f
-    call kalloc
+    UALLOC
     beqz a0, 8f
     mv   s7, a0
     li   t1, 0xFFFFF000
@@ -146,7 +146,7 @@ uvmcopy:
     mv   a0, s2
     EPILOGUE
 7:  mv   a0, s7
-    call kfree
+    UFREE
 8:  mv   a0, s2
     call uvmfree
 9:  li   a0, 0

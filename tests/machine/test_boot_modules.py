@@ -128,6 +128,28 @@ def test_module_placement_errors(tmp_path):
         Module("x", b"", addr=0x1234)
 
 
+def test_a_linked_module_lies_at_its_own_addresses_like_the_kernel():
+    from ringvm.assembler import assemble_source
+    src = "_start: j _start\n.data\nx: .word 0x1234567\n.bss\ny: .space 8192\n"
+    other = assemble_source(src, base=0x80300000)
+    elf = resolve("hello").elf
+    with Machine(engine="python") as m:
+        m.load_elf(elf, [Module("cpu1", other, linked=True), Module("after", b"zz")])
+        p = page(m)
+        cpu1, after = p["modules"]
+        assert cpu1["FLAGS"] == BI.module_flags["ELF"] | BI.module_flags["LINKED"]
+        assert (cpu1["START"], cpu1["ENTRY"]) == (0x300000, 0x80300000)
+        assert m.read_physical(0x301000, 4) == (0x1234567).to_bytes(4, "little")
+        assert cpu1["END"] == 0x302000 + 8192            # its bss, zeroed, included
+        assert after["START"] >= 0x304000 and p["FREE"] >= after["END"]
+    with Machine(engine="python") as m, pytest.raises(UserError, match="overlaps"):
+        m.load_elf(elf, [Module("a", other, linked=True), Module("b", other, linked=True)])
+    with pytest.raises(UserError, match="linked module"):
+        Module("x", b"raw", linked=True)
+    with pytest.raises(UserError, match="linked module"):
+        Module("x", other, addr=0x100000, linked=True)
+
+
 def test_a_kernel_on_the_boot_info_page_is_refused():
     from ringvm.assembler import assemble_source
     elf = assemble_source(".org 0x80000000\n_start: j _start\n")

@@ -219,3 +219,21 @@ def test_mkfs_programs(tmp_path, capsys):
     (progs / "bad.s").write_text("    addi x, y\n")
     assert ringvm(["mkfs", str(img), "--programs", str(progs)]) == 2
     assert "bad.s:1" in capsys.readouterr().err
+
+
+def test_more_programs_use_the_library_of_programs(tmp_path):
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "hi.s").write_text('.include "ulib.s"\nmain:\n    la a0, msg\n    call puts\n'
+                               '    li a0, 0\n    ret\n.rodata\nmsg: .asciz "hi"\n')
+    spec = rootdisk.parse_disk_table("g", tmp_path, {"programs": str(USER_DIR),
+                                                     "more_programs": ["more"]},
+                                     tmp_path / "guest.toml")
+    tree = rootdisk.build_tree(spec)
+    assert "hi" in tree and "ls" in tree
+    (more / "ls.s").write_text("")
+    with pytest.raises(UserError, match="name of another"):
+        rootdisk.build_tree(spec)
+    with pytest.raises(UserError, match="needs programs"):
+        rootdisk.parse_disk_table("g", tmp_path, {"more_programs": ["more"]},
+                                  tmp_path / "guest.toml")

@@ -6,12 +6,16 @@
 # starts the next request — the classic top half / bottom half split.
 #
 # Provides: disk_init(a0 = 1 if present), disk_rw(a0 = sector, a1 = buffer, a2 = sectors,
-#   a3 = 1 write / 0 read) -> 0 / -1, disk_intr() (from the DISK interrupt)
+#   a3 = 1 write / 0 read) -> 0 / -1, disk_intr() (from the DISK interrupt), disk_poll()
+#   (instead, on a CPU the DISK interrupt does not reach: called periodically; with
+#   DISK_POLL = 1)
 # Needs: env_sleep, env_wakeup, env_v2p (DMA addresses); kframe.inc, config.inc
 # Parameters: DISK_REGS (address of the device's registers, default its kseg address;
-#   a user-level driver maps the device page elsewhere)
+#   a user-level driver maps the device page elsewhere), DISK_POLL (1: assemble
+#   disk_poll; default 0)
 
 PARAM DISK_REGS, DISK_BASE + KSEG
+PARAM DISK_POLL, 0
 
 # disk_init(a0 = 1 if the device is present): with no disk every request fails.
 disk_init:
@@ -117,6 +121,21 @@ disk_intr:
     beqz a0, 9f
     call disk_start
 9:  EPILOGUE
+
+# disk_poll(): for a driver on a CPU the DISK interrupt does not reach (it goes to CPU
+# 0, ISA.md §9), called periodically: if the head request has finished, complete it as
+# the interrupt would (disk_intr). Assembled only with DISK_POLL = 1.
+.if DISK_POLL
+disk_poll:
+    la   t0, disk_qhead
+    lw   t0, 0(t0)
+    beqz t0, 1f
+    li   t0, DISK_REGS + DISK_OFF_STATUS
+    lw   t0, 0(t0)
+    li   t1, DISK_STATUS_DONE
+    bgeu t0, t1, disk_intr              # DONE or ERROR (not IDLE, not BUSY)
+1:  ret
+.endif
 
 .data
     .balign 4

@@ -1,0 +1,5 @@
+"""The multikernel's tests (tests/multikernel): helpers in mkernel.py."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
