@@ -75,7 +75,7 @@ struct rv_tlbe {
     RV_PRIVATE uint8_t pad;
 };
 
-/* translation cache entry: host address = off + va; tag = va page | generation (0 = empty) */
+/* translation cache entry: host address = off + va; tag = va page (internal.h TC_EMPTY) */
 RV_PRIVATE struct rv_tc {
     uint32_t tag;
     uint32_t useg;             /* 1 if a hit is a useg TLB hit (counts tlb_hits) */
@@ -110,6 +110,9 @@ struct rv_tlog {
 };
 struct rv_cpu {
     uint32_t r[REG_COUNT];
+    /* decoded instructions write r0 here, so r[0] stays 0 without a store per
+     * instruction (block.c); right after r, so register offsets fit a byte */
+    RV_PRIVATE uint32_t rsink;
     uint32_t pc;
     int32_t ring;              /* -1..3 (guest ring when v) */
     int32_t v;
@@ -137,10 +140,11 @@ struct rv_cpu {
     struct rv_tlbe tlb[MACHINE_TLB_ENTRIES_MAX];
     /* index: bucket (vpn mod RV_TLB_BUCKETS) -> bitmask of the valid entries in it */
     RV_PRIVATE uint64_t tlbidx_bits[RV_TLB_BUCKETS][MACHINE_TLB_ENTRIES_MAX / 64];
+    RV_PRIVATE int32_t tlbwords;     /* words of a bucket in use: (entries + 63) / 64 */
     RV_PRIVATE uint64_t end;         /* cycle at which the current batch ends */
     RV_PRIVATE uint64_t limit;       /* min(end, next_event): one compare per step */
-    RV_PRIVATE uint32_t tgen;        /* translation-cache generation, in tag bits 2..11 */
     RV_PRIVATE struct rv_tc (*tc)[RV_TC_SIZE];  /* the set of the current (V, ring class) */
+    RV_PRIVATE uint32_t tcused;      /* bit per set: may hold entries (since the last flush) */
     RV_PRIVATE struct rv_tc tcs[RV_TC_SETS][3][RV_TC_SIZE];
     RV_PRIVATE struct rv_tlog *tl;   /* &machine.tlog while the timeline log is on */
     RV_PRIVATE uint32_t tl_key;      /* context of the last RV_TL_CTX record */
@@ -233,6 +237,8 @@ struct machine {
     RV_PRIVATE int32_t nwatch;
     int32_t whit_pending;
     struct rv_whit whit;
+    /* the decoded-page cache (dcache.c): pre-decoded instructions of code pages */
+    RV_PRIVATE struct dcache *dc;
     /* timeline log (off: rec == NULL) */
     struct rv_tlog tlog;
 };

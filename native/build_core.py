@@ -18,7 +18,7 @@ HERE = Path(os.path.relpath(Path(__file__).resolve().parent))
 
 API_HEADER = "api.h"
 # the translation units, one per concern (see each file's opening comment)
-SOURCES = ["run.c", "interp.c", "mmu.c", "trap.c", "csr.c", "devices.c"]
+SOURCES = ["run.c", "interp.c", "block.c", "dcache.c", "exec.c", "mmu.c", "trap.c", "csr.c", "devices.c"]
 HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 
 # Beyond -O2 -fno-strict-aliasing, two measured choices (callgrind for instruction
@@ -39,6 +39,18 @@ HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 #   padding is never executed (instruction counts unchanged).
 CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto",
           "-falign-jumps=64", "-falign-functions=64"]
+
+# RINGVM_SANITIZE=1 builds a checking engine, never a fast one: AddressSanitizer and
+# UndefinedBehaviorSanitizer (any report aborts), -O1 -g, no LTO. The Python running it
+# is not built with ASan, so preload the runtime:
+#   RINGVM_SANITIZE=1 pip install -e .
+#   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
+#       python -m pytest -p no:xdist tests/native tests/engines
+# (then rebuild without it).
+SANITIZE = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-strict-aliasing",
+            "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
+if os.environ.get("RINGVM_SANITIZE"):
+    CFLAGS = SANITIZE
 
 PRIVATE = "RV_PRIVATE"              # api.h: a declaration/member the cdef leaves out
 ISA_NAMES = "RV_API_ISA_NAMES"      # api.h: isa_gen.h names exported as constants

@@ -16,21 +16,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ pending lines */
-
-static inline uint32_t console_level(struct machine *m) {
-    int rxready = m->rx_len > 0;
-    int eof = m->eof && m->rx_len == 0;
-    return ((m->uart_ctrl & DEV_CONSOLE_CTRL_RXIE) && (rxready || eof)) ||
-           (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
-}
-
-static inline uint32_t host_pending(struct machine *m, struct rv_cpu *c) {
-    uint32_t p = c->ipend;
-    if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
-    return p;
-}
-
 /* ISA.md §10: the wake condition of a waiting CPU (ignores IE) */
 int wake_cond(struct machine *m, struct rv_cpu *c) {
     uint32_t hp = host_pending(m, c);
@@ -117,6 +102,12 @@ static const uint32_t bank_wmask[2][CSR_BANK_COUNT] = {
     CSR_BANK_WMASK_HOST_INIT, CSR_BANK_WMASK_GUEST_INIT,
 };
 static const uint32_t hyp_wmask[CSR_HYP_COUNT] = CSR_HYP_WMASK_INIT;
+
+/* the host copies' masks, then the ring -1 registers' (block.c writes plain ones) */
+void csr_copy_wmasks(uint32_t out[DC_CSR_COPIES]) {
+    memcpy(out, bank_wmask[0], sizeof bank_wmask[0]);
+    memcpy(out + CSR_BANK_COUNT, hyp_wmask, sizeof hyp_wmask);
+}
 
 static void bank_write(struct rv_cpu *c, uint32_t n, int guest, uint32_t v) {
     uint32_t *b = guest ? c->gcsr : c->hcsr;

@@ -10,21 +10,23 @@
  *
  * The TLB: every change of an entry goes through this file (tlb_write, tlb_inv_where,
  * tlb_reindex_all), which keeps the VPN-bucketed lookup index and the translation cache
- * (tc_flush: one generation bump) consistent with it.
+ * consistent with it: a write drops the cached translations of the overwritten and
+ * the new entry's page (tc_drop_vpn), the invalidations flush.
  */
 #include "internal.h"
 
 /* ------------------------------------------------------------------ translation cache */
 
+/* Empty the cache: every set that may hold entries (tcused); then only the current
+ * set is in use. */
 void tc_flush(struct rv_cpu *c) {
-    c->tgen += TC_GEN_STEP;
-    if (c->tgen > PAGE_MASK) {
-        for (int s = 0; s < RV_TC_SETS; s++)
-            for (int k = 0; k < 3; k++)
-                for (int i = 0; i < RV_TC_SIZE; i++)
-                    c->tcs[s][k][i].tag = 0;
-        c->tgen = TC_GEN_STEP;
+    for (int s = 0; s < RV_TC_SETS; s++) {
+        if (!(c->tcused & (1u << s))) continue;
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < RV_TC_SIZE; i++)
+                c->tcs[s][k][i].tag = TC_EMPTY;
     }
+    c->tcused = c->tc ? 1u << (int)((c->tc - &c->tcs[0][0]) / 3) : 0;
 }
 
 /* ------------------------------------------------------------------ TLB lookup index */
@@ -45,27 +47,52 @@ static inline void tlb_index(struct rv_cpu *c, int i) {
 
 void tlb_reindex_all(struct rv_cpu *c, int ntlb) {
     memset(c->tlbidx_bits, 0, sizeof c->tlbidx_bits);
+    c->tlbwords = (ntlb + 63) / 64;
     for (int i = 0; i < ntlb; i++) tlb_index(c, i);
 }
 
 /* The lowest matching entry of (vpn, vmid, asid) in `first`, the next in `second`
- * (-1 if none): ascending index order, like a scan of the whole TLB. */
-void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
-                int *first, int *second) {
+ * (-1 if none): ascending index order, like a scan of the whole TLB. Inline: it is
+ * on every TLB refill's path, twice (the miss, then the retried access). */
+static inline __attribute__((always_inline)) void tlb_find(struct rv_cpu *c, uint32_t vpn,
+                                                          uint32_t vmid, uint32_t asid,
+                                                          int *first, int *second) {
     const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
-    *first = *second = -1;
-    for (int wd = 0; wd < MACHINE_TLB_ENTRIES_MAX / 64; wd++) {
+    int f = -1;
+    *second = -1;
+    for (int wd = 0; wd < c->tlbwords; wd++) {   /* bits past the TLB's entries are 0 */
         uint64_t b = bits[wd];
         while (b) {
             int i = wd * 64 + __builtin_ctzll(b);
             b &= b - 1;
-            struct rv_tlbe *e = &c->tlb[i];
+            const struct rv_tlbe *e = &c->tlb[i];
             if (e->vpn == vpn && e->vmid == vmid && ((e->flags & TLBF_G) || e->asid == asid)) {
-                if (*first < 0) *first = i;
-                else { *second = i; return; }
+                if (f < 0) f = i;
+                else { *second = i; *first = f; return; }
             }
         }
     }
+    *first = f;
+}
+
+void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
+                int *first, int *second) {
+    tlb_find(c, vpn, vmid, asid, first, second);
+}
+
+/* Does a valid entry other than `idx` hold virtual page vpn (any VMID or ASID)? */
+static inline int tlb_vpn_elsewhere(const struct rv_cpu *c, uint32_t vpn, uint32_t idx) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    for (int wd = 0; wd < c->tlbwords; wd++) {
+        uint64_t b = bits[wd];
+        if (wd == (int)(idx >> 6)) b &= ~(1ull << (idx & 63));
+        while (b) {
+            int i = wd * 64 + __builtin_ctzll(b);
+            b &= b - 1;
+            if (c->tlb[i].vpn == vpn) return 1;
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ translation */
@@ -123,7 +150,7 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         /* 3. useg: TLB lookup */
         uint32_t vpn = va >> PAGE_BITS, vmid = ctx_vmid(c), asid = ctx_asid(c);
         int first, second;
-        tlb_lookup(c, vpn, vmid, asid, &first, &second);
+        tlb_find(c, vpn, vmid, asid, &first, &second);
         if (first < 0) {
             if (!probe) {
                 c->c_tlb_misses++;
@@ -178,9 +205,11 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         x->pa = pa;
         x->host = m->ram + pa;
         if (unlikely(watched)) watch_check(m, c, va, pa, size, acc, cas);
-        else if (!probe && !cas) {
+        /* a store mapping of a code page is never cached: stores to it must reach
+         * dc_write (dcache.c) */
+        else if (!probe && !cas && !(acc == RV_ACC_STORE && dc_is_code(m, pa))) {
             struct rv_tc *e = tc_entry(c, acc, va);
-            e->tag = (va & ~PAGE_MASK) | c->tgen;
+            e->tag = va & ~PAGE_MASK;
             e->useg = (uint32_t)useg;
             e->off = (uintptr_t)(m->ram + (pa & ~PAGE_MASK)) - (uintptr_t)(va & ~PAGE_MASK);
         }
@@ -215,10 +244,29 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
     tc_flush(c);
 }
 
+/* Drop the cached translations of virtual page vpn, in every set and kind: the only
+ * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
+static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
+    uint32_t page = vpn << PAGE_BITS, i = TC_IDX(page);
+    for (uint32_t used = c->tcused; used; used &= used - 1) {
+        struct rv_tc (*set)[RV_TC_SIZE] = c->tcs[__builtin_ctz(used)];
+        if (set[RV_ACC_FETCH][i].tag == page) set[RV_ACC_FETCH][i].tag = TC_EMPTY;
+        if (set[RV_ACC_LOAD][i].tag == page) set[RV_ACC_LOAD][i].tag = TC_EMPTY;
+        if (set[RV_ACC_STORE][i].tag == page) set[RV_ACC_STORE][i].tag = TC_EMPTY;
+    }
+}
+
+/* tlbwi/tlbwr: only the translations of the old and the new entry's page change.
+ * Invariant: the cache holds a translation of a useg page only while a valid TLB entry
+ * holds its VPN (every write drops the old entry's page, every invalidation flushes).
+ * So the new entry's page has cached translations only if another valid entry holds
+ * the same VPN (the new one may now be a duplicate match): the usual refill of a page
+ * that missed has none, and skips the drop. */
 void tlb_write(struct rv_cpu *c, uint32_t idx) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
+    if (e->flags & TLBF_V) tc_drop_vpn(c, e->vpn);
     tlb_unindex(c, (int)idx);
     e->vpn = hi >> TLB_VPN_SHIFT;
     e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
@@ -228,7 +276,7 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     tlb_index(c, (int)idx);
     c->c_tlb_writes++;
     TL_EVENT(c, RV_TL_TLBW, e->vpn, (uint32_t)e->asid | ((uint32_t)e->vmid << 8) | (idx << 16));
-    tc_flush(c);
+    if ((e->flags & TLBF_V) && tlb_vpn_elsewhere(c, e->vpn, idx)) tc_drop_vpn(c, e->vpn);
 }
 
 /* ------------------------------------------------------------------ API */

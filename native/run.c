@@ -33,9 +33,16 @@ int rv_run(struct machine *m, uint64_t budget, struct rv_stop *out) {
         out->reason = RV_STOP_MMIO; out->cpu = m->mmio.cpu;
         return out->reason;
     }
+    m->dc->epoch++;   /* Python may have written RAM since the last run (dcache.c) */
     uint64_t steps = 0;
     int reason = RV_STOP_BUDGET;
-    while (steps < budget) {
+    if (m->ncpus == 1 && budget > 0) {
+        /* One CPU: its turn never passes to another, so run the whole budget in one
+         * call and account the quanta it spans afterwards (left in 1..quantum). */
+        reason = cpu_run(m, &m->cpus[0], budget, &steps, out);
+        m->left = m->quantum - (m->quantum - m->left + steps) % m->quantum;
+    }
+    while (steps < budget && m->ncpus > 1) {
         struct rv_cpu *c = &m->cpus[m->cur];
         uint64_t n = budget - steps, done = 0;
         if (n > m->left) n = m->left;
@@ -145,6 +152,7 @@ void rv_cpu_changed(struct machine *m, int cpu) {
     if (c->ring < RING_MOST_PRIVILEGED || c->ring > RING_LEAST_PRIVILEGED) c->ring = RING_KERNEL;
     if (c->mode < RV_RUNNING || c->mode > RV_STOPPED) c->mode = RV_RUNNING;
     c->ten = c->ten ? 1 : 0;
+    c->r[0] = 0;   /* register 0 reads 0: block.c never writes it, so keep it that way */
     for (int i = 0; i < MACHINE_TLB_ENTRIES_MAX; i++) {
         c->tlb[i].vpn &= (1u << TLB_VPN_BITS) - 1;
         c->tlb[i].pfn &= (1u << TLB_PFN_BITS) - 1;
@@ -152,6 +160,7 @@ void rv_cpu_changed(struct machine *m, int cpu) {
         if (i >= m->ntlb) memset(&c->tlb[i], 0, sizeof c->tlb[i]);
     }
     tlb_reindex_all(c, m->ntlb);
+    c->tcused = (1u << RV_TC_SETS) - 1;   /* every set, whatever it holds (or a new CPU's zeros) */
     tc_flush(c);
     tc_select(c);
     recompute_next_event(m, c);
@@ -191,6 +200,7 @@ struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum)
     m->quantum = quantum;
     m->ram_size = ram_size;
     m->left = quantum;
+    if (dc_init(m)) { free(m->cpus); free(m); return NULL; }
     for (int i = 0; i < ncpus; i++) {
         struct rv_cpu *c = &m->cpus[i];
         c->mode = i == 0 ? RV_RUNNING : RV_STOPPED;
@@ -203,6 +213,7 @@ struct machine *rv_new(uint32_t ram_size, int ncpus, int ntlb, uint64_t quantum)
 
 void rv_free(struct machine *m) {
     if (!m) return;
+    dc_free(m);
     free(m->cpus); free(m->ev); free(m->rx); free(m->tx); free(m->bps); free(m->watches);
     free(m);
 }
@@ -210,6 +221,7 @@ void rv_free(struct machine *m) {
 void rv_set_ram(struct machine *m, uint8_t *ram) {
     m->ram = ram;
     for (int i = 0; i < m->ncpus; i++) tc_flush(&m->cpus[i]);
+    dc_flush(m);
 }
 
 int rv_set_pydev(struct machine *m, const uint32_t *pages, int n) {

@@ -97,18 +97,8 @@ NOINLINE int deliver(struct machine *m, struct rv_cpu *c, struct trap *t) {
             X(c, HSTATUS) = hs;
             c->pc = X(c, HVEC);
         } else {
-            uint32_t *b = CUR(c);
-            if (!b[BANK(CSR_TVEC)]) goto novec;
-            b[BANK(CSR_EPC)] = pc;
-            b[BANK(CSR_CAUSE)] = cause;
-            b[BANK(CSR_BADVADDR)] = badv;
-            uint32_t s = b[BANK(CSR_STATUS)];
-            s = STATUS_SET(s, PIE, STATUS_GET(s, IE));
-            s = STATUS_SET(s, IE, 0);
-            s = STATUS_SET(s, PRING, ring_to_field(c->ring));
-            b[BANK(CSR_STATUS)] = s;
-            c->ring = RING_KERNEL;
-            c->pc = b[BANK(CSR_TVEC)];
+            if (!CUR(c)[BANK(CSR_TVEC)]) goto novec;
+            kernel_entry(c, cause, badv);   /* internal.h; tc_select included */
         }
         if (t->kind == TK_INT) {
             c->c_ints[t->cause & (RV_N_LINES - 1)]++;
@@ -135,7 +125,8 @@ novec:
     return 1;
 }
 
-/* rfe in ring -1 (also the second half of vmenter) */
+/* rfe in ring -1 (also the second half of vmenter); rfe in ring 0 is kernel_return
+ * (internal.h, inline: it is on every system call's path) */
 void hyp_return(struct rv_cpu *c) {
     uint32_t hs = X(c, HSTATUS);
     int pring = ring_from_field(STATUS_GET(hs, PRING));
@@ -154,19 +145,6 @@ void hyp_return(struct rv_cpu *c) {
     tl_ctx(c, c->cycle + 1);
 }
 
-void kernel_return(struct rv_cpu *c) {
-    uint32_t *b = CUR(c);
-    uint32_t s = b[BANK(CSR_STATUS)];
-    int pring = ring_from_field(STATUS_GET(s, PRING));
-    c->pc = b[BANK(CSR_EPC)];
-    c->ring = (pring >= RING_KERNEL && pring <= RING_LEAST_PRIVILEGED) ? pring : RING_KERNEL;
-    s = STATUS_SET(s, IE, STATUS_GET(s, PIE));
-    s = STATUS_SET(s, PIE, 1);
-    b[BANK(CSR_STATUS)] = s;
-    tc_select(c);
-    irq_dirty(c);
-    tl_ctx(c, c->cycle + 1);
-}
 
 /* ------------------------------------------------------------------ privilege rules */
 

@@ -1,7 +1,11 @@
 """Differential test: the python and native engines stepped in lockstep must have equal
-CpuState after every step (and equal counters and stops)."""
+CpuState after every step (and equal counters and stops).
+
+``RINGVM_LONG_DIFFERENTIAL=N`` runs N times as many random programs (the benchmark
+machine's long mode; the default is sized for CI)."""
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -13,6 +17,7 @@ import test_hypervisor as hv
 import test_machine_behaviour as mb
 import test_privilege_tlb as pt
 
+SCALE = max(int(os.environ.get("RINGVM_LONG_DIFFERENTIAL", "0") or 0), 1)
 
 
 def lockstep(make, steps: int, ncpus: int, chunk: int = 1, feed=None):
@@ -102,7 +107,7 @@ def test_engines_agree_on_console_driven_wakeups():
              feed=lambda e: e.console_input(b"q"))
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(10 * SCALE))
 def test_engines_agree_step_by_step_on_random_words(seed):
     expect_clean(isolated(f"import test_differential as t; t.random_words({seed})"))
 
@@ -234,19 +239,29 @@ hhandler:
 """
 
 
-@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("seed", range(16 * SCALE))
 def test_engines_agree_step_by_step_on_random_valid_programs(seed):
     # in a child process: a crash of an engine must fail this test only
     expect_clean(isolated(f"import test_differential as t; t.random_valid_program({seed})"))
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(12 * SCALE))
 def test_engines_agree_step_by_step_on_random_programs_with_interrupts(seed):
     expect_clean(isolated(f"import test_differential as t; "
                           f"t.random_valid_program({seed}, irqs=True)"))
 
 
-def random_valid_program(seed, irqs=False):
+@pytest.mark.parametrize("chunk", [7, 64])
+@pytest.mark.parametrize("seed", range(8 * SCALE))
+def test_engines_agree_in_batches_that_end_mid_block(seed, chunk):
+    """The same programs (seeds after the step-by-step ones) compared every `chunk`
+    steps: the native engine runs whole blocks between the comparisons."""
+    expect_clean(isolated(f"import test_differential as t; "
+                          f"t.random_valid_program({100 + seed}, irqs={seed % 2 == 1}, "
+                          f"chunk={chunk})"))
+
+
+def random_valid_program(seed, irqs=False, chunk=1):
     rng = random.Random(1000 + seed + (5000 if irqs else 0))
     src = _random_program(rng, irqs)
     ring = rng.choice([-1, 0])
@@ -265,7 +280,7 @@ def random_valid_program(seed, irqs=False):
             e.schedule_line(0, 2, 300)
             e.schedule_line(1, 3, 100)
         return e
-    lockstep(make, 2500, 2, chunk=1)
+    lockstep(make, 2500 // chunk + 1, 2, chunk=chunk)
 
 
 @pytest.mark.parametrize("src_kind,dst_kind", [("python", "native"), ("native", "python")])

@@ -12,6 +12,7 @@ instruction so a stream keeps going.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,6 +43,8 @@ KDATA = 0x50000      # useg, R only, no U
 DEVMAP = 0x60000     # useg page mapped to the console device
 NTLB = 16
 STEPS = 60
+#: RINGVM_LONG_DIFFERENTIAL=N: N times the examples and steps (the benchmark machine)
+SCALE = max(int(os.environ.get("RINGVM_LONG_DIFFERENTIAL", "0") or 0), 1)
 
 #: base registers for memory operands (never destinations of the stream)
 BASES = {7: KSEG + DEV["ipi"], 8: DATA + 0x40, 9: KSEG + DATA + 0x80, 10: 0x40000,
@@ -241,7 +244,7 @@ def _diff(a: dict, b: dict) -> str:
     return "; ".join(out)
 
 
-def run_lockstep(stream, mode, state, steps=STEPS, second=None, quantum=None):
+def run_lockstep(stream, mode, state, steps=STEPS * SCALE, second=None, quantum=None):
     ncpus = 2 if second is not None else 1
     py, nat = _engines(stream, ncpus, quantum)
     for cpu, st_ in enumerate([state, second][:ncpus]):
@@ -271,7 +274,7 @@ def run_lockstep(stream, mode, state, steps=STEPS, second=None, quantum=None):
     assert bytes(py.ram) == bytes(nat.ram), "RAM differs"
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=300 * SCALE, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(stream=st.lists(instruction(), min_size=8, max_size=40), start=start_state())
 def test_random_streams_match_reference(stream, start):
@@ -279,7 +282,7 @@ def test_random_streams_match_reference(stream, start):
     run_lockstep(stream, mode, state)
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=120 * SCALE, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(stream=st.lists(instruction(), min_size=8, max_size=40), start=start_state(),
        second=start_state(), quantum=st.integers(1, 9),
@@ -291,7 +294,7 @@ def test_two_cpus_match_reference(stream, start, second, quantum, mode1):
     s1 = second[1]
     s1.mode = mode1
     s1.csr[CSR["cpuid"]] = 1
-    run_lockstep(stream, mode, state, steps=STEPS, second=s1, quantum=quantum)
+    run_lockstep(stream, mode, state, steps=STEPS * SCALE, second=s1, quantum=quantum)
 
 
 def test_snapshot_crosses_engines():
