@@ -25,33 +25,14 @@ engines), never host time.
 from __future__ import annotations
 
 import argparse
-import re
 import time
 
 from ringvm.assembler.elf import read_elf
-from ringvm.emulator.images import MachineOptions, guests_dir, machine_for, resolve
+from ringvm.emulator.compare.reports.multikernel import MODES, update
+from ringvm.emulator.images import MachineOptions, machine_for, resolve
 from ringvm.emulator.images.rootdisk import assemble_program
 from ringvm.emulator.images.workload import parse_phases
 from ringvm.emulator.machine import Console
-
-MODES = [(0, "shared, cas spin lock"), (1, "replicas, by messages"),
-         (2, "owner, by messages")]
-UPDATE_RE = re.compile(r"(\d+) cycles per update, (\d+) lock spins, (\d+) full channels, "
-                       r"(\d+) line transfers")
-
-
-def update(engine: str, mode: int, n: int, updates: int, line_cost: int = 0) -> tuple:
-    """(cycles per update, lock spins, full channels, line transfers) of update.s."""
-    src = guests_dir() / "multikernel" / "bench" / "update.s"
-    image = resolve(str(src), defines={"MODE": mode, "UPDATES": updates,
-                                       "LINE_COST": line_cost})
-    con = Console(input=b"", capture=True)
-    with machine_for(image, MachineOptions(engine=engine, ncpus=n), con) as m:
-        r = m.run(max_steps=2_000_000_000)
-    out = bytes(con.captured).decode()
-    found = UPDATE_RE.search(out)
-    assert r.kind == "halt" and r.exit_code == 0 and found, out
-    return tuple(int(x) for x in found.groups())
 
 
 def boot_lines(guest: str, text: str, engine: str, cpus: int | None = None, options=()) \

@@ -1,4 +1,4 @@
-"""``barham`` — Barham et al. (SOSP 2003, "Xen and the Art of Virtualization"): a
+"""``xen`` — Barham et al. (SOSP 2003, "Xen and the Art of Virtualization"): a
 paravirtualized kernel avoids most of the exits of trap-and-emulate — it batches its
 page-table (here: TLB) updates into hypercalls, and its devices are split drivers over
 shared rings instead of emulated registers — and so runs close to native speed.
@@ -70,7 +70,7 @@ def _run(ctx: Context) -> ReportResult:
     fig = Figure("cycles per phase relative to bare metal", list(PHASES),
                  {"trap-and-emulate": [over[p][0] for p in PHASES],
                   "paravirtual": [over[p][1] for p in PHASES]}, "× bare metal", ref=1.0)
-    return ReportResult("barham", REPORT.title,
+    return ReportResult("xen", REPORT.title,
                         ["phase", "T&E cycles", "PV cycles", "T&E exits", "PV exits",
                          "T&E MMIO+TLB", "PV MMIO+TLB", "PV hypercalls"],
                         rows, verdicts, [fig],
@@ -78,5 +78,5 @@ def _run(ctx: Context) -> ReportResult:
                          "(its backends do the DomU's I/O)."])
 
 
-REPORT = Report("barham", "paravirtualization against trap-and-emulate (Barham et al. "
+REPORT = Report("xen", "paravirtualization against trap-and-emulate (Barham et al. "
                 "2003, Xen)", "Barham et al., SOSP 2003", ("hypervisor", "xen"), _run)
