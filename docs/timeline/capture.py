@@ -1,4 +1,7 @@
-"""Capture docs/timeline/pipeline.png: the monolithic kernel's `cat README | wc` timeline.
+"""Capture the README's timeline pictures: docs/timeline/pipeline.png (the monolithic
+kernel's `cat README | wc`) and, with ``--scene multikernel``, docs/timeline/multikernel.png
+(an agreement round between the multikernel's four CPU drivers: messages as arrows
+between the CPU tracks, booted with ``ringvm boot multikernel --input 'mkping 1 3\\n'``).
 
 What it does:
 
@@ -34,7 +37,7 @@ What it needs:
 
 Run from anywhere (about 10 s; the first run also downloads the 4 MB npm tarball)::
 
-    python docs/timeline/capture.py [--out PNG] [--chromium /usr/bin/chromium]
+    python docs/timeline/capture.py [--scene pipeline|multikernel] [--out PNG] [--chromium /usr/bin/chromium]
                                     [--viewer-dir DIR] [--keep-json FILE]
 
 The tests never run this script (it needs Chromium); it is a documentation build step.
@@ -69,10 +72,9 @@ def ringvm_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "ringvm.emulator.cli"]
 
 
-def record_timeline(path: Path) -> None:
-    """Boot the monolithic kernel, type the pipeline, write its timeline to ``path``."""
-    cmd = ringvm_command() + ["boot", "monolithic", "--option", "events", "--fresh-disk",
-                              "--input", r"cat README | wc\n", "--timeline", str(path)]
+def record_timeline(path: Path, boot_args: list[str]) -> None:
+    """Run ``ringvm boot BOOT_ARGS --timeline PATH``."""
+    cmd = ringvm_command() + ["boot", *boot_args, "--timeline", str(path)]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     sys.stdout.write(run.stdout if run.stdout.endswith("\n") else run.stdout + "\n")
     if run.returncode != 0 or not path.exists():
@@ -94,6 +96,29 @@ def pipeline_window(trace: dict) -> tuple[float, float]:
     lo, hi = min(s for s, _ in wc), max(e for _, e in cat + wc)
     pad = (hi - lo) * MARGIN
     return (lo - pad) / 1000.0, (hi + pad) / 1000.0
+
+
+def agreement_window(trace: dict) -> tuple[float, float]:
+    """The multikernel's last agreement round (a two-phase commit: CPU 0's prepare to
+    CPUs 1-3, their votes, its commit): the last 18 ends of message arrows, plus a
+    margin, in ms of trace time."""
+    ends = sorted(e["ts"] for e in trace["traceEvents"]
+                  if e.get("name") == "msg_send" and e.get("ph") in ("s", "f"))
+    if len(ends) < 18:
+        sys.exit("capture: the timeline has fewer than 18 message arrows")
+    lo, hi = ends[-18], ends[-1]
+    pad = (hi - lo) * MARGIN
+    return (lo - pad) / 1000.0, (hi + pad) / 1000.0
+
+
+# name: (ringvm boot arguments, window finder, title, default picture)
+SCENES = {
+    "pipeline": (["monolithic", "--option", "events", "--fresh-disk",
+                  "--input", r"cat README | wc\n"], pipeline_window, "cat README | wc",
+                 HERE / "pipeline.png"),
+    "multikernel": (["multikernel", "--input", r"mkping 1 3\n"], agreement_window,
+                    "multikernel: messages between CPU drivers", HERE / "multikernel.png"),
+}
 
 
 def fetch_viewer(cache: Path) -> Path:
@@ -135,6 +160,15 @@ ZOOM_JS = """([lo, hi]) => {
   dt.set(viewport.currentDisplayTransform);
   dt.xSetWorldBounds(lo, hi, tracks.canvas.width);
   viewport.setDisplayTransformImmediately(dt);
+  // the viewer draws a flow arrow only when its category is ticked under "Flow
+  // events" (else only when selected): tick every category the trace uses
+  const model = document.querySelector('x-profiling-view').timelineView.model;
+  for (const f of model.flowEvents)
+    for (const c of tr.b.getCategoryParts(f.category)) viewport.selectedFlowEvents.add(c);
+  viewport.dispatchChangeEvent();
+  // the floating mouse-mode selector would cover the lower tracks
+  const selectors = document.querySelectorAll('tr-ui-b-mouse-mode-selector');
+  for (let i = 0; i < selectors.length; i++) selectors[i].style.display = 'none';
 }"""
 
 # The bottom of the tracks (the x-axis, the process, its CPU tracks): the PNG ends there.
@@ -182,7 +216,10 @@ def screenshot(trace_text: str, window: tuple[float, float], viewer: Path, out: 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=HERE / "pipeline.png")
+    ap.add_argument("--scene", choices=sorted(SCENES), default="pipeline",
+                    help="pipeline: the monolithic kernel's cat README | wc (default); "
+                         "multikernel: an agreement round between four CPU drivers")
+    ap.add_argument("--out", type=Path, help="the picture (default: docs/timeline/SCENE.png)")
     ap.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
     ap.add_argument("--viewer-dir", type=Path,
                     default=Path.home() / ".cache" / "ringvm" / "catapult-trace-viewer",
@@ -194,14 +231,16 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         run_json = Path(tmp) / "run.json"
-        record_timeline(run_json)
+        boot_args, find_window, title, default_out = SCENES[args.scene]
+        record_timeline(run_json, boot_args)
         text = run_json.read_text()
         if args.keep_json:
             shutil.copyfile(run_json, args.keep_json)
-    window = pipeline_window(json.loads(text))
+    out = args.out or default_out
+    window = find_window(json.loads(text))
     viewer = fetch_viewer(args.viewer_dir)
-    screenshot(text, window, viewer, args.out, args.chromium, "cat README | wc")
-    print(f"capture: {args.out} ({args.out.stat().st_size // 1024} KiB), "
+    screenshot(text, window, viewer, out, args.chromium, title)
+    print(f"capture: {out} ({out.stat().st_size // 1024} KiB), "
           f"trace time {window[0]:.1f}-{window[1]:.1f} ms (= thousands of cycles)")
 
 
