@@ -3,7 +3,8 @@ Distributed OS for Hardware Resource Disaggregation") and the kernel-structures 
 disaggregated kernel: split the kernel into components on separate devices, connected
 by messages, and a component can fail without taking the others down.
 
-Measured: the portable workload on the monolithic kernel and on guests/disaggregated
+Measured: the portable workload on the monolithic kernel (``monolithic+nolog``: its
+file system does not log either) and on guests/disaggregated
 (processes on CPU 0, files on the storage component, pages on memory components),
 cycles per operation and messages per operation (events MSG_SEND over each phase);
 then a run where the memory component holding one process's pages fails (``mfail``)
@@ -18,7 +19,9 @@ from ..measure import run_console
 from ..targets import Target
 from . import Context, Figure, Report, ReportResult, Verdict
 
-MONO, DIS = Target("monolithic"), Target("disaggregated")
+# the baseline is the monolithic kernel without its write-ahead log: the storage
+# component's file system does not log, and the claim is about messages, not the log
+MONO, DIS = Target("monolithic", options=("nolog",)), Target("disaggregated")
 PHASES = ("null", "file", "pipe", "spawn", "compute")
 FAILURE = ("onmem 3 sleep 5000 &\nmemstat\nmfail 3\nsleep 40\necho still here\n"
            "cat README | wc\n")
@@ -74,7 +77,8 @@ def _run(ctx: Context) -> ReportResult:
                  list(PHASES), {"disaggregated": [dis[p] / mono[p] for p in PHASES]},
                  "cycles per operation / monolithic", ref=1.0)
     return ReportResult("legoos", REPORT.title,
-                        ["phase", "monolithic", "disaggregated", "ratio", "messages/op"],
+                        ["phase", "monolithic+nolog", "disaggregated", "ratio",
+                         "messages/op"],
                         rows, verdicts, [fig],
                         ["Messages are counted on every component (events MSG_SEND): a "
                          "request and its answer are two."])
