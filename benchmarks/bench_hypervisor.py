@@ -28,7 +28,7 @@ from ringvm.emulator.machine import Console
 from ringvm.isa import ISA
 
 PHASES = ("null", "file", "pipe", "spawn", "compute")
-LINE = re.compile(r"phase (\w+) ops=(\d+) cycles=(\d+)")
+LINE = re.compile(r"phase (\w+) ops=(\d+) cycles=(\d+)$", re.M)
 START = re.compile(r"^(?:\w+\| )?\$ workload", re.M)
 REASONS = {r.value: name for name, r in ISA.exit_reasons.items()}
 CHUNK = 20_000
@@ -75,7 +75,7 @@ def run(spec, text, disks, engine, options=()):
             now = list(m.counters()["cpus"][0]["vmexits_by_reason"])
             if last is None and START.search(out):     # the guest's shell runs it
                 last = now
-            for mt in LINE.finditer(out, seen):
+            for mt in LINE.finditer(out, seen, out.rfind("\n") + 1):   # whole lines only
                 cycles[mt.group(1)] = int(mt.group(3))
                 exits[mt.group(1)] = {REASONS.get(i, str(i)): b - a
                                       for i, (a, b) in enumerate(zip(last, now)) if b - a}
