@@ -40,7 +40,8 @@ def table(runs: list[Measurement], profile: Profile) -> Table:
     phases = phase_names(runs)
     t = Table(title=f"cycles per operation of the portable workload "
                     f"({runs[0].engine} engine{', quick' if runs[0].quick else ''}); "
-                    f"second line: modelled with the {profile.name} profile",
+                    f"second line: modelled with the {profile.name} profile"
+                    + (f"; ×: ratio to {base.target.name}" if base else ""),
               title_justify="left")
     t.add_column("structure", style="bold", no_wrap=True)
     for p in phases:
