@@ -7,8 +7,9 @@
 #
 # Boot: the loader starts us in ring 0 at _start with IE = 0 (ISA.md §11). We set the
 # trap vector, give every page from the end of this image to RAMSIZE to the allocator,
-# enable the console, disk and timer interrupts, create process 1 (whose first run
-# mounts the file system and execs /init) and enter the scheduler.
+# enable the console, disk, timer and IPI interrupts, start the other CPUs (smp.s:
+# each enters the scheduler on its own), create process 1 (whose first run mounts the
+# file system and execs /init) and enter the scheduler.
 
 .include "ringvm.inc"
 .include "trap/kframe.inc"
@@ -37,6 +38,7 @@ _start:
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
+    call smp_init                       # tp = this CPU's struct cpu (smp.s)
     la   a0, kernel_end                 # free memory: [end of image, RAMSIZE)
     li   t0, SYSCTL_RAMSIZE
     lw   a1, 0(t0)
@@ -62,7 +64,7 @@ _start:
     li   t0, TIMER_CTRL
     li   t1, TIMER_CTRL_ENABLE
     sw   t1, 0(t0)
-    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK
+    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK | IRQB_IPI
     csrw ienable, t0
     la   a0, banner1
     call kputs
@@ -77,6 +79,7 @@ _start:
     call kputdec
     la   a0, banner3
     call kputs
+    call smp_boot
     call userinit
     j    scheduler
 
@@ -101,7 +104,7 @@ not_ring0:
     call khalt
 
 .include "mm/tlbrefill.s"
-.include "trap.s"
+.include "trap.s"                       # (includes spinlock.s and smp.s)
 .include "syscall.s"
 .include "proc.s"
 .include "vm.s"
@@ -121,6 +124,9 @@ not_ring0:
 .include "fs/fs.s"
 .if VMM
 .include "vmm.s"
+.endif
+.if FLEXSC
+.include "flexsc.s"
 .endif
 
 .rodata
