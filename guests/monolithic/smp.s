@@ -41,6 +41,10 @@
 .equ C_RUNS, 52         # processes this CPU switched to
 .equ CPU_SHIFT, 6
 
+# the debug interface (emulator/debugger/views/smp.py: info smp, info locks)
+.global CPU_SHIFT, C_PROC, C_PGDIR, C_THREAD, C_NOFF, C_ID, C_IDLE, C_STARTED
+.global C_ACKS, C_IPIS, C_RUNS
+
 # CPU_BASE rd: rd = &cpus[cpuid] (from the CSR; for code that cannot trust tp)
 .macro CPU_BASE rd, tmp
     csrr \rd, cpuid

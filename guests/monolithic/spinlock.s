@@ -29,6 +29,7 @@
 .equ L_COUNT, 12
 .equ L_SPINS, 16
 .equ SL_SIZE, 20
+.global L_LOCKED, L_CPU, L_NAME, L_COUNT, L_SPINS    # for info locks
 
 # SPINLOCK label, "name": a statically allocated spinlock in .data
 .macro SPINLOCK label, name
