@@ -1,0 +1,35 @@
+"""The SMP grading suite (guests/monolithic/suite-smp.toml): full marks on the bundled
+kernel, deterministic, and each broken variant (tests/grader/variants_smp.py: a missing
+process-table lock, a TLB shootdown that does not wait, a lost wakeup) fails exactly
+its tests."""
+from __future__ import annotations
+
+import pytest
+
+from ringvm.emulator import grader
+
+from grader.variants_smp import GUESTS, SUITE, VARIANTS, make_variant
+
+
+def test_full_marks_and_deterministic():
+    suite = grader.load_suite(SUITE, engine="native")
+    assert len(suite.tests) >= 8
+    run = grader.grade(suite, jobs=2)
+    assert run.full_marks, {r.name: r.reason for r in run.results if not r.passed}
+    again = grader.grade(suite, jobs=1, only=["fork-concurrent", "tlb-shootdown"])
+    first = {r.name: r for r in run.results}
+    for r in again.results:
+        f = first[r.name]
+        assert (r.score, r.steps, r.transcript) == (f.score, f.steps, f.transcript), r.name
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_a_broken_variant_fails_exactly_its_tests(name, tmp_path):
+    sub = make_variant(name, tmp_path)
+    run = grader.grade(grader.load_suite(SUITE, submission=sub, engine="native"), jobs=2)
+    got = {r.name for r in run.results if not r.passed}
+    want = VARIANTS[name]["fails"]
+    if want == "all":
+        want = {r.name for r in run.results}
+    assert got == want, {r.name: r.reason for r in run.results if r.name in got ^ want}
+    assert "BUG" not in (GUESTS / "monolithic" / "proc.s").read_text()
