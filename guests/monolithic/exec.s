@@ -336,10 +336,6 @@ kexec:
     sw   zero, 0(t0)
     mv   t0, tp                         # commit (smp.s: this CPU's curproc)
     lw   s1, 0(t0)
-.if FLEXSC
-    mv   a0, s1                         # its syscall threads served the old image
-    call flexsc_release
-.endif
     lw   s2, P_PGDIR(s1)
     sw   s5, P_PGDIR(s1)
     sw   s5, C_PGDIR(tp)

@@ -135,6 +135,14 @@ scheduler:
     sw   s1, C_PROC(tp)
     sw   s1, C_THREAD(tp)
     lw   t1, P_PGDIR(s1)
+.if FLEXSC
+    lw   t0, P_KIND(s1)                 # a syscall thread (flexsc.s) runs the calls
+    beqz t0, 31f                        # of its owner: curproc is the owner
+    lw   t0, P_OWNER(s1)
+    sw   t0, C_PROC(tp)
+    lw   t1, P_PGDIR(t0)
+31:
+.endif
     sw   t1, C_PGDIR(tp)
     addi t0, s2, 1
     csrw asid, t0

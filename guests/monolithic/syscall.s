@@ -27,6 +27,14 @@ syscall:
     addi t1, t0, -1
     sltiu t1, t1, NSYSCALL
     beqz t1, 8f
+.if FLEXSC
+    li   t1, SYS_EXEC                   # exec: the syscall threads served the old
+    bne  t0, t1, 1f                     # image; stop them first, holding no lock
+    mv   a0, s1                         # (flexsc.s)
+    call flexsc_release
+    lw   t0, TF_A7(s2)
+1:
+.endif
     lw   a0, TF_A0(s2)
     lw   a1, TF_A1(s2)
     lw   a2, TF_A2(s2)
