@@ -463,17 +463,28 @@ flexsc_kill:
     bnez s3, 1b
     EPILOGUE
 
-# flexsc_release(a0 = proc; no lock held): stop its syscall threads, wait until each
-# has exited (a call one runs is finished, or interrupted when the owner is killed),
+# flexsc_release(a0 = proc, a1 = 1 from exit; no lock held): stop its syscall threads,
+# wait until each has exited (a call one runs is finished — or, from exit, interrupted
+# as if the process were killed: its calls see the killed flag),
 # reap them and forget the syscall page (its frame belongs to the address space, freed
 # with it). Called by exit and, before it replaces the image, by exec.
 flexsc_release:
     PROLOGUE
     mv   s1, a0
-    lw   t0, P_SCPAGE(s1)
-    beqz t0, 9f
-    li   t0, 1
-    sw   t0, P_KTSTOP(s1)
+    lw   s4, P_SCPAGE(s1)
+    beqz s4, 9f
+    beqz a1, 0f                         # exit: a call a syscall thread is blocked in
+    li   t0, 1                          # (a console read...) gives up, as the
+    sw   t0, P_KILLED(s1)               # process's own would
+0:  la   a0, flexsc_lock                # the stop flag is the condition the idle
+    call acquire                        # threads check under flexsc_lock: set it
+    li   t0, 1                          # under the lock, then wake them (no wakeup
+    sw   t0, P_KTSTOP(s1)               # lost between their check and their sleep)
+    sw   zero, H_KSLEEP(s4)
+    mv   a0, s4
+    call wakeup
+    la   a0, flexsc_lock
+    call release
     la   a0, ptable_lock
     call acquire
     mv   a0, s1

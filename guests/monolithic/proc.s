@@ -368,6 +368,7 @@ exit:
 1:
 .if FLEXSC
     mv   a0, s1                         # stop and reap its syscall threads
+    li   a1, 1
     call flexsc_release
 .endif
     la   a0, fs_lock

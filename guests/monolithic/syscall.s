@@ -31,6 +31,7 @@ syscall:
     li   t1, SYS_EXEC                   # exec: the syscall threads served the old
     bne  t0, t1, 1f                     # image; stop them first, holding no lock
     mv   a0, s1                         # (flexsc.s)
+    li   a1, 0
     call flexsc_release
     lw   t0, TF_A7(s2)
 1:
@@ -184,6 +185,14 @@ sys_procinfo:
     add  s1, s1, t0
     lw   t0, P_STATE(s1)
     beqz t0, 93f
+.if FLEXSC
+    lw   t1, C_PROC(tp)                 # asked by a syscall thread about the process
+    bne  t1, s1, 5f                     # it serves: that process is in this system
+    lw   t2, C_THREAD(tp)               # call, so RUNNING (as on the trap path), even
+    beq  t2, t1, 5f                     # if it waits for the answer (flexsc.s)
+    li   t0, RUNNING
+5:
+.endif
     sw   zero, PI_CPU(sp)
     la   t1, ncpu
     lw   t1, 0(t1)

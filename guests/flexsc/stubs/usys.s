@@ -16,7 +16,9 @@
 # thread; when none can run, fx_idle polls the page for H_SPIN rounds (the kernel sets
 # it: 0 on one CPU, where polling cannot help) and then traps once, FLEXSC_WAIT(1): the
 # kernel wakes the syscall threads and returns when an entry is DONE. Posting to a page
-# whose syscall threads sleep (H_KSLEEP) costs one FLEXSC_WAIT(0) trap to wake them.
+# whose syscall threads sleep (H_KSLEEP) costs one FLEXSC_WAIT(0) trap to wake them —
+# on several CPUs; on one, they cannot run before the process blocks anyway, so the
+# FLEXSC_WAIT(1) of fx_idle wakes them: one trap per batch.
 #
 # fork, exit, wait, exec, sbrk, sleep, yield and halt still trap: they act on the
 # process's own thread of control or address space (guests/flexsc/README.md). A
@@ -145,6 +147,8 @@ fx_call:
     lw   t2, 0(t0)
     addi t2, t2, 1
     sw   t2, 0(t0)
+    lw   t0, H_SPIN(t1)         # one CPU: they cannot run before this process
+    beqz t0, 4f                 # blocks, and fx_idle's FLEXSC_WAIT wakes them then
     lw   t0, H_KSLEEP(t1)       # its syscall threads sleep: wake them (one trap
     beqz t0, 4f                 # for everything posted until they sleep again)
     li   a0, 0
