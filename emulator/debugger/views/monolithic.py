@@ -1,5 +1,6 @@
 """``info procs``: the monolithic kernel's process table (guests/monolithic/proc.s) —
-each slot in use with its pid, parent, state, the CPU it runs on (or last ran on),
+each slot in use with its pid, parent, state, the CPU it runs on (or last ran on; on a
+multiprocessor only),
 ASID, name, the channel it sleeps on and whether it was killed; ``*`` marks the
 current process of the selected CPU (``cpu N``), ``+`` one running on another CPU. A
 FlexSC syscall thread (guests/flexsc) shows as ``[sc]`` with the pid it serves."""
@@ -31,8 +32,11 @@ def info_procs(dbg, arg):
              "P_PARENT", "P_CHAN", "P_KILLED", "P_NAME", "P_SLOT")
     p_cpu, p_kind, p_owner = _opt(dbg, "P_CPU"), _opt(dbg, "P_KIND"), _opt(dbg, "P_OWNER")
     current = cpu_proc(dbg, dbg.cur)
-    dbg.write(f"  {'PID':>4} {'PPID':>4} {'STATE':<9} {'CPU':>3} {'ASID':>4} "
-              f"{'NAME':<16} CHAN")
+    if dbg.m.config.ncpus < 2:          # one CPU: no CPU column (like ps)
+        p_cpu = None
+    dbg.write(f"  {'PID':>4} {'PPID':>4} {'STATE':<9} "
+              + (f"{'CPU':>3} " if p_cpu is not None else "")
+              + f"{'ASID':>4} {'NAME':<16} CHAN")
     for i in range(nproc):
         p = table + (i << shift)
         state = word(dbg, p + p_state)
@@ -42,13 +46,13 @@ def info_procs(dbg, arg):
         ppid = word(dbg, parent + p_pid) if parent else 0
         chan = word(dbg, p + p_chan)
         mark = "*" if p == current else ("+" if state == 4 else " ")
-        cpu = "-" if p_cpu is None else str(word(dbg, p + p_cpu))
+        cpu = "" if p_cpu is None else f"{word(dbg, p + p_cpu):>3} "
         name = cstr(dbg, p + p_name, 16)
         if p_kind is not None and word(dbg, p + p_kind):
             owner = word(dbg, p + p_owner) if p_owner is not None else 0
             name = f"[sc] {word(dbg, owner + p_pid) if owner else '-'}"
         dbg.write(f"{mark} {word(dbg, p + p_pid):>4} {ppid:>4} "
-                  f"{STATES.get(state, state):<9} {cpu:>3} {word(dbg, p + p_slot) + 1:>4} "
+                  f"{STATES.get(state, state):<9} {cpu}{word(dbg, p + p_slot) + 1:>4} "
                   f"{name:<16} "
                   + (f"0x{chan:08x}{dbg.view.sym_suffix(chan)}" if chan else "-")
                   + (" killed" if word(dbg, p + p_killed) else ""))
