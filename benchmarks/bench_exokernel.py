@@ -60,7 +60,7 @@ def engler_module() -> tuple[ModuleSource, dict[str, int]]:
 def in_guest(engine: str) -> dict[str, float]:
     mod, _ = engler_module()
     con = Console(input=b"", capture=True)
-    image = resolve(str(EXO / "main.s"), modules=[mod])
+    image = resolve(str(EXO / "main.s"), modules=[mod], entry_as_guest=False)
     with machine_for(image, MachineOptions(engine=engine, disks=[]), con) as m:
         m.run(max_steps=5_000_000)
     out = bytes(con.captured).decode()
@@ -106,7 +106,7 @@ def exo_paths(engine: str) -> dict[str, tuple[int, int, int]]:
     out = {}
 
     def boot():
-        image = resolve(str(EXO / "main.s"), modules=[mod])
+        image = resolve(str(EXO / "main.s"), modules=[mod], entry_as_guest=False)
         return machine_for(image, MachineOptions(engine=engine, disks=[]),
                            Console(input=b"", capture=True))
 
@@ -227,7 +227,7 @@ def stride_alone(engine: str) -> dict[str, tuple[int, int]]:
     mod = ModuleSource("stride", source=EXO / "stride" / "stride.s", base=0x1000,
                        include=[EXO])
     con = Console(input=b"", capture=True)
-    with machine_for(resolve(str(EXO / "main.s"), modules=[mod]),
+    with machine_for(resolve(str(EXO / "main.s"), modules=[mod], entry_as_guest=False),
                      MachineOptions(engine=engine, disks=[]), con) as m:
         m.run(max_steps=5_000_000)
     return {n: (int(k), int(c)) for n, k, c in PHASE.findall(bytes(con.captured).decode())}

@@ -169,3 +169,13 @@ def test_the_checker_sees_a_planted_upward_import(tmp_path, monkeypatch):
         assert "ringvm.emulator.machine.bad" in str(e)
     else:
         raise AssertionError("an upward import was not reported")
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists its packages by hand (the tree maps onto one ``ringvm``
+    package): a new subpackage missing from the list would be absent from a wheel."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())
+                 ["tool"]["setuptools"]["packages"])
+    found = {_package_of(m) for m, p in MODULES.items() if p.name == "__init__.py"}
+    assert found - listed == set(), "add these to [tool.setuptools] packages"

@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES = (
     "ringvm.emulator.cli.debug",
     "ringvm.emulator.cli.fs",
     "ringvm.emulator.cli.grade",
+    "ringvm.emulator.cli.compare",
     "ringvm.emulator.cli.generate",
 )
 

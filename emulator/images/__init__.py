@@ -7,9 +7,9 @@ Imports go down only (machine, devices, engine, assembler, isa); the debugger, t
 grader, compare and the CLI build every Machine through this package.
 """
 from .boot import BootImage, MachineOptions, machine_for, parse_module_arg, resolve
-from .registry import (DiskSource, Guest, ModuleSource, build_guest, default_guest_name,
-                       find_guest, guests_dir, lib_dir, list_guests)
+from .registry import (DiskSource, Guest, ModuleSource, WorkloadSpec, build_guest,
+                       default_guest_name, find_guest, guests_dir, lib_dir, list_guests)
 
 __all__ = ["BootImage", "MachineOptions", "machine_for", "resolve", "parse_module_arg",
-           "Guest", "DiskSource", "ModuleSource", "build_guest", "default_guest_name",
-           "find_guest", "guests_dir", "lib_dir", "list_guests"]
+           "Guest", "DiskSource", "ModuleSource", "WorkloadSpec", "build_guest",
+           "default_guest_name", "find_guest", "guests_dir", "lib_dir", "list_guests"]

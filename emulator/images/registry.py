@@ -37,6 +37,14 @@ A bundled guest is a directory under ``guests/`` with a ``guest.toml``::
     # file = "data.bin"         #   a file as it is (an ELF is placed as its image)
     addr = 0x00400000           #   optional fixed physical address
 
+    [workload]                  # how `ringvm compare` runs the portable workload here
+    command = "workload"        #   the line typed at its console (" quick" appended for
+                                #   the short form); no [workload]: compare skips it
+    tag = "vm1| "               #   only lines starting so are the workload's (stripped)
+    hosts = "hvm"               #   a hypervisor: it runs, as module `module`, every
+    module = "vm1"              #   guest whose runs_as has this mode (row "GUEST@NAME")
+    variants = ["mach"]         #   build options compared as rows of their own
+
 A guest is assembled with include paths ``[guest directory, guests/lib]`` through the
 one build cache (:mod:`.cache`). ``guests/guests.toml`` may name the default guest:
 ``default = "name"``.
@@ -60,7 +68,7 @@ from .cache import guests_dir, lib_dir
 FALLBACK_DEFAULT = "hello"
 RUNS_AS = ("bare", "hvm", "pv")
 _GUEST_KEYS = {"description", "structure", "concept", "entry", "runs_as", "cpus", "ram",
-               "build", "options", "disk", "module", "nic"}
+               "build", "options", "disk", "module", "nic", "workload"}
 
 
 @dataclass
@@ -88,12 +96,27 @@ class ModuleSource:
 
 
 @dataclass
+class WorkloadSpec:
+    """A guest's ``[workload]`` table: the console ``command`` that runs the portable
+    workload (guests/user/workload.s), the ``tag`` its lines carry (a hypervisor's VM
+    console), and, for a hypervisor, the ``hosts`` mode (one of :data:`RUNS_AS`) of the
+    guests it can run and the boot ``module`` that holds such a guest's image;
+    ``variants``: build options (of ``[options.NAME]``) compared as rows of their own."""
+    command: str
+    tag: str = ""
+    hosts: str | None = None
+    module: str | None = None
+    variants: tuple[str, ...] = ()
+
+
+@dataclass
 class Guest:
     """A bundled guest (or a guest directory): what its ``guest.toml`` says. ``entry``
     is the absolute path of the source to assemble; ``defines`` its build defines;
     ``options`` named sets of defines (name -> (description, defines)); ``cpus``/``ram``
     machine defaults (None: the machine's); ``nic`` the network interface's backend or
-    None; ``disks`` and ``modules`` in order."""
+    None; ``disks`` and ``modules`` in order; ``workload`` how ``ringvm compare`` runs
+    the portable workload on it (None: it does not)."""
     name: str
     description: str
     directory: Path
@@ -108,6 +131,7 @@ class Guest:
     options: dict[str, tuple[str, dict[str, int]]] = field(default_factory=dict)
     disks: list[DiskSource] = field(default_factory=list)
     modules: list[ModuleSource] = field(default_factory=list)
+    workload: WorkloadSpec | None = None
 
     @property
     def include_paths(self) -> list[Path]:
@@ -209,7 +233,33 @@ def guest_from_dir(directory: Path) -> Guest:
         g.disks = _disks(directory, data["disk"], meta)
     if "module" in data:
         g.modules = _modules(directory, data["module"], meta)
+    if "workload" in data:
+        g.workload = _workload(data["workload"], g, meta)
     return g
+
+
+def _workload(t, g: Guest, meta: Path) -> WorkloadSpec:
+    where = f"{meta}: [workload]"
+    if not isinstance(t, dict) or set(t) - {"command", "tag", "hosts", "module", "variants"}:
+        raise UserError(f"{where} takes command, tag, hosts, module and variants")
+    t = dict(t)
+    variants = t.pop("variants", [])
+    if not isinstance(variants, list) or any(v not in g.options for v in variants):
+        raise UserError(f"{where}: variants must be a list of its [options.NAME]s")
+    if not all(isinstance(v, str) for v in t.values()):
+        raise UserError(f"{where}: every value is a string")
+    if not t.get("command", "").strip():
+        raise UserError(f"{where}: 'command' (the line that runs the workload) is missing")
+    w = WorkloadSpec(t["command"].strip(), t.get("tag", ""), t.get("hosts"), t.get("module"),
+                     tuple(variants))
+    if (w.hosts is None) != (w.module is None):
+        raise UserError(f"{where}: 'hosts' and 'module' go together")
+    if w.hosts is not None:
+        if w.hosts not in RUNS_AS[1:]:
+            raise UserError(f"{where}: hosts must be one of {', '.join(RUNS_AS[1:])}")
+        if w.module not in {m.name for m in g.modules}:
+            raise UserError(f"{where}: module {w.module!r} is not one of its [[module]]s")
+    return w
 
 
 def _read_toml(path: Path) -> dict:

@@ -1,9 +1,10 @@
 """The portable workload (``guests/user/workload.s``): what it prints and how to read it.
 
-Every kernel structure runs the same program; each of its phases ends with one line
-``phase NAME ops=N cycles=C`` (C read from the cycle CSR, so deterministic: the same on
-both engines and every run), then ``workload: done``. The benchmarks, the tests and
-``ringvm compare`` read those lines with :func:`parse_phases`.
+Every kernel structure runs the same program. It prints ``workload: start``; each of
+its phases ends with one line ``phase NAME ops=N cycles=C`` (C read from the cycle CSR,
+so deterministic: the same on both engines and every run); then ``workload: done``.
+The benchmarks, the tests and ``ringvm compare`` read those lines with
+:func:`parse_phases`.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from ringvm.errors import UserError
 #: the phases, in the order the workload runs them
 PHASES = ("null", "file", "pipe", "spawn", "compute")
 LINE = re.compile(r"^phase (\w+) ops=(\d+) cycles=(\d+)$", re.M)
+START = "workload: start"
 DONE = "workload: done"
+FAILED = re.compile(r"workload: FAILED (\w+)")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ def parse_phases(console: str) -> list[Phase]:
     phases = [Phase(m.group(1), int(m.group(2)), int(m.group(3)))
               for m in LINE.finditer(console)]
     if DONE not in console:
-        failed = re.search(r"workload: FAILED (\w+)", console)
+        failed = FAILED.search(console)
         raise UserError("the workload did not finish" +
                         (f": phase {failed.group(1)} failed" if failed else ""))
     if tuple(p.name for p in phases) != PHASES:

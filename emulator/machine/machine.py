@@ -37,7 +37,8 @@ from ringvm.errors import (EXIT_DEADLOCK, EXIT_MACHINE_CHECK, EXIT_MAX_STEPS, EX
 from ringvm.isa import ISA
 
 from ..devices import MAX_DISKS, BusError, Device, DiskDevice, EventsDevice
-from ..engine import CpuState, Engine, MachineConfig, StopReason, choose_engine, create_engine
+from ..engine import (CpuState, Engine, MachineConfig, StopReason, Watchpoint, choose_engine,
+                      create_engine)
 from . import checkpoint
 from .console import Console, QuitRequested
 from .loader import LoadedImage, load_image, read_image
@@ -51,6 +52,9 @@ PAGE = ISA.memory["device_page"]
 MAX_CPUS = 64
 #: interactive console: seconds to wait for a key after an all-idle batch
 IDLE_WAIT = 0.02
+#: the console UART's DATA register (host-physical): what ``run(stop_on_line=True)`` watches
+_UART_DATA = ISA.devices["console"].base + \
+    {r.name: r.offset for r in ISA.devices["console"].registers}["DATA"]
 
 class AccessError(UserError):
     """An inspection access (debugger) that cannot be done: the address is not RAM or
@@ -64,8 +68,9 @@ class RunResult:
     ``kind``: ``"halt"`` (``exit_code`` set), ``"max_steps"`` (``max_steps`` steps were
     done),
     ``"machine_check"`` (``detail`` set), ``"deadlock"`` (every CPU waits and no input
-    can come), ``"breakpoint"`` (``cpu`` is about to execute ``pc``) or ``"quit"`` (the
-    interactive user typed Ctrl-] q). ``steps``: steps executed by this call. ``cpu``,
+    can come), ``"breakpoint"`` (``cpu`` is about to execute ``pc``), ``"line"`` (a
+    console newline, with ``run(stop_on_line=True)``) or ``"quit"`` (the interactive
+    user typed Ctrl-] q). ``steps``: steps executed by this call. ``cpu``,
     ``pc``, ``ring``: the CPU the stop concerns and where it is.
     """
     kind: str
@@ -210,15 +215,24 @@ class Machine:
             self._started = True
             self.console.start(self.engine)
 
-    def run(self, max_steps: int | None = None) -> RunResult:
+    def run(self, max_steps: int | None = None, *, stop_on_line: bool = False) -> RunResult:
         """Run until the machine halts, ``max_steps`` steps (all CPUs together; None:
         no limit) have been executed, a breakpoint, a machine check, a deadlock, or
         the interactive user leaves. Returns a :class:`RunResult`. May be called again
-        to continue (after a max_steps or breakpoint stop)."""
+        to continue (after a max_steps, breakpoint or line stop).
+
+        ``stop_on_line``: also stop (kind ``"line"``) right after the instruction that
+        transmits a newline on the console UART retires, its output already written to
+        the console — so counters read then belong exactly to the output so far
+        (``ringvm compare`` reads them at each line of the workload). It arms a
+        watchpoint on the UART's DATA register for the call (the fast path is slower
+        while it is armed)."""
         self._start()
         eng, con, tr = self.engine, self.console, self.tracer
         done = 0
         last_cpu = 0                   # the CPU the last engine stop concerned
+        if stop_on_line:
+            eng.set_watchpoints([Watchpoint(_UART_DATA, _UART_DATA + 4, physical=True)])
         try:
             while True:
                 n = 1 if tr is not None else self.batch
@@ -262,12 +276,18 @@ class Machine:
                     if con.wait_input(eng):
                         continue
                     return self._result("deadlock", done, 0)
+                if reason is StopReason.WATCHPOINT and stop_on_line:
+                    if b"\n" in out:
+                        return self._result("line", done, stop.cpu)
+                    continue
                 raise RuntimeError(f"engine returned unknown stop {stop!r}")
         except QuitRequested:
             con.flush()
             return self._result("quit", done, 0)
         finally:
             con.flush()
+            if stop_on_line:
+                eng.set_watchpoints([])
 
     def _idle_wait(self, steps: int) -> float:
         """Interactive only: seconds to wait for input after a batch of ``steps``. A

@@ -83,7 +83,9 @@ run_card:
     call strcmp
     bnez a0, 8f
     li   s1, 10
-1:  li   a0, 1000                       # the portable workload's own N per phase
+1:  la   a0, w_start                    # the workload's first line
+    call printf
+    li   a0, 1000                       # the portable workload's own N per phase
     divu a0, a0, s1
     call phase_null
     li   a0, 64

@@ -1,7 +1,8 @@
 # workload.s — workload [quick]: the portable workload every kernel structure runs, so
 # `ringvm compare` and the benchmarks can put one design's costs next to another's.
 #
-# Each phase does one kind of work N times and prints one machine-readable line,
+# It prints `workload: start`, then, as each phase does one kind of work N times, one
+# machine-readable line
 #   phase NAME ops=N cycles=C
 # with C the cycles (steps of this CPU: instructions, traps and idle cycles; ISA.md
 # §10) read from the cycle CSR around the phase. The phases:
@@ -37,7 +38,9 @@ main:
     call strcmp
     bnez a0, 1f
     li   s11, 10
-1:  li   a0, 1000
+1:  la   a0, w_start             # marks where the phases begin (compare reads the
+    call printf                 # machine's counters at this line and each phase line)
+    li   a0, 1000
     call scaled
     call phase_null
     li   a0, 64
@@ -302,6 +305,7 @@ w_self:    .asciz "/workload"
 w_path:    .asciz "workload.tmp"
 w_line:    .asciz "phase %s ops=%d cycles=%u\n"
 w_sum:     .asciz "compute checksum %x\n"
+w_start:   .asciz "workload: start\n"
 w_done:    .asciz "workload: done\n"
 w_failed:  .asciz "workload: FAILED %s\n"
 n_null:    .asciz "null"

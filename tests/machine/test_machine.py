@@ -36,6 +36,21 @@ def test_halt_exit_code(make_machine, guest_src):
     assert m.run().kind == "halt"                  # stays halted
 
 
+def test_stop_on_line_stops_right_after_each_newline(make_machine, guest_src):
+    """ECHO echoes its input byte by byte: with stop_on_line the machine stops once
+    per newline, the output so far already on the console, then runs on to the halt
+    exactly as a plain run would."""
+    m = make_machine(guest_src.ECHO, input=b"one\ntwo\nthree")
+    seen = []
+    while (r := m.run(stop_on_line=True)).kind == "line":
+        seen.append(bytes(m.console.captured))
+    assert seen == [b"one\n", b"one\ntwo\n"]
+    assert (r.kind, r.exit_code) == ("halt", 13)
+    plain = make_machine(guest_src.ECHO, input=b"one\ntwo\nthree")
+    assert plain.run().kind == "halt" and plain.steps == m.steps
+    assert plain.counters() == m.counters()
+
+
 def test_max_steps(make_machine, guest_src):
     m = make_machine(guest_src.SPIN)
     r = m.run(max_steps=1000)
