@@ -32,6 +32,11 @@ def test_a_broken_variant_fails_exactly_its_tests(name, tmp_path):
     suite = SUITES[VARIANTS[name]["suite"]]
     run = grader.grade(grader.load_suite(suite, submission=sub, engine="native"), jobs=2)
     got = {r.name for r in run.results if not r.passed}
+    within = VARIANTS[name].get("fails_within")
+    if within is not None:          # a race: its first victim moves with the code
+        assert got and got <= within, {r.name: r.reason for r in run.results
+                                       if r.name in got}
+        return
     want = VARIANTS[name]["fails"]
     if want == "all":
         want = {r.name for r in run.results}
