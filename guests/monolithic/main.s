@@ -43,7 +43,8 @@ _start:
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
 .if PV
-    call pv_smp_init                    # one vCPU: tp = cpus[0], ncpu = 1 (pv.s)
+    call smp_init_one                   # one vCPU, no SYSCTL_NCPUS: the locks stay,
+                                        # keeping the upcall out as on one CPU (smp.s)
     j    pv_main                        # the start info, not the devices (pv.s)
 .endif
     call smp_init                       # tp = this CPU's struct cpu (smp.s)

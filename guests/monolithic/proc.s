@@ -215,10 +215,18 @@ sched:
 9:  la   a0, msg_sched3
     j    panic
 
-# yield(): give up the CPU for one round.
+# yield(): give up the CPU for one round. A caller holding fs_lock (the big kernel
+# lock, syscall.s) gives it up meanwhile and has it again on return, as in sleep —
+# the multikernel's message send waits for room on a full channel this way.
 yield:
     PROLOGUE
-    la   a0, ptable_lock
+    la   a0, fs_lock
+    call holding
+    mv   s1, a0
+    beqz s1, 1f
+    la   a0, fs_lock
+    call release
+1:  la   a0, ptable_lock
     call acquire
     lw   t0, C_THREAD(tp)
     li   t1, RUNNABLE
@@ -226,7 +234,10 @@ yield:
     call sched
     la   a0, ptable_lock
     call release
-    EPILOGUE
+    beqz s1, 2f
+    la   a0, fs_lock
+    call acquire
+2:  EPILOGUE
 
 # sleep_on(a0 = chan, a1 = lock held by the caller, or 0): atomically release the
 # lock and sleep on chan; the lock is held again on return.

@@ -25,20 +25,6 @@
 # syscall.s, env.s); the default build is the same image as before. Dom0's backends and
 # toolstack are pvback.s.
 
-# pv_smp_init(): smp_init for a PV domain, which has one vCPU and no SYSCTL_NCPUS (the
-# hypervisor passes it no devices): this CPU's struct cpu in tp, ncpu = 1. The SMP
-# kernel's locks stay: they keep interrupts (here the event-channel upcall) out of the
-# sections they guard, as on one CPU of the bare-metal kernel. Leaf.
-pv_smp_init:
-    la   tp, cpus
-    sw   zero, C_ID(tp)
-    li   t0, 1
-    sw   t0, C_BIT(tp)
-    sw   t0, C_STARTED(tp)
-    la   t1, ncpu
-    sw   t0, 0(t1)
-    ret
-
 # pv_main: from _start (main.s), on the boot stack, in guest ring 0.
 pv_main:
     li   t0, KSEG + XSI_ADDR

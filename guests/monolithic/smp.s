@@ -45,12 +45,19 @@
 .global CPU_SHIFT, C_PROC, C_PGDIR, C_THREAD, C_NOFF, C_ID, C_IDLE, C_STARTED
 .global C_ACKS, C_IPIS, C_RUNS
 
-# CPU_BASE rd: rd = &cpus[cpuid] (from the CSR; for code that cannot trust tp)
+# CPU_BASE rd: rd = &cpus[cpuid] (from the CSR; for code that cannot trust tp). In a
+# kernel image that runs on one CPU of several and shares no kernel data with the
+# others (ONE_CPU = 1: a multikernel CPU driver, a paravirtual domain's one vCPU) it is
+# always cpus[0], whatever cpuid says: that image's data is its own.
 .macro CPU_BASE rd, tmp
+.if ONE_CPU
+    la   \rd, cpus
+.else
     csrr \rd, cpuid
     slli \rd, \rd, CPU_SHIFT
     la   \tmp, cpus
     add  \rd, \rd, \tmp
+.endif
 .endm
 
 # smp_init(): the boot CPU's struct cpu (tp) and the number of CPUs. Leaf.
@@ -68,6 +75,22 @@ smp_init:
 1:  bnez t0, 2f
     li   t0, 1
 2:  la   t1, ncpu
+    sw   t0, 0(t1)
+    ret
+
+# smp_init_one(): for a kernel image that runs on this CPU alone (ONE_CPU = 1): tp =
+# cpus[0], numbered after this CPU (cpuid), and ncpu = 1 — its locks, sleep and
+# wakeup work as on a one-CPU machine, and it never sends a shootdown. Leaf.
+smp_init_one:
+    la   tp, cpus
+    csrr t0, cpuid
+    sw   t0, C_ID(tp)
+    li   t1, 1
+    sll  t1, t1, t0
+    sw   t1, C_BIT(tp)
+    li   t0, 1
+    sw   t0, C_STARTED(tp)
+    la   t1, ncpu
     sw   t0, 0(t1)
     ret
 
