@@ -14,8 +14,9 @@ twice: with the trapping stubs (guests/user/lib/trap) and with the FlexSC stubs
   latency    cycles per call as one thread sees it (elapsed / calls per thread)
   traps/call SYSCALL traps per completed call (the run minus the same run with 0
              requests: registration, process start and exit)
-Then the portable workload (`workload quick`) with each stub library: its phases'
-cycles and traps per call.
+(the measurement is emulator/compare/reports/flexsc.py's, which `ringvm compare
+--report flexsc` judges against the paper). Then the portable workload (`workload
+quick`) with each stub library: its phases' cycles and traps per call.
 
 The machine has no caches: a trap costs here only its *direct* cost (the trap entry
 and the kernel's save/restore), not the cache and TLB pollution that makes up most of
@@ -29,51 +30,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from ringvm.emulator.engine import MachineConfig
-from ringvm.emulator.images import build_guest, find_guest, guests_dir, rootdisk, rvfs
-from ringvm.emulator.machine import Machine
-from ringvm.emulator.machine.console import Console
-
-G = guests_dir()
-STUBS = {"trap": G / "user" / "lib" / "trap", "flexsc": G / "flexsc" / "stubs"}
-SYSCALL_CAUSE = 1
-
-
-def make_disk(tmp: Path, kind: str) -> Path:
-    stubs = STUBS[kind]
-    spec = rootdisk.DiskSpec("bench", programs=G / "user", files=G / "user" / "rootfs",
-                             stubs=stubs)
-    tree = rootdisk.build_tree(spec)
-    tree["fxserver"] = rootdisk.assemble_program(G / "flexsc" / "programs" / "fxserver.s",
-                                                 stubs=stubs)
-    p = tmp / f"{kind}.img"
-    p.write_bytes(rvfs.build_image(tree))
-    return p
-
-
-def boot(kernel: bytes, disk: Path, text: str, ncpus: int, engine: str):
-    con = Console(input=text.encode(), capture=True)
-    with Machine(MachineConfig(ncpus=ncpus), engine, disk=str(disk), disk_snapshot=True,
-                 console=con) as m:
-        m.load_elf(kernel)
-        r = m.run(max_steps=4_000_000_000)
-        c = m.counters()
-    out = bytes(con.captured).decode("utf-8", "replace")
-    if r.kind != "halt":
-        raise SystemExit(f"run stopped: {r.kind}\n{out[-1500:]}")
-    traps = sum(x["traps_by_cause"][SYSCALL_CAUSE] for x in c["cpus"])
-    return out, traps
-
-
-def fxserver(kernel, disk, threads, reqs, ncpus, engine) -> dict:
-    out, traps = boot(kernel, disk, f"fxserver {threads} {reqs}\n", ncpus, engine)
-    _, base = boot(kernel, disk, f"fxserver {threads} 0\n", ncpus, engine)
-    m = re.search(r"calls=(\d+) cycles=(\d+)", out)
-    if not m:
-        raise SystemExit(f"fxserver failed:\n{out[-1500:]}")
-    calls, cycles = int(m.group(1)), int(m.group(2))
-    return {"thr": calls * 1e6 / cycles, "lat": cycles / (calls / threads),
-            "tpc": (traps - base) / calls}
+from ringvm.emulator.compare.reports.flexsc import (boot, flexsc_kernel, fxserver, make_disk,
+                                                    stub_dirs)
 
 
 def main(argv=None) -> None:
@@ -83,9 +41,9 @@ def main(argv=None) -> None:
     a = ap.parse_args(argv)
     reqs = 10 if a.quick else 100
     batches = [1, 4] if a.quick else [1, 2, 4, 8, 12]
-    kernel = build_guest(find_guest("flexsc"))
+    kernel = flexsc_kernel()
     with tempfile.TemporaryDirectory() as tmp:
-        disks = {k: make_disk(Path(tmp), k) for k in STUBS}
+        disks = {k: make_disk(Path(tmp), k) for k in stub_dirs()}
         print(f"fxserver: {reqs} requests x 4 calls per thread ({a.engine} engine)")
         print(f"{'cpus':>4} {'batch':>5} | {'trap thr/Mcyc':>13} {'latency':>8} "
               f"{'traps/call':>10} | {'flexsc thr/Mcyc':>15} {'latency':>8} {'traps/call':>10}")
@@ -100,7 +58,7 @@ def main(argv=None) -> None:
         print("workload quick (single-threaded: batch size 1)")
         print(f"{'cpus':>4} {'stubs':>6} {'traps':>7}  phases (cycles)")
         for ncpus in (1, 2):
-            for kind in STUBS:
+            for kind in disks:
                 out, traps = boot(kernel, disks[kind], "workload quick\n", ncpus, a.engine)
                 if "workload: done" not in out:
                     raise SystemExit(f"workload failed:\n{out[-1500:]}")
