@@ -4,8 +4,10 @@ machine-shape options, and turning them into :class:`ringvm.emulator.images.Mach
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+from pathlib import Path
 
 from ringvm.errors import UserError
 from ringvm.isa import ISA
@@ -130,9 +132,24 @@ def timeline_options(args) -> dict | None:
             raise UserError("--timeline-window and --timeline-max-events need "
                             "--timeline FILE.json")
         return None
+    _check_writable(path, "--timeline")
     return {"path": path, "window": parse_window(window) if window else (0, None),
             "max_events": DEFAULT_MAX_EVENTS if most is None
             else parse_count(most, "--timeline-max-events", 1)}
+
+
+def _check_writable(path: str, option: str) -> None:
+    """Raise :class:`UserError` now, before a long run, if ``path`` could not be
+    written at its end: a directory, a folder that does not exist or is not writable,
+    or a file that is not writable."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise UserError(f"{option} {path}: cannot write: it is a directory")
+    if not parent.is_dir():
+        raise UserError(f"{option} {path}: cannot write: no folder {str(parent)!r}")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise UserError(f"{option} {path}: cannot write: permission denied")
 
 
 def start_timeline(machine, opts: dict | None, name: str, describe=None):

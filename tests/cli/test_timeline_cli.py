@@ -49,6 +49,15 @@ def test_bad_timeline_options_are_user_errors(ringvm, guest_file, tmp_path):
         assert "timeline" in p.stderr.decode() or "cannot write" in p.stderr.decode()
 
 
+def test_an_unwritable_timeline_is_refused_before_the_run(ringvm, guest_file, tmp_path):
+    # SPIN never halts: only an error raised before the run ends this quickly
+    for path in (tmp_path / "no" / "a.json", tmp_path):
+        p = ringvm("boot", guest_file("SPIN"), "--engine", "python", "--timeline", str(path),
+                   timeout=60)
+        assert p.returncode == EXIT_USER_ERROR, p.stderr
+        assert "cannot write" in p.stderr.decode() and b"Traceback" not in p.stderr
+
+
 def test_debug_timeline_going_back_and_forth_records_each_moment_once(ringvm, tmp_path):
     """``debug --timeline``: travelling back and forward (checkpoints, re-execution)
     gives the events of a straight boot of the same steps, and the same ring time."""
