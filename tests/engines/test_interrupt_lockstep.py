@@ -108,14 +108,17 @@ def irq_program(rng, context: str) -> str:
         if rng.random() < 0.5:
             hctl |= 1 << CTL[name]
     lines = (1 << LINE["TIMER"]) | (1 << LINE["IPI"])
-    if v:
-        enter = f"""
+    # the guest's state, in every context (a vmenter in a ring -1 body enters it too)
+    guest = f"""
     li t0, {lines | (1 << LINE["VIRQ"])}
     csrw gienable, t0
-    li t0, 1
+    li t0, 3                # IE and PIE: an rfe in the body keeps interrupts on
     csrw gstatus, t0
     li t0, {hctl}
     csrw hctl, t0
+"""
+    if v:
+        enter = f"""
     li t0, {PV | ((ring & 7) << PRING)}
     csrw hstatus, t0
     li t0, {UBODY}
@@ -124,14 +127,14 @@ def irq_program(rng, context: str) -> str:
 """
     elif ring == -1:
         enter = f"""
-    li t0, 1
+    li t0, {3 | (7 << PRING)}         # IE, PIE, PRING -1: an rfe stays in ring -1
     csrw hstatus, t0
     li t0, {UBODY}
     jr t0
 """
     else:
         enter = f"""
-    li t0, 1
+    li t0, 3
     csrw status, t0
     li t0, {(ring & 7) << PRING}
     csrw hstatus, t0
@@ -212,7 +215,7 @@ tlbs:
     sw t1, 0(t0)
     li s10, {UDATA}
     li s11, {UDATA + 0x80}
-{enter}
+{guest}{enter}
 cpu1:                       # CPU 1: an IPI to CPU 0 every few dozen steps
     li t0, IPI_SEND
 1:  li t1, {ipi_delay}
@@ -378,3 +381,63 @@ def test_a_planted_interrupt_bug_is_caught():
     """The lockstep must fail when one engine mishandles interrupt entry."""
     with pytest.raises(pytest.fail.Exception, match="cpu 0 differs"):
         run_program(0, "r3", make_wrapper=_PlantedBug)
+
+
+# ---------------------------------------------------------------- the long mode
+
+#: instructions retired (both CPUs) by the million-instruction run; the long mode
+#: (RINGVM_LONG_DIFFERENTIAL=N) retires N million
+MILLION = 1_000_000 * SCALE
+
+
+def run_long(total: int, seed: int = 0) -> dict:
+    """(In the child) one long program per context, ``total`` retired instructions in
+    all, compared at checkpoints every 1-64 steps (random, so that the native engine's
+    blocks end at varied places), then RAM and console at the end of each program."""
+    from test_differential import lockstep_step
+    rng = random.Random(seed)
+    per = -(-total // len(CONTEXTS))
+    out = {"retired": 0, "steps": 0, "checkpoints": 0, "divergences": 0,
+           "interrupts": [0] * 8, "vmexits": 0, "by_context": {}}
+    for context in CONTEXTS:
+        src = irq_program(random.Random(rng.getrandbits(32)), context)
+        quantum = rng.randint(3, 13)
+        a, b = (boot(kind, src, ncpus=2, quantum=quantum, tlb_entries=16)
+                for kind in ("python", "native"))
+        retired = 0
+        n = 0
+        while retired < per:
+            stop = lockstep_step(a, b, 2, n, chunk=rng.randint(1, 64))
+            out["steps"] += stop.steps
+            n += 1
+            assert stop.reason is StopReason.MAX_STEPS, f"{context}: {stop}"
+            retired = sum(c["retired"] for c in a.counters()["cpus"])
+        assert bytes(a.ram) == bytes(b.ram), f"{context}: RAM differs"
+        assert a.console_output() == b.console_output()
+        c0 = a.counters()["cpus"][0]
+        out["retired"] += retired
+        out["checkpoints"] += n
+        out["interrupts"] = [x + y for x, y in zip(out["interrupts"], c0["interrupts_by_line"])]
+        out["vmexits"] += sum(c0["vmexits_by_reason"])
+        out["by_context"][context] = {"retired": retired, "irq": c0["interrupts_by_line"],
+                                      "vmexits": sum(c0["vmexits_by_reason"])}
+    print("LONG " + json.dumps(out))
+    return out
+
+
+@pytest.mark.long
+def test_a_million_instructions_agree_at_checkpoints():
+    """≥ 10⁶ instructions (N × 10⁶ in the long mode) over the seven contexts, both
+    engines compared (state of both CPUs, counters, stops) at about 3 × 10⁴ checkpoints."""
+    proc = isolated(f"import test_interrupt_lockstep as t; t.run_long({MILLION})",
+                    timeout=600 * SCALE)
+    expect_clean(proc)
+    out = json.loads(proc.stdout.split("LONG ", 1)[1])
+    assert out["retired"] >= MILLION
+    assert out["interrupts"][LINE["TIMER"]] > 0 and out["interrupts"][LINE["IPI"]] > 0
+    assert out["vmexits"] > 0
+    for context, c in out["by_context"].items():
+        assert c["irq"][LINE["TIMER"]] > 0, f"{context}: no TIMER interrupt in the long run"
+    print(f"\n{out['retired']} instructions ({out['steps']} steps), {out['checkpoints']} "
+          f"checkpoints, 0 divergences; interrupts by line {out['interrupts']}, "
+          f"{out['vmexits']} VM exits")
