@@ -34,7 +34,6 @@ import os
 import random
 
 import pytest
-
 from enginekit import boot, expect_clean, isolated
 from ringvm.emulator.engine import StopReason
 from ringvm.isa import ISA
@@ -279,11 +278,11 @@ def run_program(seed: int, context: str, make_wrapper=None) -> dict:
     from test_differential import lockstep_step
     rng = random.Random(19_000 + seed * 31 + list(CONTEXTS).index(context))
     src = irq_program(rng, context)
+    quantum = rng.randint(3, 13)
 
     def make(kind):
-        e = boot(kind, src, ncpus=2, quantum=rng_quantum, tlb_entries=16)
+        e = boot(kind, src, ncpus=2, quantum=quantum, tlb_entries=16)
         return make_wrapper(e) if make_wrapper and kind == "native" else e
-    rng_quantum = rng.randint(3, 13)
     a, b = make("python"), make("native")
     cov = collections.defaultdict(lambda: {"steps": 0, "irq": [0] * 8, "exits": [0] * 16})
     prev = a.counters()["cpus"][0]
@@ -304,6 +303,7 @@ def run_program(seed: int, context: str, make_wrapper=None) -> dict:
 
 
 def merge(into: dict, cov: dict) -> dict:
+    """Add coverage ``cov`` (from :func:`run_program`) into ``into``; returns it."""
     for ctx, c in cov.items():
         d = into.setdefault(ctx, {"steps": 0, "irq": [0] * 8, "exits": [0] * 16})
         d["steps"] += c["steps"]

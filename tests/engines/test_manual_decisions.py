@@ -15,11 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+import test_hypervisor as hv
 from enginekit import CAUSE, expect_halt, expect_trap, reg, run_program, with_handler
 from ringvm.isa import ISA
-
-import test_hypervisor as hv
 from test_privilege_tlb import TLBMAP
 
 V, R, W, X, U, G = 1, 2, 4, 8, 16, 32
@@ -143,7 +141,8 @@ _start:
         exit
     """)
     expect_halt(stop, 0x55)
-    ring = lambda v: (v & STATUS_RING) >> ISA.status_fields["RING"][1]  # noqa: E731
+    def ring(v):
+        return (v & STATUS_RING) >> ISA.status_fields["RING"][1]
     assert ring(reg(eng, "s5")) == ring(reg(eng, "s6")) == ring(reg(eng, "s7")) == 0b111
     assert reg(eng, "s7") == STATUS_RING
     assert reg(eng, "s5") == ISA.csrs["hstatus"].writable | STATUS_RING

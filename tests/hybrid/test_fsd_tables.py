@@ -7,7 +7,6 @@ engines."""
 from __future__ import annotations
 
 import pytest
-
 from mkboot import boot
 from ringvm.emulator.images.boot import BootImage, build_module
 from ringvm.emulator.images.registry import ModuleSource, build_guest, find_guest
