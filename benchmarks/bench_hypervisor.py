@@ -21,7 +21,7 @@ import argparse
 import re
 import time
 
-from ringvm.emulator.images import MachineOptions, build_guest, cache, find_guest, guests_dir
+from ringvm.emulator.images import MachineOptions, build_guest, find_guest, guests_dir
 from ringvm.emulator.images import machine_for, resolve, rootdisk, rvfs
 from ringvm.emulator.images.rootdisk import build_programs, strip_elf
 from ringvm.emulator.machine import Console

@@ -8,7 +8,7 @@ from ringvm.assembler.disasm import disassemble_word
 from ringvm.isa import ISA
 
 from .cmd_stack import backtrace_frames
-from .views import infos
+from .views import cpu_note, infos
 from .common import signed32
 from .expr import DebugError
 from .model import Breakpoint, Watch
@@ -226,9 +226,10 @@ def _signed3(v: int) -> int:
 def info_cpus(dbg, rest):
     for i in range(dbg.m.config.ncpus):
         st = dbg.m.cpu(i)
+        note = cpu_note(dbg, i)        # the kernel's own view (a structure's views)
         dbg.write(f"{'*' if i == dbg.cur else ' '} cpu{i}  {dbg.view.level(st):<14} "
                   f"{st.mode:<8} pc 0x{st.pc:08x}{dbg.view.sym_suffix(st.pc, st)}  "
-                  f"cycle {st.cycle}")
+                  f"cycle {st.cycle}" + (f"  [{note}]" if note else ""))
 
 
 def info_line(dbg, rest):

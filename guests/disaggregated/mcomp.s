@@ -55,7 +55,7 @@ _start:
     call my_core
     mv   s1, a0
     lw   t0, CD_NCPU(s1)
-    la   t1, ncpu
+    la   t1, mk_ncpu
     sw   t0, 0(t1)
     lw   a0, CD_MEM(s1)                 # its RAM: the free list of its frames
     lw   a1, CD_MEMEND(s1)
@@ -131,7 +131,7 @@ mc_loop:
     addi sp, sp, -URPC_LINE
 1:  li   s1, 0                          # sender
     li   s2, 0                          # messages taken this round
-2:  la   t0, ncpu
+2:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 5f
     la   t0, my_cpu
@@ -190,7 +190,7 @@ arm_all:
     mv   s1, a0
     li   s2, 0                          # sender
     li   s3, 0
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s2, t0, 9f
     la   t0, my_cpu
@@ -370,7 +370,7 @@ mc_trap:
 .data
     .balign 4
 my_cpu:  .word 0
-ncpu:    .word 1
+mk_ncpu: .word 1
 shared:  .word 0
     .balign 16
 mstats:  .space ST_SIZE                 # ST_* message counters, then MS_* (param.inc)

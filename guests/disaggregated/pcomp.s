@@ -21,6 +21,7 @@
 .include "trap/kframe.inc"
 .include "base/config.inc"
 .equ UPAGES, 1                          # ../monolithic: user pages from upage_alloc
+.equ ONE_CPU, 1                         # ../monolithic/smp.s: this CPU alone
 .include "../monolithic/param.inc"
 .include "abi.inc"
 .include "../multikernel/param.inc"
@@ -38,12 +39,13 @@
 .global _start
 _start:
     la   sp, boot_stack_top
+    call smp_init_one                   # tp = our struct cpu (../monolithic/smp.s)
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
     call mk_shared_init
-    call count_cpus                     # ncpu: CPU 0, storage and memory components
-    la   t0, ncpu
+    call count_cpus                     # mk_ncpu: CPU 0, storage and memory components
+    la   t0, mk_ncpu
     lw   t0, 0(t0)
     li   t1, STORAGE + 2
     bge  t0, t1, 1f
@@ -75,7 +77,7 @@ _start:
     csrw ienable, t0
     la   a0, banner1
     call kputs
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   a0, 0(t0)
     addi a0, a0, -1
     addi a0, a0, -1                     # (the storage component)

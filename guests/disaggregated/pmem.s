@@ -24,7 +24,7 @@
 pmem_init:
     PROLOGUE
     li   s1, STORAGE + 1
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 9f
     mv   a0, s1
@@ -48,7 +48,7 @@ pmem_init:
 
 # mem_state_of(a0 = CPU) -> its MEM_* state (MEM_NONE out of range). Leaf.
 mem_state_of:
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   t0, 0(t0)
     bgeu a0, t0, 1f
     slli t0, a0, 2
@@ -62,7 +62,7 @@ mem_state_of:
 # first_alive() -> a0 = the lowest-numbered live memory component, or 0. Leaf.
 first_alive:
     li   a0, 1
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bgeu a0, t0, 8f
     slli t0, a0, 2
@@ -159,7 +159,7 @@ upage_alloc:
 # mem_owner(a0 = physical address) -> a0 = the memory component that owns it, or 0. Leaf.
 mem_owner:
     li   t2, 1
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bgeu t2, t0, 8f
     slli t3, t2, 2
@@ -223,7 +223,7 @@ upage_free:
 mwatch_main:
     addi sp, sp, -URPC_LINE
 1:  li   s1, 1
-2:  la   t0, ncpu
+2:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 5f
     mv   a0, s1

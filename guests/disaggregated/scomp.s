@@ -22,6 +22,7 @@
 .include "ringvm.inc"
 .include "trap/kframe.inc"
 .include "base/config.inc"
+.equ ONE_CPU, 1                         # ../monolithic/smp.s: this CPU alone
 .include "../monolithic/param.inc"
 .include "abi.inc"
 .include "../multikernel/param.inc"
@@ -40,6 +41,7 @@
 .global _start
 _start:
     la   sp, boot_stack_top
+    call smp_init_one                   # tp = our struct cpu (../monolithic/smp.s)
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero
@@ -49,7 +51,7 @@ _start:
     call core_data
     mv   s1, a0
     lw   t0, CD_NCPU(s1)
-    la   t1, ncpu
+    la   t1, mk_ncpu
     sw   t0, 0(t1)
     la   t1, notify_mode                # the monitor polls (it polls the disk too)
     sw   zero, 0(t1)

@@ -8,14 +8,32 @@
 # arithmetic for DMA. A user-level server implements the same names over IPC; a
 # unikernel with trivial stubs.
 #
+# On several CPUs the components run under the file-system lock (syscall.s), which
+# env_sleep gives up while the caller sleeps: the check of a condition and the sleep
+# are atomic with respect to the wakeup, as on one CPU. A component reached without
+# that lock is a kernel bug, caught here (on one CPU nothing can come between).
+#
 # Provides: env_sleep, env_wakeup, env_panic, env_warn, env_killed, env_copyin,
 #   env_copyout, env_cwd, env_v2p
-# Needs: sleep, wakeup, panic, killed, either_copyin, either_copyout, curproc, kputc,
-#   kputs, kputdec
+# Needs: sleep, wakeup, panic, killed, either_copyin, either_copyout, holding, fs_lock,
+#   ncpu, the per-CPU tp (smp.s), kputc, kputs, kputdec
 
 # env_sleep(a0 = chan): block the caller until env_wakeup(chan).
 env_sleep:
-    j    sleep
+    PROLOGUE
+    mv   s1, a0
+    la   t0, ncpu                       # one CPU (or a kernel that never starts
+    lw   t0, 0(t0)                      # others, like the hybrid one): any caller
+    li   t1, 1
+    bleu t0, t1, 2f
+    la   a0, fs_lock
+    call holding
+    beqz a0, 1f
+2:  mv   a0, s1
+    call sleep
+    EPILOGUE
+1:  la   a0, msg_envsleep
+    call panic
 # env_wakeup(a0 = chan): make every caller blocked on chan runnable.
 env_wakeup:
     j    wakeup
@@ -44,7 +62,7 @@ env_copyout:
     j    either_copyout
 # env_cwd() -> a0 = the caller's current directory (an in-memory inode). Leaf.
 env_cwd:
-    la   t0, curproc
+    mv   t0, tp                         # this CPU's curproc (smp.s)
     lw   t0, 0(t0)
     lw   a0, P_CWD(t0)
     ret
@@ -58,3 +76,7 @@ env_v2p:
     add  a0, a0, t0
 .endif
     ret
+
+.rodata
+msg_envsleep: .asciz "env_sleep: a component sleeps without fs_lock"
+.text

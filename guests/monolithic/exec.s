@@ -32,7 +32,7 @@ sys_exec:
     bnez a0, 90f
     li   s4, 0                          # argc
     addi s5, s3, 512                    # string cursor
-    la   t0, curproc
+    mv   t0, tp                         # this CPU's curproc (smp.s)
     lw   t0, 0(t0)
     lw   s6, P_PGDIR(t0)
     beqz s2, 5f
@@ -350,19 +350,17 @@ kexec_op:
     sub  t0, t0, s7
     add  t0, t0, s8
     sw   zero, 0(t0)
-    la   t0, curproc                    # commit
+    mv   t0, tp                         # commit (smp.s: this CPU's curproc)
     lw   s1, 0(t0)
     lw   s2, P_PGDIR(s1)
     sw   s5, P_PGDIR(s1)
-    la   t0, cur_pgdir
-    sw   s5, 0(t0)
+    sw   s5, C_PGDIR(tp)
     li   t0, 4096
     add  t0, s7, t0
     sw   t0, P_BRK(s1)
     sw   t0, P_HEAP(s1)
-    lw   t0, P_SLOT(s1)
-    addi t0, t0, 1
-    tlbinvasid t0
+    mv   a0, s1                         # no CPU may map the old pages (smp.s)
+    call tlb_shootdown
     beqz s2, 25f
     mv   a0, s2
     call uvmfree

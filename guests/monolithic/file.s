@@ -93,7 +93,7 @@ filestat:
     call stati
     lw   a0, F_IP(s1)
     call iunlock
-1:  la   t0, curproc
+1:  CURPROC_PTR t0                     # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     lw   a0, P_PGDIR(t0)
     mv   a1, s2

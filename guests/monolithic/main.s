@@ -7,8 +7,9 @@
 #
 # Boot: the loader starts us in ring 0 at _start with IE = 0 (ISA.md §11). We set the
 # trap vector, give every page from the end of this image to RAMSIZE to the allocator,
-# enable the console, disk and timer interrupts, create process 1 (whose first run
-# mounts the file system and execs /init) and enter the scheduler.
+# enable the console, disk, timer and IPI interrupts, start the other CPUs (smp.s:
+# each enters the scheduler on its own), create process 1 (whose first run mounts the
+# file system and execs /init) and enter the scheduler.
 
 .include "ringvm.inc"
 .include "trap/kframe.inc"
@@ -42,8 +43,11 @@ _start:
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
 .if PV
+    call smp_init_one                   # one vCPU, no SYSCTL_NCPUS: the locks stay,
+                                        # keeping the upcall out as on one CPU (smp.s)
     j    pv_main                        # the start info, not the devices (pv.s)
 .endif
+    call smp_init                       # tp = this CPU's struct cpu (smp.s)
     la   a0, kernel_end                 # free memory: [end of image, RAMSIZE)
     li   t0, SYSCTL_RAMSIZE
     lw   a1, 0(t0)
@@ -69,7 +73,7 @@ _start:
     li   t0, TIMER_CTRL
     li   t1, TIMER_CTRL_ENABLE
     sw   t1, 0(t0)
-    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK
+    li   t0, IRQB_TIMER | IRQB_CONSOLE | IRQB_DISK | IRQB_IPI
     csrw ienable, t0
     la   a0, banner1
     call kputs
@@ -84,6 +88,7 @@ _start:
     call kputdec
     la   a0, banner3
     call kputs
+    call smp_boot
     call userinit
     j    scheduler
 
@@ -108,7 +113,7 @@ not_ring0:
     call khalt
 
 .include "mm/tlbrefill.s"
-.include "trap.s"
+.include "trap.s"                       # (includes spinlock.s and smp.s)
 .include "syscall.s"
 .include "proc.s"
 .include "vm.s"
@@ -143,6 +148,9 @@ PARAM NBUF, 64                          # the log pins up to LOGSIZE (30) buffer
 .endif
 .if VMM
 .include "vmm.s"
+.endif
+.if FLEXSC
+.include "flexsc.s"
 .endif
 .if PV
 .include "pv.s"

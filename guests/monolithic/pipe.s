@@ -92,7 +92,7 @@ pipewrite:
     sub  t1, t3, t0
     bleu s5, t1, 4f
     mv   s5, t1
-4:  la   t1, curproc
+4:  CURPROC_PTR t1                     # this CPU's curproc (param.inc)
     lw   t1, 0(t1)
     lw   a0, P_PGDIR(t1)
     add  a1, s1, t0
@@ -148,7 +148,7 @@ piperead:
     sub  t1, t1, t0
     bleu s5, t1, 5f
     mv   s5, t1
-5:  la   t1, curproc
+5:  CURPROC_PTR t1                     # this CPU's curproc (param.inc)
     lw   t1, 0(t1)
     lw   a0, P_PGDIR(t1)
     add  a1, s2, s4

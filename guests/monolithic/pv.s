@@ -120,13 +120,25 @@ pv_not_xen:
 # while the kernel is idle (pv_timer) and starts again here, when an event has made a
 # process runnable: an idle domain costs the machine no timer interrupts (a tickless
 # idle, Linux's NO_HZ; Xen's VCPUOP_stop_periodic_timer).
+#
+# Locks: the handlers run under fs_lock, as devintr runs the bare-metal console and disk
+# interrupts (trap.s): the drivers, the frontends and the backends' state (pvback.s)
+# are guarded by it, and their sleepers check and sleep holding it, so an upcall's
+# wakeup never falls between a check and its sleep. An interrupt only comes when this
+# CPU holds no spinlock (push_off), so the handlers may take the locks after fs_lock in
+# the kernel's order (fs -> ticks -> ptable: pv_timer, wakeup); none holds ptable_lock
+# when it calls wakeup.
 pv_devintr:
     PROLOGUE
     andi t0, a0, 0xFF
     li   t1, IRQ_VIRQ
     bne  t0, t1, 8f
+    la   a0, fs_lock
+    call acquire
     call evtchn_upcall
     mv   s1, a0
+    la   a0, fs_lock
+    call release
     la   t0, pv_tick_off
     lw   t0, 0(t0)
     beqz t0, 1f
@@ -143,11 +155,15 @@ pv_devintr:
 # kernel waiting for its disk would stop and restart it at every request).
 pv_timer:
     PROLOGUE
+    la   a0, tickslock                  # (under fs_lock: fs -> ticks -> ptable)
+    call acquire
     la   a0, ticks
     lw   t1, 0(a0)
     addi t1, t1, 1
     sw   t1, 0(a0)
     call wakeup
+    la   a0, tickslock
+    call release
     call pv_tick_needed
     la   t0, pv_idle_ticks
     beqz a0, 2f
@@ -169,8 +185,21 @@ pv_timer:
 1:  li   a0, 1
     EPILOGUE
 
-# pv_tick_needed() -> a0 = 1 if a process runs, may run, or sleeps counting ticks. Leaf.
+# pv_tick_needed() -> a0 = 1 if a process runs, may run, or sleeps counting ticks: the
+# process table read under ptable_lock (the caller holds neither it nor tickslock).
 pv_tick_needed:
+    PROLOGUE
+    la   a0, ptable_lock
+    call acquire
+    call pv_tick_scan
+    mv   s1, a0
+    la   a0, ptable_lock
+    call release
+    mv   a0, s1
+    EPILOGUE
+
+# pv_tick_scan() -> a0: pv_tick_needed's scan, ptable_lock held. Leaf.
+pv_tick_scan:
     la   t0, proc_table
     li   t1, NPROC
     la   t3, ticks

@@ -118,8 +118,12 @@ pvback_init:
     la   a1, str_xenbackd
     li   a2, 16
     call strlcpy
+    la   a0, ptable_lock
+    call acquire
     li   t0, RUNNABLE
     sw   t0, P_STATE(s2)
+    la   a0, ptable_lock
+    call release
 9:  EPILOGUE
 
 # ---------------------------------------------------------------- events
@@ -185,7 +189,16 @@ pv_console_event:
 
 # xenbackd: connects the frontends that appeared, reaps the domains that shut down,
 # serves the block rings; sleeps when there is nothing to do.
+#
+# Locks: its first run comes from the scheduler with ptable_lock held (as forkret's
+# and initstart's). It then holds fs_lock, which guards xb_kick/xb_scan/xb_work and the
+# backend table against the upcall handlers (pv.s: pv_devintr), and gives it up only
+# in sleep (sleep_on) and around yield (sched wants ptable_lock alone).
 xenbackd:
+    la   a0, ptable_lock                # the scheduler's
+    call release
+    la   a0, fs_lock
+    call acquire
 1:  la   t0, xb_kick
     sw   zero, 0(t0)
     la   t0, xb_scan
@@ -209,7 +222,11 @@ xenbackd:
     addi s3, s3, -1
     bnez s3, 3b
     beqz s1, 5f
+    la   a0, fs_lock
+    call release
     call yield                          # the budget ran out: others first, then more
+    la   a0, fs_lock
+    call acquire
     j    1b
 5:  la   t0, xb_kick                    # something arrived meanwhile?
     lw   t0, 0(t0)
@@ -914,7 +931,23 @@ vbd_event:
 # ---------------------------------------------------------------- the toolstack
 
 # syscall_extra(a0 = trap frame) -> a0: the system calls of xl (Dom0 only).
+# They run under fs_lock, like the file calls (syscall.s): the backend table, the
+# console's attachment and its sleeps are guarded by it (the upcall handlers hold it).
 syscall_extra:
+    PROLOGUE
+    mv   s1, a0
+    la   a0, fs_lock
+    call acquire
+    mv   a0, s1
+    call xl_dispatch
+    mv   s1, a0
+    la   a0, fs_lock
+    call release
+    mv   a0, s1
+    EPILOGUE
+
+# xl_dispatch(a0 = trap frame) -> a0: syscall_extra's dispatch.
+xl_dispatch:
     PROLOGUE
     mv   s1, a0
     lw   t0, TF_A7(s1)
@@ -950,8 +983,7 @@ xl_create:
     mv   s4, a3
     mv   s5, a4
     mv   a2, a0                         # the name, from user memory
-    la   t0, curproc
-    lw   t0, 0(t0)
+    lw   t0, C_PROC(tp)                 # this CPU's curproc (smp.s)
     lw   a0, P_PGDIR(t0)
     la   a1, xl_name
     li   a3, 16
@@ -992,8 +1024,7 @@ xl_info:
     call HYPERVISOR_domctl_getinfo
     blt  a0, zero, 9f
     mv   s2, a0
-    la   t0, curproc
-    lw   t0, 0(t0)
+    lw   t0, C_PROC(tp)                 # this CPU's curproc (smp.s)
     lw   a0, P_PGDIR(t0)
     mv   a1, s1
     la   a2, xl_dinfo

@@ -9,7 +9,7 @@
 fd2file:
     sltiu t0, a0, NOFILE
     beqz t0, 9f
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     slli a0, a0, 2
     add  t0, t0, a0
@@ -20,7 +20,7 @@ fd2file:
 
 # fdalloc(a0 = file) -> fd or -EMFILE
 fdalloc:
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     li   t1, 0
 1:  slli t2, t1, 2
@@ -47,7 +47,7 @@ namei_err:
 fetchpath:
     PROLOGUE
     mv   a2, a0
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     lw   a0, P_PGDIR(t0)
     li   a3, MAXPATH
@@ -100,7 +100,7 @@ sys_close:
     mv   s1, a0
     call fd2file
     beqz a0, 8f
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     slli t1, s1, 2
     add  t0, t0, t1
@@ -154,7 +154,7 @@ sys_pipe:
     mv   s5, a0
     sw   s4, 0(sp)
     sw   s5, 4(sp)
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     lw   a0, P_PGDIR(t0)
     mv   a1, s1
@@ -184,7 +184,7 @@ sys_pipe:
 
 # fdclear(a0 = fd): forget an fd slot (no close)
 fdclear:
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   t0, 0(t0)
     slli a0, a0, 2
     add  t0, t0, a0
@@ -469,7 +469,7 @@ sys_chdir_op:
     j    90f
 1:  mv   a0, s1
     call iunlock
-    la   t0, curproc
+    CURPROC_PTR t0                         # this CPU's curproc (param.inc)
     lw   s2, 0(t0)
     lw   a0, P_CWD(s2)
     sw   s1, P_CWD(s2)

@@ -9,6 +9,15 @@
 # User TLB misses take a short path (three registers saved, a two-level walk of the
 # page table of the running process, tlbwi, rfe); everything else builds a full trap
 # frame (x0..x31, epc, status, cause, badvaddr) at the top of the kernel stack.
+#
+# Multiprocessor (smp.s): every CPU enters here. The refill walks the page table this
+# CPU runs (C_PGDIR of its struct cpu, found through the cpuid CSR: the user's tp is
+# not ours); a full trap saves the user's tp and points tp at this CPU's struct cpu
+# for the kernel. Device interrupts run their drivers under the file-system lock
+# (syscall.s); an IPI answers a TLB shootdown.
+
+.include "spinlock.s"                   # the multiprocessor's pieces the files after
+.include "smp.s"                        # this one use: locks, struct cpu, CPU_BASE
 
 .macro SAVE_REST
     sw   ra, 4(sp)
@@ -94,8 +103,8 @@ trap_entry:
     addi t0, t0, -CAUSE_TLB_MISS_FETCH
     sltiu t0, t0, 3
     beqz t0, utrap_full
-    la   t0, cur_pgdir
-    lw   t0, 0(t0)
+    CPU_BASE t0, t1                    # this CPU's page table
+    lw   t0, C_PGDIR(t0)
 .if PV
     PV_TLB_REFILL t0, t1, t2, utrap_full   # pv.inc: a batched mmu_update, not tlbwi
 .else
@@ -117,6 +126,7 @@ utrap_full:
     csrr t0, scratch                   # the user sp
     sw   t0, TF_SP(sp)
     csrw scratch, zero                 # now in the kernel
+    CPU_BASE tp, t0                    # tp = this CPU (the user's is in the frame)
     mv   a0, sp
     call usertrap
     # fall through
@@ -196,7 +206,8 @@ probe_word:
     sw   zero, 0(t0)
     ret
 
-# devintr(a0 = cause with bit 31 set) -> a0 = 1 if it was the timer
+# devintr(a0 = cause with bit 31 set) -> a0 = 1 if it was the timer. Every CPU has
+# its own timer (the preemption tick); CPU 0's also counts the ticks of uptime/sleep.
 devintr:
     PROLOGUE
 .if PV
@@ -208,22 +219,41 @@ devintr:
     bne  s1, t0, 1f
     li   t0, TIMER_ACK
     sw   zero, 0(t0)
+    lw   t0, C_ID(tp)
+    bnez t0, 11f
+    la   a0, tickslock
+    call acquire
     la   a0, ticks
     lw   t1, 0(a0)
     addi t1, t1, 1
     sw   t1, 0(a0)
     call wakeup
-    li   a0, 1
+    la   a0, tickslock
+    call release
+11: li   a0, 1
     EPILOGUE
 1:  li   t0, IRQ_CONSOLE
     bne  s1, t0, 2f
+    la   a0, fs_lock
+    call acquire
     call console_intr
+    la   a0, fs_lock
+    call release
     li   a0, 0
     EPILOGUE
 2:  li   t0, IRQ_DISK
     bne  s1, t0, 3f
+    la   a0, fs_lock
+    call acquire
     call disk_intr
-3:  li   a0, 0
+    la   a0, fs_lock
+    call release
+    li   a0, 0
+    EPILOGUE
+3:  li   t0, IRQ_IPI
+    bne  s1, t0, 4f
+    call ipi_intr
+4:  li   a0, 0
     EPILOGUE
 
 # usertrap(a0 = tf): a trap from ring 3 other than a refilled TLB miss.
@@ -242,7 +272,7 @@ usertrap:
     lw   t0, TF_EPC(s1)
     addi t0, t0, 4
     sw   t0, TF_EPC(s1)
-    la   t0, curproc
+    mv   t0, tp                         # this CPU's curproc (smp.s)
     lw   t0, 0(t0)
     lw   t0, P_KILLED(t0)
     bnez t0, 6f
@@ -251,7 +281,7 @@ usertrap:
 2:  call user_fault                     # prints the kill line
     li   a0, -1
     call exit
-5:  la   t0, curproc
+5:  mv   t0, tp
     lw   t0, 0(t0)
     lw   t0, P_KILLED(t0)
     beqz t0, 7f
@@ -263,7 +293,9 @@ usertrap:
 # "at" is badvaddr for address faults and the pc for instruction faults.
 user_fault:
     PROLOGUE
-    la   t0, curproc
+    la   a0, fs_lock                    # the console is the file system's (syscall.s)
+    call acquire
+    mv   t0, tp
     lw   s1, 0(t0)
     lw   s2, P_TF(s1)
     lw   s3, TF_CAUSE(s2)
@@ -298,6 +330,8 @@ user_fault:
     call kputdec
     la   a0, msg_rparen
     call kputs
+    la   a0, fs_lock
+    call release
     EPILOGUE
 
 .rodata

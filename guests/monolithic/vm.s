@@ -39,22 +39,35 @@ uvmalloc:
 8:  li   a0, 0
     EPILOGUE
 
-# uvmunmap(a0 = pgdir, a1 = start, a2 = end): free the pages mapped in [start, end)
-# (start page-aligned). The caller flushes the ASID.
+# uvmunmap(a0 = proc, a1 = start, a2 = end): unmap and free the pages of proc's
+# address space in [start, end) (start page-aligned), in the order a multiprocessor
+# needs: first every entry loses its V bit (no refill can load it again), then the TLB
+# shootdown (smp.s: no CPU still maps a page), and only then are the pages freed —
+# the frame number stays in the invalid entry until this second pass.
 uvmunmap:
     PROLOGUE
-    mv   s1, a0
+    mv   s4, a0
+    lw   s1, P_PGDIR(a0)
     mv   s2, a1
+    sw   a1, 4(sp)
     mv   s3, a2
-1:  bgeu s2, s3, 8f
+    li   s5, 0                          # pass: 0 unmap, 1 free
+1:  bgeu s2, s3, 7f
     mv   a0, s1
     mv   a1, s2
     li   a2, 0
     call pt_walk
     beqz a0, 2f
     lw   t0, 0(a0)
-    andi t1, t0, TLB_V
+    bnez s5, 3f
+    andi t1, t0, TLB_V                  # pass 0: clear V, keep the frame number
     beqz t1, 2f
+    xori t0, t0, TLB_V
+    sw   t0, 0(a0)
+    j    2f
+3:  beqz t0, 2f                         # pass 1: an entry we invalidated: free it
+    andi t1, t0, TLB_V
+    bnez t1, 2f
     sw   zero, 0(a0)
     li   t1, 0xFFFFF000
     and  t0, t0, t1
@@ -63,6 +76,12 @@ uvmunmap:
     UFREE
 2:  li   t0, 4096
     add  s2, s2, t0
+    j    1b
+7:  bnez s5, 8f
+    mv   a0, s4
+    call tlb_shootdown
+    li   s5, 1
+    lw   s2, 4(sp)                      # again from the start
     j    1b
 8:  EPILOGUE
 
@@ -259,7 +278,7 @@ copyinstr:
 sys_sbrk:
 growproc:
     PROLOGUE
-    la   t0, curproc
+    mv   t0, tp                         # this CPU's curproc (smp.s)
     lw   s1, 0(t0)
     lw   s2, P_BRK(s1)                  # old
     add  s3, s2, a0                     # new
@@ -279,13 +298,10 @@ growproc:
     li   a3, TLB_V | TLB_R | TLB_W | TLB_U
     call uvmalloc
     beqz a0, 6f
-    lw   a0, P_PGDIR(s1)                # out of memory: undo
+    mv   a0, s1                         # out of memory: undo
     mv   a1, s4
     mv   a2, s5
     call uvmunmap
-    lw   t0, P_SLOT(s1)
-    addi t0, t0, 1
-    tlbinvasid t0
 8:  li   a0, -ENOMEM
     EPILOGUE
 5:  bgtu s3, s2, 7f                     # wrapped below 0
@@ -297,11 +313,8 @@ growproc:
     not  t0, t0
     and  a1, a1, t0
     and  a2, a2, t0
-    lw   a0, P_PGDIR(s1)
+    mv   a0, s1
     call uvmunmap
-    lw   t0, P_SLOT(s1)
-    addi t0, t0, 1
-    tlbinvasid t0
 6:  sw   s3, P_BRK(s1)
     mv   a0, s2
     EPILOGUE
@@ -313,7 +326,7 @@ growproc:
 either_copyout:
     PROLOGUE
     beqz a0, 1f
-    la   t0, curproc
+    mv   t0, tp
     lw   t0, 0(t0)
     lw   a0, P_PGDIR(t0)
     call copyout
@@ -329,7 +342,7 @@ either_copyout:
 either_copyin:
     PROLOGUE
     beqz a0, 1f
-    la   t0, curproc
+    mv   t0, tp
     lw   t0, 0(t0)
     lw   a0, P_PGDIR(t0)
     call copyin

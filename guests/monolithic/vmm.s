@@ -215,7 +215,7 @@ vmm_slot:
     la   t1, vmm_slots
     add  a0, t0, t1
     lw   t0, VS_OWNER(a0)
-    la   t1, curproc
+    mv   t1, tp                         # this CPU's curproc (smp.s)
     lw   t1, 0(t1)
     bne  t0, t1, 1f
     ret
@@ -268,7 +268,7 @@ sys_vm_create:
     li   a2, (1 << VS_SHIFT) - VC_SIZE
     call memset
     sw   s3, VS_BASE(s1)
-    la   t0, curproc
+    mv   t0, tp                         # this CPU's curproc (smp.s)
     lw   t0, 0(t0)
     sw   t0, VS_OWNER(s1)
     addi a0, s2, VMM_HOST_VMID + 1      # no stale TLB entry of an earlier VM

@@ -12,6 +12,7 @@
 .include "ringvm.inc"
 .include "trap/kframe.inc"
 .include "base/config.inc"
+.equ ONE_CPU, 1                         # ../monolithic/smp.s: this CPU alone
 .include "../monolithic/param.inc"
 .include "abi.inc"
 .include "param.inc"
@@ -24,6 +25,7 @@
 .global _start
 _start:
     la   sp, boot_stack_top
+    call smp_init_one                   # tp = our struct cpu (../monolithic/smp.s)
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero
@@ -33,7 +35,7 @@ _start:
     call core_data
     mv   s1, a0
     lw   t0, CD_NCPU(s1)
-    la   t1, ncpu
+    la   t1, mk_ncpu
     sw   t0, 0(t1)
     la   t1, npeers
     sw   t0, 0(t1)

@@ -69,18 +69,31 @@ kthread:
     call allocproc
     beqz a0, 9f
     mv   s3, a0
-    lw   t0, P_CONTEXT(s3)
-    sw   s1, 0(t0)
+    lw   t0, P_CONTEXT(s3)              # its first swtch "returns" to kthread_start,
+    la   t1, kthread_start              # which finds the function in s1
+    sw   t1, 0(t0)
+    sw   s1, 8(t0)
     addi a0, s3, P_NAME
     mv   a1, s2
     li   a2, 16
     call strlcpy
+    la   a0, ptable_lock                # a state changes under ptable_lock (proc.s)
+    call acquire
     li   t0, RUNNABLE
     sw   t0, P_STATE(s3)
+    la   a0, ptable_lock
+    call release
     mv   a0, s3
     EPILOGUE
 9:  la   a0, msg_nothread
     call panic
+
+# kthread_start: a kernel thread's first return from swtch, holding the scheduler's
+# ptable_lock (proc.s, as forkret): give it back, then run the function (s1).
+kthread_start:
+    la   a0, ptable_lock
+    call release
+    jr   s1
 
 # mk_timer(): this CPU's own timer ticks (every CPU has its timer registers).
 mk_timer:
@@ -102,7 +115,7 @@ mk_banner:
     call kputdec
     la   a0, msg_b2
     call kputs
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   a0, 0(t0)
     call kputdec
     la   a0, msg_b3
@@ -142,7 +155,7 @@ kernel_fault:
     call khalt
 
 .if BSP                                 # the boot CPU brings up the others
-# count_cpus(): ncpu = the CPUs of the machine (at most MAXCPU) for which a CPU driver
+# count_cpus(): mk_ncpu = the CPUs of the machine (at most MAXCPU) for which a CPU driver
 # was loaded (boot modules cpu1, cpu2, … in a row).
 count_cpus:
     PROLOGUE
@@ -158,7 +171,7 @@ count_cpus:
     beqz a0, 3f
     addi s2, s2, 1
     j    2b
-3:  la   t0, ncpu
+3:  la   t0, mk_ncpu
     sw   s2, 0(t0)
     la   t0, npeers                     # every CPU driver takes part in agreements
     sw   s2, 0(t0)
@@ -215,7 +228,7 @@ split_memory:
     li   t0, SYSCTL_RAMSIZE
     lw   s2, 0(t0)
     sub  s2, s2, s1
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   s3, 0(t0)
     divu s2, s2, s3
     li   t0, 0xFFFFF000
@@ -245,7 +258,7 @@ split_memory:
 start_cpus:
     PROLOGUE
     li   s1, 1
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 9f
     mv   a0, s1

@@ -148,7 +148,7 @@ chan_poll_all:
     addi sp, sp, -URPC_LINE
     li   s1, 0                          # source CPU
     li   s2, 0                          # received
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 8f
     la   t0, my_cpu
@@ -195,7 +195,7 @@ chan_arm:
     PROLOGUE
     li   s1, 0
     li   s2, 0
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 3f
     la   t0, my_cpu
@@ -216,7 +216,7 @@ chan_arm:
 chan_disarm:
     PROLOGUE
     li   s1, 0
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s1, t0, 3f
     la   t0, my_cpu
@@ -251,7 +251,7 @@ tick_hook:
 .data
     .balign 4
 my_cpu:      .word 0                    # this CPU's number
-ncpu:        .word 1                    # CPUs running a CPU driver (or a component)
+mk_ncpu:     .word 1                    # CPUs running a CPU driver (or a component)
 npeers:      .word 1                    # CPUs whose monitors take part in agreements
 shared:      .word 0                    # kseg address of the shared region
 notify_mode: .word NOTIFY               # 0 poll, 1 notify by IPI

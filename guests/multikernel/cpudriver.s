@@ -6,13 +6,15 @@
 # Concept: Barrelfish's CPU driver plus its monitor (seed: the OS-structure slides,
 # "Barrelfish structure": a kernel per core; Baumann et al., §4.3–4.4) built, OSKit
 # fashion, from the monolithic kernel's own sources (processes, virtual memory, exec,
-# files, pipes, the system-call table: unchanged, as the hybrid kernel does) and the
+# files, pipes, the system-call table, its locks: unchanged, as the hybrid kernel does) and the
 # shared components of guests/lib, with the multikernel's files for what is new: the
 # channels, the monitor, the agreement, the replicas. The boot CPU's driver also holds
 # the services every CPU reaches by messages (file system, console); the others hold
 # proxies with the same names (rfs.s, rcons.s).
 
 .include "mm/tlbrefill.s"
+.include "../monolithic/spinlock.s"     # the monolithic kernel's locks and struct cpu:
+.include "../monolithic/smp.s"          # one CPU's worth (ONE_CPU, smp_init_one)
 .include "trap.s"
 .include "../monolithic/syscall.s"
 .include "../monolithic/proc.s"

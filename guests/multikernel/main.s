@@ -17,6 +17,7 @@
 .include "ringvm.inc"
 .include "trap/kframe.inc"
 .include "base/config.inc"
+.equ ONE_CPU, 1                         # ../monolithic/smp.s: this CPU alone
 .include "../monolithic/param.inc"
 .include "abi.inc"
 .include "param.inc"
@@ -31,11 +32,12 @@
 .global _start
 _start:
     la   sp, boot_stack_top
+    call smp_init_one                   # tp = our struct cpu (../monolithic/smp.s)
     la   t0, trap_entry
     csrw tvec, t0
     csrw scratch, zero                  # 0 = running in the kernel (trap.s)
     call mk_shared_init
-    call count_cpus                     # ncpu: CPUs that have a CPU driver
+    call count_cpus                     # mk_ncpu: CPUs that have a CPU driver
     call split_memory                   # the core data of every CPU
     li   a0, 0
     call core_data
@@ -56,7 +58,7 @@ _start:
     csrw ienable, t0
     la   a0, banner1
     call kputs
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   a0, 0(t0)
     call kputdec
     la   a0, banner2
@@ -70,12 +72,12 @@ _start:
     call mk_banner
     li   t0, BOOTINFO                   # CPUs without a CPU driver stay stopped
     lw   a0, BI_NCPUS(t0)
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   t1, 0(t0)
     bleu a0, t1, 1f
     la   a0, msg_off1
     call kputs
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   a0, 0(t0)
     call kputdec
     la   a0, msg_off2

@@ -33,7 +33,7 @@ sys_cpuid:
     lw   a0, 0(t0)
     ret
 sys_ncpu:
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   a0, 0(t0)
     ret
 
@@ -44,7 +44,7 @@ sys_mkstat:
     addi sp, sp, -URPC_LINE
     mv   s1, a0
     mv   s2, a1
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   t0, 0(t0)
     bgeu s1, t0, 91f
     la   s3, stats
@@ -115,7 +115,7 @@ sys_mkping:
     addi sp, sp, -URPC_LINE
     mv   s1, a0
     mv   s2, a1
-    la   t0, ncpu
+    la   t0, mk_ncpu
     lw   t0, 0(t0)
     bgeu s1, t0, 91f
     la   t0, my_cpu
@@ -155,7 +155,7 @@ sys_mkmode:
     snez s1, s1
     sw   s1, 0(t0)
     li   s3, 0
-1:  la   t0, ncpu
+1:  la   t0, mk_ncpu
     lw   t0, 0(t0)
     bge  s3, t0, 9f
     la   t0, my_cpu

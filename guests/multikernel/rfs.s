@@ -194,11 +194,17 @@ iunlock:
 1:  EPILOGUE
 
 # iput(a0 = proxy): drop a reference; with the last one the service may let it go.
+# The reference goes before the FS_PUT request, which sleeps: a process that igets
+# the same inode meanwhile must not take a proxy whose last reference is being given
+# back (the proxy would be freed under it, then reused for another inode). It gets a
+# fresh proxy and pins the inode again; the service sees the unpin first (one channel,
+# in order).
 iput:
     PROLOGUE
     mv   s1, a0
     lw   t0, I_REF(s1)
     addi t0, t0, -1
+    sw   t0, I_REF(s1)
     bnez t0, 1f
     lw   t1, I_PINNED(s1)
     beqz t1, 1f
@@ -208,9 +214,7 @@ iput:
     li   a2, 0
     li   a3, 0
     call fsreq1
-    li   t0, 0
-1:  sw   t0, I_REF(s1)
-    EPILOGUE
+1:  EPILOGUE
 
 iunlockput:
     PROLOGUE

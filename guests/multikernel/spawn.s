@@ -291,8 +291,12 @@ spawn_decide:
     add  t1, t1, t2
     sw   t0, 0(t1)
 5:  sw   a0, P_PARENT(s5)
+    la   a0, ptable_lock                # a state changes under ptable_lock (proc.s)
+    call acquire
     li   t0, RUNNABLE
     sw   t0, P_STATE(s5)
+    la   a0, ptable_lock
+    call release
     EPILOGUE
 8:  lw   a0, SP_ARGS(s3)                # aborted: give everything back
     call kfree
@@ -305,10 +309,13 @@ spawn_decide:
     call freeproc
     EPILOGUE
 
-# spawnstart: a spawned process's first run, on its own kernel stack: its directory,
-# the console as fds 0, 1, 2, then exec. An exec that fails ends it with status
+# spawnstart: a spawned process's first run, on its own kernel stack (holding the
+# scheduler's ptable_lock, which it gives back first): its directory, the console as
+# fds 0, 1, 2, then exec. An exec that fails ends it with status
 # -SPAWN_EXEC_FAILED - errno (what oncore reports as "cannot run").
 spawnstart:
+    la   a0, ptable_lock                # the scheduler's (proc.s, as forkret)
+    call release
     la   t0, curproc
     lw   s1, 0(t0)
     lw   t0, P_SLOT(s1)

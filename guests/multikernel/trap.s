@@ -115,6 +115,7 @@ utrap_full:
     csrr t0, scratch                   # the user sp
     sw   t0, TF_SP(sp)
     csrw scratch, zero                 # now in the kernel
+    CPU_BASE tp, t0                    # tp = this CPU (the user's is in the frame)
     mv   a0, sp
     call usertrap
 # usertrapret: sp = the current process's trap frame. Back to ring 3.

@@ -14,6 +14,11 @@
 # The fault tests make children misbehave on purpose: the kernel prints its
 # "pid N (usertests): killed: ..." line for each, and the parent carries on.
 #
+# The smp* tests (concurrent forks, a pipe across CPUs, kill of a process running on
+# another CPU, TLB shootdown under load) pass on any correct kernel; on a
+# multiprocessor that reports CPUs in procinfo they also check that the work really
+# was spread over several CPUs.
+#
 # Before each test, `cleanup` removes whatever an earlier run left behind (a run cut
 # short by Ctrl-C, a step limit or a crash leaves /ut_* files and directories on a
 # persistent disk, and the next run's mkdir would fail with EEXIST).
@@ -2368,6 +2373,445 @@ t_procinfo:
     CHECK_EQ a0, -EINVAL, "procinfo past the table"
     j    t_pass
 
+# ---------------------------------------------------------------- multiprocessor tests
+# They pass on any correct kernel; on a multiprocessor that reports CPUs (procinfo's
+# cpu field) they also check that the processes really ran on different CPUs.
+
+# mycpu() -> 1 + the CPU this process runs on, or 0 when the kernel does not say
+mycpu:
+    FUNC_ENTER
+    call getpid
+    mv   s1, a0
+    li   s2, 0
+1:  mv   a0, s2
+    la   a1, pinfo2
+    sw   zero, PI_CPU(a1)
+    call procinfo
+    li   t0, -EINVAL
+    beq  a0, t0, 8f
+    bnez a0, 2f
+    la   t0, pinfo2
+    lw   t1, PI_PID(t0)
+    bne  t1, s1, 2f
+    lw   a0, PI_CPU(t0)
+    FUNC_RETURN
+2:  addi s2, s2, 1
+    li   t0, 1024
+    blt  s2, t0, 1b
+8:  li   a0, 0
+    FUNC_RETURN
+
+# pidinfo(a0 = pid) -> 0 with pinfo2 filled, or -1 (no such process)
+pidinfo:
+    FUNC_ENTER
+    mv   s1, a0
+    li   s2, 0
+1:  mv   a0, s2
+    la   a1, pinfo2
+    sw   zero, PI_CPU(a1)
+    call procinfo
+    li   t0, -EINVAL
+    beq  a0, t0, 8f
+    bnez a0, 2f
+    la   t0, pinfo2
+    lw   t1, PI_PID(t0)
+    bne  t1, s1, 2f
+    li   a0, 0
+    FUNC_RETURN
+2:  addi s2, s2, 1
+    li   t0, 1024
+    blt  s2, t0, 1b
+8:  li   a0, -1
+    FUNC_RETURN
+
+# cpu_seen(): s5 |= 1 << mycpu() (a smpfork forker's record of its CPUs)
+cpu_seen:
+    addi sp, sp, -16
+    sw   ra, 12(sp)
+    call mycpu
+    li   t0, 1
+    sll  t0, t0, a0
+    or   s5, s5, t0
+    lw   ra, 12(sp)
+    addi sp, sp, 16
+    ret
+
+# spin(a0 = iterations): burn user-mode time
+spin:
+1:  addi a0, a0, -1
+    bgt  a0, zero, 1b
+    ret
+
+# smpfork: concurrent forks from several CPUs. Four forkers, let go together, each
+# fork children that exit with known statuses and reap them; each forker exits with
+# (the CPUs it was seen on) << 8 | failures — a bit 1 << (1 + CPU) per CPU, bit 0 if
+# the kernel does not say. The process table must come out whole, and on a
+# multiprocessor the forkers together must have run on at least two CPUs.
+.equ SMPF_FORKERS, 4
+t_smpfork:
+    FUNC_ENTER
+    la   a0, pipefds            # the starting gate: every forker waits to read a byte
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    li   s1, 0
+1:  li   t0, SMPF_FORKERS
+    bge  s1, t0, 5f
+    call fork
+    CHECK_GE0 a0, "fork a forker"
+    bnez a0, 4f
+    la   t0, pipefds            # forker: wait at the gate, then fork
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 1
+    call read
+    li   s5, 0
+    call cpu_seen
+    li   a0, 3000
+    call spin
+    call cpu_seen
+    li   a0, 5                  # (4 x 5 children and us: under 32 processes)
+    li   a1, 3
+    call pick
+    mv   s2, a0                 # children
+    li   s3, 0
+2:  bge  s3, s2, 3f
+    call fork
+    blt  a0, zero, 31f
+    bnez a0, 21f
+    addi a0, s3, 1              # child i exits with i + 1
+    call exit
+21: addi s3, s3, 1
+    j    2b
+3:  call cpu_seen
+    li   s4, 0                  # sum of statuses
+    li   s3, 0
+32: bge  s3, s2, 33f
+    la   a0, wstatus
+    call wait
+    blt  a0, zero, 31f
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    add  s4, s4, t1
+    addi s3, s3, 1
+    j    32b
+33: call cpu_seen
+    addi t0, s2, 1              # n (n + 1) / 2
+    mul  t0, t0, s2
+    srli t0, t0, 1
+    bne  s4, t0, 31f
+    slli a0, s5, 8
+    call exit
+31: slli a0, s5, 8
+    ori  a0, a0, 1
+    call exit
+4:  addi s1, s1, 1
+    j    1b
+5:  la   t0, pipefds            # open the gate for all of them at once
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, SMPF_FORKERS
+    call write
+    CHECK_EQ a0, SMPF_FORKERS, "open the gate"
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    call close
+    li   s2, 0                  # bit per CPU seen
+    li   s1, 0
+6:  li   t0, SMPF_FORKERS
+    bge  s1, t0, 7f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait for a forker"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    andi t2, t1, 0xFF
+    CHECK_EQ t2, 0, "a forker's children (sum of statuses)"
+    srli t1, t1, 8
+    or   s2, s2, t1
+    addi s1, s1, 1
+    j    6b
+7:  li   a0, 0
+    call wait
+    CHECK_EQ a0, -ECHILD, "every child reaped"
+    andi t0, s2, 1              # bit 0: a kernel that does not report CPUs
+    bnez t0, t_pass
+    li   s1, 0                  # count the CPUs
+8:  beqz s2, 9f
+    andi t0, s2, 1
+    add  s1, s1, t0
+    srli s2, s2, 1
+    j    8b
+9:  slti t0, s1, 2
+    CHECK_EQ t0, 0, "forkers on different CPUs (CPUs used)"
+    j    t_pass
+
+# smppipe: a pipe between processes on different CPUs. Ping-pong through two pipes:
+# the parent sends n, the child answers n + 1 with its CPU in the top byte. The values
+# must come back in order; on a multiprocessor the two must have been on different
+# CPUs at least once.
+t_smppipe:
+    FUNC_ENTER
+    la   a0, pipefds
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    la   a0, pipefds2
+    call pipe
+    CHECK_EQ a0, 0, "pipe"
+    li   a0, 200
+    li   a1, 20
+    call pick
+    mv   s5, a0                 # rounds
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 3f
+    la   t0, pipefds            # child: answer every number
+    lw   a0, 4(t0)
+    call close
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+    call mycpu
+    mv   s2, a0
+1:  la   t0, pipefds
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 4
+    call read
+    li   t0, 4
+    bne  a0, t0, 2f
+    la   t0, ubuf
+    lw   t1, 0(t0)
+    addi t1, t1, 1
+    slli t2, s2, 24
+    or   t1, t1, t2
+    sw   t1, 0(t0)
+    la   t0, pipefds2
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 4
+    call write
+    li   t0, 4
+    bne  a0, t0, 2f
+    andi t0, s5, 15             # look again now and then (we may have moved)
+    bnez t0, 11f
+    call mycpu
+    mv   s2, a0
+11: addi s5, s5, -1
+    j    1b
+2:  li   a0, 0
+    call exit
+3:  mv   s4, a0
+    la   t0, pipefds
+    lw   a0, 0(t0)
+    call close
+    la   t0, pipefds2
+    lw   a0, 4(t0)
+    call close
+    call mycpu
+    mv   s6, a0                 # our CPU (0: not reported)
+    li   s7, 0                  # seen on different CPUs
+    li   s1, 0
+4:  bge  s1, s5, 6f
+    la   t0, ubuf
+    sw   s1, 0(t0)
+    la   t0, pipefds
+    lw   a0, 4(t0)
+    la   a1, ubuf
+    li   a2, 4
+    call write
+    CHECK_EQ a0, 4, "write to the child"
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    la   a1, ubuf
+    li   a2, 4
+    call read
+    CHECK_EQ a0, 4, "read the answer"
+    la   t0, ubuf
+    lw   t1, 0(t0)
+    li   t2, 0xFFFFFF
+    and  t3, t1, t2
+    addi t4, s1, 1
+    CHECK_EQR t3, t4, "the answer"
+    srli t1, t1, 24
+    beqz t1, 5f
+    beq  t1, s6, 5f
+    li   s7, 1
+5:  andi t0, s1, 15
+    bnez t0, 51f
+    call mycpu
+    mv   s6, a0
+51: addi s1, s1, 1
+    j    4b
+6:  la   t0, pipefds            # close: the child sees end of file
+    lw   a0, 4(t0)
+    call close
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s4, "wait for the child"
+    la   t0, pipefds2
+    lw   a0, 0(t0)
+    call close
+    beqz s6, t_pass             # no CPUs reported
+    CHECK_EQ s7, 1, "the pipe's ends on different CPUs"
+    j    t_pass
+
+# smpkill: kill a process that is running on another CPU. The child spins in user
+# mode; on a multiprocessor the parent waits until procinfo shows it running on a CPU
+# other than its own, then kills it (the kernel interrupts that CPU with an IPI).
+t_smpkill:
+    FUNC_ENTER
+    call fork
+    CHECK_GE0 a0, "fork"
+    bnez a0, 2f
+1:  j    1b                     # spin in user mode
+2:  mv   s1, a0
+    call mycpu
+    beqz a0, 5f                 # no CPUs reported: kill it wherever it is
+    li   s2, 0                  # polls
+3:  mv   a0, s1
+    call pidinfo
+    CHECK_EQ a0, 0, "the child in procinfo"
+    la   t0, pinfo2
+    lw   t1, PI_STATE(t0)
+    li   t2, 4
+    bne  t1, t2, 4f
+    lw   s3, PI_CPU(t0)
+    call mycpu
+    bne  s3, a0, 6f             # running elsewhere
+4:  addi s2, s2, 1
+    li   t0, 200
+    bge  s2, t0, 7f
+    call yield
+    j    3b
+7:  CHECK_EQ s2, 0, "the child never ran on another CPU (polls)"
+5:  call yield
+6:  mv   a0, s1
+    call kill
+    CHECK_EQ a0, 0, "kill the spinning child"
+    la   a0, wstatus
+    call wait
+    CHECK_EQR a0, s1, "wait for it"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, -1, "its status"
+    j    t_pass
+
+# smptlb: TLB shootdown under load. Workers on several CPUs grow their memory, fill
+# each page with a pattern of their own, yield (and so move between CPUs), check the
+# pattern, shrink again — and fork a short-lived child each round (its slot, and so its
+# ASID, is reused at once). A CPU that kept a stale TLB entry after a shrink or an
+# exit would read or write a page that now belongs to someone else.
+.equ SMPT_WORKERS, 3
+.equ SMPT_PAGES, 6
+t_smptlb:
+    FUNC_ENTER
+    li   s1, 0
+1:  li   t0, SMPT_WORKERS
+    bge  s1, t0, 5f
+    call fork
+    CHECK_GE0 a0, "fork a worker"
+    bnez a0, 4f
+    li   a0, 24                 # worker
+    li   a1, 6
+    call pick
+    mv   s2, a0                 # rounds
+    call tlb_round_all
+    call exit                   # a0 = failures
+4:  addi s1, s1, 1
+    j    1b
+5:  li   s1, 0
+6:  li   t0, SMPT_WORKERS
+    bge  s1, t0, 7f
+    la   a0, wstatus
+    call wait
+    CHECK_GT0 a0, "wait for a worker"
+    la   t0, wstatus
+    lw   t1, 0(t0)
+    CHECK_EQ t1, 0, "a worker's pages (failed rounds)"
+    addi s1, s1, 1
+    j    6b
+7:  j    t_pass
+
+# tlb_round_all(a0 = rounds) -> failed rounds. Each round: grow, fill, fork a child
+# that does the same on its own copy, yield, check, reap the child, shrink.
+tlb_round_all:
+    FUNC_ENTER
+    mv   s1, a0
+    li   s2, 0                  # failures
+    li   s3, 0                  # round
+1:  bge  s3, s1, 9f
+    mv   a0, s3
+    call tlb_fill_check
+    add  s2, s2, a0
+    call fork
+    blt  a0, zero, 8f
+    bnez a0, 2f
+    addi a0, s3, 100            # child: its own round, then exit with failures
+    call tlb_fill_check
+    call exit
+2:  la   a0, wstatus
+    call wait
+    blt  a0, zero, 8f
+    la   t0, wstatus
+    lw   t0, 0(t0)
+    add  s2, s2, t0
+    addi s3, s3, 1
+    j    1b
+8:  addi s2, s2, 1
+9:  mv   a0, s2
+    FUNC_RETURN
+
+# tlb_fill_check(a0 = seed) -> 0, or 1 if a page did not hold what we wrote
+tlb_fill_check:
+    FUNC_ENTER
+    mv   s1, a0
+    call getpid
+    slli s2, a0, 16
+    slli t0, s1, 8
+    or   s2, s2, t0             # pattern base: pid << 16 | seed << 8
+    li   a0, SMPT_PAGES * 4096
+    call sbrk
+    blt  a0, zero, 8f
+    mv   s3, a0                 # the new pages
+    li   s4, 0
+1:  li   t0, SMPT_PAGES
+    bge  s4, t0, 2f
+    slli t0, s4, 12
+    add  t0, t0, s3
+    or   t1, s2, s4
+    sw   t1, 0(t0)
+    sw   t1, 2048(t0)
+    sw   t1, 4092(t0)
+    addi s4, s4, 1
+    j    1b
+2:  call yield
+    li   s5, 0                  # failures
+    li   s4, 0
+3:  li   t0, SMPT_PAGES
+    bge  s4, t0, 4f
+    slli t0, s4, 12
+    add  t0, t0, s3
+    or   t1, s2, s4
+    lw   t2, 0(t0)
+    bne  t2, t1, 31f
+    lw   t2, 2048(t0)
+    bne  t2, t1, 31f
+    lw   t2, 4092(t0)
+    beq  t2, t1, 32f
+31: li   s5, 1
+32: addi s4, s4, 1
+    j    3b
+4:  li   a0, -SMPT_PAGES * 4096
+    call sbrk
+    blt  a0, zero, 8f
+    mv   a0, s5
+    FUNC_RETURN
+8:  li   a0, 1
+    FUNC_RETURN
+
 # dup shares the offset; the per-process table fills (EMFILE)
 t_dup:
     FUNC_ENTER
@@ -2462,6 +2906,10 @@ tests:
     .word tn_halt, t_halt
     .word tn_procinfo, t_procinfo
     .word tn_dup, t_dup
+    .word tn_smpfork, t_smpfork
+    .word tn_smppipe, t_smppipe
+    .word tn_smpkill, t_smpkill
+    .word tn_smptlb, t_smptlb
     .word 0, 0
 named_tests:                    # run only when named
     .word tn_diskfull, t_diskfull
@@ -2507,6 +2955,10 @@ tn_sleep:    .asciz "sleep"
 tn_halt:     .asciz "halt"
 tn_procinfo: .asciz "procinfo"
 tn_dup:      .asciz "dup"
+tn_smpfork:  .asciz "smpfork"
+tn_smppipe:  .asciz "smppipe"
+tn_smpkill:  .asciz "smpkill"
+tn_smptlb:   .asciz "smptlb"
 tn_diskfull: .asciz "diskfull"
 tn_inodes:   .asciz "inodes"
 tn_dinodes:  .asciz "dinodes"
@@ -2538,6 +2990,7 @@ pipefds3:  .space 8
 kid_codes: .space 64
 ustat:     .space STAT_SIZE
 pinfo:     .space PROCINFO_SIZE
+pinfo2:    .space PROCINFO_SIZE
 ptrs:      .space 256
 namebuf:   .space 32
 ubuf:      .space 4096

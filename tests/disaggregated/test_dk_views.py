@@ -19,7 +19,7 @@ def dk():
 
 
 def test_info_components_and_mempages_before_and_after_a_failure(dk):
-    dk.command("continue 5000000")
+    dk.command("continue 6000000")                 # sleep runs, mfail not yet typed
     out = dk.command("info components")
     assert re.search(r"^  CPU 0: process component, up, RAM 0x", out, re.M), out
     assert re.search(r"^  CPU 1: storage component, up, .*; answers;", out, re.M), out

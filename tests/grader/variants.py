@@ -13,10 +13,10 @@ temporary directory) and prints the path to give ``ringvm grade --submission``.
 """
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
+
+from ringvm.emulator.grader.variants import make_submission, variant_main
 
 ROOT = Path(__file__).resolve().parents[2]
 GUESTS = ROOT / "guests"
@@ -74,23 +74,10 @@ def make_variant(name: str, dest: Path) -> Path:
     """Copy the kernel, lib and user programs under ``dest`` with variant ``name``
     applied; returns the submission directory (``dest/monolithic``)."""
     v = VARIANTS[name]
-    for part in ("monolithic", "lib", "user"):
-        shutil.copytree(GUESTS / part, dest / part)
-    for rel, old, new in v["subs"]:
-        p = dest / rel
-        text = p.read_text()
-        n = text.count(old)
-        if n != 1:
-            raise AssertionError(f"variant {name}: the text to replace occurs {n} times in "
-                                 f"guests/{rel} (the kernel changed: update "
-                                 f"tests/grader/variants.py)\n{old}")
-        p.write_text(text.replace(old, new))
+    make_submission(GUESTS, ("monolithic", "lib", "user"), v["subs"], dest,
+                    label=f"{name} (tests/grader/variants.py)")
     return dest / "monolithic"
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in VARIANTS:
-        print(f"usage: {sys.argv[0]} {{{'|'.join(VARIANTS)}}} [DIR]", file=sys.stderr)
-        sys.exit(2)
-    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp(prefix="variant-"))
-    print(make_variant(sys.argv[1], out))
+    sys.exit(variant_main(VARIANTS, make_variant))

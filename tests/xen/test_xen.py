@@ -136,7 +136,7 @@ def test_dom0_and_two_domus_run_at_once():
 
 
 def test_the_pv_monolithic_domu_passes_usertests_and_runs_the_workload():
-    run = boot("xl create mono -c\nusertests\nworkload\n", max_steps=3_000_000_000)
+    run = boot("xl create mono mem=8192 -c\nusertests\nworkload\n", max_steps=3_000_000_000)
     assert "usertests: OK" in run.out and "FAILED" not in run.out
     for phase in ("null", "file", "pipe", "spawn", "compute"):
         assert re.search(rf"^phase {phase} ops=\d+ cycles=\d+$", run.out, re.M)

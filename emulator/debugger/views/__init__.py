@@ -48,6 +48,22 @@ def current_program(dbg) -> tuple[str, int] | None:
     return None
 
 
+def cpu_note(dbg, cpu: int) -> str | None:
+    """What the guest kernel says CPU ``cpu`` is doing (for ``info cpus``), from the
+    first structure's ``cpu_note(dbg, cpu)`` that knows; None otherwise."""
+    for mod in pkgutil.iter_modules(__path__):
+        fn = getattr(importlib.import_module(f"{__name__}.{mod.name}"), "cpu_note", None)
+        if fn is None:
+            continue
+        try:
+            got = fn(dbg, cpu)
+        except DebugError:
+            continue
+        if got is not None:
+            return got
+    return None
+
+
 def need(dbg, *names: str) -> list[int]:
     """The values of the guest symbols ``names``; :class:`DebugError` naming the first
     missing one (the view does not apply to this guest, or it does not export it)."""

@@ -8,9 +8,37 @@
 #
 # Leaf routines (t0..t2 only).
 #
+# On a multiprocessor (KALLOC_LOCK = 1) the free list and the bump pointer are guarded
+# by kmem_lock, a spinlock taken with `cas` inside kalloc and kfree: a leaf lock, the
+# last in any lock order (nothing is acquired while it is held). Callers run with
+# interrupts off (ring 0 never takes an interrupt that allocates), so it needs no
+# push_off. The page is zeroed after the lock is released.
+#
 # Provides: kinit(a0 = first kseg address, a1 = end kseg address),
-#   kalloc() -> a0 = zeroed page (kseg) or 0, kfree(a0 = page), kfree_pages (counter)
-# Needs: nothing
+#   kalloc() -> a0 = zeroed page (kseg) or 0, kfree(a0 = page), kfree_pages (counter),
+#   kmem_lock (the lock word: 0 free, 1 held)
+# Needs: config.inc
+# Parameters: KALLOC_LOCK (1: take kmem_lock, for kernels running on several CPUs;
+#   default 0)
+
+PARAM KALLOC_LOCK, 0
+
+# KMEM_LOCK / KMEM_UNLOCK: take and give back kmem_lock (t0..t2).
+.macro KMEM_LOCK
+.if KALLOC_LOCK
+    la   t0, kmem_lock
+1:  li   t1, 0
+    li   t2, 1
+    cas  t1, t2, (t0)
+    bnez t1, 1b
+.endif
+.endm
+.macro KMEM_UNLOCK
+.if KALLOC_LOCK
+    la   t0, kmem_lock
+    sw   zero, 0(t0)
+.endif
+.endm
 
 kinit:
     li   t0, 4095                       # round the start up to a page
@@ -28,6 +56,7 @@ kinit:
     ret
 
 kalloc:
+    KMEM_LOCK
     la   t0, kfree_list
     lw   a0, 0(t0)
     beqz a0, 5f
@@ -45,6 +74,7 @@ kalloc:
     lw   t1, 0(t0)
     addi t1, t1, -1
     sw   t1, 0(t0)
+    KMEM_UNLOCK
     mv   t0, a0                         # zero the page
     li   t2, 4096
     add  t2, t2, a0
@@ -55,11 +85,13 @@ kalloc:
     addi t0, t0, 16
     bne  t0, t2, 1b
     ret
-8:  li   a0, 0
+8:  KMEM_UNLOCK
+    li   a0, 0
     ret
 
 kfree:
     beqz a0, 9f
+    KMEM_LOCK
     la   t0, kfree_list
     lw   t1, 0(t0)
     sw   t1, 0(a0)
@@ -68,6 +100,7 @@ kfree:
     lw   t1, 0(t0)
     addi t1, t1, 1
     sw   t1, 0(t0)
+    KMEM_UNLOCK
 9:  ret
 
 .data
@@ -75,4 +108,5 @@ kfree:
 kfree_list:  .word 0
 kfree_pages: .word 0
 kbump:       .word 0, 0
+kmem_lock:   .word 0
 .text
