@@ -127,6 +127,8 @@ uint32_t csr_read(struct machine *m, struct rv_cpu *c, uint32_t n) {
     if (n >= CSR_BANK_FIRST && n < CSR_BANK_FIRST + CSR_BANK_COUNT) return bank_read(m, c, n, c->v);
     if (n >= CSR_BANK_FIRST + CSR_GUEST_ALIAS_OFFSET)
         return bank_read(m, c, n - CSR_GUEST_ALIAS_OFFSET, 1);
+    /* hstatus.RING is not stored: only ring -1 reads hstatus, so it reads -1 (ISA.md §4) */
+    if (n == CSR_HSTATUS) return STATUS_SET(c->xcsr[HYP(n)], RING, ring_to_field(RING_HYPERVISOR));
     return c->xcsr[HYP(n)];
 }
 

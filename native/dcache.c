@@ -127,8 +127,8 @@ static int decode_csr(struct dent *e, uint32_t w, uint32_t op) {
         widx = BANK(n);
         off = (uint32_t)(offsetof(struct rv_cpu, hcsr) + 4 * BANK(n));
     } else if (n >= CSR_HYP_FIRST && n < CSR_HYP_FIRST + CSR_HYP_COUNT) {
-        if (writes && (n == CSR_HSTATUS || n == CSR_HCTL || n == CSR_HVMID ||
-                       n == CSR_HBASE || n == CSR_HLIMIT))
+        if (n == CSR_HSTATUS) return H_SLOW;   /* reads compute RING, writes have effects */
+        if (writes && (n == CSR_HCTL || n == CSR_HVMID || n == CSR_HBASE || n == CSR_HLIMIT))
             return H_SLOW;
         widx = CSR_BANK_COUNT + HYP(n);
         off = (uint32_t)(offsetof(struct rv_cpu, xcsr) + 4 * HYP(n));

@@ -7,7 +7,7 @@ import re
 from ringvm.assembler.disasm import disassemble_word
 from ringvm.isa import ISA
 
-from .common import fmt_value, show_displays
+from .common import decimal_arg, fmt_value, show_displays
 from .expr import DebugError, Phys, parse_address
 from .view import CSR, REG_NAMES
 
@@ -31,8 +31,8 @@ def cmd_undisplay(dbg, arg):
         d.clear()
         return
     for p in arg.split():
-        if not p.isdigit() or int(p) not in d:
-            raise DebugError(f"no display number {p}")
+        if not p.isdecimal() or decimal_arg(p, "display number") not in d:
+            raise DebugError(f"no display number {p[:20]}")
         del d[int(p)]
 
 
@@ -49,7 +49,7 @@ def cmd_x(dbg, arg, fmt=""):
     if not m or (m.group(2) and m.group(4)):
         raise DebugError(f"bad format /{fmt}: /NFU with F in x d u o t a c s i, U in b h w")
     last = getattr(dbg, "_x_last", ("x", "w"))
-    count = int(m.group(1)) if m.group(1) else 1
+    count = decimal_arg(m.group(1), "count") if m.group(1) else 1
     f = m.group(2) or m.group(4) or last[0]
     u = m.group(3) or (last[1] if f not in ("c", "s", "i") else "b")
     if f == "c":

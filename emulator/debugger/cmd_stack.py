@@ -7,7 +7,7 @@ import re
 
 from ringvm.isa import ISA
 
-from .common import count_arg, cur_file, resolve_location
+from .common import count_arg, cur_file, decimal_arg, resolve_location
 from .expr import DebugError
 from .view import CSR, status_field
 
@@ -173,7 +173,7 @@ def cmd_list(dbg, arg):
                 (dbg._list_pos[0] if getattr(dbg, "_list_pos", None) else cur_file(dbg))
             if path is None:
                 raise DebugError(f"no source file {m.group(1) or '(current)'!r}")
-            center = int(m.group(2))
+            center = decimal_arg(m.group(2), "line")
         else:
             addr, _ = resolve_location(dbg, arg)
             ln = v.line_of(addr)

@@ -35,6 +35,15 @@ def count_arg(arg: str, default: int = 1, limit: int = MAX_COUNT) -> int:
     return n
 
 
+def decimal_arg(digits: str, what: str) -> int:
+    """A decimal number the command syntax already matched (``\\d+``: a line, a format
+    count, a display number): at most 12 digits, else a :class:`DebugError` — Python
+    refuses to convert over 4,300 digits, and no line or count is that large."""
+    if len(digits) > 12:
+        raise DebugError(f"{what} {digits[:20]}... is too large")
+    return int(digits)
+
+
 def signed32(v: int) -> int:
     v &= 0xFFFFFFFF
     return v - (1 << 32) if v >> 31 else v
@@ -115,7 +124,7 @@ def resolve_location(dbg, text: str) -> tuple[int, str]:
         path = v.find_file(m.group(1))
         if path is None:
             raise DebugError(f"no source file {m.group(1)!r} in the line table")
-        line = int(m.group(2))
+        line = decimal_arg(m.group(2), "line")
         for ln in range(line, line + 20):
             a = v.line_index.get((path, ln))
             if a is not None:

@@ -306,7 +306,7 @@ class View:
             return st.regs[_ALIASES[bare]]
         if bare in REG_NAMES:
             return st.regs[REG_NAMES.index(bare)]
-        if bare.startswith("r") and bare[1:].isdigit() and int(bare[1:]) < 32:
+        if bare.startswith("r") and bare[1:].isdecimal() and len(bare) <= 3 and int(bare[1:]) < 32:
             return st.regs[int(bare[1:])]
         if bare in CSR:
             return self.csr_values(st)[bare]

@@ -21,7 +21,8 @@
 .include "abi.inc"
 .include "fuse.inc"
 
-PARAM NINODE, 64                        # (fs.s) more than the kernel's proxies
+PARAM FSD_NINODE, 64                    # in-memory inodes: more than the kernel's proxies
+PARAM NINODE, FSD_NINODE                # (fs.s)
 .equ NPIN, 64
 .equ PIN_INUM, 0
 .equ PIN_IP, 4
@@ -86,9 +87,12 @@ gone:
 
 # ---------------------------------------------------------------- pinned inodes
 
-# pin(a0 = inum) -> a0 = the in-memory inode (kept until unpin), or 0 if none is free
+# pin(a0 = inum) -> a0 = the in-memory inode (kept until unpin), or 0 if inum is 0
+# (no inode: a bogus request) or no pin slot or in-memory inode is free (ENFILE). A
+# failed iget pins nothing: callers answer an error and never use inode 0.
 pin:
     PROLOGUE
+    beqz a0, 8f
     mv   s1, a0
     la   s2, pins
     li   s3, NPIN
@@ -106,6 +110,7 @@ pin:
     beqz s4, 8f
     mv   a0, s1
     call iget
+    beqz a0, 8f                         # every in-memory inode in use
     sw   s1, PIN_INUM(s4)
     sw   a0, PIN_IP(s4)
     EPILOGUE
@@ -339,6 +344,7 @@ namex_op:
     PROLOGUE
     mv   s2, a1
     call pin                            # the directory relative paths start at
+    beqz a0, 9f                         # none free: fail, never walk from inode 0
     la   t0, cur_cwd
     sw   a0, 0(t0)
     la   t0, req + FM_DATA              # the path, NUL-terminated
@@ -368,6 +374,9 @@ namex_op:
 8:  la   t0, namei_errno
     lw   a0, 0(t0)
     neg  a0, a0
+    call answer
+    EPILOGUE
+9:  li   a0, -ENFILE
     call answer
     EPILOGUE
 

@@ -20,35 +20,43 @@ import test_privilege_tlb as pt
 SCALE = max(int(os.environ.get("RINGVM_LONG_DIFFERENTIAL", "0") or 0), 1)
 
 
+def lockstep_step(a, b, ncpus: int, n: int, chunk: int = 1):
+    """Run engines ``a`` (python) and ``b`` (native) ``chunk`` steps and compare the
+    stops, every CPU's state and the counters (call ``n`` names the place in a failure);
+    completes an MMIO stop on both. Returns ``a``'s stop."""
+    sa, sb = a.run(chunk), b.run(chunk)
+    where = f"after call {n} ({sa})"
+    assert (sa.reason, sa.steps, sa.cpu, sa.exit_code) == \
+        (sb.reason, sb.steps, sb.cpu, sb.exit_code), where
+    for i in range(ncpus):
+        ca, cb = a.get_cpu(i), b.get_cpu(i)
+        if ca != cb:
+            diff = {k: (getattr(ca, k), getattr(cb, k)) for k in ca.__dataclass_fields__
+                    if getattr(ca, k) != getattr(cb, k)}
+            if "csr" in diff:
+                diff["csr"] = {hex(k): (v, cb.csr.get(k)) for k, v in ca.csr.items()
+                               if cb.csr.get(k) != v}
+            if "gcsr" in diff:
+                diff["gcsr"] = {hex(k): (v, cb.gcsr.get(k)) for k, v in ca.gcsr.items()
+                                if cb.gcsr.get(k) != v}
+            if "tlb" in diff:
+                diff["tlb"] = [(j, x, y) for j, (x, y) in enumerate(zip(ca.tlb, cb.tlb))
+                               if x != y][:3]
+            pytest.fail(f"cpu {i} differs {where}: {diff}")
+    assert a.counters() == b.counters(), where
+    if sa.reason == StopReason.MMIO:
+        assert sa.mmio == sb.mmio, where
+        a.complete_mmio(7)
+        b.complete_mmio(7)
+    return sa
+
+
 def lockstep(make, steps: int, ncpus: int, chunk: int = 1, feed=None):
     """Run two engines made by ``make(kind)`` ``chunk`` steps at a time, comparing."""
     a, b = make("python"), make("native")
     for n in range(steps):
-        sa, sb = a.run(chunk), b.run(chunk)
-        where = f"after call {n} ({sa})"
-        assert (sa.reason, sa.steps, sa.cpu, sa.exit_code) == \
-            (sb.reason, sb.steps, sb.cpu, sb.exit_code), where
-        for i in range(ncpus):
-            ca, cb = a.get_cpu(i), b.get_cpu(i)
-            if ca != cb:
-                diff = {k: (getattr(ca, k), getattr(cb, k)) for k in ca.__dataclass_fields__
-                        if getattr(ca, k) != getattr(cb, k)}
-                if "csr" in diff:
-                    diff["csr"] = {hex(k): (v, cb.csr.get(k)) for k, v in ca.csr.items()
-                                   if cb.csr.get(k) != v}
-                if "gcsr" in diff:
-                    diff["gcsr"] = {hex(k): (v, cb.gcsr.get(k)) for k, v in ca.gcsr.items()
-                                    if cb.gcsr.get(k) != v}
-                if "tlb" in diff:
-                    diff["tlb"] = [(j, x, y) for j, (x, y) in enumerate(zip(ca.tlb, cb.tlb))
-                                   if x != y][:3]
-                pytest.fail(f"cpu {i} differs {where}: {diff}")
-        assert a.counters() == b.counters(), where
-        if sa.reason == StopReason.MMIO:
-            assert sa.mmio == sb.mmio, where
-            a.complete_mmio(7)
-            b.complete_mmio(7)
-        elif sa.reason in (StopReason.HALT, StopReason.MACHINE_CHECK):
+        sa = lockstep_step(a, b, ncpus, n, chunk)
+        if sa.reason in (StopReason.HALT, StopReason.MACHINE_CHECK):
             return a, b
         elif sa.reason == StopReason.IDLE:
             if feed is None:

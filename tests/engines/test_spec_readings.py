@@ -65,7 +65,7 @@ def test_rfe_in_ring_minus_1_sets_pie(engine_kind):
         csrr a0, hstatus
         exit
     """)
-    expect_halt(stop, 0x1e)    # PIE = 1 after rfe
+    expect_halt(stop, 0xfe)    # PIE = 1 after rfe; RING reads -1 (0b111 << 5)
 
 
 def test_a_guest_exception_with_guest_tvec_0_exits_instead_of_stopping_the_host(engine_kind):

@@ -5,7 +5,8 @@ first."""
 from __future__ import annotations
 
 from .cpu import (BANK_ATTR, CSR, GALIAS_OFFSET, HYP_ATTR, IE_BIT, M32, PIE_BIT,
-                  PRING_SHIFT, PV_BIT, WMASK_GUEST, WMASK_HOST, field_ring)
+                  PRING_SHIFT, PV_BIT, RING_SHIFT, WMASK_GUEST, WMASK_HOST, field_ring,
+                  ring_field)
 
 
 #: CSRs whose writes change what the engine's hot loop keeps in locals: the interrupt
@@ -14,6 +15,9 @@ from .cpu import (BANK_ATTR, CSR, GALIAS_OFFSET, HYP_ATTR, IE_BIT, M32, PIE_BIT,
 RESYNC_CSRS = frozenset(
     [CSR[n] for n in ("status", "ienable", "ipend", "asid", "gstatus", "gienable",
                       "gipend", "gasid", "hstatus", "hctl", "hvmid", "hbase", "hlimit")])
+HSTATUS = CSR["hstatus"]
+#: hstatus.RING as read: only ring -1 reads hstatus, so it always shows ring -1
+HSTATUS_RING = ring_field(-1) << RING_SHIFT
 #: CSRs whose writes change translations (flush the translation caches)
 XLATE_CSRS = frozenset([CSR[n] for n in ("asid", "gasid", "hvmid", "hbase", "hlimit")])
 
@@ -26,6 +30,8 @@ def csr_read(cpu, num: int) -> int:
         return (cpu.cycle >> 32) & M32
     attr = HYP_ATTR.get(num)
     if attr is not None:
+        if num == HSTATUS:      # RING is not stored: the owner's ring, -1 (ISA.md §4)
+            return cpu.hstatus | HSTATUS_RING
         return getattr(cpu, attr)
     attr = BANK_ATTR.get(num)
     if attr is not None:
