@@ -54,6 +54,7 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     struct xl x;         /* translate_slow's result, for a load or store that missed */
     uint32_t mva = 0;    /* and its virtual address */
     uint32_t acc = 0;    /* the value the last producer wrote (forwarding, internal.h) */
+    uint32_t widx;       /* the TLB entry a tlbwi/tlbwr writes */
 
     /* Start the block at ip: the one check, then count all of it. */
 #define ENTER do {                                                                       \
@@ -174,19 +175,45 @@ L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0)
     c->cycle++;
     goto stepped;
 #undef CTX_FAST
+    /* tlbwi/tlbwr in ring 0 with V = 0 (a refill handler's; no breakpoint on the page,
+     * before the limit): the step is counted in the locals and the block goes on after
+     * it; the new entry's translations go to the cache of the ring the handler returns
+     * to (tc_prefill, mmu.c), so the retried access hits the cache. */
+#define TLBW_FAST (likely(cyc < climit) && likely(lim != 0) && likely(cring == RING_KERNEL))
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
+    if (TLBW_FAST) {
+        widx = c->hcsr[BANK(CSR_TLBIDX)] % (uint32_t)m->ntlb;
+        goto tlbw_fast;
+    }
     STEP_START;
     if (unlikely(cring > RING_TLBWI)) goto exact;
     tlb_write(c, c->hcsr[BANK(CSR_TLBIDX)] % (uint32_t)m->ntlb);
     goto retired;
 L_TLBWR: {
-        STEP_START;
-        if (unlikely(cring > RING_TLBWR)) goto exact;
         uint32_t nt = (uint32_t)m->ntlb, wired = c->hcsr[BANK(CSR_WIRED)];
         if (wired > nt - 1) wired = nt - 1;
+        if (TLBW_FAST) {
+            widx = wired + (uint32_t)(cyc % (nt - wired));   /* cyc: the step's start */
+            goto tlbw_fast;
+        }
+        STEP_START;
+        if (unlikely(cring > RING_TLBWR)) goto exact;
         tlb_write(c, wired + (uint32_t)(c->cycle % (nt - wired)));
         goto retired;
     }
+#undef TLBW_FAST
+tlbw_fast:
+    hits += umask & 1;   /* its fetch */
+    c->cycle = cyc;      /* the step's start (tlb_write's timeline record) */
+    if (tlb_write(c, widx)) tc_prefill(m, c, widx);
+    cyc++;
+    if (likely(fent->tag == fva && fent->off == foff)) {   /* the code page's translation
+                                                             * is as it was */
+        ip++;
+        ENTER;
+    }
+    pc = PC_OF(ip) + 4;
+    goto lookup;
 retired:    /* a SLOW entry done here retires, the pc moves on */
     c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
     c->cycle++;
@@ -287,6 +314,11 @@ stepped:
 #define MEM_MISS(ACC, SIZE) do {                                                         \
         if (unlikely(m->nwatch > 0)) goto miss;                                          \
         mva = va;                                                                        \
+        if (!(va & (SIZE - 1)) && va < MEM_KSEG_BASE && tlb_vpn_free(c, va >> PAGE_BITS)) { \
+            tlb_miss(c, va, ACC, t);   /* surely a TLB miss: translate_slow's, inline */ \
+            k = XL_TRAP;                                                                 \
+            goto mem_other;                                                              \
+        }                                                                                \
         k = translate_slow(m, c, va, ACC, SIZE, 0, 0, page->raw[ip - ents], &x, t);      \
         if (unlikely(k != XL_RAM)) goto mem_other;                                       \
     } while (0)

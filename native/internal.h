@@ -224,6 +224,37 @@ static inline void tc_select(struct rv_cpu *c) {
     c->tcused |= 1u << set;
 }
 
+/* The TLB lookup index (mmu.c): each valid entry has its bit in the bucket of its VPN. */
+#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+
+/* Does no valid TLB entry hold virtual page vpn (any VMID, any ASID)? Then a useg access
+ * to it misses in every context: one bucket of the index answers, without the lookup's
+ * match rules. block_run asks it before calling translate_slow for a load or store that
+ * missed the translation cache: a TLB refill's first access is then a miss taken
+ * inline (tlb_miss below). */
+static inline int tlb_vpn_free(const struct rv_cpu *c, uint32_t vpn) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    for (int wd = 0; wd < c->tlbwords; wd++)
+        for (uint64_t b = bits[wd]; b; b &= b - 1)
+            if (c->tlb[wd * 64 + __builtin_ctzll(b)].vpn == vpn) return 0;
+    return 1;
+}
+
+/* The cause of a TLB miss of access kind acc (RV_ACC_*) */
+#define CAUSE_MISS_OF(acc) (CAUSE_TLB_MISS_FETCH + (uint32_t)(acc))
+_Static_assert(CAUSE_MISS_OF(RV_ACC_LOAD) == CAUSE_TLB_MISS_LOAD &&
+               CAUSE_MISS_OF(RV_ACC_STORE) == CAUSE_TLB_MISS_STORE,
+               "TLB miss causes follow the access kinds");
+
+/* A TLB miss at useg address va (ISA.md §5 step 3): its side effects (tlb_misses,
+ * tlbhi = the page and the context's ASID, in the copy of the current V) and its trap.
+ * The one definition of a miss: translate_slow's, and block_run's inline one. */
+static inline void tlb_miss(struct rv_cpu *c, uint32_t va, int acc, struct trap *t) {
+    c->c_tlb_misses++;
+    CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | ctx_asid(c);
+    exc(t, CAUSE_MISS_OF(acc), va);
+}
+
 /* translate_slow results */
 #define XL_RAM 0
 #define XL_DEV 1
@@ -407,7 +438,8 @@ void tc_flush(struct rv_cpu *c);
 void tlb_reindex_all(struct rv_cpu *c, int ntlb);
 void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
                 int *first, int *second);
-void tlb_write(struct rv_cpu *c, uint32_t idx);
+int tlb_write(struct rv_cpu *c, uint32_t idx);
+void tc_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx);
 void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32_t asid,
                    int ntlb);
 
@@ -523,7 +555,7 @@ static inline __attribute__((always_inline)) int take_trap(struct machine *m, st
 
 /* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1
  * (c->cycle: the step's start, for the timeline log) */
-static inline void kernel_return(struct rv_cpu *c) {
+static inline __attribute__((always_inline)) void kernel_return(struct rv_cpu *c) {
     uint32_t *b = CUR(c);
     uint32_t s = b[BANK(CSR_STATUS)];
     int pring = ring_from_field(STATUS_GET(s, PRING));

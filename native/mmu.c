@@ -31,9 +31,9 @@ void tc_flush(struct rv_cpu *c) {
 
 /* ------------------------------------------------------------------ TLB lookup index */
 
-/* TLB lookup index: each valid entry has its bit in the bucket of its VPN. Every
- * change of an entry goes through tlb_unindex/tlb_index or tlb_reindex_all. */
-#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+/* TLB lookup index (TLB_BUCKET, internal.h): each valid entry has its bit in the bucket
+ * of its VPN. Every change of an entry goes through tlb_unindex/tlb_index or
+ * tlb_reindex_all. */
 
 static inline void tlb_unindex(struct rv_cpu *c, int i) {
     if (c->tlb[i].flags & TLBF_V)
@@ -152,11 +152,8 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         int first, second;
         tlb_find(c, vpn, vmid, asid, &first, &second);
         if (first < 0) {
-            if (!probe) {
-                c->c_tlb_misses++;
-                CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | asid;
-            }
-            exc(t, cause_miss[acc], va);
+            if (!probe) tlb_miss(c, va, acc, t);   /* internal.h */
+            else exc(t, cause_miss[acc], va);
             return XL_TRAP;
         }
         if (second >= 0) {
@@ -261,8 +258,9 @@ static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
  * holds its VPN (every write drops the old entry's page, every invalidation flushes).
  * So the new entry's page has cached translations only if another valid entry holds
  * the same VPN (the new one may now be a duplicate match): the usual refill of a page
- * that missed has none, and skips the drop. */
-void tlb_write(struct rv_cpu *c, uint32_t idx) {
+ * that missed has none, and skips the drop. Returns 1 when the new entry is valid and
+ * the only valid entry holding its VPN (tc_prefill's first condition), else 0. */
+int tlb_write(struct rv_cpu *c, uint32_t idx) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
@@ -276,7 +274,45 @@ void tlb_write(struct rv_cpu *c, uint32_t idx) {
     tlb_index(c, (int)idx);
     c->c_tlb_writes++;
     TL_EVENT(c, RV_TL_TLBW, e->vpn, (uint32_t)e->asid | ((uint32_t)e->vmid << 8) | (idx << 16));
-    if ((e->flags & TLBF_V) && tlb_vpn_elsewhere(c, e->vpn, idx)) tc_drop_vpn(c, e->vpn);
+    if (!(e->flags & TLBF_V)) return 0;
+    if (tlb_vpn_elsewhere(c, e->vpn, idx)) { tc_drop_vpn(c, e->vpn); return 0; }
+    return 1;
+}
+
+/* After tlb_write(c, idx) returned 1 in ring 0 with V = 0 (a refill handler's tlbwr or
+ * tlbwi, block.c): put the new entry's translations in the cache set of the ring the
+ * handler returns to (status.PRING, as rfe reads it), for each access kind the entry
+ * allows there, so that the retried access hits the cache instead of translating
+ * again. Each one is exactly what translate_slow would cache on that access now:
+ *  - the entry is the only valid one holding its VPN (tlb_write's 1: no duplicate
+ *    match), it is a useg page, its VMID is the host's (0: written in ring 0 with V = 0),
+ *    and it matches the host ASID (or is global): the TLB lookup finds it;
+ *  - the permission rules of §5 step 4: X / R / W for fetch / load / store, U in ring 3;
+ *  - the whole page is RAM (V = 0: no second stage);
+ *  - what translate_slow never caches is not put either: loads and stores while a
+ *    watchpoint is armed, a store mapping of a decoded code page (dc_is_code).
+ * Nothing else is changed: the cache stays a cache of the TLB (the invariant above: the
+ * entry holds the VPN; the next write or invalidation drops it). */
+void tc_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx) {
+    const struct rv_tlbe *e = &c->tlb[idx];
+    uint32_t va = e->vpn << PAGE_BITS, pa = e->pfn << PAGE_BITS, f = e->flags;
+    if (va >= MEM_KSEG_BASE || e->vmid != 0 || c->v) return;
+    if (!(f & TLBF_G) && e->asid != H(c, ASID)) return;
+    if ((uint64_t)pa + PAGE_SIZE > m->ram_size) return;
+    int pring = ring_from_field(STATUS_GET(H(c, STATUS), PRING));
+    if (pring < RING_KERNEL || pring > RING_LEAST_PRIVILEGED) pring = RING_KERNEL;
+    if (pring == RING_LEAST_PRIVILEGED && !(f & TLBF_U)) return;
+    int set = pring == RING_KERNEL ? 0 : (pring == RING_LEAST_PRIVILEGED ? 2 : 1);  /* tc_select */
+    struct rv_tc (*s)[RV_TC_SIZE] = c->tcs[set];
+    uint32_t i = TC_IDX(va);
+    uintptr_t off = (uintptr_t)(m->ram + pa) - (uintptr_t)va;
+    int mem = m->nwatch == 0;
+    if (f & TLBF_X) { s[RV_ACC_FETCH][i].tag = va; s[RV_ACC_FETCH][i].useg = 1; s[RV_ACC_FETCH][i].off = off; }
+    if ((f & TLBF_R) && mem) { s[RV_ACC_LOAD][i].tag = va; s[RV_ACC_LOAD][i].useg = 1; s[RV_ACC_LOAD][i].off = off; }
+    if ((f & TLBF_W) && mem && !dc_is_code(m, pa)) {
+        s[RV_ACC_STORE][i].tag = va; s[RV_ACC_STORE][i].useg = 1; s[RV_ACC_STORE][i].off = off;
+    }
+    c->tcused |= 1u << set;
 }
 
 /* ------------------------------------------------------------------ API */
