@@ -55,6 +55,7 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     uint32_t mva = 0;    /* and its virtual address */
     uint32_t acc = 0;    /* the value the last producer wrote (forwarding, internal.h) */
     uint32_t widx;       /* the TLB entry a tlbwi/tlbwr writes */
+    int macc = 0;        /* the access kind of a load or store that missed the TLB */
 
     /* Start the block at ip: the one check, then count all of it. */
 #define ENTER do {                                                                       \
@@ -67,11 +68,11 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     /* Next entry of the same block: no check, already counted; its handler may take
      * an operand from acc (internal.h, forwarding). */
 #define NEXT do { ip++; goto *ip->hf; } while (0)
-    /* After a trap entry or return done here (the counters written, the ring changed,
-     * c->cycle = cyc): go on in block mode at the new pc, ring and cache set. */
+    /* After a trap entry or return done here (the retired steps of the ring that ran
+     * written, the ring changed, c->cycle = cyc): go on in block mode at the new pc, ring
+     * and cache set. tlb_hits stay in `hits` (they do not depend on the ring). */
 #define CTX_SWITCHED do {                                                                \
         cyc0 = cyc;                                                                      \
-        hits = 0;                                                                        \
         ring = cring = c->ring;                                                          \
         tcset = c->tc;                                                                   \
         tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];  \
@@ -143,12 +144,11 @@ L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
         /* take_trap's inline case (internal.h): the trap entry is the step */
         hits += umask & 1;   /* its fetch */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
-        c->c_tlb_hits += hits;
         c->cycle = cyc;
-        c->pc = PC_OF(ip);
+        c->pc = pc = PC_OF(ip);
         m->whit_pending = 0;
-        kernel_entry(c, CAUSE_SYSCALL, 0);
-        kernel_trap_counted(c, CAUSE_SYSCALL, PC_OF(ip));
+        kernel_entry_v(c, 0, CAUSE_SYSCALL, 0);   /* V = 0: cring == ring */
+        kernel_trap_counted(c, CAUSE_SYSCALL, pc);
         c->cycle = ++cyc;
         CTX_SWITCHED;
     }
@@ -157,14 +157,18 @@ L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
     t->hinsn = page->raw[ip - ents];
     goto trapped;
 L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0) */
-    if (CTX_FAST && ring == RING_KERNEL) {
+    if (CTX_FAST && ring == RING_KERNEL && likely(c->attn == 0)) {
         hits += umask & 1;   /* its fetch */
         c->cycle = cyc;
-        kernel_return(c);    /* marks the interrupt check: done here, as `stepped` */
-        c->cycle = ++cyc;    /* it retires in ring 0 */
+        kernel_return_v(c, 0);   /* marks the interrupt check: done here, as `stepped` */
+        c->cycle = ++cyc;        /* it retires in ring 0 */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
-        c->c_tlb_hits += hits;
-        if (unlikely(c->attn != RV_ATTN_IRQ) || unlikely(irq_check(m, c, t))) return EX_RETIRED;
+        /* irq_check; with V = 0 in ring 0..3 no interrupt is deliverable while IE = 0
+         * (csr.c irq_deliverable) */
+        if ((c->hcsr[BANK(CSR_STATUS)] & STATUS_IE_MASK) && unlikely(irq_check(m, c, t))) {
+            c->c_tlb_hits += hits;
+            return EX_RETIRED;   /* cpu_run delivers it */
+        }
         c->attn = 0;
         CTX_SWITCHED;
     }
@@ -178,7 +182,7 @@ L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0)
     /* tlbwi/tlbwr in ring 0 with V = 0 (a refill handler's; no breakpoint on the page,
      * before the limit): the step is counted in the locals and the block goes on after
      * it; the new entry's translations go to the cache of the ring the handler returns
-     * to (tc_prefill, mmu.c), so the retried access hits the cache. */
+     * to (tlb_write_prefill, mmu.c), so the retried access hits the cache. */
 #define TLBW_FAST (likely(cyc < climit) && likely(lim != 0) && likely(cring == RING_KERNEL))
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
     if (TLBW_FAST) {
@@ -205,7 +209,7 @@ L_TLBWR: {
 tlbw_fast:
     hits += umask & 1;   /* its fetch */
     c->cycle = cyc;      /* the step's start (tlb_write's timeline record) */
-    if (tlb_write(c, widx)) tc_prefill(m, c, widx);
+    tlb_write_prefill(m, c, widx);
     cyc++;
     if (likely(fent->tag == fva && fent->off == foff)) {   /* the code page's translation
                                                              * is as it was */
@@ -315,9 +319,8 @@ stepped:
         if (unlikely(m->nwatch > 0)) goto miss;                                          \
         mva = va;                                                                        \
         if (!(va & (SIZE - 1)) && va < MEM_KSEG_BASE && tlb_vpn_free(c, va >> PAGE_BITS)) { \
-            tlb_miss(c, va, ACC, t);   /* surely a TLB miss: translate_slow's, inline */ \
-            k = XL_TRAP;                                                                 \
-            goto mem_other;                                                              \
+            macc = ACC;                                                                  \
+            goto tlb_missed;   /* a TLB miss for sure: translate_slow's result */        \
         }                                                                                \
         k = translate_slow(m, c, va, ACC, SIZE, 0, 0, page->raw[ip - ents], &x, t);      \
         if (unlikely(k != XL_RAM)) goto mem_other;                                       \
@@ -387,6 +390,28 @@ code_stored: {   /* ip stored to a code page: it retired; take back the rest */
         c->pc = pc + 4;
         goto stepped;
     }
+tlb_missed:   /* ip's access (kind macc, at mva) missed the TLB: the trap entry is the
+               * step, before the limit (its block was) */
+    cyc -= ip->n;
+    hits -= ip->n & umask;
+    pc = PC_OF(ip);
+    hits += umask & 1;   /* its fetch */
+    if (likely(cring == ring) && likely(ring >= RING_KERNEL) && likely(H(c, TVEC) != 0)) {
+        /* take_trap's inline case (internal.h), V = 0 */
+        c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
+        c->cycle = cyc;
+        c->pc = pc;
+        tlb_miss(c, mva, macc, t);
+        m->whit_pending = 0;
+        kernel_entry_v(c, 0, CAUSE_MISS_OF(macc), mva);
+        kernel_trap_counted(c, CAUSE_MISS_OF(macc), pc);
+        c->cycle = ++cyc;
+        CTX_SWITCHED;
+    }
+    WRITE_BACK;
+    tlb_miss(c, mva, macc, t);
+    t->hinsn = page->raw[ip - ents];   /* as exec_one's */
+    goto trapped;
 mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
     cyc -= ip->n;
     hits -= ip->n & umask;
@@ -397,10 +422,11 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
         if (t->kind == TK_EXC) t->hinsn = page->raw[ip - ents];   /* as exec_one's */
         if (likely(t->kind == TK_EXC) && likely(cring == ring) && likely(ring >= RING_KERNEL) &&
             likely(H(c, TVEC) != 0)) {
-            /* take_trap's inline case (a TLB refill's miss): the trap entry is the step,
-             * before the limit (its block was) */
+            /* take_trap's inline case: the trap entry is the step, before the limit (its
+             * block was) */
+            hits = 0;   /* written */
             m->whit_pending = 0;
-            kernel_entry(c, t->cause, t->badv);
+            kernel_entry_v(c, 0, t->cause, t->badv);
             kernel_trap_counted(c, t->cause, pc);
             c->cycle = ++cyc;
             CTX_SWITCHED;

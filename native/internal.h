@@ -161,7 +161,7 @@ static inline uint32_t console_level(const struct machine *m) {
            (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
 }
 
-static inline uint32_t host_pending(const struct machine *m, const struct rv_cpu *c) {
+static inline __attribute__((always_inline)) uint32_t host_pending(const struct machine *m, const struct rv_cpu *c) {
     uint32_t p = c->ipend;
     if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
     return p;
@@ -217,12 +217,14 @@ static inline int tc_match(const struct rv_tc *e, uint32_t va, uint32_t size) {
 /* Select the cache set of the current (V, ring class). Translations differ between
  * ring classes only by the kseg rule (ring <= 0) and the U rule (ring 3), and between
  * V = 0 and V = 1 by the context; every other change flushes (tc_flush). */
-static inline void tc_select(struct rv_cpu *c) {
+static inline __attribute__((always_inline)) void tc_select_v(struct rv_cpu *c, int v) {
     int cls = c->ring <= RING_KERNEL ? 0 : (c->ring == RING_LEAST_PRIVILEGED ? 2 : 1);
-    int set = (c->v ? 3 : 0) + cls;
+    int set = (v ? 3 : 0) + cls;
     c->tc = c->tcs[set];
     c->tcused |= 1u << set;
 }
+
+static inline void tc_select(struct rv_cpu *c) { tc_select_v(c, c->v); }
 
 /* The TLB lookup index (mmu.c): each valid entry has its bit in the bucket of its VPN. */
 #define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
@@ -249,7 +251,7 @@ _Static_assert(CAUSE_MISS_OF(RV_ACC_LOAD) == CAUSE_TLB_MISS_LOAD &&
 /* A TLB miss at useg address va (ISA.md §5 step 3): its side effects (tlb_misses,
  * tlbhi = the page and the context's ASID, in the copy of the current V) and its trap.
  * The one definition of a miss: translate_slow's, and block_run's inline one. */
-static inline void tlb_miss(struct rv_cpu *c, uint32_t va, int acc, struct trap *t) {
+static inline __attribute__((always_inline)) void tlb_miss(struct rv_cpu *c, uint32_t va, int acc, struct trap *t) {
     c->c_tlb_misses++;
     CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | ctx_asid(c);
     exc(t, CAUSE_MISS_OF(acc), va);
@@ -438,8 +440,8 @@ void tc_flush(struct rv_cpu *c);
 void tlb_reindex_all(struct rv_cpu *c, int ntlb);
 void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
                 int *first, int *second);
-int tlb_write(struct rv_cpu *c, uint32_t idx);
-void tc_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx);
+void tlb_write(struct rv_cpu *c, uint32_t idx);
+void tlb_write_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx);
 void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32_t asid,
                    int ntlb);
 
@@ -507,9 +509,11 @@ static inline struct dpage *dc_page(struct machine *m, uint32_t ppn) {
 /* Trap entry into ring 0 of the current level (ISA.md §7), the part of deliver() for a
  * trap taken from ring 0..3 (V = 0) or in a guest that handles it: epc, cause,
  * badvaddr, status (PIE <- IE, IE <- 0, PRING <- ring), ring 0, pc <- tvec (the caller
- * has checked tvec != 0). c->pc is the pc to save. */
-static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv) {
-    uint32_t *b = CUR(c);
+ * has checked tvec != 0). c->pc is the pc to save. `v` is c->v (the _v forms let a
+ * caller that knows it say so). */
+static inline __attribute__((always_inline)) void kernel_entry_v(struct rv_cpu *c, int v,
+                                                                 uint32_t cause, uint32_t badv) {
+    uint32_t *b = v ? c->gcsr : c->hcsr;
     b[BANK(CSR_EPC)] = c->pc;
     b[BANK(CSR_CAUSE)] = cause;
     b[BANK(CSR_BADVADDR)] = badv;
@@ -520,7 +524,11 @@ static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv)
     b[BANK(CSR_STATUS)] = s;
     c->ring = RING_KERNEL;
     c->pc = b[BANK(CSR_TVEC)];
-    tc_select(c);
+    tc_select_v(c, v);
+}
+
+static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv) {
+    kernel_entry_v(c, c->v, cause, badv);
 }
 
 /* After kernel_entry for an exception at epc: its counter and, while the timeline log
@@ -555,8 +563,8 @@ static inline __attribute__((always_inline)) int take_trap(struct machine *m, st
 
 /* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1
  * (c->cycle: the step's start, for the timeline log) */
-static inline __attribute__((always_inline)) void kernel_return(struct rv_cpu *c) {
-    uint32_t *b = CUR(c);
+static inline __attribute__((always_inline)) void kernel_return_v(struct rv_cpu *c, int v) {
+    uint32_t *b = v ? c->gcsr : c->hcsr;
     uint32_t s = b[BANK(CSR_STATUS)];
     int pring = ring_from_field(STATUS_GET(s, PRING));
     c->pc = b[BANK(CSR_EPC)];
@@ -564,10 +572,12 @@ static inline __attribute__((always_inline)) void kernel_return(struct rv_cpu *c
     s = STATUS_SET(s, IE, STATUS_GET(s, PIE));
     s = STATUS_SET(s, PIE, 1);
     b[BANK(CSR_STATUS)] = s;
-    tc_select(c);
+    tc_select_v(c, v);
     irq_dirty(c);
     tl_ctx(c, c->cycle + 1);
 }
+
+static inline void kernel_return(struct rv_cpu *c) { kernel_return_v(c, c->v); }
 
 /* irq_deliverable, answered inline when no line is pending at all (the usual case
  * after a trap entry or return, which mark the CPU for an interrupt check) */
