@@ -80,21 +80,6 @@ void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
     tlb_find(c, vpn, vmid, asid, first, second);
 }
 
-/* Does a valid entry other than `idx` hold virtual page vpn (any VMID or ASID)? */
-static inline int tlb_vpn_elsewhere(const struct rv_cpu *c, uint32_t vpn, uint32_t idx) {
-    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
-    for (int wd = 0; wd < c->tlbwords; wd++) {
-        uint64_t b = bits[wd];
-        if (wd == (int)(idx >> 6)) b &= ~(1ull << (idx & 63));
-        while (b) {
-            int i = wd * 64 + __builtin_ctzll(b);
-            b &= b - 1;
-            if (c->tlb[i].vpn == vpn) return 1;
-        }
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ translation */
 
 static const uint32_t cause_misaligned[3] = {CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE};
@@ -244,12 +229,14 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
 /* Drop the cached translations of virtual page vpn, in every set and kind: the only
  * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
 static inline __attribute__((always_inline)) void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
-    uint32_t page = vpn << PAGE_BITS, i = TC_IDX(page);
-    for (uint32_t used = c->tcused; used; used &= used - 1) {
-        struct rv_tc (*set)[RV_TC_SIZE] = c->tcs[__builtin_ctz(used)];
-        if (set[RV_ACC_FETCH][i].tag == page) set[RV_ACC_FETCH][i].tag = TC_EMPTY;
-        if (set[RV_ACC_LOAD][i].tag == page) set[RV_ACC_LOAD][i].tag = TC_EMPTY;
-        if (set[RV_ACC_STORE][i].tag == page) set[RV_ACC_STORE][i].tag = TC_EMPTY;
+    uint32_t page = vpn << PAGE_BITS, used = c->tcused;
+    struct rv_tc *t = &c->tcs[0][0][TC_IDX(page)];   /* its entry in set 0, kind 0 */
+#pragma GCC unroll 8
+    for (int s = 0; s < RV_TC_SETS; s++, t += 3 * RV_TC_SIZE) {
+        if (!(used & (1u << s))) continue;
+        if (t[RV_ACC_FETCH * RV_TC_SIZE].tag == page) t[RV_ACC_FETCH * RV_TC_SIZE].tag = TC_EMPTY;
+        if (t[RV_ACC_LOAD * RV_TC_SIZE].tag == page) t[RV_ACC_LOAD * RV_TC_SIZE].tag = TC_EMPTY;
+        if (t[RV_ACC_STORE * RV_TC_SIZE].tag == page) t[RV_ACC_STORE * RV_TC_SIZE].tag = TC_EMPTY;
     }
 }
 
@@ -266,20 +253,20 @@ static inline __attribute__((always_inline)) int tlb_write_vmid(struct rv_cpu *c
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
+    struct rv_tlbe ne = {.vpn = hi >> TLB_VPN_SHIFT, .pfn = lo >> TLB_PFN_SHIFT,
+                         .asid = (uint8_t)(hi & TLBHI_ASID_MASK), .vmid = (uint8_t)vmid,
+                         .flags = (uint8_t)(lo & TLBF_ALL)};
     if (e->flags & TLBF_V) {
         tc_drop_vpn(c, e->vpn);
         tlb_unindex(c, (int)idx);
     }
-    e->vpn = hi >> TLB_VPN_SHIFT;
-    e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
-    e->pfn = lo >> TLB_PFN_SHIFT;
-    e->flags = (uint8_t)(lo & TLBF_ALL);
-    e->vmid = (uint8_t)vmid;
-    tlb_index(c, (int)idx);
+    *e = ne;
     c->c_tlb_writes++;
-    TL_EVENT(c, RV_TL_TLBW, e->vpn, (uint32_t)e->asid | ((uint32_t)e->vmid << 8) | (idx << 16));
-    if (!(e->flags & TLBF_V)) return 0;
-    if (tlb_vpn_elsewhere(c, e->vpn, idx)) { tc_drop_vpn(c, e->vpn); return 0; }
+    TL_EVENT(c, RV_TL_TLBW, ne.vpn, (uint32_t)ne.asid | ((uint32_t)ne.vmid << 8) | (idx << 16));
+    if (!(ne.flags & TLBF_V)) return 0;
+    int dup = !tlb_vpn_free(c, ne.vpn);   /* another entry holds it: idx is not indexed yet */
+    c->tlbidx_bits[TLB_BUCKET(ne.vpn)][idx >> 6] |= 1ull << (idx & 63);   /* tlb_index */
+    if (dup) { tc_drop_vpn(c, ne.vpn); return 0; }
     return 1;
 }
 
