@@ -249,11 +249,19 @@ _Static_assert(CAUSE_MISS_OF(RV_ACC_LOAD) == CAUSE_TLB_MISS_LOAD &&
                "TLB miss causes follow the access kinds");
 
 /* A TLB miss at useg address va (ISA.md §5 step 3): its side effects (tlb_misses,
- * tlbhi = the page and the context's ASID, in the copy of the current V) and its trap.
- * The one definition of a miss: translate_slow's, and block_run's inline one. */
-static inline __attribute__((always_inline)) void tlb_miss(struct rv_cpu *c, uint32_t va, int acc, struct trap *t) {
+ * tlbhi = the page and the context's ASID, in the copy of the current V; v is c->v) ... */
+static inline __attribute__((always_inline)) void tlb_miss_effects(struct rv_cpu *c, int v,
+                                                                   uint32_t va) {
     c->c_tlb_misses++;
-    CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | ctx_asid(c);
+    (v ? c->gcsr : c->hcsr)[BANK(CSR_TLBHI)] =
+        (va & CSR_TLBHI_VPN_MASK) | (v ? G(c, ASID) : H(c, ASID));
+}
+
+/* ... and with its trap record: the one definition of a miss, translate_slow's and
+ * block_run's inline one. */
+static inline __attribute__((always_inline)) void tlb_miss(struct rv_cpu *c, uint32_t va, int acc,
+                                                           struct trap *t) {
+    tlb_miss_effects(c, c->v, va);
     exc(t, CAUSE_MISS_OF(acc), va);
 }
 
