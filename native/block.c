@@ -44,7 +44,7 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
                                   * a breakpoint, which sends every block start to
                                   * leave_at_block, where its range is searched */
     int ring, cring;   /* the ring; the ring for plain CSR accesses (V = 1: none) */
-    struct rv_tc (*tcset)[RV_TC_SIZE], *tcf, *tcl, *tcs;
+    struct rv_tc (*tcset)[RV_TC_SIZE];   /* the translation-cache set of (V, ring) */
     struct dpage *page = NULL;
     struct dent *ents = NULL, *ip;
     uint32_t fva = 0, umask = 0, pc;
@@ -54,6 +54,28 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     struct xl x;         /* translate_slow's result, for a load or store that missed */
     uint32_t mva = 0;    /* and its virtual address */
     uint32_t acc = 0;    /* the value the last producer wrote (forwarding, internal.h) */
+    uint32_t widx;       /* the TLB entry a tlbwi/tlbwr writes */
+    int macc = 0;        /* the access kind of a load or store that missed the TLB */
+    /* Where a trap entry or rfe done here goes is usually where the last one of the other
+     * kind came from: a trap entry leaves the page it trapped on for the vector's, and
+     * rfe goes back. Each keeps the page it leaves (MEMO_SAVE) and enters the other's
+     * (MEMO_ENTER) without a page lookup when it still holds the target: same virtual
+     * page, same cache set, the fetch translation as it was (tag and host address); a
+     * page lookup that decodes or compares a page (dc_page_slow, which may empty the
+     * decoded-page cache) forgets both. */
+    struct memo {
+        struct dpage *page;                       /* NULL: nothing kept */
+        const struct rv_tc *fent;
+        uintptr_t foff;
+        struct rv_tc (*tcset)[RV_TC_SIZE];
+        uint32_t fva;
+        int bp;                                   /* lim was 0: a breakpoint on the page */
+    } memos[2] = {{0}}, *mm = memos;   /* [0]: the vector's page, kept by rfe; [1]: the
+                                       * trapped page, kept by trap entries */
+    __asm__("" : "+r"(mm));   /* the memos stay in memory, never scalars competing with the
+                               * handlers' hot values for registers */
+#define vm (mm[0])
+#define rm (mm[1])
 
     /* Start the block at ip: the one check, then count all of it. */
 #define ENTER do {                                                                       \
@@ -66,16 +88,22 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
     /* Next entry of the same block: no check, already counted; its handler may take
      * an operand from acc (internal.h, forwarding). */
 #define NEXT do { ip++; goto *ip->hf; } while (0)
-    /* After a trap entry or return done here (the counters written, the ring changed,
-     * c->cycle = cyc): go on in block mode at the new pc, ring and cache set. */
-#define CTX_SWITCHED do {                                                                \
-        cyc0 = cyc;                                                                      \
-        hits = 0;                                                                        \
-        ring = cring = c->ring;                                                          \
-        tcset = c->tc;                                                                   \
-        tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];  \
-        pc = c->pc;                                                                      \
-        goto lookup;                                                                     \
+    /* After a trap entry or return done here (the retired steps of the ring that ran
+     * written, the ring changed, c->cycle = cyc): go on in block mode at the new pc, ring
+     * and cache set. tlb_hits stay in `hits` (they do not depend on the ring). */
+#define CTX_SWITCHED_TO(M) goto switched_to_##M
+#define MEMO_SAVE(M) do {                                                                \
+        (M).page = page; (M).fent = fent; (M).foff = foff; (M).tcset = tcset;           \
+        (M).fva = fva; (M).bp = lim == 0;                                                \
+    } while (0)
+#define MEMO_ENTER(M) do {                                                               \
+        if (likely((M).page != NULL) && (pc & (~PAGE_MASK | 3u)) == (M).fva &&           \
+            tcset == (M).tcset && (M).fent->tag == (M).fva && (M).fent->off == (M).foff) { \
+            page = (M).page; ents = page->e; fent = (M).fent; foff = (M).foff;          \
+            fva = (M).fva; umask = fent->useg ? 0xFFFFu : 0; lim = (M).bp ? 0 : climit; \
+            ip = ents + ((pc & PAGE_MASK) >> 2);                                         \
+            ENTER;                                                                       \
+        }                                                                                \
     } while (0)
     /* Write the counters and pc back to the CPU. */
 #define WRITE_BACK do {                                                                  \
@@ -85,6 +113,22 @@ int block_run(struct machine *m, struct rv_cpu *c, struct trap *t) {
         c->pc = pc;                                                                      \
     } while (0)
 
+    if (0) {
+switched_to_vm:   /* CTX_SWITCHED_TO: after a trap entry, to the vector's page */
+        cyc0 = cyc;
+        ring = cring = c->ring;
+        tcset = c->tc;
+        pc = c->pc;
+        MEMO_ENTER(vm);
+        goto lookup;
+switched_to_rm:   /* after rfe, back to the page the trap left */
+        cyc0 = cyc;
+        ring = cring = c->ring;
+        tcset = c->tc;
+        pc = c->pc;
+        MEMO_ENTER(rm);
+        goto lookup;
+    }
 reload:   /* (re)read the CPU state the blocks depend on */
     cyc = cyc0 = c->cycle;
     climit = c->limit;
@@ -92,16 +136,22 @@ reload:   /* (re)read the CPU state the blocks depend on */
     ring = c->ring;
     cring = c->v ? RING_COUNT : ring;
     tcset = c->tc;
-    tcf = tcset[RV_ACC_FETCH]; tcl = tcset[RV_ACC_LOAD]; tcs = tcset[RV_ACC_STORE];
     pc = c->pc;
 lookup:   /* enter the page of pc (a new page, or the same one after a far jump) */
     {
         if (unlikely(pc & 3)) goto leave;
-        struct rv_tc *e = &tcf[TC_IDX(pc)];
+        struct rv_tc *e = &tcset[RV_ACC_FETCH][TC_IDX(pc)];
         if (unlikely(e->tag != (pc & ~PAGE_MASK))) goto leave;
         uintptr_t host = e->off + (pc & ~PAGE_MASK);
-        page = dc_page(m, (uint32_t)((host - (uintptr_t)m->ram) >> PAGE_BITS));
-        if (unlikely(!page)) goto leave;
+        uint32_t ppn = (uint32_t)((host - (uintptr_t)m->ram) >> PAGE_BITS);
+        struct dcache *d = m->dc;
+        unsigned s = d->map[ppn];   /* dc_page, with the memos forgotten on its slow path */
+        page = s ? d->slot[s - 1] : NULL;
+        if (unlikely(!page || page->epoch != d->epoch)) {
+            vm.page = rm.page = NULL;
+            page = dc_page_slow(m, ppn);
+            if (unlikely(!page)) goto leave;
+        }
         lim = unlikely(m->nbps > 0) && bp_in(m, pc & ~PAGE_MASK, pc | PAGE_MASK) ? 0 : climit;
         ents = page->e;
         fva = pc & ~PAGE_MASK;
@@ -142,30 +192,35 @@ L_SYSCALL:  /* always traps, in any ring (exec_one's rule) */
         /* take_trap's inline case (internal.h): the trap entry is the step */
         hits += umask & 1;   /* its fetch */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
-        c->c_tlb_hits += hits;
         c->cycle = cyc;
-        c->pc = PC_OF(ip);
+        c->pc = pc = PC_OF(ip);
         m->whit_pending = 0;
-        kernel_entry(c, CAUSE_SYSCALL, 0);
-        kernel_trap_counted(c, CAUSE_SYSCALL, PC_OF(ip));
+        kernel_entry_v(c, 0, CAUSE_SYSCALL, 0);   /* V = 0: cring == ring */
+        kernel_trap_counted(c, CAUSE_SYSCALL, pc);
         c->cycle = ++cyc;
-        CTX_SWITCHED;
+        MEMO_SAVE(rm);
+        CTX_SWITCHED_TO(vm);
     }
     STEP_START;
     exc(t, CAUSE_SYSCALL, 0);
     t->hinsn = page->raw[ip - ents];
     goto trapped;
 L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0) */
-    if (CTX_FAST && ring == RING_KERNEL) {
+    if (CTX_FAST && ring == RING_KERNEL && likely(c->attn == 0)) {
         hits += umask & 1;   /* its fetch */
         c->cycle = cyc;
-        kernel_return(c);    /* marks the interrupt check: done here, as `stepped` */
-        c->cycle = ++cyc;    /* it retires in ring 0 */
+        kernel_return_v(c, 0);   /* marks the interrupt check: done here, as `stepped` */
+        c->cycle = ++cyc;        /* it retires in ring 0 */
         c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
-        c->c_tlb_hits += hits;
-        if (unlikely(c->attn != RV_ATTN_IRQ) || unlikely(irq_check(m, c, t))) return EX_RETIRED;
+        /* irq_check; with V = 0 in ring 0..3 no interrupt is deliverable while IE = 0
+         * (csr.c irq_deliverable) */
+        if ((c->hcsr[BANK(CSR_STATUS)] & STATUS_IE_MASK) && unlikely(irq_check(m, c, t))) {
+            c->c_tlb_hits += hits;
+            return EX_RETIRED;   /* cpu_run delivers it */
+        }
         c->attn = 0;
-        CTX_SWITCHED;
+        MEMO_SAVE(vm);
+        CTX_SWITCHED_TO(rm);
     }
     STEP_START;
     if (unlikely(cring > RING_RFE)) goto exact;   /* exec_one traps or exits */
@@ -174,19 +229,45 @@ L_RFE:      /* the returns, where the ring allows them without a VM exit (V = 0)
     c->cycle++;
     goto stepped;
 #undef CTX_FAST
+    /* tlbwi/tlbwr in ring 0 with V = 0 (a refill handler's; no breakpoint on the page,
+     * before the limit): the step is counted in the locals and the block goes on after
+     * it; the new entry's translations go to the cache of the ring the handler returns
+     * to (tlb_write_prefill, mmu.c), so the retried access hits the cache. */
+#define TLBW_FAST (likely(cyc < climit) && likely(lim != 0) && likely(cring == RING_KERNEL))
 L_TLBWI:    /* tlbwi/tlbwr where the ring allows them without a VM exit (V = 0): exec_one's */
+    if (TLBW_FAST) {
+        widx = c->hcsr[BANK(CSR_TLBIDX)] % (uint32_t)m->ntlb;
+        goto tlbw_fast;
+    }
     STEP_START;
     if (unlikely(cring > RING_TLBWI)) goto exact;
     tlb_write(c, c->hcsr[BANK(CSR_TLBIDX)] % (uint32_t)m->ntlb);
     goto retired;
 L_TLBWR: {
-        STEP_START;
-        if (unlikely(cring > RING_TLBWR)) goto exact;
         uint32_t nt = (uint32_t)m->ntlb, wired = c->hcsr[BANK(CSR_WIRED)];
         if (wired > nt - 1) wired = nt - 1;
+        if (TLBW_FAST) {
+            widx = wired + (uint32_t)(cyc % (nt - wired));   /* cyc: the step's start */
+            goto tlbw_fast;
+        }
+        STEP_START;
+        if (unlikely(cring > RING_TLBWR)) goto exact;
         tlb_write(c, wired + (uint32_t)(c->cycle % (nt - wired)));
         goto retired;
     }
+#undef TLBW_FAST
+tlbw_fast:
+    hits += umask & 1;   /* its fetch */
+    c->cycle = cyc;      /* the step's start (tlb_write's timeline record) */
+    tlb_write_prefill(m, c, widx);
+    cyc++;
+    if (likely(fent->tag == fva && fent->off == foff)) {   /* the code page's translation
+                                                             * is as it was */
+        ip++;
+        ENTER;
+    }
+    pc = PC_OF(ip) + 4;
+    goto lookup;
 retired:    /* a SLOW entry done here retires, the pc moves on */
     c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED]++;
     c->cycle++;
@@ -287,12 +368,17 @@ stepped:
 #define MEM_MISS(ACC, SIZE) do {                                                         \
         if (unlikely(m->nwatch > 0)) goto miss;                                          \
         mva = va;                                                                        \
+        __asm__("" : "+r"(mva));   /* so the hit path does not keep va >> PAGE_BITS */   \
+        if (!(mva & (SIZE - 1)) && mva < MEM_KSEG_BASE && tlb_vpn_free(c, mva >> PAGE_BITS)) { \
+            macc = ACC;                                                                  \
+            goto tlb_missed;   /* a TLB miss for sure: translate_slow's result */        \
+        }                                                                                \
         k = translate_slow(m, c, va, ACC, SIZE, 0, 0, page->raw[ip - ents], &x, t);      \
         if (unlikely(k != XL_RAM)) goto mem_other;                                       \
     } while (0)
 #define LOAD_DO(SIZE, EXPR, A) {                                                         \
         uint32_t va = (A) + ip->u.imm;                                                   \
-        const struct rv_tc *e = &tcl[TC_IDX(va)];                                        \
+        const struct rv_tc *e = &tcset[RV_ACC_LOAD][TC_IDX(va)];                                  \
         const uint8_t *p;                                                                \
         if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
             hits += e->useg;                                                             \
@@ -320,7 +406,7 @@ stepped:
      * A store produces nothing: acc keeps its value, and no successor forwards from it. */
 #define STORE_DO(SIZE, STMT, A, B) {                                                     \
         uint32_t va = (A) + ip->u.imm, v = (B);                                          \
-        const struct rv_tc *e = &tcs[TC_IDX(va)];                                        \
+        const struct rv_tc *e = &tcset[RV_ACC_STORE][TC_IDX(va)];                                  \
         uint8_t *p;                                                                      \
         if (likely(e->tag == (va & (~PAGE_MASK | (SIZE - 1))))) {                        \
             hits += e->useg;                                                             \
@@ -355,6 +441,29 @@ code_stored: {   /* ip stored to a code page: it retired; take back the rest */
         c->pc = pc + 4;
         goto stepped;
     }
+tlb_missed:   /* ip's access (kind macc, at mva) missed the TLB: the trap entry is the
+               * step, before the limit (its block was) */
+    cyc -= ip->n;
+    hits -= ip->n & umask;
+    pc = PC_OF(ip);
+    hits += umask & 1;   /* its fetch */
+    if (likely(cring == ring) && likely(ring >= RING_KERNEL) && likely(H(c, TVEC) != 0)) {
+        /* take_trap's inline case (internal.h), V = 0 */
+        c->c_retired_by_ring[ring - RING_MOST_PRIVILEGED] += cyc - cyc0;
+        c->cycle = cyc;
+        c->pc = pc;
+        tlb_miss_effects(c, 0, mva);
+        m->whit_pending = 0;
+        kernel_entry_v(c, 0, CAUSE_MISS_OF(macc), mva);
+        kernel_trap_counted(c, CAUSE_MISS_OF(macc), pc);
+        c->cycle = ++cyc;
+        MEMO_SAVE(rm);
+        CTX_SWITCHED_TO(vm);
+    }
+    WRITE_BACK;
+    tlb_miss(c, mva, macc, t);
+    t->hinsn = page->raw[ip - ents];   /* as exec_one's */
+    goto trapped;
 mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
     cyc -= ip->n;
     hits -= ip->n & umask;
@@ -365,13 +474,15 @@ mem_other:   /* ip's access trapped or is a device's: it is a step of its own */
         if (t->kind == TK_EXC) t->hinsn = page->raw[ip - ents];   /* as exec_one's */
         if (likely(t->kind == TK_EXC) && likely(cring == ring) && likely(ring >= RING_KERNEL) &&
             likely(H(c, TVEC) != 0)) {
-            /* take_trap's inline case (a TLB refill's miss): the trap entry is the step,
-             * before the limit (its block was) */
+            /* take_trap's inline case: the trap entry is the step, before the limit (its
+             * block was) */
+            hits = 0;   /* written */
             m->whit_pending = 0;
-            kernel_entry(c, t->cause, t->badv);
+            kernel_entry_v(c, 0, t->cause, t->badv);
             kernel_trap_counted(c, t->cause, pc);
             c->cycle = ++cyc;
-            CTX_SWITCHED;
+            MEMO_SAVE(rm);
+            CTX_SWITCHED_TO(vm);
         }
         goto trapped;
     }
@@ -477,5 +588,9 @@ leave:            /* before pc: the exact path runs it */
 #undef ENTER
 #undef NEXT
 #undef WRITE_BACK
-#undef CTX_SWITCHED
+#undef CTX_SWITCHED_TO
+#undef vm
+#undef rm
+#undef MEMO_SAVE
+#undef MEMO_ENTER
 }

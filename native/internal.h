@@ -161,7 +161,7 @@ static inline uint32_t console_level(const struct machine *m) {
            (m->uart_ctrl & DEV_CONSOLE_CTRL_TXIE);   /* TXREADY is always 1 */
 }
 
-static inline uint32_t host_pending(const struct machine *m, const struct rv_cpu *c) {
+static inline __attribute__((always_inline)) uint32_t host_pending(const struct machine *m, const struct rv_cpu *c) {
     uint32_t p = c->ipend;
     if (c->index == 0 && console_level(m)) p |= 1u << IRQ_CONSOLE;
     return p;
@@ -217,11 +217,52 @@ static inline int tc_match(const struct rv_tc *e, uint32_t va, uint32_t size) {
 /* Select the cache set of the current (V, ring class). Translations differ between
  * ring classes only by the kseg rule (ring <= 0) and the U rule (ring 3), and between
  * V = 0 and V = 1 by the context; every other change flushes (tc_flush). */
-static inline void tc_select(struct rv_cpu *c) {
+static inline __attribute__((always_inline)) void tc_select_v(struct rv_cpu *c, int v) {
     int cls = c->ring <= RING_KERNEL ? 0 : (c->ring == RING_LEAST_PRIVILEGED ? 2 : 1);
-    int set = (c->v ? 3 : 0) + cls;
+    int set = (v ? 3 : 0) + cls;
     c->tc = c->tcs[set];
     c->tcused |= 1u << set;
+}
+
+static inline void tc_select(struct rv_cpu *c) { tc_select_v(c, c->v); }
+
+/* The TLB lookup index (mmu.c): each valid entry has its bit in the bucket of its VPN. */
+#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+
+/* Does no valid TLB entry hold virtual page vpn (any VMID, any ASID)? Then a useg access
+ * to it misses in every context: one bucket of the index answers, without the lookup's
+ * match rules. block_run asks it before calling translate_slow for a load or store that
+ * missed the translation cache: a TLB refill's first access is then a miss taken
+ * inline (tlb_miss below). */
+static inline int tlb_vpn_free(const struct rv_cpu *c, uint32_t vpn) {
+    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
+    for (int wd = 0; wd < c->tlbwords; wd++)
+        for (uint64_t b = bits[wd]; b; b &= b - 1)
+            if (c->tlb[wd * 64 + __builtin_ctzll(b)].vpn == vpn) return 0;
+    return 1;
+}
+
+/* The cause of a TLB miss of access kind acc (RV_ACC_*) */
+#define CAUSE_MISS_OF(acc) (CAUSE_TLB_MISS_FETCH + (uint32_t)(acc))
+_Static_assert(CAUSE_MISS_OF(RV_ACC_LOAD) == CAUSE_TLB_MISS_LOAD &&
+               CAUSE_MISS_OF(RV_ACC_STORE) == CAUSE_TLB_MISS_STORE,
+               "TLB miss causes follow the access kinds");
+
+/* A TLB miss at useg address va (ISA.md §5 step 3): its side effects (tlb_misses,
+ * tlbhi = the page and the context's ASID, in the copy of the current V; v is c->v) ... */
+static inline __attribute__((always_inline)) void tlb_miss_effects(struct rv_cpu *c, int v,
+                                                                   uint32_t va) {
+    c->c_tlb_misses++;
+    (v ? c->gcsr : c->hcsr)[BANK(CSR_TLBHI)] =
+        (va & CSR_TLBHI_VPN_MASK) | (v ? G(c, ASID) : H(c, ASID));
+}
+
+/* ... and with its trap record: the one definition of a miss, translate_slow's and
+ * block_run's inline one. */
+static inline __attribute__((always_inline)) void tlb_miss(struct rv_cpu *c, uint32_t va, int acc,
+                                                           struct trap *t) {
+    tlb_miss_effects(c, c->v, va);
+    exc(t, CAUSE_MISS_OF(acc), va);
 }
 
 /* translate_slow results */
@@ -408,6 +449,7 @@ void tlb_reindex_all(struct rv_cpu *c, int ntlb);
 void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
                 int *first, int *second);
 void tlb_write(struct rv_cpu *c, uint32_t idx);
+void tlb_write_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx);
 void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32_t asid,
                    int ntlb);
 
@@ -475,9 +517,11 @@ static inline struct dpage *dc_page(struct machine *m, uint32_t ppn) {
 /* Trap entry into ring 0 of the current level (ISA.md §7), the part of deliver() for a
  * trap taken from ring 0..3 (V = 0) or in a guest that handles it: epc, cause,
  * badvaddr, status (PIE <- IE, IE <- 0, PRING <- ring), ring 0, pc <- tvec (the caller
- * has checked tvec != 0). c->pc is the pc to save. */
-static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv) {
-    uint32_t *b = CUR(c);
+ * has checked tvec != 0). c->pc is the pc to save. `v` is c->v (the _v forms let a
+ * caller that knows it say so). */
+static inline __attribute__((always_inline)) void kernel_entry_v(struct rv_cpu *c, int v,
+                                                                 uint32_t cause, uint32_t badv) {
+    uint32_t *b = v ? c->gcsr : c->hcsr;
     b[BANK(CSR_EPC)] = c->pc;
     b[BANK(CSR_CAUSE)] = cause;
     b[BANK(CSR_BADVADDR)] = badv;
@@ -488,7 +532,11 @@ static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv)
     b[BANK(CSR_STATUS)] = s;
     c->ring = RING_KERNEL;
     c->pc = b[BANK(CSR_TVEC)];
-    tc_select(c);
+    tc_select_v(c, v);
+}
+
+static inline void kernel_entry(struct rv_cpu *c, uint32_t cause, uint32_t badv) {
+    kernel_entry_v(c, c->v, cause, badv);
 }
 
 /* After kernel_entry for an exception at epc: its counter and, while the timeline log
@@ -523,8 +571,8 @@ static inline __attribute__((always_inline)) int take_trap(struct machine *m, st
 
 /* rfe in ring 0 (ISA.md §7): back to status.PRING at epc, IE <- PIE, PIE <- 1
  * (c->cycle: the step's start, for the timeline log) */
-static inline void kernel_return(struct rv_cpu *c) {
-    uint32_t *b = CUR(c);
+static inline __attribute__((always_inline)) void kernel_return_v(struct rv_cpu *c, int v) {
+    uint32_t *b = v ? c->gcsr : c->hcsr;
     uint32_t s = b[BANK(CSR_STATUS)];
     int pring = ring_from_field(STATUS_GET(s, PRING));
     c->pc = b[BANK(CSR_EPC)];
@@ -532,10 +580,12 @@ static inline void kernel_return(struct rv_cpu *c) {
     s = STATUS_SET(s, IE, STATUS_GET(s, PIE));
     s = STATUS_SET(s, PIE, 1);
     b[BANK(CSR_STATUS)] = s;
-    tc_select(c);
+    tc_select_v(c, v);
     irq_dirty(c);
     tl_ctx(c, c->cycle + 1);
 }
+
+static inline void kernel_return(struct rv_cpu *c) { kernel_return_v(c, c->v); }
 
 /* irq_deliverable, answered inline when no line is pending at all (the usual case
  * after a trap entry or return, which mark the CPU for an interrupt check) */

@@ -31,9 +31,9 @@ void tc_flush(struct rv_cpu *c) {
 
 /* ------------------------------------------------------------------ TLB lookup index */
 
-/* TLB lookup index: each valid entry has its bit in the bucket of its VPN. Every
- * change of an entry goes through tlb_unindex/tlb_index or tlb_reindex_all. */
-#define TLB_BUCKET(vpn) ((vpn) & (RV_TLB_BUCKETS - 1))
+/* TLB lookup index (TLB_BUCKET, internal.h): each valid entry has its bit in the bucket
+ * of its VPN. Every change of an entry goes through tlb_unindex/tlb_index or
+ * tlb_reindex_all. */
 
 static inline void tlb_unindex(struct rv_cpu *c, int i) {
     if (c->tlb[i].flags & TLBF_V)
@@ -78,21 +78,6 @@ static inline __attribute__((always_inline)) void tlb_find(struct rv_cpu *c, uin
 void tlb_lookup(struct rv_cpu *c, uint32_t vpn, uint32_t vmid, uint32_t asid,
                 int *first, int *second) {
     tlb_find(c, vpn, vmid, asid, first, second);
-}
-
-/* Does a valid entry other than `idx` hold virtual page vpn (any VMID or ASID)? */
-static inline int tlb_vpn_elsewhere(const struct rv_cpu *c, uint32_t vpn, uint32_t idx) {
-    const uint64_t *bits = c->tlbidx_bits[TLB_BUCKET(vpn)];
-    for (int wd = 0; wd < c->tlbwords; wd++) {
-        uint64_t b = bits[wd];
-        if (wd == (int)(idx >> 6)) b &= ~(1ull << (idx & 63));
-        while (b) {
-            int i = wd * 64 + __builtin_ctzll(b);
-            b &= b - 1;
-            if (c->tlb[i].vpn == vpn) return 1;
-        }
-    }
-    return 0;
 }
 
 /* ------------------------------------------------------------------ translation */
@@ -152,11 +137,8 @@ NOINLINE int translate_slow(struct machine *m, struct rv_cpu *c, uint32_t va, in
         int first, second;
         tlb_find(c, vpn, vmid, asid, &first, &second);
         if (first < 0) {
-            if (!probe) {
-                c->c_tlb_misses++;
-                CUR(c)[BANK(CSR_TLBHI)] = (va & CSR_TLBHI_VPN_MASK) | asid;
-            }
-            exc(t, cause_miss[acc], va);
+            if (!probe) tlb_miss(c, va, acc, t);   /* internal.h */
+            else exc(t, cause_miss[acc], va);
             return XL_TRAP;
         }
         if (second >= 0) {
@@ -246,13 +228,15 @@ void tlb_inv_where(struct rv_cpu *c, int all, uint32_t vmid, int by_asid, uint32
 
 /* Drop the cached translations of virtual page vpn, in every set and kind: the only
  * ones a change of a TLB entry for vpn can alter (its result, or a duplicate match). */
-static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
-    uint32_t page = vpn << PAGE_BITS, i = TC_IDX(page);
-    for (uint32_t used = c->tcused; used; used &= used - 1) {
-        struct rv_tc (*set)[RV_TC_SIZE] = c->tcs[__builtin_ctz(used)];
-        if (set[RV_ACC_FETCH][i].tag == page) set[RV_ACC_FETCH][i].tag = TC_EMPTY;
-        if (set[RV_ACC_LOAD][i].tag == page) set[RV_ACC_LOAD][i].tag = TC_EMPTY;
-        if (set[RV_ACC_STORE][i].tag == page) set[RV_ACC_STORE][i].tag = TC_EMPTY;
+static inline __attribute__((always_inline)) void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
+    uint32_t page = vpn << PAGE_BITS, used = c->tcused;
+    struct rv_tc *t = &c->tcs[0][0][TC_IDX(page)];   /* its entry in set 0, kind 0 */
+#pragma GCC unroll 8
+    for (int s = 0; s < RV_TC_SETS; s++, t += 3 * RV_TC_SIZE) {
+        if (!(used & (1u << s))) continue;
+        if (t[RV_ACC_FETCH * RV_TC_SIZE].tag == page) t[RV_ACC_FETCH * RV_TC_SIZE].tag = TC_EMPTY;
+        if (t[RV_ACC_LOAD * RV_TC_SIZE].tag == page) t[RV_ACC_LOAD * RV_TC_SIZE].tag = TC_EMPTY;
+        if (t[RV_ACC_STORE * RV_TC_SIZE].tag == page) t[RV_ACC_STORE * RV_TC_SIZE].tag = TC_EMPTY;
     }
 }
 
@@ -261,22 +245,76 @@ static void tc_drop_vpn(struct rv_cpu *c, uint32_t vpn) {
  * holds its VPN (every write drops the old entry's page, every invalidation flushes).
  * So the new entry's page has cached translations only if another valid entry holds
  * the same VPN (the new one may now be a duplicate match): the usual refill of a page
- * that missed has none, and skips the drop. */
-void tlb_write(struct rv_cpu *c, uint32_t idx) {
+ * that missed has none, and skips the drop. `vmid` is the writer's VMID (ISA.md §6).
+ * Returns 1 when the new entry is valid and the only valid entry holding its VPN
+ * (tlb_write_prefill's first condition), else 0. */
+static inline __attribute__((always_inline)) int tlb_write_vmid(struct rv_cpu *c, uint32_t idx,
+                                                               uint32_t vmid) {
     uint32_t *b = CUR(c);
     struct rv_tlbe *e = &c->tlb[idx];
     uint32_t hi = b[BANK(CSR_TLBHI)], lo = b[BANK(CSR_TLBLO)];
-    if (e->flags & TLBF_V) tc_drop_vpn(c, e->vpn);
-    tlb_unindex(c, (int)idx);
-    e->vpn = hi >> TLB_VPN_SHIFT;
-    e->asid = (uint8_t)(hi & TLBHI_ASID_MASK);
-    e->pfn = lo >> TLB_PFN_SHIFT;
-    e->flags = (uint8_t)(lo & TLBF_ALL);
-    e->vmid = (uint8_t)(c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
-    tlb_index(c, (int)idx);
+    struct rv_tlbe ne = {.vpn = hi >> TLB_VPN_SHIFT, .pfn = lo >> TLB_PFN_SHIFT,
+                         .asid = (uint8_t)(hi & TLBHI_ASID_MASK), .vmid = (uint8_t)vmid,
+                         .flags = (uint8_t)(lo & TLBF_ALL)};
+    if (e->flags & TLBF_V) {
+        tc_drop_vpn(c, e->vpn);
+        tlb_unindex(c, (int)idx);
+    }
+    *e = ne;
     c->c_tlb_writes++;
-    TL_EVENT(c, RV_TL_TLBW, e->vpn, (uint32_t)e->asid | ((uint32_t)e->vmid << 8) | (idx << 16));
-    if ((e->flags & TLBF_V) && tlb_vpn_elsewhere(c, e->vpn, idx)) tc_drop_vpn(c, e->vpn);
+    TL_EVENT(c, RV_TL_TLBW, ne.vpn, (uint32_t)ne.asid | ((uint32_t)ne.vmid << 8) | (idx << 16));
+    if (!(ne.flags & TLBF_V)) return 0;
+    int dup = !tlb_vpn_free(c, ne.vpn);   /* another entry holds it: idx is not indexed yet */
+    c->tlbidx_bits[TLB_BUCKET(ne.vpn)][idx >> 6] |= 1ull << (idx & 63);   /* tlb_index */
+    if (dup) { tc_drop_vpn(c, ne.vpn); return 0; }
+    return 1;
+}
+
+void tlb_write(struct rv_cpu *c, uint32_t idx) {
+    tlb_write_vmid(c, idx, c->v ? X(c, HVMID) : (c->ring == RING_HYPERVISOR ? X(c, TLBVMID) : 0));
+}
+
+/* tlbwi/tlbwr in ring 0 with V = 0 (the writer's VMID is 0), from a refill handler in
+ * block mode (block.c): tlb_write, then, when it returned 1, put the new entry's
+ * translations in the cache set of the ring the handler returns to (status.PRING, as
+ * rfe reads it), for each access kind the entry allows there, so that the retried
+ * access hits the cache instead of translating again. Each one is exactly what
+ * translate_slow would cache on that access now:
+ *  - the entry is the only valid one holding its VPN (no duplicate match), it is a useg
+ *    page, its VMID is the host's, and it matches the host ASID (or is global): the TLB
+ *    lookup of that access finds it, once;
+ *  - the permission rules of §5 step 4: X / R / W for fetch / load / store, U in ring 3;
+ *  - the whole page is RAM (V = 0: no second stage);
+ *  - what translate_slow never caches is not put either: loads and stores while a
+ *    watchpoint is armed, a store mapping of a decoded code page (dc_is_code).
+ * Nothing else changes: the cache stays a cache of the TLB (the invariant above: the
+ * entry holds the VPN; the next write of it, or an invalidation, drops them). */
+void tlb_write_prefill(struct machine *m, struct rv_cpu *c, uint32_t idx) {
+    if (!tlb_write_vmid(c, idx, 0)) return;
+    const struct rv_tlbe *e = &c->tlb[idx];
+    uint32_t va = e->vpn << PAGE_BITS, pa = e->pfn << PAGE_BITS, f = e->flags;
+    if (va >= MEM_KSEG_BASE) return;
+    if (!(f & TLBF_G) && e->asid != H(c, ASID)) return;
+    if ((uint64_t)pa + PAGE_SIZE > m->ram_size) return;
+    int pring = ring_from_field(STATUS_GET(H(c, STATUS), PRING));
+    int set;   /* tc_select's set of that ring with V = 0 */
+    if (pring == RING_LEAST_PRIVILEGED) {
+        if (!(f & TLBF_U)) return;
+        set = 2;
+    } else {
+        set = pring > RING_KERNEL && pring < RING_LEAST_PRIVILEGED;   /* others: ring 0 */
+    }
+    struct rv_tc (*s)[RV_TC_SIZE] = c->tcs[set];
+    uint32_t i = TC_IDX(va);
+    uintptr_t off = (uintptr_t)(m->ram + pa) - (uintptr_t)va;
+    if (f & TLBF_X) { s[RV_ACC_FETCH][i].tag = va; s[RV_ACC_FETCH][i].useg = 1; s[RV_ACC_FETCH][i].off = off; }
+    if (likely(m->nwatch == 0)) {
+        if (f & TLBF_R) { s[RV_ACC_LOAD][i].tag = va; s[RV_ACC_LOAD][i].useg = 1; s[RV_ACC_LOAD][i].off = off; }
+        if ((f & TLBF_W) && !dc_is_code(m, pa)) {
+            s[RV_ACC_STORE][i].tag = va; s[RV_ACC_STORE][i].useg = 1; s[RV_ACC_STORE][i].off = off;
+        }
+    }
+    c->tcused |= 1u << set;
 }
 
 /* ------------------------------------------------------------------ API */
