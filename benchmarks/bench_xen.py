@@ -14,11 +14,13 @@ machine's counters read exactly at the workload's phase lines (the machine stops
 after each line's newline): a phase's exits are its work's plus the few of printing its
 line. For PV they are the whole machine's: the DomU's *and* Dom0's, since Dom0's
 backends do the DomU's I/O — the honest price of the split drivers. Boot cycles are the
-cycles the hypervisor charged the domain (its D_CYC) from domctl_create until its first
-console prompt appeared (the unikernel's `uni> `, the kernel's shell prompt; sampled
-every 2000 steps: a prompt ends no line, so there is no exact mark to stop at — the
-domain is charged only while it runs, and the input after the prompt is the cheap
-`stats` / `sleep 50`).
+cycles the hypervisor charged the domain (its D_CYC) from domctl_create until it first
+waits for console input (the unikernel's `uni> ` prompt, the kernel's shell prompt): a
+blocked domain is not charged. The run is stopped within 2000 steps after the prompt
+reaches the console, but the figure does not depend on where: the hypervisor adds a
+domain's cycles when it deschedules it, and by the time Dom0 prints the prompt the
+domain has blocked for its input and stays blocked (stopping step by step gives the
+same cycles and exits).
 """
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ from ringvm.errors import UserError
 def domain_boot(module: str, prompt: str, then: str, engine: str) -> tuple[int, int]:
     """(cycles charged to the domain until its first console prompt, VM exits it made
     until then), for `xl create MODULE -c` from Dom0 (then the input ``then``, so that
-    it does not see the end of input and stop). Sampled every 2000 steps."""
+    it does not see the end of input and stop). Sampled every 2000 steps: exact all
+    the same, see the module docstring."""
     con = Console(input=f"xl create {module} -c\n{then}".encode(), capture=True)
     with machine_for(resolve("xen"), MachineOptions(engine=engine, pristine=True), con) as m:
         syms = m.symbols
