@@ -28,8 +28,7 @@ from pathlib import Path
 from ringvm.emulator.compare.measure import Measurement, measure, measure_console
 from ringvm.emulator.compare.reports.xen import BARE, PHASES, TE, by_reason, exits
 from ringvm.emulator.compare.targets import Target
-from ringvm.emulator.images import build_guest, find_guest, guests_dir, resolve, rootdisk, rvfs
-from ringvm.emulator.images.rootdisk import build_programs, strip_elf
+from ringvm.emulator.images import build_guest, find_guest, resolve, rootdisk, rvfs
 
 #: the type-2 row: the monolithic kernel as the guest of the host built with --option vmm
 TYPE2 = Target("monolithic", "monolithic+vmm")
@@ -38,16 +37,11 @@ TYPE2_TAG = "guest| "
 
 
 def host_image(tmp: Path) -> str:
-    """A type-2 host's disk: guests/user, vmrun, the monolithic kernel as mono.elf and a
-    small disk for it (gdisk.img: init, sh, workload)."""
-    g = guests_dir()
-    spec = rootdisk.DiskSpec("bench-hvhost", programs=g / "user", files=g / "user" / "rootfs")
-    tree = rootdisk.build_tree(spec)
-    tree.update(build_programs(g / "hypervisor" / "programs"))
-    tree["mono.elf"] = strip_elf(build_guest(find_guest("monolithic")))
-    progs = build_programs(g / "user")
-    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in ("init", "sh", "workload")},
-                                         size=140, ninodes=16)
+    """A type-2 host's disk (rootdisk.vmm_host_tree): guests/user, vmrun, the monolithic
+    kernel as mono.elf, and gdisk.img, its disk with init, sh and workload and the
+    write-ahead log, as the bare kernel's disk has one."""
+    tree = rootdisk.vmm_host_tree({"mono.elf": build_guest(find_guest("monolithic"))},
+                                  ("init", "sh", "workload"))
     path = tmp / "host.img"
     path.write_bytes(rvfs.build_image(tree))
     return str(path)
