@@ -10,11 +10,11 @@ backends). The PV exits are the whole machine's: the DomU's and Dom0's.
 """
 from __future__ import annotations
 
+from ...images.workload import PHASES
 from ..targets import Target
 from . import Context, Figure, Report, ReportResult, Verdict
 
 BARE, TE, PV = Target("monolithic"), Target("monolithic", "hypervisor"), Target("xen")
-PHASES = ("null", "file", "pipe", "spawn", "compute")
 
 
 def exits(c: dict, *reasons: str) -> int:
