@@ -1,7 +1,7 @@
 """Benchmark class grading: submissions per minute, local process pool vs Dask.
 
 Usage: python benchmarks/bench_class.py [--students 20] [--jobs 2] [--only TEST,...]
-                                        [--engine native|python] [--no-dask]
+                                        [--engine native|python] [--no-dask] [--quick]
 
 Generates a class of ``--students`` submissions of the monolithic kernel in a temporary
 folder: the bundled kernel and, in turn, each broken variant of
@@ -13,7 +13,7 @@ local process pool (``--jobs`` processes) and on an embedded Dask ``LocalCluster
 time, the (student, test) runs, submissions per minute, and whether the scores and
 transcripts are identical. Without Dask (``pip install 'ringvm[cluster]'``) only the
 process pool is measured. ``--only`` grades a part of the suite (its dependencies
-too), for a quicker run.
+too), for a quicker run. --quick: a smoke run, --students 2 --jobs 1 --only boot --no-dask.
 """
 from __future__ import annotations
 
@@ -59,7 +59,11 @@ def main() -> int:
     ap.add_argument("--engine", default="native")
     ap.add_argument("--only", default=None, help="comma-separated tests or tags")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: --students 2 --jobs 1 --only boot --no-dask")
     args = ap.parse_args()
+    if args.quick:
+        args.students, args.jobs, args.only, args.no_dask = 2, 1, "boot", True
     only = args.only.split(",") if args.only else None
     with tempfile.TemporaryDirectory(prefix="ringvm-bench-class-") as tmp:
         tmp = Path(tmp)

@@ -3,7 +3,7 @@
 --write, the bundled results the README shows and the tests check for shape.
 
 Usage: python benchmarks/bench_compare.py [--engine native|python] [--profile NAME]
-                                          [--write]
+                                          [--write | --quick]
 
 Prints the comparison table (cycles per operation, raw and modelled with the profile,
 ratio to the monolithic kernel), the events per operation, whether each shape of
@@ -41,8 +41,12 @@ def main() -> None:
     ap.add_argument("--engine", default="native")
     ap.add_argument("--profile", default=None)
     ap.add_argument("--write", action="store_true", help="regenerate docs/compare/")
+    ap.add_argument("--quick", action="store_true",
+                    help="workload quick (N / 10), as always on the Python engine")
     args = ap.parse_args()
-    quick = args.engine == "python"
+    if args.quick and args.write:
+        ap.error("--write regenerates the bundled results from full workloads: not with --quick")
+    quick = args.quick or args.engine == "python"
     profile = load_profile(args.profile)
     con = Console(width=120, highlight=False)
     t0 = time.perf_counter()

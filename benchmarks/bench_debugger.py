@@ -1,7 +1,7 @@
 """Benchmark ``ringvm debug``'s ``continue`` against a plain run (``ringvm boot``).
 
 Usage: python benchmarks/bench_debugger.py [--engine native|python] [--steps N] [--repeat R]
-                                           [--no-monolithic]
+                                           [--no-monolithic] [--quick]
 
 The guest (assembled inline) runs a loop that calls a function and takes a timer
 interrupt every 5000 cycles, for about N steps, then halts. Printed, in steps per
@@ -174,8 +174,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-monolithic", action="store_true",
                     help="skip the monolithic kernel workload")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: steps / 500 (unless --steps), --repeat 1")
     a = ap.parse_args()
     steps = a.steps or (100_000_000 if a.engine == "native" else 2_000_000)
+    if a.quick:
+        steps, a.repeat = a.steps or steps // 500, 1
     elf = guest(max(1, steps // 30))
     rows = [("boot", lambda: run_boot(elf, a.engine)),
             ("continue, none", lambda: run_debug(elf, a.engine, [])),

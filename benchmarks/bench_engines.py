@@ -1,6 +1,7 @@
 """Engine benchmark: MIPS of the Python and native engines on three guests.
 
     python benchmarks/bench_engines.py [--seconds S] [--repeat N] [--engines python,native]
+                                       [--quick]
 
 - ``tight``: a ring-3 loop with user paging on (code and data in useg pages the ring-0
   prologue maps through the TLB), 10 instructions per iteration:
@@ -168,7 +169,11 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="rounds (interleaved); the best is kept")
     ap.add_argument("--engines", default=",".join(available_engines()))
     ap.add_argument("--guests", default=",".join(GUESTS))
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: --seconds 0.1 --repeat 1")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.seconds, args.repeat = 0.1, 1
     kinds = [k for k in args.engines.split(",") if k]
     both = {"python", "native"} <= set(kinds)
     print(f"best of {args.repeat}; MIPS in wall time / in CPU time")

@@ -1,7 +1,7 @@
 """Benchmark ``ringvm grade``: wall time of a whole bundled suite, serial and parallel.
 
 Usage: python benchmarks/bench_grader.py [--suite FILE] [--engine native|python]
-                                         [--jobs 1,2] [--repeat N]
+                                         [--jobs 1,2] [--repeat N] [--quick]
 
 Default: the monolithic kernel's suite (guests/monolithic/suite.toml) on the native
 engine with --jobs 1 and --jobs 2. Before timing, one untimed run warms the caches
@@ -9,7 +9,7 @@ engine with --jobs 1 and --jobs 2. Before timing, one untimed run warms the cach
 one process per test, boot, run, check. Prints per run the wall time (best of
 --repeat), the score, the number of tests and the instructions executed, and the
 speed-up of each --jobs over the first. The scores and instruction counts must be
-identical across --jobs (the script says so if they are not).
+identical across --jobs (the script says so if they are not). --quick: --jobs 1 only.
 """
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ def main() -> int:
     ap.add_argument("--engine", default="native")
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values")
     ap.add_argument("--repeat", type=int, default=1, help="runs per --jobs (best is shown)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: --jobs 1")
     args = ap.parse_args()
+    if args.quick:
+        args.jobs = "1"
     suite = grader.load_suite(args.suite, engine=args.engine)
     jobs = [int(j) for j in args.jobs.split(",")]
     print(f"suite {suite.name} ({len(suite.tests)} tests, {args.suite}), engine "

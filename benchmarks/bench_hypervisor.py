@@ -8,121 +8,84 @@ The same monolithic kernel image runs the workload (guests/user/workload.s) thre
 on bare metal; in vm1 of the type-1a hypervisor (TLB writes, device accesses, physical
 interrupts and wfi exit); and as the guest of `vmrun mono.elf gdisk.img` on a host
 monolithic kernel built with `--option vmm` (every device access and every host
-interrupt goes back to the user-level VMM). The cycles are the guest's own measurement
-(the cycle CSR around each phase), so they are exact and the same on both engines. The
-exits per phase come from the machine's counters (vmexits_by_reason, as --stats shows
-them), sampled whenever the guest prints a phase line: the exits between two lines are
-the phase's (plus the few of printing its line). For type-2 the count includes the host
-kernel's own hypercalls into the ring -1 stub (one per vm_run).
+interrupt goes back to the user-level VMM). All three are measured by `ringvm
+compare`'s measurement (emulator/compare/measure.py): bare metal and type-1a are its
+targets `monolithic` and `monolithic@hypervisor`; type-2, which compare has no target
+for, is the same measurement of the host booted with the `vmrun` command line. The
+cycles are the guest's own measurement (the cycle CSR around each phase), so they are
+exact and the same on both engines. The exits per phase are the machine's counters
+(vmexits_by_reason, as --stats shows them) read exactly at the workload's phase lines
+(the machine stops right after each line's newline): a phase's exits are its work's
+plus the few of printing its line. For type-2 the count includes the host kernel's own
+hypercalls into the ring -1 stub (one per vm_run).
 """
 from __future__ import annotations
 
 import argparse
-import re
-import time
+import tempfile
+from pathlib import Path
 
-from ringvm.emulator.images import MachineOptions, build_guest, find_guest, guests_dir
-from ringvm.emulator.images import machine_for, resolve, rootdisk, rvfs
-from ringvm.emulator.images.rootdisk import build_programs, strip_elf
-from ringvm.emulator.machine import Console
-from ringvm.isa import ISA
+from ringvm.emulator.compare.measure import Measurement, measure, measure_console
+from ringvm.emulator.compare.reports.xen import BARE, PHASES, TE, by_reason, exits
+from ringvm.emulator.compare.targets import Target
+from ringvm.emulator.images import build_guest, find_guest, resolve, rootdisk, rvfs
 
-PHASES = ("null", "file", "pipe", "spawn", "compute")
-LINE = re.compile(r"phase (\w+) ops=(\d+) cycles=(\d+)$", re.M)
-START = re.compile(r"^(?:\w+\| )?\$ workload", re.M)
-REASONS = {r.value: name for name, r in ISA.exit_reasons.items()}
-CHUNK = 20_000
+#: the type-2 row: the monolithic kernel as the guest of the host built with --option vmm
+TYPE2 = Target("monolithic", "monolithic+vmm")
+#: how vmrun prefixes its guest's console lines
+TYPE2_TAG = "guest| "
 
 
-def root_image(tmp) -> str:
-    g = guests_dir()
-    spec = rootdisk.DiskSpec("bench-hv", programs=g / "user", files=g / "user" / "rootfs")
-    path = tmp / "root.img"
-    path.write_bytes(rvfs.build_image(rootdisk.build_tree(spec)))
-    return str(path)
-
-
-def host_image(tmp) -> str:
-    """A type-2 host's disk: guests/user, vmrun, the monolithic kernel as mono.elf and a
-    small disk for it (gdisk.img: init, sh, workload)."""
-    g = guests_dir()
-    spec = rootdisk.DiskSpec("bench-hvhost", programs=g / "user", files=g / "user" / "rootfs")
-    tree = rootdisk.build_tree(spec)
-    tree.update(build_programs(g / "hypervisor" / "programs"))
-    tree["mono.elf"] = strip_elf(build_guest(find_guest("monolithic")))
-    progs = build_programs(g / "user")
-    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in ("init", "sh", "workload")},
-                                         size=140, ninodes=16)
+def host_image(tmp: Path) -> str:
+    """A type-2 host's disk (rootdisk.vmm_host_tree): guests/user, vmrun, the monolithic
+    kernel as mono.elf, and gdisk.img, its disk with init, sh and workload and the
+    write-ahead log, as the bare kernel's disk has one."""
+    tree = rootdisk.vmm_host_tree({"mono.elf": build_guest(find_guest("monolithic"))},
+                                  ("init", "sh", "workload"))
     path = tmp / "host.img"
     path.write_bytes(rvfs.build_image(tree))
     return str(path)
 
 
-def run(spec, text, disks, engine, options=()):
-    """Boot, run to the halt; returns ({phase: cycles}, {phase: {reason: exits}}, steps,
-    wall seconds)."""
-    con = Console(input=text.encode(), capture=True)
-    image = resolve(spec, options=tuple(options))
-    cycles, exits = {}, {}
-    with machine_for(image, MachineOptions(engine=engine, snapshot=True, disks=disks),
-                     con) as m:
-        seen = 0
-        last = None
-        t = time.perf_counter()
-        while True:
-            r = m.run(max_steps=CHUNK)
-            out = bytes(con.captured).decode("utf-8", "replace")
-            now = list(m.counters()["cpus"][0]["vmexits_by_reason"])
-            if last is None and START.search(out):     # the guest's shell runs it
-                last = now
-            for mt in LINE.finditer(out, seen, out.rfind("\n") + 1):   # whole lines only
-                cycles[mt.group(1)] = int(mt.group(3))
-                exits[mt.group(1)] = {REASONS.get(i, str(i)): b - a
-                                      for i, (a, b) in enumerate(zip(last, now)) if b - a}
-                last = now
-                seen = mt.end()
-            if r.kind != "max_steps":
-                break
-        wall = time.perf_counter() - t
-        steps = m.steps
-    if tuple(cycles) != PHASES:
-        raise SystemExit(f"{spec}: the workload did not finish:\n{out[-600:]}")
-    return cycles, exits, steps, wall
+def type2(cmd: str, engine: str, quick: bool) -> Measurement:
+    """The workload command ``cmd`` in a VM of ``vmrun`` on the type-2 host."""
+    with tempfile.TemporaryDirectory(prefix="bench-hv-") as tmp:
+        return measure_console(resolve("monolithic", options=("vmm",)),
+                               f'vmrun mono.elf gdisk.img "{cmd}\\n"\n', TYPE2,
+                               disks=[host_image(Path(tmp))], tag=TYPE2_TAG,
+                               engine=engine, quick=quick)
 
 
 def main() -> None:
-    import tempfile
-    from pathlib import Path
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="native")
     ap.add_argument("--quick", action="store_true", help="workload quick (N / 10)")
     args = ap.parse_args()
     cmd = "workload quick" if args.quick else "workload"
-    tmp = Path(tempfile.mkdtemp(prefix="bench-hv-"))
-    root = root_image(tmp)
     runs = {
-        "bare": run("monolithic", cmd + "\n", [root], args.engine),
-        "type-1a": run("hypervisor", cmd + "\n", [root], args.engine),
-        "type-2": run("monolithic", f'vmrun mono.elf gdisk.img "{cmd}\\n"\n',
-                      [host_image(tmp)], args.engine, options=["vmm"]),
+        "bare": measure(BARE, engine=args.engine, quick=args.quick),
+        "type-1a": measure(TE, engine=args.engine, quick=args.quick),
+        "type-2": type2(cmd, args.engine, args.quick),
     }
+    for name, m in runs.items():
+        if m.error is not None:
+            raise SystemExit(f"{name} ({m.target.name}): {m.error}")
     print(f"the monolithic kernel's {cmd}, {args.engine} engine: cycles per phase "
           f"(guest-measured) and overhead vs bare metal")
     print(f"{'phase':<8} {'bare':>11} {'type-1a':>11} {'x':>6} {'type-2':>11} {'x':>6}")
     for p in PHASES:
-        b = runs["bare"][0][p]
-        a, t2 = runs["type-1a"][0][p], runs["type-2"][0][p]
+        b, a, t2 = (runs[k].phase(p).cycles for k in ("bare", "type-1a", "type-2"))
         print(f"{p:<8} {b:>11,} {a:>11,} {a / b:>6.2f} {t2:>11,} {t2 / b:>6.2f}")
     for name in ("type-1a", "type-2"):
         print(f"\nVM exits per phase, {name}:")
         for p in PHASES:
-            ex = runs[name][1][p]
-            total = sum(ex.values())
-            print(f"  {p:<8} {total:>7,}  " + ", ".join(f"{k} {v:,}" for k, v in
-                                                     sorted(ex.items(), key=lambda x: -x[1])))
+            c = runs[name].phase(p).counters
+            print(f"  {p:<8} {exits(c):>7,}  " + ", ".join(f"{k} {v:,}" for k, v in
+                                                          by_reason(c).items()))
     print()
-    for name, (_, _, steps, wall) in runs.items():
-        print(f"{name:<8} whole run {steps:>12,} steps, {wall:6.2f} s wall")
+    for name, m in runs.items():
+        print(f"{name:<8} boot to `workload: done` {m.steps:>12,} steps, "
+              f"{m.host_seconds:6.2f} s wall")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 Python engine, on the same loops, in the same run.
 
     pip install -e '.[bench]'          # Unicorn (optional: skipped with a message if absent)
-    python benchmarks/bench_peers.py [--repeat N] [--seconds S] [--no-python]
+    python benchmarks/bench_peers.py [--repeat N] [--seconds S] [--no-python] [--quick]
 
 - ``tight``: the 10-instruction loop of bench_engines.py (addi, andi, slli, add, lw, xor,
   add, sw, mul, bne). ringvm runs it in ring 3 with paging on (code and data in useg pages
@@ -172,7 +172,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=1.0, help="per contender and round")
     ap.add_argument("--guests", default="tight,syscall")
     ap.add_argument("--no-python", action="store_true", help="skip ringvm's Python engine")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: --seconds 0.1 --repeat 1")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.seconds, args.repeat = 0.1, 1
     if unicorn is None:
         print("Unicorn is not installed (pip install -e '.[bench]'): its columns are skipped")
     else:

@@ -1,7 +1,7 @@
 """Timeline benchmark: what ``--timeline`` costs when on, and that it costs nothing
 measurable when off.
 
-    python benchmarks/bench_timeline.py [--seconds S] [--repeat N]
+    python benchmarks/bench_timeline.py [--seconds S] [--repeat N] [--quick]
 
 1. Engine level (the guests of bench_engines.py: ``tight``, ``syscall``, ``tlbmiss``;
    native engine): MIPS with the timeline log off and on (drained every 50,000 steps,
@@ -81,7 +81,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=1.0, help="per measurement")
     ap.add_argument("--repeat", type=int, default=3, help="interleaved runs (best kept)")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: --seconds 0.1 --repeat 1")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.seconds, args.repeat = 0.1, 1
 
     print("engine level, native (MIPS, best of "
           f"{args.repeat}; log drained every {BATCH} steps)")

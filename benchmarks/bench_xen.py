@@ -6,68 +6,41 @@ boot cycles).
 
 Usage: python benchmarks/bench_xen.py [--engine native|python] [--quick]
 
-The cycles per phase are the guest's own measurement (the cycle CSR around each phase),
-exact and the same on both engines. The VM exits per phase come from the machine's
-counters, sampled whenever the guest prints a phase line (the exits between two lines
-are the phase's, plus the few of printing it). For PV they are the whole machine's:
-the DomU's *and* Dom0's, since Dom0's backends do the DomU's I/O — the honest price of
-the split drivers. Boot cycles are the cycles the hypervisor charged the domain (its
-D_CYC) from domctl_create until it first waits for console input (the unikernel's
-`uni> ` prompt, the kernel's shell prompt): a blocked domain is not charged.
+The workload runs are `ringvm compare`'s measurement (emulator/compare/measure.py) of
+the targets of its `xen` report (emulator/compare/reports/xen.py), whose verdicts close
+the output. The cycles per phase are the guest's own measurement (the cycle CSR around
+each phase), exact and the same on both engines. The VM exits per phase are the
+machine's counters read exactly at the workload's phase lines (the machine stops right
+after each line's newline): a phase's exits are its work's plus the few of printing its
+line. For PV they are the whole machine's: the DomU's *and* Dom0's, since Dom0's
+backends do the DomU's I/O — the honest price of the split drivers. Boot cycles are the
+cycles the hypervisor charged the domain (its D_CYC) from domctl_create until it first
+waits for console input (the unikernel's `uni> ` prompt, the kernel's shell prompt): a
+blocked domain is not charged. The run is stopped within 2000 steps after the prompt
+reaches the console, but the figure does not depend on where: the hypervisor adds a
+domain's cycles when it deschedules it, and by the time Dom0 prints the prompt the
+domain has blocked for its input and stays blocked (stopping step by step gives the
+same cycles and exits).
 """
 from __future__ import annotations
 
 import argparse
-import re
-import time
 
 from ringvm.assembler.elf import read_elf
+from ringvm.emulator.compare.measure import Measurement
+from ringvm.emulator.compare.profiles import load_profile
+from ringvm.emulator.compare.reports import Context
+from ringvm.emulator.compare.reports.xen import BARE, PHASES, PV, REPORT, TE, by_reason, exits
 from ringvm.emulator.images import MachineOptions, machine_for, resolve
 from ringvm.emulator.machine import Console
-from ringvm.isa import ISA
-
-PHASES = ("null", "file", "pipe", "spawn", "compute")
-LINE = re.compile(r"phase (\w+) ops=(\d+) cycles=(\d+)$", re.M)
-START = re.compile(r"^(?:\w+\| )?\$ workload", re.M)
-REASONS = {r.value: name for name, r in ISA.exit_reasons.items()}
-CHUNK = 20_000
-DETACH = "\x01"
-
-
-def run(spec, text, engine):
-    """Boot ``spec`` with console input ``text``, run to the halt; returns ({phase:
-    cycles}, {phase: {reason: exits}}, steps, wall seconds)."""
-    con = Console(input=text.encode(), capture=True)
-    image = resolve(spec)
-    cycles, exits = {}, {}
-    with machine_for(image, MachineOptions(engine=engine, pristine=True), con) as m:
-        seen, last, out = 0, None, ""
-        t = time.perf_counter()
-        while True:
-            r = m.run(max_steps=CHUNK)
-            out = bytes(con.captured).decode("utf-8", "replace")
-            now = list(m.counters()["cpus"][0]["vmexits_by_reason"])
-            if last is None and START.search(out):     # the guest's shell runs it
-                last = now
-            for mt in LINE.finditer(out, seen, out.rfind("\n") + 1):   # whole lines only
-                cycles[mt.group(1)] = int(mt.group(3))
-                exits[mt.group(1)] = {REASONS.get(i, str(i)): b - a
-                                      for i, (a, b) in enumerate(zip(last, now)) if b - a}
-                last = now
-                seen = mt.end()
-            if r.kind != "max_steps":
-                break
-        wall = time.perf_counter() - t
-        steps = m.steps
-    if tuple(cycles) != PHASES:
-        raise SystemExit(f"{spec}: the workload did not finish:\n{out[-600:]}")
-    return cycles, exits, steps, wall
+from ringvm.errors import UserError
 
 
 def domain_boot(module: str, prompt: str, then: str, engine: str) -> tuple[int, int]:
     """(cycles charged to the domain until its first console prompt, VM exits it made
     until then), for `xl create MODULE -c` from Dom0 (then the input ``then``, so that
-    it does not see the end of input and stop). Sampled every 2000 steps."""
+    it does not see the end of input and stop). Sampled every 2000 steps: exact all
+    the same, see the module docstring."""
     con = Console(input=f"xl create {module} -c\n{then}".encode(), capture=True)
     with machine_for(resolve("xen"), MachineOptions(engine=engine, pristine=True), con) as m:
         syms = m.symbols
@@ -106,30 +79,31 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="workload quick (N / 10)")
     args = ap.parse_args()
     cmd = "workload quick" if args.quick else "workload"
-    runs = {
-        "bare": run("monolithic", f"{cmd}\nexit\n", args.engine),
-        "T&E": run("hypervisor", f"{cmd}\n", args.engine),
-        "PV": run("xen", f"xl create mono -c\n{cmd}\n", args.engine),
-    }
+    ctx = Context(args.engine, args.quick, load_profile(None))
+    try:
+        runs: dict[str, Measurement] = {"bare": ctx.workload(BARE), "T&E": ctx.workload(TE),
+                                        "PV": ctx.workload(PV)}
+    except UserError as e:
+        raise SystemExit(str(e))
     print(f"the monolithic kernel's {cmd}, {args.engine} engine: bare metal, trap-and-"
           f"emulate (type-1a, unmodified), paravirtual (a DomU of guests/xen, ported)")
     print("\ncycles per phase (guest-measured) and overhead vs bare metal")
     print(f"{'phase':<8} {'bare':>11} {'T&E':>11} {'x':>6} {'PV':>11} {'x':>6}  faster")
     for p in PHASES:
-        b, te, pv = (runs[k][0][p] for k in ("bare", "T&E", "PV"))
+        b, te, pv = (runs[k].phase(p).cycles for k in ("bare", "T&E", "PV"))
         print(f"{p:<8} {b:>11,} {te:>11,} {te / b:>6.2f} {pv:>11,} {pv / b:>6.2f}  "
               f"{'PV' if pv < te else 'T&E'}")
     print("\nVM exits per phase (whole machine: for PV, the DomU and Dom0)")
     print(f"{'phase':<8} {'T&E':>8} {'PV':>8} {'T&E/PV':>7}   T&E by reason | PV by reason")
-    for p in PHASES:
-        te, pv = runs["T&E"][1][p], runs["PV"][1][p]
-        st, sp = sum(te.values()), sum(pv.values())
 
-        def by(ex):
-            return ", ".join(f"{k} {v:,}" for k, v in sorted(ex.items(), key=lambda x: -x[1]))
+    def by(c):
+        return ", ".join(f"{k} {v:,}" for k, v in by_reason(c).items())
+    for p in PHASES:
+        te, pv = runs["T&E"].phase(p).counters, runs["PV"].phase(p).counters
+        st, sp = exits(te), exits(pv)
         print(f"{p:<8} {st:>8,} {sp:>8,} {st / max(sp, 1):>7.1f}   {by(te)} | {by(pv)}")
-    tot_te = sum(sum(runs["T&E"][1][p].values()) for p in PHASES)
-    tot_pv = sum(sum(runs["PV"][1][p].values()) for p in PHASES)
+    tot_te = sum(exits(runs["T&E"].phase(p).counters) for p in PHASES)
+    tot_pv = sum(exits(runs["PV"].phase(p).counters) for p in PHASES)
     print(f"{'all':<8} {tot_te:>8,} {tot_pv:>8,} {tot_te / max(tot_pv, 1):>7.1f}")
 
     print("\nunikernel DomU vs PV monolithic DomU (xl create NAME from Dom0)")
@@ -138,9 +112,15 @@ def main() -> None:
         fsz, loaded = image_bytes(mod)
         cyc, ex = domain_boot(mod, prompt, then, args.engine)
         print(f"{mod:<6} {fsz:>10,} {loaded:>9,} {cyc:>12,} {ex:>11,}")
+
+    result = REPORT.run(ctx)          # the workload runs above, measured once
+    print(f"\n{REPORT.title}:")
+    for v in result.verdicts:
+        print(f"  [{'holds' if v.holds else 'does not hold'}] {v.claim}: {v.measured}")
     print()
-    for name, (_, _, steps, wall) in runs.items():
-        print(f"{name:<5} whole run {steps:>12,} steps, {wall:6.2f} s wall")
+    for name, m in runs.items():
+        print(f"{name:<5} boot to `workload: done` {m.steps:>12,} steps, "
+              f"{m.host_seconds:6.2f} s wall")
 
 
 if __name__ == "__main__":

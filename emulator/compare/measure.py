@@ -126,18 +126,33 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
             timeline: dict | None = None) -> Measurement:
     """Boot ``target`` with pristine disks, type its workload command (``quick``: the
     short form, N / 10), and read the counters at each of the workload's lines (see
-    the module docstring). A run that fails, stops or exceeds ``max_steps`` (default
-    :data:`MAX_STEPS`, or :data:`MAX_STEPS_QUICK` when quick) returns with ``error``
-    set and the phases it finished. Raises :class:`UserError` for a target that cannot
-    be built. ``timeline``: ``{"path", "window", "max_events"}`` — write the run's
-    timeline there (the workload's phases marked), and add ``"summary"``."""
+    the module docstring): :func:`measure_console` with the target's image, disks,
+    command and tag. Raises :class:`UserError` for a target that cannot be built."""
     image, disks = boot_image(target)
     spec = find_guest(target.host or target.guest).workload
     if spec is None:
         raise UserError(f"compare: {target.guest!r} has no [workload] in its guest.toml")
+    return measure_console(image, f"{spec.command}{' quick' if quick else ''}\n", target,
+                           disks=disks, tag=spec.tag, engine=engine, quick=quick,
+                           max_steps=max_steps, ncpus=ncpus, timeline=timeline)
+
+
+def measure_console(image: BootImage, typed: str, target: Target, *,
+                    disks: list[str] | None = None, tag: str = "", engine: str = "native",
+                    quick: bool = False, max_steps: int | None = None,
+                    ncpus: int | None = None, timeline: dict | None = None) -> Measurement:
+    """Boot ``image`` (pristine disks, or ``disks`` in snapshot mode) with console input
+    ``typed`` (then EOF), which must start the workload, and read the counters at each
+    of the workload's lines — those that start with ``tag``, e.g. ``"vm1| "`` for a
+    guest whose output a hypervisor prefixes (see the module docstring). ``target``
+    names the row the result stands for; ``quick`` only records whether ``typed`` asked
+    for the short form. A run that fails, stops or exceeds ``max_steps`` (default
+    :data:`MAX_STEPS`, or :data:`MAX_STEPS_QUICK` when quick) returns with ``error``
+    set and the phases it finished. ``timeline``: ``{"path", "window",
+    "max_events"}`` — write the run's timeline there (the workload's phases marked),
+    and add ``"summary"``."""
     budget = max_steps or (MAX_STEPS_QUICK if quick else MAX_STEPS)
-    con = Console(input=f"{spec.command}{' quick' if quick else ''}\n".encode(),
-                  capture=True)
+    con = Console(input=typed.encode(), capture=True)
     opts = MachineOptions(engine=engine, pristine=True, ncpus=ncpus,
                           disks=disks, snapshot=disks is not None)
     out = Measurement(target, engine, quick)
@@ -159,10 +174,10 @@ def measure(target: Target, *, engine: str = "native", quick: bool = False,
             if lines:
                 now = flatten(m.counters(), m.steps)
             for line in lines:
-                if spec.tag:
-                    if not line.startswith(spec.tag):
+                if tag:
+                    if not line.startswith(tag):
                         continue
-                    line = line[len(spec.tag):]
+                    line = line[len(tag):]
                 if line == START:
                     base = now
                     if tl is not None:

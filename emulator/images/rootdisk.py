@@ -188,6 +188,27 @@ def build_tree(spec: DiskSpec) -> dict:
     return tree
 
 
+
+def vmm_host_tree(guests: dict[str, bytes], guest_programs: tuple[str, ...],
+                  nlog: int = rvfs.DEFAULT_NLOG) -> dict:
+    """The file tree of a type-2 host's disk (the monolithic kernel built with ``--option
+    vmm``, guests/hypervisor/README.md): guests/user's programs and rootfs, ``vmrun``
+    (guests/hypervisor/programs), the guest kernels ``guests`` (file name -> ELF, stored
+    stripped) and ``gdisk.img``, a disk for a monolithic guest holding
+    ``guest_programs`` of guests/user. ``gdisk.img`` is one file of the host's file
+    system, so at most 140 blocks: the 31-block write-ahead log fits beside a few
+    programs only — more need ``nlog=0`` (the guest kernel then writes straight to the
+    disk)."""
+    user = cache.guests_dir() / "user"
+    tree = build_tree(DiskSpec("vmm-host", programs=user, files=user / "rootfs"))
+    tree.update(build_programs(cache.guests_dir() / "hypervisor" / "programs"))
+    tree.update({name: strip_elf(elf) for name, elf in guests.items()})
+    progs = build_programs(user)
+    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in guest_programs},
+                                         size=140, ninodes=16, nlog=nlog)
+    return tree
+
+
 # ---------------------------------------------------------------- cached image
 
 def disk_key(spec: DiskSpec) -> str:

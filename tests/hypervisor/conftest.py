@@ -81,24 +81,15 @@ def phases(lines: list[str]) -> dict[str, int]:
 
 
 def host_tree(guest_disk_programs=("init", "sh", "echo", "ls", "cat", "workload")) -> dict:
-    """The file tree of a type-2 host's disk: guests/user (programs and rootfs), vmrun
-    (guests/hypervisor/programs), guest images — hello.elf, mono.elf (the monolithic
-    kernel, stripped), spin.elf — and gdisk.img, a small disk for a monolithic guest."""
+    """The file tree of a type-2 host's disk (:func:`rootdisk.vmm_host_tree`), with the
+    guest images hello.elf, mono.elf (the monolithic kernel) and spin.elf, and gdisk.img
+    holding ``guest_disk_programs``: too many for the write-ahead log, so nlog 0."""
     from ringvm.emulator.images import build_guest, cache, find_guest
-    from ringvm.emulator.images.rootdisk import build_programs, strip_elf
-    spec = rootdisk.DiskSpec("hvhost", programs=USER_DIR, files=USER_DIR / "rootfs")
-    tree = rootdisk.build_tree(spec)
-    tree.update(build_programs(HV_DIR / "programs"))
-    tree["hello.elf"] = strip_elf(build_guest(find_guest("hello")))
-    tree["mono.elf"] = strip_elf(build_guest(find_guest("monolithic")))
     tk = HV_DIR / "testkernels"
-    tree["spin.elf"] = strip_elf(cache.assemble(tk / "spin.s", [tk, guests_dir() / "lib"]))
-    progs = build_programs(USER_DIR)
-    # the guest's disk is one file of the host's file system (at most 140 blocks): no
-    # room for the 31-block write-ahead log, so the guest kernel runs without it (nlog 0)
-    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in guest_disk_programs},
-                                         size=140, ninodes=16, nlog=0)
-    return tree
+    guests = {"hello.elf": build_guest(find_guest("hello")),
+              "mono.elf": build_guest(find_guest("monolithic")),
+              "spin.elf": cache.assemble(tk / "spin.s", [tk, guests_dir() / "lib"])}
+    return rootdisk.vmm_host_tree(guests, guest_disk_programs, nlog=0)
 
 
 @pytest.fixture(scope="session")

@@ -10,17 +10,26 @@ backends). The PV exits are the whole machine's: the DomU's and Dom0's.
 """
 from __future__ import annotations
 
+from ...images.workload import PHASES
 from ..targets import Target
 from . import Context, Figure, Report, ReportResult, Verdict
 
 BARE, TE, PV = Target("monolithic"), Target("monolithic", "hypervisor"), Target("xen")
-PHASES = ("null", "file", "pipe", "spawn", "compute")
 
 
-def _exits(c: dict, *reasons: str) -> int:
+def exits(c: dict, *reasons: str) -> int:
+    """The VM exits in the flat counters ``c`` (see :func:`~..measure.flatten`): of
+    ``reasons`` (e.g. ``"MMIO"``), or of every reason if none is given."""
     if not reasons:
         return sum(v for k, v in c.items() if k.startswith("exit."))
     return sum(c.get(f"exit.{r}", 0) for r in reasons)
+
+
+def by_reason(c: dict) -> dict[str, int]:
+    """The VM exits in the flat counters ``c`` per reason, the most frequent first
+    (reasons with none left out)."""
+    ex = {k[5:]: v for k, v in c.items() if k.startswith("exit.") and v}
+    return dict(sorted(ex.items(), key=lambda kv: -kv[1]))
 
 
 def _run(ctx: Context) -> ReportResult:
@@ -28,14 +37,14 @@ def _run(ctx: Context) -> ReportResult:
     rows, ex, over = [], {}, {}
     for p in PHASES:
         b, te, pv = (runs[t].phase(p) for t in (BARE, TE, PV))
-        ex[p] = (_exits(te.counters), _exits(pv.counters))
+        ex[p] = (exits(te.counters), exits(pv.counters))
         over[p] = (te.cycles / b.cycles, pv.cycles / b.cycles)
         rows.append([p, f"{over[p][0]:.2f}x", f"{over[p][1]:.2f}x", f"{ex[p][0]:,}",
-                     f"{ex[p][1]:,}", f"{_exits(te.counters, 'MMIO', 'TLB'):,}",
-                     f"{_exits(pv.counters, 'MMIO', 'TLB'):,}",
-                     f"{_exits(pv.counters, 'HYPERCALL'):,}"])
-    te_dev = sum(_exits(runs[TE].phase(p).counters, "MMIO", "TLB") for p in PHASES)
-    pv_dev = sum(_exits(runs[PV].phase(p).counters, "MMIO", "TLB") for p in PHASES)
+                     f"{ex[p][1]:,}", f"{exits(te.counters, 'MMIO', 'TLB'):,}",
+                     f"{exits(pv.counters, 'MMIO', 'TLB'):,}",
+                     f"{exits(pv.counters, 'HYPERCALL'):,}"])
+    te_dev = sum(exits(runs[TE].phase(p).counters, "MMIO", "TLB") for p in PHASES)
+    pv_dev = sum(exits(runs[PV].phase(p).counters, "MMIO", "TLB") for p in PHASES)
     fewer = [p for p in PHASES if ex[p][1] < ex[p][0]]
     ratios = ", ".join(f"{p} {ex[p][0] / max(ex[p][1], 1):.1f}x" for p in PHASES)
     near = [p for p in PHASES if over[p][1] <= 1.25]
