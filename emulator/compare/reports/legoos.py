@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ...images import resolve
+from ...images.workload import PHASES
 from ..measure import run_console
 from ..targets import Target
 from . import Context, Figure, Report, ReportResult, Verdict
@@ -22,7 +23,6 @@ from . import Context, Figure, Report, ReportResult, Verdict
 # the baseline is the monolithic kernel without its write-ahead log: the storage
 # component's file system does not log, and the claim is about messages, not the log
 MONO, DIS = Target("monolithic", options=("nolog",)), Target("disaggregated")
-PHASES = ("null", "file", "pipe", "spawn", "compute")
 FAILURE = ("onmem 3 sleep 5000 &\nmemstat\nmfail 3\nsleep 40\necho still here\n"
            "cat README | wc\n")
 
