@@ -51,7 +51,8 @@ CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto",
 # - in place: `RINGVM_SANITIZE=1 pip install -e .` (then rebuild without it).
 # Then run under
 #   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
-#       python -m pytest -p no:xdist tests/native tests/engines
+#       python -m pytest -p no:xdist --capture=sys tests/native tests/engines
+# (--capture=sys: under fd capture a report printed during a test is lost with the process)
 SANITIZE = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-strict-aliasing",
             "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
 
