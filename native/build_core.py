@@ -13,8 +13,10 @@ from pathlib import Path
 from cffi import FFI
 
 # setuptools refuses absolute source paths: name them relative to the working directory
-# (the repository root when pip builds), wherever this file lives.
-HERE = Path(os.path.relpath(Path(__file__).resolve().parent))
+# (the repository root when pip builds), wherever this file lives. An out-of-tree build
+# (`build`) needs them absolute: cffi compiles from inside its output folder.
+NATIVE_DIR = Path(__file__).resolve().parent
+HERE = Path(os.path.relpath(NATIVE_DIR))
 
 API_HEADER = "api.h"
 # the translation units, one per concern (see each file's opening comment)
@@ -40,17 +42,19 @@ HEADERS = ["api.h", "internal.h", "isa_gen.h"]
 CFLAGS = ["-O2", "-fno-strict-aliasing", "-flto",
           "-falign-jumps=64", "-falign-functions=64"]
 
-# RINGVM_SANITIZE=1 builds a checking engine, never a fast one: AddressSanitizer and
+# A sanitized build is a checking engine, never a fast one: AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report aborts), -O1 -g, no LTO. The Python running it
-# is not built with ASan, so preload the runtime:
-#   RINGVM_SANITIZE=1 pip install -e .
+# is not built with ASan, so the runtime must be preloaded. Two ways to get one:
+# - out of tree, the installed engine untouched (what tests/native/test_sanitized_engine.py
+#   does): `python -m ringvm.native.build_core --sanitize DIR` prints the built file;
+#   RINGVM_NATIVE_CORE=that-file makes ringvm load it (native/__init__.py);
+# - in place: `RINGVM_SANITIZE=1 pip install -e .` (then rebuild without it).
+# Then run under
 #   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 \
-#       python -m pytest -p no:xdist tests/native tests/engines
-# (then rebuild without it).
+#       python -m pytest -p no:xdist --capture=sys tests/native tests/engines
+# (--capture=sys: under fd capture a report printed during a test is lost with the process)
 SANITIZE = ["-O1", "-g", "-fno-omit-frame-pointer", "-fno-strict-aliasing",
             "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined"]
-if os.environ.get("RINGVM_SANITIZE"):
-    CFLAGS = SANITIZE
 
 PRIVATE = "RV_PRIVATE"              # api.h: a declaration/member the cdef leaves out
 ISA_NAMES = "RV_API_ISA_NAMES"      # api.h: isa_gen.h names exported as constants
@@ -126,19 +130,42 @@ def cdef_from_header(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-CDEF = cdef_from_header((HERE / API_HEADER).read_text())
+CDEF = cdef_from_header((NATIVE_DIR / API_HEADER).read_text())
 
-ffibuilder = FFI()
-ffibuilder.cdef(CDEF)
-ffibuilder.set_source(
-    "ringvm.native._core",
-    f'#include "{API_HEADER}"',
-    sources=[str(HERE / f) for f in SOURCES],
-    include_dirs=[str(HERE)],
-    depends=[str(HERE / f) for f in HEADERS],
-    extra_compile_args=CFLAGS,
-    extra_link_args=CFLAGS,
-)
+
+def make_ffibuilder(sanitize: bool = False, src: Path = HERE) -> FFI:
+    """The cffi builder of ``ringvm.native._core``: the cdef, the units of ``src`` (this
+    folder), and CFLAGS, or SANITIZE when ``sanitize``."""
+    flags = SANITIZE if sanitize else CFLAGS
+    builder = FFI()
+    builder.cdef(CDEF)
+    builder.set_source(
+        "ringvm.native._core",
+        f'#include "{API_HEADER}"',
+        sources=[str(src / f) for f in SOURCES],
+        include_dirs=[str(src)],
+        depends=[str(src / f) for f in HEADERS],
+        extra_compile_args=flags,
+        extra_link_args=flags,
+    )
+    return builder
+
+
+def build(outdir, sanitize: bool = True, verbose: bool = False) -> Path:
+    """Compile a copy of the core into the folder ``outdir`` (out of tree: the installed
+    engine is untouched); returns the extension file, for RINGVM_NATIVE_CORE."""
+    builder = make_ffibuilder(sanitize, src=NATIVE_DIR)
+    return Path(builder.compile(tmpdir=str(outdir), verbose=verbose)).resolve()
+
+
+# what setup.py (cffi_modules) builds; RINGVM_SANITIZE=1 makes it the checking engine
+ffibuilder = make_ffibuilder(sanitize=bool(os.environ.get("RINGVM_SANITIZE")))
 
 if __name__ == "__main__":
-    ffibuilder.compile(verbose=True)
+    import argparse
+    ap = argparse.ArgumentParser(description="build the native core out of tree")
+    ap.add_argument("outdir", help="folder for the build (created if missing)")
+    ap.add_argument("--sanitize", action="store_true", help="ASan + UBSan, -O1 -g")
+    args = ap.parse_args()
+    Path(args.outdir).mkdir(parents=True, exist_ok=True)
+    print(build(args.outdir, sanitize=args.sanitize))

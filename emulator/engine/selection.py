@@ -3,6 +3,7 @@ which one a user asked for (:func:`choose_engine`) and building it (:func:`creat
 from __future__ import annotations
 
 import importlib.util
+import os
 
 from ringvm.errors import UserError
 
@@ -17,7 +18,9 @@ NATIVE_MISSING = ("the native engine is not built: reinstall with `pip install -
 def _native_built() -> bool:
     try:
         return importlib.util.find_spec("ringvm.native._core") is not None
-    except (ImportError, ValueError):
+    except (ImportError, ValueError) as e:
+        if os.environ.get("RINGVM_NATIVE_CORE"):   # a core asked for by path: never fall back
+            raise UserError(str(e)) from e
         return False
 
 
