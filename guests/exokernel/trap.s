@@ -24,76 +24,7 @@
 # handler — saves a full trap frame on the environment's kernel stack and calls
 # usertrap. The kernel runs with IE = 0 and reaches memory only through kseg.
 
-.macro SAVE_REST
-    sw   ra, 4(sp)
-    sw   gp, 12(sp)
-    sw   tp, 16(sp)
-    sw   s0, 32(sp)
-    sw   s1, 36(sp)
-    sw   a0, 40(sp)
-    sw   a1, 44(sp)
-    sw   a2, 48(sp)
-    sw   a3, 52(sp)
-    sw   a4, 56(sp)
-    sw   a5, 60(sp)
-    sw   a6, 64(sp)
-    sw   a7, 68(sp)
-    sw   s2, 72(sp)
-    sw   s3, 76(sp)
-    sw   s4, 80(sp)
-    sw   s5, 84(sp)
-    sw   s6, 88(sp)
-    sw   s7, 92(sp)
-    sw   s8, 96(sp)
-    sw   s9, 100(sp)
-    sw   s10, 104(sp)
-    sw   s11, 108(sp)
-    sw   t3, 112(sp)
-    sw   t4, 116(sp)
-    sw   t5, 120(sp)
-    sw   t6, 124(sp)
-    csrr t0, epc
-    sw   t0, TF_EPC(sp)
-    csrr t0, status
-    sw   t0, TF_STATUS(sp)
-    csrr t0, cause
-    sw   t0, TF_CAUSE(sp)
-    csrr t0, badvaddr
-    sw   t0, TF_BADV(sp)
-.endm
-
-.macro RESTORE_ALL_BUT_SP
-    lw   ra, 4(sp)
-    lw   gp, 12(sp)
-    lw   tp, 16(sp)
-    lw   t0, 20(sp)
-    lw   t1, 24(sp)
-    lw   t2, 28(sp)
-    lw   s0, 32(sp)
-    lw   s1, 36(sp)
-    lw   a0, 40(sp)
-    lw   a1, 44(sp)
-    lw   a2, 48(sp)
-    lw   a3, 52(sp)
-    lw   a4, 56(sp)
-    lw   a5, 60(sp)
-    lw   a6, 64(sp)
-    lw   a7, 68(sp)
-    lw   s2, 72(sp)
-    lw   s3, 76(sp)
-    lw   s4, 80(sp)
-    lw   s5, 84(sp)
-    lw   s6, 88(sp)
-    lw   s7, 92(sp)
-    lw   s8, 96(sp)
-    lw   s9, 100(sp)
-    lw   s10, 104(sp)
-    lw   s11, 108(sp)
-    lw   t3, 112(sp)
-    lw   t4, 116(sp)
-    lw   t5, 120(sp)
-    lw   t6, 124(sp)
-.endm
+.include "trap/tframe.inc"              # TF_*, SAVE_REST, RESTORE_ALL_BUT_SP
 
     .balign 16
 .global trap_entry
