@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import re
 
-from . import cmd_data, cmd_info, cmd_points, cmd_run, cmd_stack
+# the command modules by their own names (not `from . import`, which goes through this
+# package's __init__, which imports the session, which imports this module)
+import ringvm.emulator.debugger.cmd_data as cmd_data
+import ringvm.emulator.debugger.cmd_info as cmd_info
+import ringvm.emulator.debugger.cmd_points as cmd_points
+import ringvm.emulator.debugger.cmd_run as cmd_run
+import ringvm.emulator.debugger.cmd_stack as cmd_stack
 from .expr import DebugError
 from .usersyms import cmd_add_symbol_file
 from .view import SECTIONS

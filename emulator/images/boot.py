@@ -27,7 +27,7 @@ from ringvm.isa import ISA
 
 from ..engine import MachineConfig
 from ..machine import DEFAULT_RAM, Console, Machine, Module, parse_count, parse_size
-from . import cache
+from .cache import assemble
 from .registry import (Guest, ModuleSource, build_guest, default_guest_name, find_guest,
                        guest_from_dir, lib_dir, list_guests)
 
@@ -133,7 +133,7 @@ def resolve(spec: str | None, *, options=(), defines: dict[str, int] | None = No
         if options:
             raise UserError(f"--option needs a guest with a guest.toml ({spec!r} is a file)")
         if path.suffix.lower() == ".s":
-            elf = cache.assemble(path, [path.resolve().parent, lib_dir()], defines=defines)
+            elf = assemble(path, [path.resolve().parent, lib_dir()], defines=defines)
         else:
             try:
                 elf = path.read_bytes()
@@ -192,7 +192,7 @@ def build_module(src: ModuleSource, guest: Guest | None = None) -> Module:
     bundled ``guest``. Raises :class:`UserError`."""
     if src.source is not None:
         inc = [src.source.resolve().parent, *src.include, lib_dir()]
-        data = cache.assemble(src.source, inc, base=src.base, name=src.name,
+        data = assemble(src.source, inc, base=src.base, name=src.name,
                               defines=src.defines or None)
     elif src.guest is not None:
         g = find_guest(src.guest)

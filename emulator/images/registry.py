@@ -65,7 +65,7 @@ from pathlib import Path
 
 from ringvm.errors import UserError
 
-from . import cache
+from .cache import assemble
 from .cache import guests_dir, lib_dir
 
 FALLBACK_DEFAULT = "hello"
@@ -327,4 +327,4 @@ def build_guest(guest: Guest, options: list[str] | tuple = (),
             raise UserError(f"guest {guest.name} has no option {name!r} (options: {known})")
         d.update(guest.options[name][1])
     d.update(defines or {})
-    return cache.assemble(guest.entry, guest.include_paths, name=guest.name, defines=d)
+    return assemble(guest.entry, guest.include_paths, name=guest.name, defines=d)

@@ -44,7 +44,11 @@ from pathlib import Path
 
 from ringvm.errors import UserError
 
-from . import cache, rvfs
+from .cache import (assemble, cache_dirs, cached_file, guests_dir, hash_toolchain, hash_tree,
+                    lib_dir)
+from .rvfs import DEFAULT_NINODES, DEFAULT_NLOG, DEFAULT_SIZE, encode_name, tree_from_dir
+from .rvfs import __file__ as RVFS_SOURCE          # (part of a disk's cache key)
+from .rvfs import build_image as build_rvfs_image
 
 USER_BASE = 0x1000
 
@@ -60,8 +64,8 @@ class DiskSpec:
     stubs: Path | None = None
     tools: Path | None = None
     files: Path | None = None
-    size: int = rvfs.DEFAULT_SIZE
-    ninodes: int = rvfs.DEFAULT_NINODES
+    size: int = DEFAULT_SIZE
+    ninodes: int = DEFAULT_NINODES
     origin: Path | None = None
     more_programs: list[Path] = field(default_factory=list)
 
@@ -142,14 +146,14 @@ def program_include_paths(directory: Path, stubs: Path | None = None,
     library). The program's own folder is searched first by the assembler."""
     library = library or directory
     return [directory, stubs or library / "lib" / "trap", library / "lib",
-            cache.lib_dir()]
+            lib_dir()]
 
 
 def assemble_program(src: Path, strip: bool = True, stubs: Path | None = None,
                      library: Path | None = None) -> bytes:
     """Assemble one user program at useg 0x1000 with the stub library ``stubs`` (and
     the user library of the programs folder ``library``, default its own folder)."""
-    elf = cache.assemble(src, program_include_paths(src.parent, stubs, library),
+    elf = assemble(src, program_include_paths(src.parent, stubs, library),
                          base=USER_BASE)
     return strip_elf(elf) if strip else elf
 
@@ -160,7 +164,7 @@ def build_programs(directory: Path, strip: bool = True, stubs: Path | None = Non
     out = {}
     for src in program_sources(directory):
         name = src.stem
-        rvfs.encode_name(name)
+        encode_name(name)
         out[name] = assemble_program(src, strip, stubs, library)
     return out
 
@@ -169,7 +173,7 @@ def build_tree(spec: DiskSpec) -> dict:
     """The file tree of the guest's disk: the files, then the programs at /NAME."""
     tree: dict = {}
     if spec.files is not None:
-        tree = rvfs.tree_from_dir(spec.files)
+        tree = tree_from_dir(spec.files)
     for folder in (spec.programs, spec.tools):
         if folder is None:
             continue
@@ -190,7 +194,7 @@ def build_tree(spec: DiskSpec) -> dict:
 
 
 def vmm_host_tree(guests: dict[str, bytes], guest_programs: tuple[str, ...],
-                  nlog: int = rvfs.DEFAULT_NLOG) -> dict:
+                  nlog: int = DEFAULT_NLOG) -> dict:
     """The file tree of a type-2 host's disk (the monolithic kernel built with ``--option
     vmm``, guests/hypervisor/README.md): guests/user's programs and rootfs, ``vmrun``
     (guests/hypervisor/programs), the guest kernels ``guests`` (file name -> ELF, stored
@@ -199,12 +203,12 @@ def vmm_host_tree(guests: dict[str, bytes], guest_programs: tuple[str, ...],
     system, so at most 140 blocks: the 31-block write-ahead log fits beside a few
     programs only — more need ``nlog=0`` (the guest kernel then writes straight to the
     disk)."""
-    user = cache.guests_dir() / "user"
+    user = guests_dir() / "user"
     tree = build_tree(DiskSpec("vmm-host", programs=user, files=user / "rootfs"))
-    tree.update(build_programs(cache.guests_dir() / "hypervisor" / "programs"))
+    tree.update(build_programs(guests_dir() / "hypervisor" / "programs"))
     tree.update({name: strip_elf(elf) for name, elf in guests.items()})
     progs = build_programs(user)
-    tree["gdisk.img"] = rvfs.build_image({k: progs[k] for k in guest_programs},
+    tree["gdisk.img"] = build_rvfs_image({k: progs[k] for k in guest_programs},
                                          size=140, ninodes=16, nlog=nlog)
     return tree
 
@@ -215,30 +219,30 @@ def disk_key(spec: DiskSpec) -> str:
     """SHA-256 of everything the built image depends on."""
     h = hashlib.sha256(b"ringvm-disk 1\0")
     h.update(f"{spec.size} {spec.ninodes}\0".encode())
-    cache.hash_tree(h, spec.programs, "programs")
+    hash_tree(h, spec.programs, "programs")
     for more in spec.more_programs:
-        cache.hash_tree(h, more, "more")
-    cache.hash_tree(h, spec.stubs, "stubs")
+        hash_tree(h, more, "more")
+    hash_tree(h, spec.stubs, "stubs")
     if spec.tools is not None:
-        cache.hash_tree(h, spec.tools, "tools")
-    cache.hash_tree(h, cache.lib_dir(), "lib")
-    cache.hash_tree(h, spec.files, "files", suffixes=None)
-    cache.hash_toolchain(h)
-    for p in (Path(rvfs.__file__), Path(__file__)):
+        hash_tree(h, spec.tools, "tools")
+    hash_tree(h, lib_dir(), "lib")
+    hash_tree(h, spec.files, "files", suffixes=None)
+    hash_toolchain(h)
+    for p in (Path(RVFS_SOURCE), Path(__file__)):
         h.update(p.read_bytes())
     return h.hexdigest()
 
 
 def build_image(spec: DiskSpec) -> bytes:
     """The image bytes for ``spec`` (not cached)."""
-    return rvfs.build_image(build_tree(spec), size=spec.size, ninodes=spec.ninodes)
+    return build_rvfs_image(build_tree(spec), size=spec.size, ninodes=spec.ninodes)
 
 
 def pristine_image(spec: DiskSpec) -> tuple[Path | None, str]:
     """``(path, key)``: the freshly built image for ``spec`` in the build cache (built if
     not cached there); path is None when no cache directory is writable."""
     key = disk_key(spec)
-    return cache.cached_file("disk", spec.guest, key, lambda: build_image(spec), ".img"), key
+    return cached_file("disk", spec.guest, key, lambda: build_image(spec), ".img"), key
 
 
 def disk_identity(spec: DiskSpec) -> str:
@@ -269,7 +273,7 @@ def working_image(spec: DiskSpec, directory: Path | None = None,
     if directory is not None:
         return _working_image(spec, directory, quiet, fresh)
     first = None
-    for base in cache.cache_dirs():
+    for base in cache_dirs():
         try:
             return _working_image(spec, base, quiet, fresh)
         except UserError as e:

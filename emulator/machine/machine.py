@@ -39,7 +39,11 @@ from ringvm.isa import ISA
 from ..devices import MAX_DISKS, BusError, Device, DiskDevice, EventsDevice
 from ..engine import (CpuState, Engine, MachineConfig, StopReason, Watchpoint, choose_engine,
                       create_engine)
-from . import checkpoint
+from .checkpoint import config_of as checkpoint_config
+from .checkpoint import disks_of as checkpoint_disks
+from .checkpoint import read as read_checkpoint
+from .checkpoint import restore as restore_checkpoint
+from .checkpoint import save as save_checkpoint
 from .console import Console, QuitRequested
 from .loader import LoadedImage, load_image, read_image
 from .units import MAX_RAM, parse_size
@@ -438,25 +442,25 @@ class Machine:
     # ------------------------------------------------------------ checkpoints
     def checkpoint(self, path: str | os.PathLike) -> None:
         """Save the whole machine to ``path`` (see ``machine/checkpoint.py``)."""
-        checkpoint.save(self, path)
+        save_checkpoint(self, path)
 
     @classmethod
     def from_checkpoint(cls, path: str | os.PathLike, engine: str | None = "auto", *,
                         console: Console | None = None, disk: str | None = None) -> "Machine":
         """A new Machine in the state saved by :meth:`checkpoint`. ``disk`` overrides
         the image path recorded for the first disk. Raises :class:`UserError`."""
-        data = checkpoint.read(path)
-        images, snap = checkpoint.disks_of(data)
+        data = read_checkpoint(path)
+        images, snap = checkpoint_disks(data)
         if disk is not None:
             images = [disk] + images[1:]
         devices = []
         if "nic" in data["devices"]:
             from ..devices import NicDevice
             devices.append(NicDevice(data["devices"]["nic"].get("backend", "loopback")))
-        m = cls(checkpoint.config_of(data), engine, disk=images, disk_snapshot=snap,
+        m = cls(checkpoint_config(data), engine, disk=images, disk_snapshot=snap,
                 console=console, devices=devices)
         try:
-            checkpoint.restore(m, data)
+            restore_checkpoint(m, data)
         except BaseException:
             m.close()
             raise
