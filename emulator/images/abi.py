@@ -221,35 +221,47 @@ def render_errstr(t: AbiTable) -> str:
     return "\n".join(out) + "\n"
 
 
+def dispatch_table(label: str, comment: list[str], calls) -> list[str]:
+    """Lines of an assembly dispatch table ``label`` after the ``comment`` lines (the
+    generated-file header first): entry n is the ``handler`` of call n of ``calls``
+    (numbered from 1; entry 0 unused). Shared by the system-call and hypercall tables."""
+    return ([*comment, "", ".rodata", ".align 4", f"{label}:", "    .word 0"]
+            + [f"    .word {c.handler}" for c in calls])
+
+
+def markdown_row(cells: list[str]) -> str:
+    """One Markdown table row of ``cells`` (a ``|`` inside a cell escaped)."""
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def calls_markdown(convention: str, calls) -> list[str]:
+    """Markdown lines: the calling ``convention``, then a table of ``calls`` (number,
+    name, arguments, result, errors). Shared by the system-call and hypercall tables."""
+    out = [convention, "", markdown_row(["no.", "name", "arguments", "result", "errors"]),
+           "|---|---|---|---|---|"]
+    for c in calls:
+        out.append(markdown_row([str(c.number), f"`{c.name}`", ", ".join(c.args) or "—", c.returns,
+                        ", ".join(c.errors) or "—"]))
+    return out
+
+
 def render_systable(t: AbiTable) -> str:
     """``guests/monolithic/systable.s``."""
-    out = [f"# {HEADER}",
-           "# The system-call dispatch table: entry n is the handler of call n (entry 0 unused).",
-           "",
-           ".rodata",
-           ".align 4",
-           "syscall_table:",
-           "    .word 0"]
-    out += [f"    .word {c.handler}" for c in t.syscalls.values()]
-    return "\n".join(out) + "\n"
+    comment = [f"# {HEADER}", "# The system-call dispatch table: entry n is the handler of "
+               "call n (entry 0 unused)."]
+    return "\n".join(dispatch_table("syscall_table", comment, t.syscalls.values())) + "\n"
 
 
 def render_readme(t: AbiTable) -> str:
     """The ABI section of ``guests/monolithic/README.md`` (between the markers)."""
-    def row(cells):
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-    out = [t.convention, "", row(["no.", "name", "arguments", "result", "errors"]),
-           "|---|---|---|---|---|"]
-    for c in t.syscalls.values():
-        out.append(row([str(c.number), f"`{c.name}`", ", ".join(c.args) or "—", c.returns,
-                        ", ".join(c.errors) or "—"]))
+    out = calls_markdown(t.convention, t.syscalls.values())
     out += ["", "`open` flags: " + ", ".join(f"`{k} 0x{v:03x}`"
                                             for k, v in t.open_flags.items()) + ".", "",
             "Errors: " + ", ".join(f"`{k} {v}` ({m})" for k, (v, m) in t.errno.items()) + "."]
     for s in t.structs.values():
         out += ["", f"`struct {s.name}` ({s.size} bytes): {s.meaning}", "",
-                row(["offset", "field", "type", "meaning"]), "|---|---|---|---|"]
-        out += [row([str(f.offset), f.name.lower(), f.type, f.meaning]) for f in s.fields]
+                markdown_row(["offset", "field", "type", "meaning"]), "|---|---|---|---|"]
+        out += [markdown_row([str(f.offset), f.name.lower(), f.type, f.meaning]) for f in s.fields]
     out += ["", "Constants: " + ", ".join(f"`{k} = {v:#x}` ({m})" if v > 255 else
                                           f"`{k} = {v}` ({m})"
                                           for k, (v, m) in t.constants.items()) + "."]

@@ -27,7 +27,7 @@ from pathlib import Path
 from ringvm.errors import UserError
 from ringvm.isa.gen_common import sync
 
-from .abi import Field, Struct
+from .abi import Field, Struct, calls_markdown, dispatch_table, markdown_row
 from .cache import guests_dir
 
 HEADER = "GENERATED from guests/xen/hypercalls.toml by `ringvm generate`; do not edit."
@@ -186,33 +186,20 @@ def _wrap(text: str, width: int = 86) -> str:
 
 def render_table(t: HypercallTable) -> str:
     """``guests/xen/hctable.s``."""
-    out = [f"# {HEADER}",
-           "# The hypercall dispatch table: entry n is the handler of hypercall n (entry 0",
-           "# unused).",
-           "",
-           ".rodata",
-           ".align 4",
-           "hypercall_table:",
-           "    .word 0"]
-    out += [f"    .word {c.handler}" for c in t.calls.values()]
-    return "\n".join(out) + "\n.text\n"
+    comment = [f"# {HEADER}", "# The hypercall dispatch table: entry n is the handler of "
+               "hypercall n (entry 0", "# unused)."]
+    return "\n".join(dispatch_table("hypercall_table", comment, t.calls.values())) + "\n.text\n"
 
 
 def render_readme(t: HypercallTable) -> str:
     """The hypercall section of ``guests/xen/README.md`` (between the markers)."""
-    def row(cells):
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-    out = [t.convention, "", row(["no.", "name", "arguments", "result", "errors"]),
-           "|---|---|---|---|---|"]
-    for c in t.calls.values():
-        out.append(row([str(c.number), f"`{c.name}`", ", ".join(c.args) or "—", c.returns,
-                        ", ".join(c.errors) or "—"]))
+    out = calls_markdown(t.convention, t.calls.values())
     out += ["", "Errors: " + ", ".join(f"`XEN_{k} {v}` ({m})" for k, (v, m) in t.errno.items())
             + "."]
     for s in t.structs.values():
         out += ["", f"`struct {s.name}` ({s.size} bytes, `{s.prefix}_*`): {s.meaning}", "",
-                row(["offset", "field", "type", "meaning"]), "|---|---|---|---|"]
-        out += [row([str(f.offset), f.name.lower(), f.type, f.meaning]) for f in s.fields]
+                markdown_row(["offset", "field", "type", "meaning"]), "|---|---|---|---|"]
+        out += [markdown_row([str(f.offset), f.name.lower(), f.type, f.meaning]) for f in s.fields]
     out += ["", "Constants: " + ", ".join(
         f"`{k} = {v:#x}` ({m})" if v > 255 else f"`{k} = {v}` ({m})"
         for k, (v, m) in t.constants.items()) + "."]
